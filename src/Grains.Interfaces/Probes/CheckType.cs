@@ -1,0 +1,54 @@
+namespace AmoHub.Grains;
+
+/// <summary>The five things AmoHub probes for every amoCRM account.</summary>
+public enum CheckType
+{
+    /// <summary>API read: a small list request.</summary>
+    Get,
+
+    /// <summary>API write: a PATCH of a field on a test lead.</summary>
+    Post,
+
+    /// <summary>The account's web UI.</summary>
+    Web,
+
+    /// <summary>The webhooks API.</summary>
+    Hook,
+
+    /// <summary>Digital Pipeline: a change that must come back as a webhook.</summary>
+    Dp,
+}
+
+/// <summary>Wire names of <see cref="CheckType"/> as the reference monitor spells them (GET, POST, WEB, HOOK, DP).</summary>
+public static class CheckTypes
+{
+    /// <summary>All check types in display order.</summary>
+    public static IReadOnlyList<CheckType> All { get; } = Enum.GetValues<CheckType>();
+
+    /// <summary>The upper-case wire name of a check type.</summary>
+    public static string ToWireName(this CheckType checkType) => checkType switch
+    {
+        CheckType.Get => "GET",
+        CheckType.Post => "POST",
+        CheckType.Web => "WEB",
+        CheckType.Hook => "HOOK",
+        CheckType.Dp => "DP",
+        _ => throw new ArgumentOutOfRangeException(nameof(checkType), checkType, null),
+    };
+
+    /// <summary>Parses a wire name, case-insensitively.</summary>
+    public static bool TryParse(string? value, out CheckType checkType)
+    {
+        foreach (var candidate in All)
+        {
+            if (string.Equals(candidate.ToWireName(), value, StringComparison.OrdinalIgnoreCase))
+            {
+                checkType = candidate;
+                return true;
+            }
+        }
+
+        checkType = default;
+        return false;
+    }
+}

@@ -1,0 +1,21 @@
+namespace AmoHub.Grains;
+
+/// <summary>
+/// Probes one check of one amoCRM account on a schedule. Key: <see cref="Keys.GrainKeys.Probe"/>,
+/// <c>{subdomain}/probe:{CHECK}</c>. A reminder keeps the probe scheduled across restarts and
+/// failover; a grain timer runs the check at its interval.
+/// </summary>
+public interface IProbeGrain : IGrainWithStringKey
+{
+    /// <summary>Starts the probe, or applies new settings to a running one; idempotent.</summary>
+    Task StartAsync(ProbeSettings settings);
+
+    /// <summary>Stops the probe and removes its reminder; its last result stays readable.</summary>
+    Task StopAsync();
+
+    /// <summary>The probe's settings state and last result.</summary>
+    Task<ProbeStatus> GetStatusAsync();
+
+    /// <summary>Runs the check once now, records and returns its result.</summary>
+    Task<CheckResult> CheckNowAsync();
+}

@@ -1,0 +1,55 @@
+namespace AmoHub.Grains;
+
+/// <summary>Health of one check: the levels the dashboard colours.</summary>
+public enum HealthStatus
+{
+    /// <summary>No result yet.</summary>
+    Unknown,
+
+    /// <summary>Answered in time.</summary>
+    Up,
+
+    /// <summary>Answered, but slowly or with a client error worth a look.</summary>
+    Warning,
+
+    /// <summary>Did not answer, answered with a server error, or too slowly.</summary>
+    Down,
+}
+
+/// <summary>What a probe checks and how often.</summary>
+[GenerateSerializer, Immutable, Alias("amohub.ProbeSettings")]
+public sealed record ProbeSettings(
+    [property: Id(0)] Uri Target,
+    [property: Id(1)] TimeSpan Interval,
+    [property: Id(2)] TimeSpan Timeout);
+
+/// <summary>One result of one check.</summary>
+[GenerateSerializer, Immutable, Alias("amohub.CheckResult")]
+public sealed record CheckResult(
+    [property: Id(0)] DateTimeOffset Timestamp,
+    [property: Id(1)] HealthStatus Status,
+    [property: Id(2)] int ResponseTimeMs,
+    [property: Id(3)] int? HttpStatus,
+    [property: Id(4)] string? ErrorMessage);
+
+/// <summary>The current state of a probe as the status API shows it.</summary>
+[GenerateSerializer, Immutable, Alias("amohub.ProbeStatus")]
+public sealed record ProbeStatus(
+    [property: Id(0)] string Account,
+    [property: Id(1)] CheckType CheckType,
+    [property: Id(2)] bool Enabled,
+    [property: Id(3)] CheckResult? LastResult,
+    [property: Id(4)] DateTimeOffset? StatusSince);
+
+/// <summary>Wire names of <see cref="HealthStatus"/>: <c>unknown</c>, <c>up</c>, <c>warning</c>, <c>down</c>.</summary>
+public static class HealthStatuses
+{
+    /// <summary>The lower-case wire name.</summary>
+    public static string ToWireName(this HealthStatus status) => status switch
+    {
+        HealthStatus.Up => "up",
+        HealthStatus.Warning => "warning",
+        HealthStatus.Down => "down",
+        _ => "unknown",
+    };
+}

@@ -1,0 +1,10 @@
+namespace AmoHub.Grains.Accounts;
+
+/// <summary>The accounts of a deployment, by subdomain.</summary>
+[GenerateSerializer, Alias("amohub.AccountRegistryState")]
+public sealed class AccountRegistryState
+{
+    /// <summary>Every account AmoHub serves.</summary>
+    [Id(0)]
+    public Dictionary<string, AccountDefinition> Accounts { get; set; } = [];
+}

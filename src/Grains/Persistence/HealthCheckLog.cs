@@ -1,0 +1,134 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using System.Threading.Channels;
+using AmoHub.ServiceDefaults.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AmoHub.Grains.Persistence;
+
+/// <summary>One probe result on its way to <c>health_checks</c>.</summary>
+public sealed record HealthCheckRecord(string Account, CheckType CheckType, CheckResult Result);
+
+/// <summary>
+/// Appends probe results to <c>health_checks</c> in batches: a probe hands its result over and goes on, and
+/// one writer turns whatever has queued up into a single multi-row INSERT. A failed write is retried with
+/// back-off; results queue (bounded) meanwhile. On shutdown the queue is drained.
+/// </summary>
+public sealed partial class HealthCheckLog(AmoHubDatabase database, ILogger<HealthCheckLog> logger) : BackgroundService
+{
+    private const int MaxBatch = 500;
+    private const int Capacity = 200_000;
+
+    private readonly Channel<HealthCheckRecord> _queue = Channel.CreateBounded<HealthCheckRecord>(
+        new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
+
+    /// <summary>Queues a result; never blocks the probe.</summary>
+    public void Append(HealthCheckRecord record)
+    {
+        if (!_queue.Writer.TryWrite(record))
+        {
+            LogNotQueued(logger, record.Account, record.CheckType);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<HealthCheckRecord>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var record))
+            {
+                batch.Add(record);
+            }
+
+            await WriteWithRetryAsync(batch, stoppingToken);
+            batch.Clear();
+        }
+    }
+
+    private async Task WriteWithRetryAsync(List<HealthCheckRecord> batch, CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            try
+            {
+                await WriteAsync(batch, CancellationToken.None);
+                return;
+            }
+            catch (DbException exception)
+            {
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    LogDropped(logger, exception, batch.Count);
+                    return;
+                }
+
+                LogRetry(logger, exception, batch.Count, delay);
+                try
+                {
+                    await Task.Delay(delay, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Shutting down: one last attempt happens on the next loop turn.
+                }
+
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
+        }
+    }
+
+    private async Task WriteAsync(List<HealthCheckRecord> batch, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var sql = new StringBuilder(
+            "INSERT INTO health_checks (account, check_type, timestamp, status, response_time, http_status, error_message) VALUES ");
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (account, checkType, result) = batch[i];
+            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ",")}(@a{i},@c{i},@t{i},@s{i},@r{i},@h{i},@e{i})");
+            Add(command, $"@a{i}", account);
+            Add(command, $"@c{i}", checkType.ToWireName());
+            Add(command, $"@t{i}", result.Timestamp.ToUnixTimeMilliseconds());
+            Add(command, $"@s{i}", result.Status.ToWireName());
+            Add(command, $"@r{i}", result.ResponseTimeMs);
+            Add(command, $"@h{i}", result.HttpStatus);
+            Add(command, $"@e{i}", Truncate(result.ErrorMessage, 500));
+        }
+
+        command.CommandText = sql.ToString();
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void Add(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+
+    private static string? Truncate(string? text, int length) =>
+        text is null || text.Length <= length ? text : text[..length];
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Writing {Count} health check results failed; retrying in {Delay}")]
+    private static partial void LogRetry(ILogger logger, Exception exception, int count, TimeSpan delay);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Shutting down with the database unreachable: {Count} health check results were not written")]
+    private static partial void LogDropped(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Debug, Message = "A result of {Account}/{CheckType} arrived after shutdown began and was not recorded")]
+    private static partial void LogNotQueued(ILogger logger, string account, CheckType checkType);
+}

@@ -1,0 +1,51 @@
+using AmoHub.ServiceDefaults.Configuration;
+using AmoHub.ServiceDefaults.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace AmoHub.ServiceDefaults;
+
+/// <summary>What every AmoHub process has: configuration sources, the database, problem details and health endpoints.</summary>
+public static class AmoHubDefaults
+{
+    /// <summary>Tag of the health checks that decide readiness.</summary>
+    public const string ReadyTag = "ready";
+
+    /// <summary>
+    /// Adds the reference deployments' variable names as a configuration source, binds and checks the storage
+    /// settings (a bad one throws, naming its key), and registers the database, problem details and health checks.
+    /// </summary>
+    public static AmoHubDatabase AddAmoHubDefaults(this WebApplicationBuilder builder)
+    {
+        AddLegacyEnvironmentVariables(builder.Configuration);
+
+        var storage = ValidatedSettings.Get<StorageSettings>(builder.Configuration, StorageSettings.Section);
+        var database = AmoHubDatabase.From(storage, Environment.CurrentDirectory);
+        builder.Services.AddSingleton(database);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
+        return database;
+    }
+
+    /// <summary>Maps <c>/health/live</c> (the process answers) and <c>/health/ready</c> (every ready check passes).</summary>
+    public static WebApplication MapAmoHubHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        return app;
+    }
+
+    private static void AddLegacyEnvironmentVariables(ConfigurationManager configuration)
+    {
+        var sources = configuration.Sources;
+        var firstEnvironmentSource = sources
+            .Select((source, index) => (source, index))
+            .FirstOrDefault(pair => pair.source is EnvironmentVariablesConfigurationSource);
+        var position = firstEnvironmentSource.source is null ? sources.Count : firstEnvironmentSource.index;
+        sources.Insert(position, new LegacyEnvironmentVariables());
+    }
+}

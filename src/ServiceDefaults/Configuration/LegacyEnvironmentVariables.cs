@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace AmoHub.ServiceDefaults.Configuration;
+
+/// <summary>
+/// Accepts the environment variable names of the deployments AmoHub replaces (<c>DB_HOST</c>,
+/// <c>DB_PORT</c>, <c>DB_USER</c>, <c>DB_PASSWORD</c>, <c>DB_NAME</c>) and maps them onto AmoHub's own keys,
+/// so an existing install moves over by pointing at AmoHub. AmoHub's own <c>AmoHub__…</c> variables,
+/// added after this source, win over these.
+/// </summary>
+public sealed class LegacyEnvironmentVariables : IConfigurationSource
+{
+    private readonly Func<string, string?> _read;
+
+    /// <summary>Reads the process environment.</summary>
+    public LegacyEnvironmentVariables()
+        : this(Environment.GetEnvironmentVariable)
+    {
+    }
+
+    /// <summary>Reads variables through <paramref name="read"/> (tests pass a dictionary).</summary>
+    public LegacyEnvironmentVariables(Func<string, string?> read) => _read = read;
+
+    /// <inheritdoc />
+    public IConfigurationProvider Build(IConfigurationBuilder builder) => new Provider(_read);
+
+    private sealed class Provider(Func<string, string?> read) : ConfigurationProvider
+    {
+        public override void Load()
+        {
+            var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            var host = read("DB_HOST");
+            if (!string.IsNullOrWhiteSpace(host))
+            {
+                var connection = new MySqlConnector.MySqlConnectionStringBuilder { Server = host };
+                var port = read("DB_PORT");
+                if (!string.IsNullOrWhiteSpace(port))
+                {
+                    connection.Port = uint.TryParse(port, out var number) && number is > 0 and <= 65535
+                        ? number
+                        : throw new OptionsValidationException("DB_PORT", typeof(LegacyEnvironmentVariables), ["DB_PORT: must be a TCP port number (1-65535)."]);
+                }
+
+                connection.UserID = read("DB_USER") ?? "amohub";
+                connection.Password = read("DB_PASSWORD") ?? string.Empty;
+                connection.Database = read("DB_NAME") ?? "amohub";
+                data["AmoHub:Storage:Provider"] = "MySql";
+                data["AmoHub:Storage:ConnectionString"] = connection.ConnectionString;
+            }
+
+            Data = data;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Data.Sqlite;
+using MySqlConnector;
+
+namespace AmoHub.ServiceDefaults.Storage;
+
+/// <summary>The database engines AmoHub runs on.</summary>
+public enum StorageProvider
+{
+    /// <summary>An embedded SQLite file under the data directory: the single-machine default.</summary>
+    Sqlite,
+
+    /// <summary>MySQL or MariaDB: production, and required for a cluster of several processes.</summary>
+    MySql,
+}
+
+/// <summary>Settings under <c>AmoHub:Storage</c>.</summary>
+public sealed class StorageSettings : IValidatableObject
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "AmoHub:Storage";
+
+    /// <summary>Which engine holds grain state, reminders, membership and the read model.</summary>
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    /// <summary>ADO.NET connection string; required for MySql, optional for Sqlite.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Folder of the SQLite file when no connection string is given; relative to the directory AmoHub starts in.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        switch (Provider)
+        {
+            case StorageProvider.MySql when string.IsNullOrWhiteSpace(ConnectionString):
+                yield return new ValidationResult(
+                    "is required when AmoHub:Storage:Provider is MySql (for example Server=db;Database=amohub;User ID=amohub;Password=…).",
+                    [nameof(ConnectionString)]);
+                break;
+            case StorageProvider.MySql when !Parses(() => new MySqlConnectionStringBuilder(ConnectionString)):
+                yield return new ValidationResult("is not a valid MySQL connection string.", [nameof(ConnectionString)]);
+                break;
+            case StorageProvider.Sqlite when ConnectionString is not null && !Parses(() => new SqliteConnectionStringBuilder(ConnectionString)):
+                yield return new ValidationResult("is not a valid SQLite connection string.", [nameof(ConnectionString)]);
+                break;
+            case StorageProvider.Sqlite when ConnectionString is null && string.IsNullOrWhiteSpace(DataDirectory):
+                yield return new ValidationResult("must name a folder for the SQLite file.", [nameof(DataDirectory)]);
+                break;
+        }
+    }
+
+    private static bool Parses(Func<object> parse)
+    {
+        try
+        {
+            return parse() is not null;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using AmoHub.Grains;
+using AmoHub.Grains.Accounts;
+using AmoHub.Grains.Persistence;
+using AmoHub.Grains.Probes;
+using AmoHub.ServiceDefaults.Configuration;
+using AmoHub.ServiceDefaults.Storage;
+using Orleans.Configuration;
+
+namespace AmoHub.Silo;
+
+/// <summary>Wires a silo: membership, grain storage, reminders and the services grains use.</summary>
+public static class SiloConfiguration
+{
+    /// <summary>
+    /// Clustering follows storage: on MySQL silos find each other through the membership table (so several
+    /// processes form one cluster); on SQLite the silo runs alone with localhost clustering.
+    /// </summary>
+    public static ISiloBuilder UseAmoHubStorage(this ISiloBuilder silo, AmoHubDatabase database, ClusterSettings cluster, ProbeSchedule probes)
+    {
+        silo.Configure<ClusterOptions>(options =>
+        {
+            options.ClusterId = cluster.ClusterId;
+            options.ServiceId = cluster.ServiceId;
+        });
+        if (database.Provider == StorageProvider.MySql)
+        {
+            silo.ConfigureEndpoints(cluster.ResolveAdvertisedAddress(), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+            silo.UseAdoNetClustering(options =>
+            {
+                options.Invariant = database.OrleansInvariant;
+                options.ConnectionString = database.ConnectionString;
+            });
+        }
+        else
+        {
+            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+        }
+
+        silo.AddAdoNetGrainStorage(StorageNames.Default, options =>
+        {
+            options.Invariant = database.OrleansInvariant;
+            options.ConnectionString = database.ConnectionString;
+        });
+        silo.UseAdoNetReminderService(options =>
+        {
+            options.Invariant = database.OrleansInvariant;
+            options.ConnectionString = database.ConnectionString;
+        });
+        silo.Configure<ReminderOptions>(options =>
+        {
+            if (probes.ReminderPeriod < options.MinimumReminderPeriod)
+            {
+                options.MinimumReminderPeriod = probes.ReminderPeriod;
+            }
+        });
+        return silo;
+    }
+
+    /// <summary>Registers the grains' services and the start-up task that starts the configured accounts' probes.</summary>
+    public static ISiloBuilder AddAmoHubGrains(this ISiloBuilder silo, ProbeSchedule probes, IReadOnlyList<AccountDefinition> accounts)
+    {
+        var services = silo.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(probes));
+        services.AddHttpClient(WebUiCheck.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            });
+        services.AddSingleton<IProbeCheck, WebUiCheck>();
+        silo.AddStartupTask((provider, cancellationToken) =>
+            new AccountBootstrap(provider.GetRequiredService<IGrainFactory>(), accounts).Execute(cancellationToken));
+        return silo;
+    }
+}

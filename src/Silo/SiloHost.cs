@@ -1,0 +1,75 @@
+using AmoHub.Grains;
+using AmoHub.Grains.Accounts;
+using AmoHub.Grains.Persistence;
+using AmoHub.Grains.Probes;
+using AmoHub.Sandbox;
+using AmoHub.ServiceDefaults;
+using AmoHub.ServiceDefaults.Configuration;
+using AmoHub.WebApi;
+
+namespace AmoHub.Silo;
+
+/// <summary>Builds an AmoHub silo process from configuration.</summary>
+public static class SiloHost
+{
+    /// <summary>
+    /// Reads and checks every setting (a bad one throws <see cref="Microsoft.Extensions.Options.OptionsValidationException"/>
+    /// naming its key), then wires the silo and, for the all-in-one role, the API, dashboard and sandbox.
+    /// </summary>
+    public static WebApplication Build(string[] args)
+    {
+        // Settings files sit beside the binaries; relative paths in settings (the data folder) are taken from
+        // the directory AmoHub is started in.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var database = builder.AddAmoHubDefaults();
+        var configuration = builder.Configuration;
+        var hosting = ValidatedSettings.Get<HostingSettings>(configuration, HostingSettings.Section);
+        var cluster = ValidatedSettings.Get<ClusterSettings>(configuration, ClusterSettings.Section);
+        var probes = ValidatedSettings.Get<ProbeSchedule>(configuration, ProbeSchedule.Section);
+        var sandbox = ValidatedSettings.Get<SandboxSettings>(configuration, SandboxSettings.Section);
+        var accounts = ReadAccounts(configuration);
+
+        var runSandbox = hosting.Role == SiloRole.AllInOne && (sandbox.Enabled ?? accounts.Count == 0);
+        if (runSandbox)
+        {
+            accounts = [.. accounts, new AccountDefinition(SandboxSettings.AccountName, sandbox.Url, IsSandbox: true)];
+            builder.Services.AddSingleton(sandbox);
+            builder.Services.AddHostedService<SandboxServer>();
+        }
+
+        // Order matters: hosted services start in this order and stop in reverse, so the schema exists before
+        // the silo starts, and the result writer drains after the silo has stopped its grains.
+        builder.Services.AddSingleton<SchemaMigrator>();
+        builder.Services.AddHostedService<SchemaMigrationService>();
+        builder.Services.AddSingleton<HealthCheckLog>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<HealthCheckLog>());
+        builder.UseOrleans(silo => silo
+            .UseAmoHubStorage(database, cluster, probes)
+            .AddAmoHubGrains(probes, accounts));
+
+        if (hosting.Role == SiloRole.AllInOne)
+        {
+            builder.Services.AddAmoHubWebApi();
+        }
+
+        var app = builder.Build();
+        if (hosting.Role == SiloRole.AllInOne)
+        {
+            app.MapAmoHubWebApi();
+        }
+        else
+        {
+            app.MapAmoHubHealth();
+        }
+
+        return app;
+    }
+
+    private static IReadOnlyList<AccountDefinition> ReadAccounts(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(AccountSettings.Section);
+        return section.GetChildren()
+            .Select(child => ValidatedSettings.Get<AccountSettings>(configuration, child.Path).ToDefinition())
+            .ToList();
+    }
+}

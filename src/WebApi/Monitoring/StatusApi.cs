@@ -1,0 +1,54 @@
+using AmoHub.Grains;
+using AmoHub.Grains.Keys;
+using AmoHub.WebApi.Hosting;
+
+namespace AmoHub.WebApi.Monitoring;
+
+/// <summary>The latest result of every running check of an account.</summary>
+public sealed record AccountStatus(string Account, bool Sandbox, IReadOnlyList<CheckStatus> Checks);
+
+/// <summary>One check as the reference monitor's clients read it.</summary>
+public sealed record CheckStatus(
+    string CheckType,
+    string Status,
+    int? ResponseTime,
+    DateTimeOffset? LastCheck,
+    string? ErrorMessage,
+    int? HttpStatus,
+    DateTimeOffset? Since);
+
+/// <summary><c>GET /api/status</c>.</summary>
+public static class StatusApi
+{
+    /// <summary>Maps the status endpoint.</summary>
+    public static RouteGroupBuilder MapStatusApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/status").WithTags("Monitoring");
+        group.MapGet("/", GetStatusAsync).WithName("GetStatus");
+        return group;
+    }
+
+    private static async Task<IResult> GetStatusAsync(string? account, string? clientId, AccountResolver accounts, IClusterClient client)
+    {
+        var (resolved, problem) = await accounts.ResolveAsync(account ?? clientId);
+        if (resolved is null)
+        {
+            return problem!;
+        }
+
+        var statuses = await Task.WhenAll(CheckTypes.All.Select(checkType =>
+            client.GetGrain<IProbeGrain>(GrainKeys.Probe(resolved.Subdomain, checkType)).GetStatusAsync()));
+        var checks = statuses
+            .Where(status => status.Enabled)
+            .Select(status => new CheckStatus(
+                status.CheckType.ToWireName(),
+                (status.LastResult?.Status ?? HealthStatus.Unknown).ToWireName(),
+                status.LastResult?.ResponseTimeMs,
+                status.LastResult?.Timestamp,
+                status.LastResult?.ErrorMessage,
+                status.LastResult?.HttpStatus,
+                status.StatusSince))
+            .ToList();
+        return TypedResults.Ok(new AccountStatus(resolved.Subdomain, resolved.IsSandbox, checks));
+    }
+}

@@ -1,0 +1,44 @@
+using AmoHub.ServiceDefaults;
+using AmoHub.WebApi.Hosting;
+using AmoHub.WebApi.Monitoring;
+using AmoHub.WebApi.Operations;
+using Microsoft.Extensions.FileProviders;
+
+namespace AmoHub.WebApi;
+
+/// <summary>
+/// The HTTP surface of AmoHub. A separate WebApi process and an all-in-one silo both call these two methods,
+/// so the endpoints are the same wherever they run.
+/// </summary>
+public static class WebApiExtensions
+{
+    /// <summary>Registers what the endpoints need: OpenAPI, the account resolver, the cluster readiness check.</summary>
+    public static IServiceCollection AddAmoHubWebApi(this IServiceCollection services)
+    {
+        services.AddOpenApi();
+        services.AddSingleton<AccountResolver>();
+        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [AmoHubDefaults.ReadyTag]);
+        return services;
+    }
+
+    /// <summary>Maps the API, the OpenAPI document, health endpoints and the dashboard's static files.</summary>
+    public static WebApplication MapAmoHubWebApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapAmoHubHealth();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapStatusApi();
+        app.MapClusterApi();
+
+        var dashboard = Path.Combine(AppContext.BaseDirectory, "dashboard");
+        if (Directory.Exists(dashboard))
+        {
+            var files = new PhysicalFileProvider(dashboard);
+            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        }
+
+        return app;
+    }
+}

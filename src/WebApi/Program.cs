@@ -2,6 +2,7 @@ using AmoHub.ServiceDefaults;
 using AmoHub.ServiceDefaults.Configuration;
 using AmoHub.ServiceDefaults.Storage;
 using AmoHub.WebApi;
+using System.Data.Common;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
@@ -42,6 +43,12 @@ catch (OptionsValidationException exception)
 {
     await Console.Error.WriteLineAsync($"AmoHub WebApi cannot start: {exception.Message}");
     return 2;
+}
+catch (DbException exception)
+{
+    await Console.Error.WriteLineAsync(
+        $"AmoHub WebApi cannot start: the database named by AmoHub:Storage:ConnectionString does not answer: {exception.Message}");
+    return 3;
 }
 
 /// <summary>Entry point of the WebApi process; public so tests can host it.</summary>

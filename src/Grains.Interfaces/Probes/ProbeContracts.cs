@@ -39,7 +39,8 @@ public sealed record ProbeStatus(
     [property: Id(1)] CheckType CheckType,
     [property: Id(2)] bool Enabled,
     [property: Id(3)] CheckResult? LastResult,
-    [property: Id(4)] DateTimeOffset? StatusSince);
+    [property: Id(4)] DateTimeOffset? StatusSince,
+    [property: Id(5)] ProbeSettings? Settings);
 
 /// <summary>Wire names of <see cref="HealthStatus"/>: <c>unknown</c>, <c>up</c>, <c>warning</c>, <c>down</c>.</summary>
 public static class HealthStatuses

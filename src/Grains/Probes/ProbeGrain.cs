@@ -89,7 +89,8 @@ public sealed partial class ProbeGrain(
         _checkType,
         state.State.Enabled,
         _lastResult,
-        state.State.LastTransition?.Timestamp));
+        state.State.LastTransition?.Timestamp,
+        state.State.Settings));
 
     /// <inheritdoc />
     public Task<CheckResult> CheckNowAsync() =>

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every AmoHub test: unit, SQLite, MariaDB and multi-process cluster tests.
+# Installs what the tests need from Debian when it is missing (mariadb-server); the tests start their
+# own throwaway MariaDB on a free loopback port. Extra arguments go to `dotnet test`.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+missing=()
+command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing ${missing[*]} from Debian for the tests..."
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+dotnet test AmoHub.sln "$@"

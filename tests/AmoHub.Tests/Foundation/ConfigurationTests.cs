@@ -1,0 +1,87 @@
+using AmoHub.ServiceDefaults.Configuration;
+using AmoHub.ServiceDefaults.Storage;
+using AmoHub.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+
+namespace AmoHub.Tests.Foundation;
+
+public sealed class ConfigurationTests
+{
+    [Theory]
+    [InlineData("AmoHub__Storage__Provider", "Postgres", "AmoHub:Storage:Provider")]
+    [InlineData("AmoHub__Storage__Provider", "MySql", "AmoHub:Storage:ConnectionString")]
+    [InlineData("AmoHub__Cluster__GatewayPort", "70000", "AmoHub:Cluster:GatewayPort")]
+    [InlineData("AmoHub__Probes__Interval", "soon", "AmoHub:Probes:Interval")]
+    [InlineData("AmoHub__Accounts__0__Subdomain", "not a subdomain!", "AmoHub:Accounts:0:Subdomain")]
+    [InlineData("DB_PORT", "abc", "DB_PORT")]
+    public async Task A_bad_setting_stops_start_up_with_a_message_naming_the_key(string variable, string value, string key)
+    {
+        using var database = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        var settings = SiloSettings.For(database);
+        settings.Remove("AmoHub__Storage__ConnectionString");
+        settings[variable] = value;
+        if (variable == "DB_PORT")
+        {
+            settings["DB_HOST"] = "127.0.0.1";
+        }
+
+        await using var silo = AmoHubProcess.StartSilo(settings);
+        var exitCode = await silo.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(key, silo.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", silo.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_database_stops_start_up_with_a_clear_message_and_no_password()
+    {
+        using var database = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        var settings = SiloSettings.For(database);
+        settings["AmoHub__Storage__Provider"] = "MySql";
+        settings["AmoHub__Storage__ConnectionString"] = $"Server=127.0.0.1;Port={FreePort.Next()};User ID=amohub;Password=hunter2;Connection Timeout=2";
+
+        await using var silo = AmoHubProcess.StartSilo(settings);
+        var exitCode = await silo.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(3, exitCode);
+        Assert.Contains("AmoHub:Storage:ConnectionString does not answer", silo.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", silo.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_reference_deployments_DB_variables_select_MySQL()
+    {
+        var variables = new Dictionary<string, string?>
+        {
+            ["DB_HOST"] = "db.internal",
+            ["DB_PORT"] = "3307",
+            ["DB_USER"] = "crm",
+            ["DB_PASSWORD"] = "s3cret",
+            ["DB_NAME"] = "integration",
+        };
+        var configuration = new ConfigurationBuilder().Add(new LegacyEnvironmentVariables(name => variables.GetValueOrDefault(name))).Build();
+
+        var storage = ValidatedSettings.Get<StorageSettings>(configuration, StorageSettings.Section);
+
+        Assert.Equal(StorageProvider.MySql, storage.Provider);
+        var connection = new MySqlConnector.MySqlConnectionStringBuilder(storage.ConnectionString!);
+        Assert.Equal(("db.internal", 3307u, "crm", "s3cret", "integration"), (connection.Server, connection.Port, connection.UserID, connection.Password, connection.Database));
+    }
+
+    [Fact]
+    public void A_MySQL_connection_string_error_does_not_echo_the_password()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AmoHub:Storage:Provider"] = "MySql",
+            ["AmoHub:Storage:ConnectionString"] = "Server=db;Password=hunter2;Bogus Key=1",
+        }).Build();
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => ValidatedSettings.Get<StorageSettings>(configuration, StorageSettings.Section));
+
+        Assert.Contains("AmoHub:Storage:ConnectionString", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,25 @@
+namespace AmoHub.Tests.Infrastructure;
+
+/// <summary>Polls until a condition holds; fails with the last value seen when it does not in time.</summary>
+public static class Eventually
+{
+    /// <summary>Returns the first value of <paramref name="probe"/> that satisfies <paramref name="condition"/>.</summary>
+    public static async Task<T> MatchAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        T last;
+        do
+        {
+            last = await probe();
+            if (condition(last))
+            {
+                return last;
+            }
+
+            await Task.Delay(200);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        throw new TimeoutException($"Timed out after {timeout} waiting for {what}; last value: {last}");
+    }
+}

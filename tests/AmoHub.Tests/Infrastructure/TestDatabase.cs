@@ -1,0 +1,72 @@
+using AmoHub.ServiceDefaults.Storage;
+
+namespace AmoHub.Tests.Infrastructure;
+
+/// <summary>A fresh, empty database for one test: a SQLite file in a temp folder, or a database on the run's MariaDB.</summary>
+public sealed class TestDatabase : IDisposable
+{
+    private readonly string? _folder;
+
+    private TestDatabase(StorageProvider provider, string connectionString, string? folder)
+    {
+        Provider = provider;
+        ConnectionString = connectionString;
+        _folder = folder;
+        Database = AmoHubDatabase.From(new StorageSettings { Provider = provider, ConnectionString = connectionString }, System.Environment.CurrentDirectory);
+    }
+
+    /// <summary>The engine.</summary>
+    public StorageProvider Provider { get; }
+
+    /// <summary>How AmoHub connects.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>The database as AmoHub resolves it.</summary>
+    public AmoHubDatabase Database { get; }
+
+    /// <summary>Settings that point an AmoHub process at this database, as environment variables.</summary>
+    public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
+    {
+        ["AmoHub__Storage__Provider"] = Provider.ToString(),
+        ["AmoHub__Storage__ConnectionString"] = ConnectionString,
+    };
+
+    /// <summary>Creates a database on the given engine.</summary>
+    public static async Task<TestDatabase> CreateAsync(StorageProvider provider)
+    {
+        if (provider == StorageProvider.MySql)
+        {
+            var server = await MariaDbServer.GetAsync();
+            return new TestDatabase(provider, await server.CreateDatabaseAsync(), null);
+        }
+
+        var folder = Directory.CreateTempSubdirectory("amohub-sqlite-").FullName;
+        return new TestDatabase(provider, $"Data Source={Path.Combine(folder, "amohub.db")}", folder);
+    }
+
+    /// <summary>Runs a scalar query against the database.</summary>
+    public async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = await Database.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_folder is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(_folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A process that has not quite exited may still hold the file; the temp folder is cleaned later.
+            }
+        }
+    }
+}

@@ -1,4 +1,5 @@
 using AmoHub.ServiceDefaults.Configuration;
+using AmoHub.ServiceDefaults.Phones;
 using AmoHub.ServiceDefaults.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -26,6 +27,7 @@ public static class AmoHubDefaults
         var storage = ValidatedSettings.Get<StorageSettings>(builder.Configuration, StorageSettings.Section);
         var database = AmoHubDatabase.From(storage, Environment.CurrentDirectory);
         builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton(new PhoneNormalizer(ValidatedSettings.Get<PhoneSettings>(builder.Configuration, PhoneSettings.Section)));
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
         return database;

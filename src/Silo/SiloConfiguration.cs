@@ -1,5 +1,6 @@
 using AmoHub.Grains;
 using AmoHub.Grains.Accounts;
+using AmoHub.Grains.Crm;
 using AmoHub.Grains.Persistence;
 using AmoHub.Grains.Probes;
 using AmoHub.ServiceDefaults.Configuration;
@@ -57,11 +58,22 @@ public static class SiloConfiguration
     }
 
     /// <summary>Registers the grains' services and the start-up task that starts the configured accounts' probes.</summary>
-    public static ISiloBuilder AddAmoHubGrains(this ISiloBuilder silo, ProbeSchedule probes, IReadOnlyList<AccountDefinition> accounts)
+    public static ISiloBuilder AddAmoHubGrains(this ISiloBuilder silo, ProbeSchedule probes, AmoCrmSettings amoCrm, IReadOnlyList<ConfiguredAccount> accounts)
     {
         var services = silo.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(probes));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(amoCrm));
+        services.AddSingleton<CrmReadModel>();
+        services.AddSingleton<WebhookInboxStore>();
+        services.AddHttpClient(AccountGrain.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                MaxConnectionsPerServer = 64,
+            });
         services.AddHttpClient(WebUiCheck.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {

@@ -1,5 +1,7 @@
 using AmoHub.Grains;
 using AmoHub.Grains.Accounts;
+using AmoHub.Grains.Crm;
+using AmoHub.Grains.Keys;
 using AmoHub.Grains.Persistence;
 using AmoHub.Grains.Probes;
 using AmoHub.Sandbox;
@@ -29,12 +31,26 @@ public static class SiloHost
         var sandbox = ValidatedSettings.Get<SandboxSettings>(configuration, SandboxSettings.Section);
         var accounts = ReadAccounts(configuration);
 
+        var amoCrm = ValidatedSettings.Get<AmoCrmSettings>(configuration, AmoCrmSettings.Section);
+
         var runSandbox = hosting.Role == SiloRole.AllInOne && (sandbox.Enabled ?? accounts.Count == 0);
         if (runSandbox)
         {
-            accounts = [.. accounts, new AccountDefinition(SandboxSettings.AccountName, sandbox.Url, IsSandbox: true)];
+            if (string.IsNullOrEmpty(sandbox.AccessToken))
+            {
+                sandbox.AccessToken = WebhookSecrets.Create();
+            }
+
+            accounts =
+            [
+                .. accounts,
+                new ConfiguredAccount(
+                    new AccountDefinition(SandboxSettings.AccountName, new Uri(sandbox.Url, SandboxSettings.AccountName + "/"), IsSandbox: true),
+                    new AccountCredentials(sandbox.AccessToken, null, null, null, null, null)),
+            ];
             builder.Services.AddSingleton(sandbox);
-            builder.Services.AddHostedService<SandboxServer>();
+            builder.Services.AddSingleton<SandboxServer>();
+            builder.Services.AddHostedService(provider => provider.GetRequiredService<SandboxServer>());
         }
 
         // Order matters: hosted services start in this order and stop in reverse, so the schema exists before
@@ -45,7 +61,7 @@ public static class SiloHost
         builder.Services.AddHostedService(provider => provider.GetRequiredService<HealthCheckLog>());
         builder.UseOrleans(silo => silo
             .UseAmoHubStorage(database, cluster, probes)
-            .AddAmoHubGrains(probes, accounts));
+            .AddAmoHubGrains(probes, amoCrm, accounts));
 
         if (hosting.Role == SiloRole.AllInOne)
         {
@@ -65,11 +81,12 @@ public static class SiloHost
         return app;
     }
 
-    private static IReadOnlyList<AccountDefinition> ReadAccounts(IConfiguration configuration)
+    private static IReadOnlyList<ConfiguredAccount> ReadAccounts(IConfiguration configuration)
     {
         var section = configuration.GetSection(AccountSettings.Section);
         return section.GetChildren()
-            .Select(child => ValidatedSettings.Get<AccountSettings>(configuration, child.Path).ToDefinition())
+            .Select(child => ValidatedSettings.Get<AccountSettings>(configuration, child.Path))
+            .Select(settings => new ConfiguredAccount(settings.ToDefinition(), settings.ToCredentials()))
             .ToList();
     }
 }

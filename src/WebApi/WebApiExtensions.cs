@@ -1,5 +1,7 @@
 using AmoHub.ServiceDefaults;
+using AmoHub.WebApi.Crm;
 using AmoHub.WebApi.Hosting;
+using Microsoft.AspNetCore.Http.Features;
 using AmoHub.WebApi.Monitoring;
 using AmoHub.WebApi.Operations;
 using Microsoft.Extensions.FileProviders;
@@ -17,6 +19,9 @@ public static class WebApiExtensions
     {
         services.AddOpenApi();
         services.AddSingleton<AccountResolver>();
+        services.AddExceptionHandler<AmoCrmExceptionHandler>();
+        services.AddOptions<WebhookSettings>().BindConfiguration(WebhookSettings.Section);
+        services.Configure<FormOptions>(options => options.ValueCountLimit = 50_000);
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [AmoHubDefaults.ReadyTag]);
         return services;
     }
@@ -30,6 +35,9 @@ public static class WebApiExtensions
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapStatusApi();
         app.MapClusterApi();
+        app.MapContactsApi();
+        app.MapLeadsApi();
+        app.MapAmoCrmWebhooksApi();
 
         var dashboard = Path.Combine(AppContext.BaseDirectory, "dashboard");
         if (Directory.Exists(dashboard))

@@ -21,4 +21,13 @@ public interface IAccountRegistryGrain : IGrainWithStringKey
 
     /// <summary>All accounts, ordered by subdomain.</summary>
     Task<IReadOnlyList<AccountDefinition>> ListAsync();
+
+    /// <summary>Records which account a webhook secret (by its hash) belongs to.</summary>
+    Task RegisterWebhookAsync(string secretHash, string subdomain);
+
+    /// <summary>Forgets a webhook secret.</summary>
+    Task UnregisterWebhookAsync(string secretHash);
+
+    /// <summary>The account a webhook secret belongs to, or null.</summary>
+    Task<string?> FindWebhookAccountAsync(string secretHash);
 }

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace AmoHub.Grains.Keys;
@@ -18,6 +21,30 @@ public static partial class GrainKeys
     /// <summary>Key of a probe grain: <c>{subdomain}/probe:{CHECK}</c>.</summary>
     public static string Probe(string account, CheckType checkType) =>
         $"{AccountName.Normalize(account)}/{ProbeKind}:{checkType.ToWireName()}";
+
+    /// <summary>Key of a contact grain: <c>{subdomain}/contact:{amoCRM id}</c>.</summary>
+    public static string Contact(string account, long amoCrmId) =>
+        string.Create(CultureInfo.InvariantCulture, $"{AccountName.Normalize(account)}/contact:{amoCrmId}");
+
+    /// <summary>Key of a lead grain: <c>{subdomain}/lead:{amoCRM id}</c>.</summary>
+    public static string Lead(string account, long amoCrmId) =>
+        string.Create(CultureInfo.InvariantCulture, $"{AccountName.Normalize(account)}/lead:{amoCrmId}");
+
+    /// <summary>Key of a phone's dedup lock: <c>{subdomain}/phone:{E.164}</c>.</summary>
+    public static string Phone(string account, string e164) => $"{AccountName.Normalize(account)}/phone:{e164}";
+
+    /// <summary>
+    /// Key of a lead name's dedup lock: <c>{subdomain}/lead-name:{SHA-256 of the normalized name}</c>, so any name,
+    /// however long or in any script, makes a short key.
+    /// </summary>
+    public static string LeadName(string account, string normalizedName) =>
+        $"{AccountName.Normalize(account)}/lead-name:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedName)))}";
+
+    /// <summary>Key of an account's webhook inbox: <c>{subdomain}/webhooks:inbox</c>.</summary>
+    public static string WebhookInbox(string account) => $"{AccountName.Normalize(account)}/webhooks:inbox";
+
+    /// <summary>The account a per-account grain key belongs to (the part before the first slash).</summary>
+    public static string AccountOf(string key) => key[..key.IndexOf('/', StringComparison.Ordinal)];
 
     /// <summary>Splits a probe key back into its account and check type.</summary>
     public static (string Account, CheckType CheckType) ParseProbe(string key)

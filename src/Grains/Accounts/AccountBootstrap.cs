@@ -1,18 +1,22 @@
 namespace AmoHub.Grains.Accounts;
 
+/// <summary>An account from configuration, with the credentials to reach it.</summary>
+public sealed record ConfiguredAccount(AccountDefinition Definition, AccountCredentials? Credentials);
+
 /// <summary>
-/// Runs when a silo becomes active: hands the configured accounts to the registry, which starts their probes.
-/// Every silo does it; the registry makes it idempotent.
+/// Runs when a silo becomes active: configures each configured account's grain (credentials included) and hands
+/// the account to the registry, which starts its probes. Every silo does it; both steps are idempotent.
 /// </summary>
-public sealed class AccountBootstrap(IGrainFactory grains, IReadOnlyList<AccountDefinition> accounts) : IStartupTask
+public sealed class AccountBootstrap(IGrainFactory grains, IReadOnlyList<ConfiguredAccount> accounts) : IStartupTask
 {
     /// <inheritdoc />
     public async Task Execute(CancellationToken cancellationToken)
     {
         var registry = grains.GetGrain<IAccountRegistryGrain>(IAccountRegistryGrain.Key);
-        foreach (var account in accounts)
+        foreach (var (definition, credentials) in accounts)
         {
-            await registry.EnsureAsync(account);
+            await grains.GetGrain<IAccountGrain>(Keys.GrainKeys.Account(definition.Subdomain)).ConfigureAsync(definition, credentials);
+            await registry.EnsureAsync(definition);
         }
     }
 }

@@ -28,6 +28,29 @@ public sealed class AccountRegistryGrain(
     }
 
     /// <inheritdoc />
+    public async Task RegisterWebhookAsync(string secretHash, string subdomain)
+    {
+        if (!state.State.WebhookSecrets.TryGetValue(secretHash, out var known) || known != subdomain)
+        {
+            state.State.WebhookSecrets[secretHash] = subdomain;
+            await state.WriteStateAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task UnregisterWebhookAsync(string secretHash)
+    {
+        if (state.State.WebhookSecrets.Remove(secretHash))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<string?> FindWebhookAccountAsync(string secretHash) =>
+        Task.FromResult(state.State.WebhookSecrets.GetValueOrDefault(secretHash));
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<AccountDefinition>> ListAsync() =>
         Task.FromResult<IReadOnlyList<AccountDefinition>>(
             state.State.Accounts.Values.OrderBy(account => account.Subdomain, StringComparer.Ordinal).ToList());

@@ -7,4 +7,8 @@ public sealed class AccountRegistryState
     /// <summary>Every account AmoHub serves.</summary>
     [Id(0)]
     public Dictionary<string, AccountDefinition> Accounts { get; set; } = [];
+
+    /// <summary>Webhook secret hashes and the accounts they belong to.</summary>
+    [Id(1)]
+    public Dictionary<string, string> WebhookSecrets { get; set; } = [];
 }

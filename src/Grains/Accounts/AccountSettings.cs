@@ -15,6 +15,30 @@ public sealed class AccountSettings : IValidatableObject
     /// <summary>Where the account lives; defaults to <c>https://{subdomain}.amocrm.ru</c> (use <c>kommo.com</c> for Kommo).</summary>
     public Uri? BaseUrl { get; set; }
 
+    /// <summary>A long-lived token (private integration).</summary>
+    public string? AccessToken { get; set; }
+
+    /// <summary>OAuth integration id.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>OAuth integration secret.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The redirect URI registered for the integration.</summary>
+    public Uri? RedirectUri { get; set; }
+
+    /// <summary>A refresh token to start from (single-use: AmoHub keeps the newer ones itself).</summary>
+    public string? RefreshToken { get; set; }
+
+    /// <summary>An authorization code (valid 20 minutes) to start from instead of a refresh token.</summary>
+    public string? AuthorizationCode { get; set; }
+
+    /// <summary>The credentials, when any are configured.</summary>
+    public AccountCredentials? ToCredentials() =>
+        AccessToken is null && ClientId is null
+            ? null
+            : new AccountCredentials(AccessToken, ClientId, ClientSecret, RedirectUri, RefreshToken, AuthorizationCode);
+
     /// <summary>The account's definition for the registry.</summary>
     public AccountDefinition ToDefinition() =>
         new(AccountName.Normalize(Subdomain), BaseUrl ?? new Uri($"https://{AccountName.Normalize(Subdomain)}.amocrm.ru/"), IsSandbox: false);
@@ -25,6 +49,18 @@ public sealed class AccountSettings : IValidatableObject
         if (!AccountName.TryNormalize(Subdomain, out _))
         {
             yield return new ValidationResult("must be an amoCRM subdomain: letters, digits and hyphens.", [nameof(Subdomain)]);
+        }
+
+        if (ClientId is not null && (ClientSecret is null || RedirectUri is null || (RefreshToken is null && AuthorizationCode is null)))
+        {
+            yield return new ValidationResult(
+                "an OAuth integration needs ClientSecret, RedirectUri and a RefreshToken or AuthorizationCode too.",
+                [nameof(ClientId)]);
+        }
+
+        if (AccessToken is not null && ClientId is not null)
+        {
+            yield return new ValidationResult("give either a long-lived AccessToken or OAuth settings, not both.", [nameof(AccessToken)]);
         }
 
         if (BaseUrl is not null && (!BaseUrl.IsAbsoluteUri || (BaseUrl.Scheme != Uri.UriSchemeHttps && BaseUrl.Scheme != Uri.UriSchemeHttp)))

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using AmoHub.Grains;
 using AmoHub.Grains.Keys;
 using AmoHub.WebApi.Hosting;
@@ -28,12 +29,13 @@ public static class StatusApi
         return group;
     }
 
-    private static async Task<IResult> GetStatusAsync(string? account, string? clientId, AccountResolver accounts, IClusterClient client)
+    private static async Task<Results<Ok<AccountStatus>, ValidationProblem, ProblemHttpResult>> GetStatusAsync(
+        string? account, string? clientId, AccountResolver accounts, IClusterClient client)
     {
-        var (resolved, problem) = await accounts.ResolveAsync(account ?? clientId);
-        if (resolved is null)
+        var resolution = await accounts.ResolveAsync(account ?? clientId);
+        if (resolution.Account is not { } resolved)
         {
-            return problem!;
+            return resolution.Invalid is { } invalid ? invalid : resolution.Unknown!;
         }
 
         var statuses = await Task.WhenAll(CheckTypes.All.Select(checkType =>

@@ -1,0 +1,68 @@
+using System.Net;
+
+namespace AmoHub.Grains;
+
+/// <summary>What went wrong when talking to amoCRM, in words an operator can act on.</summary>
+public enum AmoCrmFailure
+{
+    /// <summary>The token expired or was revoked (401).</summary>
+    Unauthorized,
+
+    /// <summary>Too many requests (429); AmoHub paces itself, so this means someone else spends the account's budget too.</summary>
+    RateLimited,
+
+    /// <summary>amoCRM blocked the integration (403 with an HTML page), usually after repeated 429s.</summary>
+    Blocked,
+
+    /// <summary>No rights for the call (403 problem).</summary>
+    Forbidden,
+
+    /// <summary>amoCRM rejected the data (400 with validation errors).</summary>
+    Invalid,
+
+    /// <summary>amoCRM failed (5xx) or did not answer in time.</summary>
+    Unavailable,
+
+    /// <summary>Any other unexpected answer.</summary>
+    Unexpected,
+}
+
+/// <summary>
+/// An amoCRM call that did not succeed. The message carries amoCRM's title and detail, never a token.
+/// It crosses grain boundaries, so it keeps to simple fields.
+/// </summary>
+[GenerateSerializer, Alias("amohub.AmoCrmException")]
+public sealed class AmoCrmException : Exception
+{
+    public AmoCrmException()
+    {
+    }
+
+    public AmoCrmException(string message)
+        : base(message)
+    {
+    }
+
+    public AmoCrmException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public AmoCrmException(AmoCrmFailure failure, HttpStatusCode? status, string message)
+        : base(message)
+    {
+        Failure = failure;
+        Status = status;
+    }
+
+    /// <summary>The kind of failure.</summary>
+    [Id(0)]
+    public AmoCrmFailure Failure { get; init; } = AmoCrmFailure.Unexpected;
+
+    /// <summary>amoCRM's HTTP status, when it answered.</summary>
+    [Id(1)]
+    public HttpStatusCode? Status { get; init; }
+
+    /// <summary>Whether trying again later may succeed without changing the request.</summary>
+    public bool IsTransient => Failure is AmoCrmFailure.RateLimited or AmoCrmFailure.Unavailable;
+}

@@ -1,0 +1,159 @@
+using System.Collections.Immutable;
+
+namespace AmoHub.Grains;
+
+/// <summary>A contact as AmoHub keeps it: amoCRM's id, name and phones in E.164.</summary>
+[GenerateSerializer, Immutable, Alias("amohub.ContactSnapshot")]
+public sealed record ContactSnapshot(
+    [property: Id(0)] long AmoCrmId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] ImmutableArray<string> Phones,
+    [property: Id(3)] DateTimeOffset CreatedAt,
+    [property: Id(4)] DateTimeOffset UpdatedAt);
+
+/// <summary>The contact a create request ended with, and whether it was made in amoCRM by this request.</summary>
+[GenerateSerializer, Immutable, Alias("amohub.ContactResult")]
+public sealed record ContactResult(
+    [property: Id(0)] ContactSnapshot Contact,
+    [property: Id(1)] bool Created);
+
+/// <summary>A lead as AmoHub keeps it.</summary>
+[GenerateSerializer, Immutable, Alias("amohub.LeadSnapshot")]
+public sealed record LeadSnapshot(
+    [property: Id(0)] long AmoCrmId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] long? StatusId,
+    [property: Id(3)] long? PipelineId,
+    [property: Id(4)] long? MainContactId,
+    [property: Id(5)] DateTimeOffset CreatedAt,
+    [property: Id(6)] DateTimeOffset UpdatedAt);
+
+/// <summary>The lead a create request ended with, and whether it was made in amoCRM by this request.</summary>
+[GenerateSerializer, Immutable, Alias("amohub.LeadResult")]
+public sealed record LeadResult(
+    [property: Id(0)] LeadSnapshot Lead,
+    [property: Id(1)] bool Created);
+
+/// <summary>A lead to find by name or create.</summary>
+[GenerateSerializer, Immutable, Alias("amohub.NewLead")]
+public sealed record NewLead(
+    [property: Id(0)] string Name,
+    [property: Id(1)] long? StatusId,
+    [property: Id(2)] long? MainContactId);
+
+/// <summary>How AmoHub authenticates to an account: a long-lived token, or an OAuth integration.</summary>
+[GenerateSerializer, Immutable, Alias("amohub.AccountCredentials")]
+public sealed record AccountCredentials(
+    [property: Id(0)] string? AccessToken,
+    [property: Id(1)] string? ClientId,
+    [property: Id(2)] string? ClientSecret,
+    [property: Id(3)] Uri? RedirectUri,
+    [property: Id(4)] string? RefreshToken,
+    [property: Id(5)] string? AuthorizationCode)
+{
+    /// <summary>Whether these are OAuth credentials (they refresh) rather than a long-lived token.</summary>
+    public bool IsOAuth => ClientId is not null;
+
+    /// <summary>Never prints a secret.</summary>
+    public override string ToString() => IsOAuth ? $"OAuth client {ClientId}" : "long-lived token";
+}
+
+/// <summary>AmoHub's webhook subscription in an account.</summary>
+[GenerateSerializer, Immutable, Alias("amohub.WebhookSubscription")]
+public sealed record WebhookSubscription(
+    [property: Id(0)] bool Subscribed,
+    [property: Id(1)] ImmutableArray<string> Settings,
+    [property: Id(2)] DateTimeOffset? Since);
+
+/// <summary>The CRM side of an account: amoCRM request budget in use, sync position, counters.</summary>
+[GenerateSerializer, Immutable, Alias("amohub.AccountSyncStatus")]
+public sealed record AccountSyncStatus(
+    [property: Id(0)] string Account,
+    [property: Id(1)] int RequestsPerSecondLimit,
+    [property: Id(2)] int RequestsLastSecond,
+    [property: Id(3)] long RequestsTotal,
+    [property: Id(4)] long RateLimitedTotal,
+    [property: Id(5)] DateTimeOffset? ContactsSyncedTo,
+    [property: Id(6)] DateTimeOffset? LeadsSyncedTo,
+    [property: Id(7)] WebhookSubscription Webhooks);
+
+/// <summary>What one webhook delivery said about one entity.</summary>
+public enum WebhookEntity
+{
+    /// <summary>A contact.</summary>
+    Contact,
+
+    /// <summary>A lead.</summary>
+    Lead,
+}
+
+/// <summary>The kind of change a webhook event reports.</summary>
+public enum WebhookAction
+{
+    /// <summary>Created.</summary>
+    Add,
+
+    /// <summary>Changed.</summary>
+    Update,
+
+    /// <summary>Deleted.</summary>
+    Delete,
+
+    /// <summary>A lead moved to another status.</summary>
+    Status,
+}
+
+/// <summary>One event of an amoCRM webhook delivery, as parsed from its form fields.</summary>
+[GenerateSerializer, Immutable, Alias("amohub.WebhookEvent")]
+public sealed record WebhookEvent(
+    [property: Id(0)] WebhookEntity Entity,
+    [property: Id(1)] WebhookAction Action,
+    [property: Id(2)] long Id,
+    [property: Id(3)] string? Name,
+    [property: Id(4)] long? StatusId,
+    [property: Id(5)] long? PipelineId,
+    [property: Id(6)] DateTimeOffset? UpdatedAt,
+    [property: Id(7)] DateTimeOffset? CreatedAt,
+    [property: Id(8)] ImmutableArray<string> Phones,
+    [property: Id(9)] bool HasPhoneField);
+
+/// <summary>A whole webhook delivery: the account it claims to come from and its events.</summary>
+[GenerateSerializer, Immutable, Alias("amohub.WebhookDelivery")]
+public sealed record WebhookDelivery(
+    [property: Id(0)] string? AccountSubdomain,
+    [property: Id(1)] long? AccountId,
+    [property: Id(2)] ImmutableArray<WebhookEvent> Events,
+    [property: Id(3)] DateTimeOffset ReceivedAt);
+
+/// <summary>A page of a list answer.</summary>
+[GenerateSerializer, Immutable, Alias("amohub.Page")]
+public sealed record Page<T>(
+    [property: Id(0)] IReadOnlyList<T> Items,
+    [property: Id(1)] int PageNumber,
+    [property: Id(2)] int PageSize,
+    [property: Id(3)] long Total);
+
+/// <summary>The CRM side of an account for the dashboard: what we keep and what arrives.</summary>
+[GenerateSerializer, Immutable, Alias("amohub.CrmSummary")]
+public sealed record CrmSummary(
+    [property: Id(0)] string Account,
+    [property: Id(1)] long Contacts,
+    [property: Id(2)] long Leads,
+    [property: Id(3)] long WebhookEventsLastHour,
+    [property: Id(4)] long WebhookDeliveriesPending,
+    [property: Id(5)] AccountSyncStatus Sync);
+
+/// <summary>
+/// Reads the CRM read model for the HTTP API. A stateless worker: any silo answers, several at once.
+/// </summary>
+public interface ICrmQueryGrain : IGrainWithIntegerKey
+{
+    /// <summary>Contacts with this E.164 phone and/or whose name contains <paramref name="name"/>, newest first.</summary>
+    Task<Page<ContactSnapshot>> ListContactsAsync(string account, string? phone, string? name, int page, int pageSize);
+
+    /// <summary>Leads whose name contains <paramref name="name"/> (or all), newest first.</summary>
+    Task<Page<LeadSnapshot>> ListLeadsAsync(string account, string? name, int page, int pageSize);
+
+    /// <summary>Counts and the account's amoCRM budget and sync state.</summary>
+    Task<CrmSummary> GetSummaryAsync(string account);
+}

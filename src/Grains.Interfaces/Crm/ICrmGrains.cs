@@ -1,0 +1,96 @@
+namespace AmoHub.Grains;
+
+/// <summary>
+/// The one door to amoCRM for one account. Key <see cref="Keys.GrainKeys.Account"/>: <c>account:{subdomain}</c>.
+/// Holds the tokens and refreshes them in exactly one place, paces every request under the account's budget,
+/// and batches concurrent creates.
+/// </summary>
+public interface IAccountGrain : IGrainWithStringKey
+{
+    /// <summary>Sets where the account lives and how to authenticate; new credentials replace stored ones.</summary>
+    Task ConfigureAsync(AccountDefinition account, AccountCredentials? credentials);
+
+    /// <summary>Finds the contact with this E.164 phone in amoCRM (after bringing our copy up to date) or creates it.</summary>
+    Task<ContactResult> FindOrCreateContactAsync(string phone, string name);
+
+    /// <summary>Finds the lead with this name in amoCRM (after bringing our copy up to date) or creates it.</summary>
+    Task<LeadResult> FindOrCreateLeadAsync(NewLead lead);
+
+    /// <summary>Reads one contact from amoCRM; null when amoCRM has none with that id.</summary>
+    Task<ContactSnapshot?> FetchContactAsync(long amoCrmId);
+
+    /// <summary>Pulls the leads changed since the last sync (with their contacts) into our copy.</summary>
+    Task SyncLeadsAsync();
+
+    /// <summary>Subscribes AmoHub's webhook destination (under <paramref name="publicBaseUrl"/>) with the events it applies.</summary>
+    Task<WebhookSubscription> SubscribeWebhooksAsync(Uri publicBaseUrl);
+
+    /// <summary>Removes AmoHub's webhook destination from the account.</summary>
+    Task<WebhookSubscription> UnsubscribeWebhooksAsync();
+
+    /// <summary>Whether a delivery claiming this amoCRM account id and subdomain belongs to this account.</summary>
+    Task<bool> OwnsDeliveryAsync(string? subdomain, long? amoCrmAccountId);
+
+    /// <summary>Budget in use, sync position and webhook subscription.</summary>
+    Task<AccountSyncStatus> GetSyncStatusAsync();
+}
+
+/// <summary>
+/// One amoCRM contact. Key <c>{subdomain}/contact:{amoCRM id}</c>. Applies API results and webhook events
+/// idempotently: the newer <see cref="ContactSnapshot.UpdatedAt"/> wins; the read model follows every change.
+/// </summary>
+public interface IContactGrain : IGrainWithStringKey
+{
+    /// <summary>Applies a snapshot unless a newer one is already kept; true when it changed something.</summary>
+    Task<bool> ApplyAsync(ContactSnapshot snapshot);
+
+    /// <summary>Marks the contact deleted (amoCRM deleted it); later older snapshots are ignored.</summary>
+    Task DeleteAsync(DateTimeOffset at);
+
+    /// <summary>The contact, or null when unknown or deleted.</summary>
+    Task<ContactSnapshot?> GetAsync();
+}
+
+/// <summary>
+/// The dedup lock of one phone. Key <c>{subdomain}/phone:{E.164}</c>. Concurrent creates of one phone queue
+/// here, so exactly one of them can reach amoCRM.
+/// </summary>
+public interface IPhoneIndexGrain : IGrainWithStringKey
+{
+    /// <summary>Returns the contact with this phone: ours, else amoCRM's, else a new one created in amoCRM.</summary>
+    Task<ContactResult> GetOrCreateAsync(string name);
+}
+
+/// <summary>One amoCRM lead. Key <c>{subdomain}/lead:{amoCRM id}</c>. Like <see cref="IContactGrain"/>.</summary>
+public interface ILeadGrain : IGrainWithStringKey
+{
+    /// <summary>Applies a snapshot unless a newer one is already kept; true when it changed something.</summary>
+    Task<bool> ApplyAsync(LeadSnapshot snapshot);
+
+    /// <summary>Marks the lead deleted.</summary>
+    Task DeleteAsync(DateTimeOffset at);
+
+    /// <summary>The lead, or null when unknown or deleted.</summary>
+    Task<LeadSnapshot?> GetAsync();
+}
+
+/// <summary>The dedup lock of one lead name. Key <c>{subdomain}/lead-name:{hash of the normalized name}</c>.</summary>
+public interface ILeadNameIndexGrain : IGrainWithStringKey
+{
+    /// <summary>Returns the lead with this name: ours, else amoCRM's, else a new one created in amoCRM.</summary>
+    Task<LeadResult> GetOrCreateAsync(NewLead lead);
+}
+
+/// <summary>
+/// Durable intake of an account's webhook deliveries. Key <c>{subdomain}/webhooks:inbox</c>. A delivery is
+/// written to the inbox table before the call returns (so amoCRM gets its 200 quickly), then applied to the
+/// contact and lead grains in order; whatever was not applied when a silo stopped is applied after restart.
+/// </summary>
+public interface IWebhookInboxGrain : IGrainWithStringKey
+{
+    /// <summary>Stores the delivery durably and schedules it for applying.</summary>
+    Task AcceptAsync(WebhookDelivery delivery);
+
+    /// <summary>Number of stored deliveries not yet applied.</summary>
+    Task<int> GetPendingCountAsync();
+}

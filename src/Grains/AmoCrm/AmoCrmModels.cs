@@ -1,0 +1,252 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AmoHub.Grains.AmoCrm;
+
+// amoCRM API v4 wire models (HAL JSON, snake_case). Only the fields AmoHub reads or writes are declared.
+
+/// <summary>A HAL list answer: <c>{_page, _links, _embedded: {…}}</c>.</summary>
+public sealed class HalList<TEmbedded>
+{
+    [JsonPropertyName("_page")]
+    public int? Page { get; set; }
+
+    [JsonPropertyName("_embedded")]
+    public TEmbedded? Embedded { get; set; }
+}
+
+public sealed class ContactsEmbedded
+{
+    public List<AmoContact> Contacts { get; set; } = [];
+}
+
+public sealed class LeadsEmbedded
+{
+    public List<AmoLead> Leads { get; set; } = [];
+}
+
+public sealed class WebhooksEmbedded
+{
+    public List<AmoWebhook> Webhooks { get; set; } = [];
+}
+
+public sealed class AmoAccount
+{
+    public long Id { get; set; }
+
+    public string? Name { get; set; }
+
+    public string? Subdomain { get; set; }
+}
+
+public sealed class AmoContact
+{
+    public long Id { get; set; }
+
+    public string? Name { get; set; }
+
+    public long CreatedAt { get; set; }
+
+    public long UpdatedAt { get; set; }
+
+    public bool IsDeleted { get; set; }
+
+    public List<AmoCustomField>? CustomFieldsValues { get; set; }
+
+    [JsonPropertyName("request_id")]
+    public string? RequestId { get; set; }
+}
+
+public sealed class AmoCustomField
+{
+    public long? FieldId { get; set; }
+
+    public string? FieldCode { get; set; }
+
+    public List<AmoFieldValue> Values { get; set; } = [];
+}
+
+public sealed class AmoFieldValue
+{
+    /// <summary>amoCRM sends strings for text fields but numbers or booleans for others.</summary>
+    public JsonElement Value { get; set; }
+
+    public string? EnumCode { get; set; }
+
+    /// <summary>The value as text, whatever JSON type it came as.</summary>
+    public string? Text => Value.ValueKind switch
+    {
+        JsonValueKind.String => Value.GetString(),
+        JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => Value.GetRawText(),
+        _ => null,
+    };
+}
+
+public sealed class AmoLead
+{
+    public long Id { get; set; }
+
+    public string? Name { get; set; }
+
+    public long? StatusId { get; set; }
+
+    public long? PipelineId { get; set; }
+
+    public long CreatedAt { get; set; }
+
+    public long UpdatedAt { get; set; }
+
+    public bool IsDeleted { get; set; }
+
+    [JsonPropertyName("_embedded")]
+    public AmoLeadEmbedded? Embedded { get; set; }
+}
+
+public sealed class AmoLeadEmbedded
+{
+    public List<AmoLinkedContact>? Contacts { get; set; }
+}
+
+public sealed class AmoLinkedContact
+{
+    public long Id { get; set; }
+
+    public bool IsMain { get; set; }
+}
+
+/// <summary>One contact of a create request; the request id maps the answer back to it.</summary>
+public sealed class NewAmoContact
+{
+    public required string Name { get; init; }
+
+    public required string RequestId { get; init; }
+
+    public List<NewAmoCustomField>? CustomFieldsValues { get; init; }
+}
+
+public sealed class NewAmoCustomField
+{
+    public required string FieldCode { get; init; }
+
+    public required List<NewAmoFieldValue> Values { get; init; }
+}
+
+public sealed class NewAmoFieldValue
+{
+    public required string Value { get; init; }
+
+    public string? EnumCode { get; init; }
+}
+
+/// <summary>One lead of a create request.</summary>
+public sealed class NewAmoLead
+{
+    public required string Name { get; init; }
+
+    public required string RequestId { get; init; }
+
+    public long? StatusId { get; init; }
+
+    [JsonPropertyName("_embedded")]
+    public NewAmoLeadEmbedded? Embedded { get; init; }
+}
+
+public sealed class NewAmoLeadEmbedded
+{
+    public required List<AmoLinkedContact> Contacts { get; init; }
+}
+
+/// <summary>What a create answers: the new ids with the request ids they were made for.</summary>
+public sealed class CreatedEmbedded
+{
+    public List<CreatedEntity>? Contacts { get; set; }
+
+    public List<CreatedEntity>? Leads { get; set; }
+}
+
+public sealed class CreatedEntity
+{
+    public long Id { get; set; }
+
+    public string? RequestId { get; set; }
+}
+
+public sealed class AmoWebhook
+{
+    public long Id { get; set; }
+
+    public string? Destination { get; set; }
+
+    public List<string>? Settings { get; set; }
+
+    public bool Disabled { get; set; }
+}
+
+public sealed class WebhookSubscribeRequest
+{
+    public required string Destination { get; init; }
+
+    public required List<string> Settings { get; init; }
+}
+
+public sealed class WebhookUnsubscribeRequest
+{
+    public required string Destination { get; init; }
+}
+
+public sealed class TokenRequest
+{
+    public required string ClientId { get; init; }
+
+    public required string ClientSecret { get; init; }
+
+    public required string GrantType { get; init; }
+
+    public string? Code { get; init; }
+
+    public string? RefreshToken { get; init; }
+
+    public required string RedirectUri { get; init; }
+}
+
+public sealed class TokenResponse
+{
+    public string? TokenType { get; set; }
+
+    public int ExpiresIn { get; set; }
+
+    public string? AccessToken { get; set; }
+
+    public string? RefreshToken { get; set; }
+}
+
+/// <summary>amoCRM's problem+json error body, with the validation errors a 400 adds.</summary>
+public sealed class AmoProblem
+{
+    public string? Title { get; set; }
+
+    public string? Detail { get; set; }
+
+    public int? Status { get; set; }
+
+    public string? Hint { get; set; }
+
+    [JsonPropertyName("validation-errors")]
+    public List<AmoValidationError>? ValidationErrors { get; set; }
+}
+
+public sealed class AmoValidationError
+{
+    public string? RequestId { get; set; }
+
+    public List<AmoFieldError> Errors { get; set; } = [];
+}
+
+public sealed class AmoFieldError
+{
+    public string? Code { get; set; }
+
+    public string? Path { get; set; }
+
+    public string? Detail { get; set; }
+}

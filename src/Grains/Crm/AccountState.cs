@@ -1,0 +1,66 @@
+namespace AmoHub.Grains.Crm;
+
+/// <summary>What the account grain keeps: where the account is, its tokens, sync cursors and webhook subscription.</summary>
+[GenerateSerializer, Alias("amohub.AccountState")]
+public sealed class AccountState
+{
+    /// <summary>Where the account lives.</summary>
+    [Id(0)]
+    public AccountDefinition? Definition { get; set; }
+
+    /// <summary>The credentials configured for the account (the seed of the token pair).</summary>
+    [Id(1)]
+    public AccountCredentials? Credentials { get; set; }
+
+    /// <summary>A hash of the configured credentials, to notice when an operator configures new ones.</summary>
+    [Id(2)]
+    public string? CredentialsFingerprint { get; set; }
+
+    /// <summary>The access token in use.</summary>
+    [Id(3)]
+    public string? AccessToken { get; set; }
+
+    /// <summary>The single-use refresh token that goes with it (OAuth only).</summary>
+    [Id(4)]
+    public string? RefreshToken { get; set; }
+
+    /// <summary>When the access token expires (OAuth only).</summary>
+    [Id(5)]
+    public DateTimeOffset? AccessTokenExpiresAt { get; set; }
+
+    /// <summary>amoCRM's numeric id of the account, learnt from <c>GET /api/v4/account</c>.</summary>
+    [Id(6)]
+    public long? AmoCrmAccountId { get; set; }
+
+    /// <summary>Contacts changed at or after this amoCRM time (Unix seconds) are pulled by the next sync.</summary>
+    [Id(7)]
+    public long ContactsCursor { get; set; }
+
+    /// <summary>The same for leads.</summary>
+    [Id(8)]
+    public long LeadsCursor { get; set; }
+
+    /// <summary>The secret part of AmoHub's webhook destination.</summary>
+    [Id(9)]
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>The destination subscribed in amoCRM, if any.</summary>
+    [Id(10)]
+    public Uri? WebhookDestination { get; set; }
+
+    /// <summary>When it was subscribed.</summary>
+    [Id(11)]
+    public DateTimeOffset? WebhookSince { get; set; }
+
+    /// <summary>Whether the initial full sync of contacts has run.</summary>
+    [Id(12)]
+    public bool ContactsSynced { get; set; }
+
+    /// <summary>Whether the initial full sync of leads has run.</summary>
+    [Id(13)]
+    public bool LeadsSynced { get; set; }
+
+    /// <summary>When to refresh the access token ahead of its expiry (OAuth only).</summary>
+    [Id(14)]
+    public DateTimeOffset? AccessTokenRefreshAt { get; set; }
+}

@@ -1,0 +1,70 @@
+using AmoHub.Grains.Keys;
+using AmoHub.Grains.Persistence;
+
+namespace AmoHub.Grains.Crm;
+
+/// <summary>What a contact grain keeps.</summary>
+[GenerateSerializer, Alias("amohub.ContactState")]
+public sealed class ContactState
+{
+    /// <summary>The newest snapshot applied.</summary>
+    [Id(0)]
+    public ContactSnapshot? Contact { get; set; }
+
+    /// <summary>When amoCRM deleted the contact, if it did.</summary>
+    [Id(1)]
+    public DateTimeOffset? DeletedAt { get; set; }
+}
+
+/// <summary>
+/// One amoCRM contact. Snapshots from creates, syncs and webhooks arrive in any order and more than once; the
+/// newer <c>updated_at</c> wins (a tie applies, so two changes within one second keep the later arrival), and a
+/// deletion wins over anything not newer than it. State is written before the read model, and both before
+/// the caller gets its answer.
+/// </summary>
+public sealed class ContactGrain(
+    [PersistentState("contact", StorageNames.Default)] IPersistentState<ContactState> state,
+    CrmReadModel readModel) : Grain, IContactGrain
+{
+    private string Account => GrainKeys.AccountOf(this.GetPrimaryKeyString());
+
+    /// <inheritdoc />
+    public async Task<bool> ApplyAsync(ContactSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var current = state.State;
+        if ((current.DeletedAt is { } deletedAt && snapshot.UpdatedAt <= deletedAt)
+            || (current.Contact is { } kept && (snapshot.UpdatedAt < kept.UpdatedAt || SameContent(kept, snapshot))))
+        {
+            return false;
+        }
+
+        current.Contact = snapshot;
+        current.DeletedAt = null;
+        await state.WriteStateAsync();
+        await readModel.UpsertContactAsync(Account, snapshot);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteAsync(DateTimeOffset at)
+    {
+        if (state.State.DeletedAt is { } deletedAt && deletedAt >= at)
+        {
+            return;
+        }
+
+        state.State.DeletedAt = at;
+        await state.WriteStateAsync();
+        await readModel.DeleteContactAsync(Account, AmoCrmId);
+    }
+
+    /// <inheritdoc />
+    public Task<ContactSnapshot?> GetAsync() =>
+        Task.FromResult(state.State.DeletedAt is null ? state.State.Contact : null);
+
+    private long AmoCrmId => long.Parse(this.GetPrimaryKeyString().AsSpan(this.GetPrimaryKeyString().LastIndexOf(':') + 1), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static bool SameContent(ContactSnapshot a, ContactSnapshot b) =>
+        a.UpdatedAt == b.UpdatedAt && a.Name == b.Name && a.CreatedAt == b.CreatedAt && a.Phones.SequenceEqual(b.Phones);
+}

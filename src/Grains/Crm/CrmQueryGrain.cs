@@ -1,0 +1,28 @@
+using AmoHub.Grains.Keys;
+using AmoHub.Grains.Persistence;
+using Orleans.Concurrency;
+
+namespace AmoHub.Grains.Crm;
+
+/// <summary>Answers the API's CRM list queries from the read model, on whichever silo the call lands.</summary>
+[StatelessWorker]
+public sealed class CrmQueryGrain(CrmReadModel readModel, WebhookInboxStore inbox, TimeProvider time) : Grain, ICrmQueryGrain
+{
+    /// <inheritdoc />
+    public Task<Page<ContactSnapshot>> ListContactsAsync(string account, string? phone, string? name, int page, int pageSize) =>
+        readModel.ListContactsAsync(AccountName.Normalize(account), phone, name, page, pageSize);
+
+    /// <inheritdoc />
+    public Task<Page<LeadSnapshot>> ListLeadsAsync(string account, string? name, int page, int pageSize) =>
+        readModel.ListLeadsAsync(AccountName.Normalize(account), name, page, pageSize);
+
+    /// <inheritdoc />
+    public async Task<CrmSummary> GetSummaryAsync(string account)
+    {
+        account = AccountName.Normalize(account);
+        var (contacts, leads) = await readModel.CountAsync(account);
+        var (pending, eventsLastHour) = await inbox.CountsAsync(account, time.GetUtcNow().AddHours(-1));
+        var sync = await GrainFactory.GetGrain<IAccountGrain>(GrainKeys.Account(account)).GetSyncStatusAsync();
+        return new CrmSummary(account, contacts, leads, eventsLastHour, pending, sync);
+    }
+}

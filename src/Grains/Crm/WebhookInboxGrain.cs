@@ -1,0 +1,151 @@
+using System.Collections.Immutable;
+using AmoHub.Grains.Keys;
+using AmoHub.Grains.Persistence;
+using AmoHub.ServiceDefaults.Phones;
+using Microsoft.Extensions.Logging;
+
+namespace AmoHub.Grains.Crm;
+
+/// <summary>
+/// Takes an account's webhook deliveries: stores each one before answering, then applies them in arrival order
+/// to the contact and lead grains. Lead events carry no contact data, so after applying them the inbox asks the
+/// account grain for one (coalesced) lead sync, which brings the contact links. A reminder brings the inbox
+/// back after a restart to finish what was stored but not yet applied.
+/// </summary>
+public sealed partial class WebhookInboxGrain(
+    WebhookInboxStore store,
+    PhoneNormalizer phones,
+    TimeProvider time,
+    ILogger<WebhookInboxGrain> logger) : Grain, IWebhookInboxGrain, IRemindable
+{
+    private const string ReminderName = "drain";
+    private const int BatchSize = 100;
+
+    private Task? _draining;
+    private bool _reminderRegistered;
+
+    private string Account => GrainKeys.AccountOf(this.GetPrimaryKeyString());
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        StartDraining();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task AcceptAsync(WebhookDelivery delivery)
+    {
+        await store.AppendAsync(Account, delivery);
+        if (!_reminderRegistered)
+        {
+            await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5));
+            _reminderRegistered = true;
+        }
+
+        StartDraining();
+    }
+
+    /// <inheritdoc />
+    public async Task<int> GetPendingCountAsync() =>
+        (int)(await store.CountsAsync(Account, time.GetUtcNow())).Pending;
+
+    /// <inheritdoc />
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        StartDraining();
+        return Task.CompletedTask;
+    }
+
+    private void StartDraining()
+    {
+        if (_draining is null || _draining.IsCompleted)
+        {
+            _draining = DrainAsync();
+        }
+    }
+
+    private async Task DrainAsync()
+    {
+        try
+        {
+            var leadsTouched = false;
+            while (true)
+            {
+                var entries = await store.PendingAsync(Account, BatchSize);
+                if (entries.Count == 0)
+                {
+                    break;
+                }
+
+                foreach (var entry in entries)
+                {
+                    foreach (var change in entry.Events)
+                    {
+                        leadsTouched |= await ApplyAsync(change, entry.ReceivedAt);
+                    }
+                }
+
+                await store.MarkAppliedAsync(entries.Select(e => e.Id).ToList(), time.GetUtcNow());
+            }
+
+            if (leadsTouched)
+            {
+                await GrainFactory.GetGrain<IAccountGrain>(GrainKeys.Account(Account)).SyncLeadsAsync();
+            }
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Nothing is lost: the deliveries stay in the inbox and the reminder tries again.
+            LogDrainFailed(logger, exception, Account);
+        }
+    }
+
+    /// <summary>Applies one event; true when it was about a lead.</summary>
+    private async Task<bool> ApplyAsync(WebhookEvent change, DateTimeOffset receivedAt)
+    {
+        var updatedAt = change.UpdatedAt ?? receivedAt;
+        if (change.Entity == WebhookEntity.Contact)
+        {
+            var contact = GrainFactory.GetGrain<IContactGrain>(GrainKeys.Contact(Account, change.Id));
+            if (change.Action == WebhookAction.Delete)
+            {
+                await contact.DeleteAsync(receivedAt);
+                return false;
+            }
+
+            var known = await contact.GetAsync();
+            var contactPhones = change.HasPhoneField || known is null
+                ? change.Phones.Select(p => phones.TryNormalize(p, out var e164) ? e164 : null).OfType<string>().Distinct(StringComparer.Ordinal).ToImmutableArray()
+                : known.Phones;
+            await contact.ApplyAsync(new ContactSnapshot(
+                change.Id,
+                change.Name ?? known?.Name ?? "",
+                contactPhones,
+                change.CreatedAt ?? known?.CreatedAt ?? updatedAt,
+                updatedAt));
+            return false;
+        }
+
+        var lead = GrainFactory.GetGrain<ILeadGrain>(GrainKeys.Lead(Account, change.Id));
+        if (change.Action == WebhookAction.Delete)
+        {
+            await lead.DeleteAsync(receivedAt);
+            return true;
+        }
+
+        var kept = await lead.GetAsync();
+        await lead.ApplyAsync(new LeadSnapshot(
+            change.Id,
+            change.Name ?? kept?.Name ?? "",
+            change.StatusId ?? kept?.StatusId,
+            change.PipelineId ?? kept?.PipelineId,
+            kept?.MainContactId,
+            change.CreatedAt ?? kept?.CreatedAt ?? updatedAt,
+            updatedAt));
+        return true;
+    }
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Applying webhook deliveries of {Account} failed; they stay in the inbox and are retried")]
+    private static partial void LogDrainFailed(ILogger logger, Exception exception, string account);
+}

@@ -1,0 +1,40 @@
+using System.Data.Common;
+using System.Globalization;
+using AmoHub.ServiceDefaults.Storage;
+
+namespace AmoHub.Grains.Persistence;
+
+/// <summary>Small helpers for the read model's hand-written SQL, the same on SQLite and MySQL where it can be.</summary>
+public static class Sql
+{
+    /// <summary>Adds a named parameter; null becomes DBNull.</summary>
+    public static DbCommand With(this DbCommand command, string name, object? value)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+        return command;
+    }
+
+    /// <summary>
+    /// An INSERT that updates <paramref name="update"/> columns when a row with the same unique key exists:
+    /// <c>ON DUPLICATE KEY UPDATE</c> on MySQL, <c>ON CONFLICT … DO UPDATE</c> on SQLite.
+    /// </summary>
+    public static string Upsert(StorageProvider provider, string table, string[] columns, string[] key, string[] update)
+    {
+        var insert = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(c => "@" + c))})";
+        return provider == StorageProvider.MySql
+            ? $"{insert} ON DUPLICATE KEY UPDATE {string.Join(", ", update.Select(c => $"{c} = VALUES({c})"))}"
+            : $"{insert} ON CONFLICT ({string.Join(", ", key)}) DO UPDATE SET {string.Join(", ", update.Select(c => $"{c} = excluded.{c}"))}";
+    }
+
+    /// <summary>Reads a column as a nullable long whatever integer type the engine returns.</summary>
+    public static long? GetNullableLong(this DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
+
+    /// <summary>Reads a column as a long whatever integer type the engine returns.</summary>
+    public static long GetLong(this DbDataReader reader, int ordinal) =>
+        Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using AmoHub.ServiceDefaults.Storage;
+
+namespace AmoHub.Grains.Persistence;
+
+/// <summary>A stored delivery waiting to be applied.</summary>
+public sealed record InboxEntry(long Id, DateTimeOffset ReceivedAt, IReadOnlyList<WebhookEvent> Events);
+
+/// <summary>
+/// The <c>webhook_inbox</c> table: deliveries are written here before amoCRM gets its answer, and marked applied
+/// once every event reached its grain.
+/// </summary>
+public sealed class WebhookInboxStore(AmoHubDatabase database)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Stores a delivery; returns when it is durable.</summary>
+    public async Task AppendAsync(string account, WebhookDelivery delivery)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO webhook_inbox (account, received_at, events, event_count) VALUES (@account, @received_at, @events, @event_count)";
+        command.With("@account", account)
+            .With("@received_at", delivery.ReceivedAt.ToUnixTimeMilliseconds())
+            .With("@events", JsonSerializer.Serialize(delivery.Events, Json))
+            .With("@event_count", delivery.Events.Length);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The oldest deliveries not applied yet, in arrival order.</summary>
+    public async Task<IReadOnlyList<InboxEntry>> PendingAsync(string account, int limit)
+    {
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, received_at, events FROM webhook_inbox WHERE account = @account AND applied_at IS NULL ORDER BY id LIMIT @limit";
+        command.With("@account", account).With("@limit", limit);
+        await using var reader = await command.ExecuteReaderAsync();
+        var entries = new List<InboxEntry>();
+        while (await reader.ReadAsync())
+        {
+            entries.Add(new InboxEntry(
+                reader.GetLong(0),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetLong(1)),
+                JsonSerializer.Deserialize<List<WebhookEvent>>(reader.GetString(2), Json) ?? []));
+        }
+
+        return entries;
+    }
+
+    /// <summary>Marks deliveries applied.</summary>
+    public async Task MarkAppliedAsync(IReadOnlyList<long> ids, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"UPDATE webhook_inbox SET applied_at = @at WHERE id IN ({string.Join(", ", ids.Select((_, i) => $"@id{i}"))})";
+        command.With("@at", at.ToUnixTimeMilliseconds());
+        for (var i = 0; i < ids.Count; i++)
+        {
+            command.With($"@id{i}", ids[i]);
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>How many deliveries wait, and how many events arrived since <paramref name="since"/>.</summary>
+    public async Task<(long Pending, long EventsSince)> CountsAsync(string account, DateTimeOffset since)
+    {
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT (SELECT COUNT(*) FROM webhook_inbox WHERE account = @account AND applied_at IS NULL), (SELECT COALESCE(SUM(event_count), 0) FROM webhook_inbox WHERE account = @account AND received_at >= @since)";
+        command.With("@account", account).With("@since", since.ToUnixTimeMilliseconds());
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetLong(0), reader.GetLong(1));
+    }
+}

@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace AmoHub.Sandbox;
+
+/// <summary>
+/// The control surface of the amoCRM emulator, for tests and the dashboard: read an account's state, act as a
+/// person in amoCRM's web UI, switch faults on and off. Accounts come into existence on first use of their
+/// subdomain, here or over HTTP. Every member is thread-safe.
+/// </summary>
+public sealed class AmoCrmSandbox : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, SandboxAccount> _accounts = new(StringComparer.Ordinal);
+    private readonly SandboxSettings _settings;
+    private readonly ILogger _logger;
+    private readonly WebhookDispatcher _dispatcher;
+    private long _lastAccountId = 31_000_000;
+
+    internal AmoCrmSandbox(SandboxSettings settings, ILogger logger)
+    {
+        _settings = settings;
+        _logger = logger;
+        _dispatcher = new WebhookDispatcher(settings, logger);
+        AccessToken = settings.AccessToken is { Length: > 0 } token ? token : SandboxAccount.NewToken();
+    }
+
+    /// <summary>The long-lived access token: valid for every account, forever.</summary>
+    public string AccessToken { get; }
+
+    /// <summary>The subdomains of the accounts that exist, in order.</summary>
+    public IReadOnlyList<string> Subdomains => _accounts.Keys.Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Who the account is, whether it is blocked, and its faults.</summary>
+    public SandboxAccountInfo GetAccount(string subdomain) => Account(subdomain).Info();
+
+    /// <summary>The account's counters: requests, 429s, refreshes, entities, deliveries.</summary>
+    public SandboxStats GetStats(string subdomain) => Account(subdomain).Stats();
+
+    /// <summary>Every contact of the account, by id.</summary>
+    public IReadOnlyList<SandboxContact> GetContacts(string subdomain) => Account(subdomain).Contacts();
+
+    /// <summary>The contact, or <c>null</c> when there is none with this id.</summary>
+    public SandboxContact? GetContact(string subdomain, long id) => Account(subdomain).FindContact(id);
+
+    /// <summary>Every lead of the account, by id.</summary>
+    public IReadOnlyList<SandboxLead> GetLeads(string subdomain) => Account(subdomain).Leads();
+
+    /// <summary>The lead, or <c>null</c> when there is none with this id.</summary>
+    public SandboxLead? GetLead(string subdomain, long id) => Account(subdomain).FindLead(id);
+
+    /// <summary>The account's webhook subscriptions.</summary>
+    public IReadOnlyList<SandboxWebhook> GetWebhooks(string subdomain) => Account(subdomain).Webhooks();
+
+    /// <summary>Every webhook delivery attempt of the account (the latest 10,000), oldest first.</summary>
+    public IReadOnlyList<SandboxDelivery> GetDeliveries(string subdomain) => Account(subdomain).Deliveries();
+
+    /// <summary>
+    /// Makes a single-use authorization code (valid 20 minutes), as a user granting an integration access would;
+    /// trade it at <c>POST {subdomain}/oauth2/access_token</c>.
+    /// </summary>
+    public string CreateAuthorizationCode(string subdomain, string clientId, string clientSecret, Uri redirectUri)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(clientId);
+        ArgumentException.ThrowIfNullOrEmpty(clientSecret);
+        ArgumentNullException.ThrowIfNull(redirectUri);
+        return Account(subdomain).CreateAuthorizationCode(clientId, clientSecret, redirectUri);
+    }
+
+    /// <summary>Creates a contact as a person in the web UI would; webhooks hear <c>add_contact</c>.</summary>
+    public SandboxContact CreateContactAsUser(string subdomain, string name, IReadOnlyList<string>? phones = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var draft = new ContactDraft("0", null, name, null, null, Phones(phones), null);
+        return Account(subdomain).CreateContacts([draft], SandboxAccount.UiUserId)[0];
+    }
+
+    /// <summary>
+    /// Changes a contact as a person in the web UI would: <paramref name="phones"/>, when given, replace all
+    /// phones. Bumps <c>updated_at</c>; webhooks hear <c>update_contact</c>. <c>null</c> when there is no such contact.
+    /// </summary>
+    public SandboxContact? EditContactAsUser(string subdomain, long id, string? name = null, IReadOnlyList<string>? phones = null)
+    {
+        var draft = new ContactDraft("0", id, name, null, null, phones is null ? null : Phones(phones), null);
+        var updated = Account(subdomain).UpdateContacts([draft], SandboxAccount.UiUserId);
+        return updated.Failed ? null : updated.Value[0];
+    }
+
+    /// <summary>Deletes a contact as a person would; webhooks hear <c>delete_contact</c>. <c>false</c> when there is none.</summary>
+    public bool DeleteContactAsUser(string subdomain, long id) => Account(subdomain).DeleteContact(id);
+
+    /// <summary>
+    /// Creates a lead as a person in the web UI would, linked to existing contacts (the first is the main one);
+    /// webhooks hear <c>add_lead</c>.
+    /// </summary>
+    public SandboxLead CreateLeadAsUser(string subdomain, string name, long price = 0, long? statusId = null, IReadOnlyList<long>? contactIds = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        RequireStatus(statusId);
+        var links = LeadDraft.Links((contactIds ?? []).Select((id, i) => (id, i == 0)));
+        var draft = new LeadDraft("0", null, name, price, statusId, links, null);
+        var created = Account(subdomain).CreateLeads([draft], SandboxAccount.UiUserId);
+        return created.Failed ? throw new ArgumentException("A contact to link does not exist.", nameof(contactIds)) : created.Value[0];
+    }
+
+    /// <summary>
+    /// Changes a lead as a person in the web UI would. Bumps <c>updated_at</c>; webhooks hear <c>update_lead</c>,
+    /// and <c>status_lead</c> when the status changes. <c>null</c> when there is no such lead.
+    /// </summary>
+    public SandboxLead? EditLeadAsUser(string subdomain, long id, string? name = null, long? statusId = null, long? price = null)
+    {
+        RequireStatus(statusId);
+        var draft = new LeadDraft("0", id, name, price, statusId, [], null);
+        var updated = Account(subdomain).UpdateLeads([draft], SandboxAccount.UiUserId);
+        return updated.Failed ? null : updated.Value[0];
+    }
+
+    /// <summary>Deletes a lead as a person would; webhooks hear <c>delete_lead</c>. <c>false</c> when there is none.</summary>
+    public bool DeleteLeadAsUser(string subdomain, long id) => Account(subdomain).DeleteLead(id);
+
+    /// <summary>Switches faults on for the account's API and web UI, replacing any before.</summary>
+    public void SetFault(string subdomain, SandboxFault fault)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
+        Account(subdomain).Fault = fault;
+    }
+
+    /// <summary>Switches the account's faults off.</summary>
+    public void ClearFaults(string subdomain) => Account(subdomain).Fault = SandboxFault.None;
+
+    /// <summary>Lifts the block that repeated 429s put on the account.</summary>
+    public void Unblock(string subdomain) => Account(subdomain).Unblock();
+
+    /// <summary>Ends every OAuth access token of the account at once; the long-lived token stays valid.</summary>
+    public void ExpireAccessTokens(string subdomain) => Account(subdomain).ExpireAccessTokens();
+
+    /// <summary>Stops webhook deliveries, dropping pending retries.</summary>
+    public ValueTask DisposeAsync() => _dispatcher.DisposeAsync();
+
+    /// <summary>The account of <paramref name="subdomain"/>, created on first use.</summary>
+    internal SandboxAccount Account(string subdomain)
+    {
+        SubdomainName.Require(subdomain);
+        if (_accounts.TryGetValue(subdomain, out var existing))
+        {
+            return existing;
+        }
+
+        var created = new SandboxAccount(Interlocked.Increment(ref _lastAccountId), subdomain, _settings, AccessToken, _dispatcher, _logger);
+        var account = _accounts.GetOrAdd(subdomain, created);
+        if (account == created)
+        {
+            SandboxLog.AccountCreated(_logger, subdomain, account.Id);
+        }
+
+        return account;
+    }
+
+    private static List<SandboxFieldValue> Phones(IReadOnlyList<string>? phones) =>
+        (phones ?? []).Select(phone => string.IsNullOrWhiteSpace(phone)
+                ? throw new ArgumentException("A phone must not be blank.", nameof(phones))
+                : new SandboxFieldValue(phone.Trim(), "WORK"))
+            .ToList();
+
+    private static void RequireStatus(long? statusId)
+    {
+        if (statusId is { } id && !Pipeline.HasStatus(id))
+        {
+            throw new ArgumentOutOfRangeException(nameof(statusId), id, "The sandbox pipeline has no such status.");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace AmoHub.Sandbox;
+
+/// <summary>The body of <c>POST oauth2/access_token</c>.</summary>
+internal sealed record TokenRequest(string? ClientId, string? ClientSecret, string? GrantType, string? Code, string? RefreshToken, string? RedirectUri);
+
+/// <summary>A new token pair.</summary>
+internal sealed record TokenResponse(string TokenType, long ExpiresIn, string AccessToken, string RefreshToken);
+
+/// <summary><c>POST /{sub}/oauth2/access_token</c>: amoCRM's OAuth 2.0 token endpoint. Not rate limited.</summary>
+internal static class OAuthApi
+{
+    public static RouteHandlerBuilder MapOAuthApi(this IEndpointRouteBuilder account) =>
+        account.MapPost("oauth2/access_token", ExchangeAsync);
+
+    private static async Task<Results<JsonHttpResult<TokenResponse>, AmoProblem>> ExchangeAsync(SandboxAccount account, HttpRequest request)
+    {
+        var body = await RequestBody.ReadObjectAsync<TokenRequest>(request);
+        if (body.Failed)
+        {
+            return body.Problem;
+        }
+
+        var tokens = account.Exchange(body.Value);
+        return tokens.Failed ? tokens.Problem : TypedResults.Json(tokens.Value, SandboxJson.Options);
+    }
+}

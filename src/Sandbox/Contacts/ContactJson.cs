@@ -1,0 +1,76 @@
+using System.Text.Json.Serialization;
+
+namespace AmoHub.Sandbox;
+
+/// <summary>A contact as <c>GET api/v4/contacts</c> sends it.</summary>
+internal sealed record ContactJson(
+    long Id,
+    string Name,
+    string FirstName,
+    string LastName,
+    long ResponsibleUserId,
+    long GroupId,
+    long CreatedBy,
+    long UpdatedBy,
+    long CreatedAt,
+    long UpdatedAt,
+    long? ClosestTaskAt,
+    bool IsDeleted,
+    bool IsUnsorted,
+    IReadOnlyList<CustomFieldJson>? CustomFieldsValues,
+    long AccountId,
+    [property: JsonPropertyName("_links")] SelfLinks Links,
+    [property: JsonPropertyName("_embedded")] ContactEmbeddedJson Embedded)
+{
+    public static ContactJson From(SandboxContact contact, long accountId, ApiLinks links) => new(
+        contact.Id,
+        contact.Name,
+        contact.FirstName,
+        contact.LastName,
+        SandboxAccount.ApiUserId,
+        0,
+        contact.CreatedBy,
+        contact.UpdatedBy,
+        contact.CreatedAt,
+        contact.UpdatedAt,
+        null,
+        false,
+        false,
+        CustomFieldJson.Of(contact),
+        accountId,
+        links.To($"contacts/{contact.Id}"),
+        new ContactEmbeddedJson([], []));
+}
+
+/// <summary>A contact's <c>_embedded</c>: the sandbox has no tags or companies.</summary>
+internal sealed record ContactEmbeddedJson(IReadOnlyList<string> Tags, IReadOnlyList<string> Companies);
+
+/// <summary>A page of contacts.</summary>
+internal sealed record ContactPageJson(
+    [property: JsonPropertyName("_page")] int Page,
+    [property: JsonPropertyName("_links")] PageLinks Links,
+    [property: JsonPropertyName("_embedded")] ContactListJson Embedded);
+
+/// <summary><c>_embedded</c> of a contact list.</summary>
+internal sealed record ContactListJson(IReadOnlyList<ContactJson> Contacts);
+
+/// <summary>The answer to a create or batch update.</summary>
+internal sealed record ContactBatchJson(
+    [property: JsonPropertyName("_links")] SelfLinks Links,
+    [property: JsonPropertyName("_embedded")] ContactBatchListJson Embedded);
+
+/// <summary><c>_embedded</c> of a create or batch update answer.</summary>
+internal sealed record ContactBatchListJson(IReadOnlyList<ContactResultJson> Contacts);
+
+/// <summary>One contact in a create or update answer: its id, and the client's <c>request_id</c> on batches.</summary>
+internal sealed record ContactResultJson(
+    long Id,
+    string Name,
+    long UpdatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RequestId,
+    bool IsDeleted,
+    [property: JsonPropertyName("_links")] SelfLinks Links)
+{
+    public static ContactResultJson From(SandboxContact contact, string? requestId, ApiLinks links) =>
+        new(contact.Id, contact.Name, contact.UpdatedAt, requestId, false, links.To($"contacts/{contact.Id}"));
+}

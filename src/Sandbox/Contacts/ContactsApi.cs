@@ -1,0 +1,115 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace AmoHub.Sandbox;
+
+/// <summary><c>api/v4/contacts</c>: list and search, get, create, update.</summary>
+internal static class ContactsApi
+{
+    /// <summary>The most contacts one create or update request may carry.</summary>
+    private const int MaxBatch = 250;
+
+    public static RouteGroupBuilder MapContactsApi(this IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup("contacts");
+        group.MapGet("", List);
+        group.MapGet("{id:long}", Get);
+        group.MapPost("", CreateAsync);
+        group.MapPatch("", UpdateManyAsync);
+        group.MapPatch("{id:long}", UpdateOneAsync);
+        return group;
+    }
+
+    private static Results<HalJson<ContactPageJson>, NoContent, AmoProblem> List(SandboxAccount account, HttpRequest request)
+    {
+        var query = ListQuery.Parse(request.Query);
+        if (query.Failed)
+        {
+            return query.Problem;
+        }
+
+        var (contacts, hasMore) = account.ListContacts(query.Value);
+        if (contacts.Count == 0)
+        {
+            return TypedResults.NoContent();
+        }
+
+        var links = new ApiLinks(request, account.Path);
+        return HalJson.Ok(new ContactPageJson(
+            query.Value.Page,
+            links.Page("contacts", query.Value, hasMore),
+            new ContactListJson(contacts.Select(contact => ContactJson.From(contact, account.Id, links)).ToList())));
+    }
+
+    private static Results<HalJson<ContactJson>, NoContent> Get(SandboxAccount account, long id, HttpRequest request) =>
+        account.FindContact(id) is { } contact
+            ? HalJson.Ok(ContactJson.From(contact, account.Id, new ApiLinks(request, account.Path)))
+            : TypedResults.NoContent();
+
+    private static async Task<Results<HalJson<ContactBatchJson>, AmoProblem>> CreateAsync(SandboxAccount account, HttpRequest request)
+    {
+        var body = await RequestBody.ReadArrayAsync<ContactInput>(request, MaxBatch);
+        if (body.Failed)
+        {
+            return body.Problem;
+        }
+
+        var drafts = ContactDraft.FromInputs(body.Value, update: false);
+        if (drafts.Failed)
+        {
+            return drafts.Problem;
+        }
+
+        var created = account.CreateContacts(drafts.Value, SandboxAccount.ApiUserId);
+        return Batch(account, request, created, drafts.Value);
+    }
+
+    private static async Task<Results<HalJson<ContactBatchJson>, AmoProblem>> UpdateManyAsync(SandboxAccount account, HttpRequest request)
+    {
+        var body = await RequestBody.ReadArrayAsync<ContactInput>(request, MaxBatch);
+        if (body.Failed)
+        {
+            return body.Problem;
+        }
+
+        var drafts = ContactDraft.FromInputs(body.Value, update: true);
+        if (drafts.Failed)
+        {
+            return drafts.Problem;
+        }
+
+        var updated = account.UpdateContacts(drafts.Value, SandboxAccount.ApiUserId);
+        return updated.Failed ? updated.Problem : Batch(account, request, updated.Value, drafts.Value);
+    }
+
+    private static async Task<Results<HalJson<ContactResultJson>, AmoProblem>> UpdateOneAsync(SandboxAccount account, long id, HttpRequest request)
+    {
+        var body = await RequestBody.ReadObjectAsync<ContactInput>(request);
+        if (body.Failed)
+        {
+            return body.Problem;
+        }
+
+        var drafts = ContactDraft.FromInputs([body.Value with { Id = id }], update: true);
+        if (drafts.Failed)
+        {
+            return drafts.Problem;
+        }
+
+        var updated = account.UpdateContacts(drafts.Value, SandboxAccount.ApiUserId);
+        return updated.Failed
+            ? updated.Problem
+            : HalJson.Ok(ContactResultJson.From(updated.Value[0], null, new ApiLinks(request, account.Path)));
+    }
+
+    private static HalJson<ContactBatchJson> Batch(
+        SandboxAccount account, HttpRequest request, IReadOnlyList<SandboxContact> contacts, IReadOnlyList<ContactDraft> drafts)
+    {
+        var links = new ApiLinks(request, account.Path);
+        return HalJson.Ok(new ContactBatchJson(
+            links.To("contacts"),
+            new ContactBatchListJson(contacts.Select((contact, i) => ContactResultJson.From(contact, drafts[i].RequestId, links)).ToList())));
+    }
+}

@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+
+namespace AmoHub.Sandbox;
+
+/// <summary>One lead of a create, complex create or update request, as the client sent it.</summary>
+internal sealed record LeadInput(
+    long? Id,
+    string? Name,
+    long? Price,
+    long? StatusId,
+    long? PipelineId,
+    string? RequestId,
+    List<CustomFieldInput>? CustomFieldsValues,
+    [property: JsonPropertyName("_embedded")] LeadEmbeddedInput? Embedded);
+
+/// <summary><c>_embedded</c> of a lead in a request.</summary>
+internal sealed record LeadEmbeddedInput(List<LeadContactInput>? Contacts);
+
+/// <summary>A contact in a lead request: a link to an existing one by id, or (complex create) a new one.</summary>
+internal sealed record LeadContactInput(
+    long? Id, bool? IsMain, string? Name, string? FirstName, string? LastName, List<CustomFieldInput>? CustomFieldsValues);
+
+/// <summary>The kinds of lead requests, which check different things.</summary>
+internal enum LeadRequest
+{
+    /// <summary><c>POST api/v4/leads</c>: contacts are linked by id.</summary>
+    Create,
+
+    /// <summary><c>POST api/v4/leads/complex</c>: the contact is new.</summary>
+    Complex,
+
+    /// <summary><c>PATCH api/v4/leads</c>: the lead's id is required.</summary>
+    Update,
+}
+
+/// <summary>A checked lead of a request; <c>null</c> members were not sent and stay as they are on update.</summary>
+internal sealed record LeadDraft(
+    string RequestId,
+    long? Id,
+    string? Name,
+    long? Price,
+    long? StatusId,
+    IReadOnlyList<SandboxLeadContact> Contacts,
+    ContactDraft? NewContact)
+{
+    /// <summary>Checks every lead of a request; any error fails the whole request.</summary>
+    public static Checked<IReadOnlyList<LeadDraft>> FromInputs(IReadOnlyList<LeadInput> inputs, LeadRequest kind)
+    {
+        var drafts = new List<LeadDraft>();
+        var failures = new List<RequestErrors>();
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var input = inputs[i];
+            var requestId = input.RequestId ?? i.ToString(CultureInfo.InvariantCulture);
+            var errors = new List<ValidationError>();
+            drafts.Add(From(input, requestId, kind, errors));
+            if (errors.Count > 0)
+            {
+                failures.Add(new RequestErrors(requestId, errors));
+            }
+        }
+
+        return failures.Count > 0 ? AmoProblem.Validation(failures) : Checked.Ok<IReadOnlyList<LeadDraft>>(drafts);
+    }
+
+    /// <summary>Distinct links with exactly one main contact: the first marked main, else the first.</summary>
+    public static IReadOnlyList<SandboxLeadContact> Links(IEnumerable<(long Id, bool IsMain)> contacts)
+    {
+        var distinct = contacts.DistinctBy(contact => contact.Id).ToList();
+        var main = distinct.FindIndex(contact => contact.IsMain) is var index and >= 0 ? index : 0;
+        return distinct.Select((contact, i) => new SandboxLeadContact(contact.Id, i == main)).ToList();
+    }
+
+    /// <summary>Makes the lead this draft creates, with <paramref name="contacts"/> linked.</summary>
+    public SandboxLead Create(long id, IReadOnlyList<SandboxLeadContact> contacts, long userId, long now)
+    {
+        var statusId = StatusId ?? Pipeline.FirstStatusId;
+        return new SandboxLead(
+            id,
+            Name ?? $"Сделка #{id}",
+            Price ?? 0,
+            Pipeline.Id,
+            statusId,
+            Pipeline.IsClosed(statusId) ? now : null,
+            contacts,
+            userId,
+            userId,
+            now,
+            now);
+    }
+
+    /// <summary>Applies this draft to <paramref name="lead"/>; leaving a won or lost status clears <c>closed_at</c>.</summary>
+    public SandboxLead ApplyTo(SandboxLead lead, long userId, long now)
+    {
+        var statusId = StatusId ?? lead.StatusId;
+        var closedAt = !Pipeline.IsClosed(statusId) ? null
+            : statusId == lead.StatusId ? lead.ClosedAt
+            : now;
+        return lead with
+        {
+            Name = Name ?? lead.Name,
+            Price = Price ?? lead.Price,
+            StatusId = statusId,
+            ClosedAt = closedAt,
+            UpdatedBy = userId,
+            UpdatedAt = Math.Max(now, lead.UpdatedAt),
+        };
+    }
+
+    private static LeadDraft From(LeadInput input, string requestId, LeadRequest kind, List<ValidationError> errors)
+    {
+        if (kind == LeadRequest.Update && input.Id is null)
+        {
+            errors.Add(new ValidationError("NotBlank", "id", "This value should not be blank."));
+        }
+
+        if (input.CustomFieldsValues is { Count: > 0 })
+        {
+            // The sandbox's leads have no custom fields, so any field id or code is unknown.
+            errors.Add(new ValidationError("NotSupportedChoice", "custom_fields_values.0.field_id", "The value you selected is not a valid choice."));
+        }
+
+        if (input.PipelineId is { } pipelineId && pipelineId != Pipeline.Id)
+        {
+            errors.Add(new ValidationError("NotSupportedChoice", "pipeline_id", "The value you selected is not a valid choice."));
+        }
+
+        if (input.StatusId is { } statusId && !Pipeline.HasStatus(statusId))
+        {
+            errors.Add(new ValidationError("NotSupportedChoice", "status_id", "The value you selected is not a valid choice."));
+        }
+
+        if (input.Price is < 0)
+        {
+            errors.Add(new ValidationError("GreaterThanOrEqual", "price", "This value should be greater than or equal to 0."));
+        }
+
+        var contacts = input.Embedded?.Contacts ?? [];
+        IReadOnlyList<SandboxLeadContact> links = [];
+        ContactDraft? newContact = null;
+        switch (kind)
+        {
+            case LeadRequest.Create:
+                for (var j = 0; j < contacts.Count; j++)
+                {
+                    if (contacts[j].Id is null)
+                    {
+                        errors.Add(new ValidationError("NotBlank", $"_embedded.contacts.{j}.id", "This value should not be blank."));
+                    }
+                }
+
+                links = Links(contacts.Where(contact => contact.Id is not null).Select(contact => (contact.Id!.Value, contact.IsMain ?? false)));
+                break;
+
+            case LeadRequest.Complex when contacts.Count > 1:
+                errors.Add(new ValidationError("Count", "_embedded.contacts", "A complex lead carries at most one contact."));
+                break;
+
+            case LeadRequest.Complex when contacts.Count == 1:
+                newContact = ReadNewContact(contacts[0], requestId, errors);
+                break;
+        }
+
+        return new LeadDraft(requestId, input.Id, input.Name?.Trim(), input.Price, input.StatusId, links, newContact);
+    }
+
+    /// <summary>Reads the new contact of a complex lead; its errors are reported under <c>_embedded.contacts.0</c>.</summary>
+    private static ContactDraft ReadNewContact(LeadContactInput contact, string requestId, List<ValidationError> errors)
+    {
+        var contactErrors = new List<ValidationError>();
+        var draft = ContactDraft.From(
+            new ContactInput(null, contact.Name, contact.FirstName, contact.LastName, requestId, contact.CustomFieldsValues), requestId, contactErrors);
+        errors.AddRange(contactErrors.Select(error => error with { Path = $"_embedded.contacts.0.{error.Path}" }));
+        return draft;
+    }
+}

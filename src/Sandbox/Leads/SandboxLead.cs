@@ -1,0 +1,31 @@
+namespace AmoHub.Sandbox;
+
+/// <summary>A lead as the sandbox holds it. Times are Unix seconds.</summary>
+/// <param name="Id">Its amoCRM id.</param>
+/// <param name="Name">Its name.</param>
+/// <param name="Price">Its budget.</param>
+/// <param name="PipelineId">Its pipeline (the sandbox has one, <c>1000001</c>).</param>
+/// <param name="StatusId">Its stage in the pipeline; 142 is won, 143 lost.</param>
+/// <param name="ClosedAt">When it was won or lost, while it is.</param>
+/// <param name="Contacts">The contacts linked to it.</param>
+/// <param name="CreatedBy">The user who created it.</param>
+/// <param name="UpdatedBy">The user who changed it last.</param>
+/// <param name="CreatedAt">When it was created.</param>
+/// <param name="UpdatedAt">When it was changed last.</param>
+public sealed record SandboxLead(
+    long Id,
+    string Name,
+    long Price,
+    long PipelineId,
+    long StatusId,
+    long? ClosedAt,
+    IReadOnlyList<SandboxLeadContact> Contacts,
+    long CreatedBy,
+    long UpdatedBy,
+    long CreatedAt,
+    long UpdatedAt);
+
+/// <summary>A contact linked to a lead.</summary>
+/// <param name="Id">The contact's id.</param>
+/// <param name="IsMain">Whether it is the lead's main contact.</param>
+public sealed record SandboxLeadContact(long Id, bool IsMain);

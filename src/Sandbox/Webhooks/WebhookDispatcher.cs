@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace AmoHub.Sandbox;
+
+/// <summary>
+/// Delivers webhooks in the background, as amoCRM does: a form POST, a short timeout, anything but 2xx is a
+/// failure, a few retries after a pause. API calls never wait for deliveries.
+/// </summary>
+internal sealed class WebhookDispatcher(SandboxSettings settings, ILogger logger) : IAsyncDisposable
+{
+    private static readonly MediaTypeHeaderValue FormContentType = new("application/x-www-form-urlencoded");
+
+    private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _running = [];
+    private bool _stopped;
+
+    /// <summary>Starts delivering <paramref name="form"/> to a webhook of <paramref name="account"/>.</summary>
+    public void Send(SandboxAccount account, long webhookId, string destination, IReadOnlyList<KeyValuePair<string, string>> form)
+    {
+        lock (_running)
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            _running.RemoveAll(task => task.IsCompleted);
+            _running.Add(Task.Run(() => DeliverAsync(account, webhookId, destination, form)));
+        }
+    }
+
+    /// <summary>Cancels pending retries and waits for attempts in flight to end.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Task[] running;
+        lock (_running)
+        {
+            _stopped = true;
+            running = [.. _running];
+        }
+
+        await _stopping.CancelAsync();
+        await Task.WhenAll(running);
+        _stopping.Dispose();
+        _http.Dispose();
+    }
+
+    private async Task DeliverAsync(SandboxAccount account, long webhookId, string destination, IReadOnlyList<KeyValuePair<string, string>> form)
+    {
+        var body = string.Join('&', form.Select(pair => $"{WebUtility.UrlEncode(pair.Key)}={WebUtility.UrlEncode(pair.Value)}"));
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var delivery = await PostAsync(webhookId, destination, attempt, form, body);
+                if (delivery.Error is { } error)
+                {
+                    SandboxLog.DeliveryFailed(logger, webhookId, account.Subdomain, attempt, error);
+                }
+
+                if (!account.RecordDelivery(delivery) || attempt > settings.WebhookRetries)
+                {
+                    return;
+                }
+
+                await Task.Delay(settings.WebhookRetryDelay, _stopping.Token);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // The sandbox stops: pending retries are dropped.
+        }
+    }
+
+    private async Task<SandboxDelivery> PostAsync(
+        long webhookId, string destination, int attempt, IReadOnlyList<KeyValuePair<string, string>> form, string body)
+    {
+        var at = DateTimeOffset.UtcNow;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        timeout.CancelAfter(settings.WebhookTimeout);
+        int? status = null;
+        string? error;
+        try
+        {
+            using var content = new StringContent(body, Encoding.UTF8, FormContentType);
+            using var response = await _http.PostAsync(new Uri(destination), content, timeout.Token);
+            status = (int)response.StatusCode;
+            error = response.IsSuccessStatusCode ? null : $"The subscriber answered {status}.";
+        }
+        catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+        {
+            error = $"No answer within {settings.WebhookTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.";
+        }
+        catch (HttpRequestException exception)
+        {
+            error = exception.Message;
+        }
+
+        return new SandboxDelivery(at, webhookId, destination, attempt, status, error, form, body);
+    }
+}

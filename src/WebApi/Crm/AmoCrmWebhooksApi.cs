@@ -1,0 +1,131 @@
+using AmoHub.Grains;
+using AmoHub.Grains.Keys;
+using AmoHub.WebApi.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace AmoHub.WebApi.Crm;
+
+/// <summary>Settings under <c>AmoHub:Webhooks</c>.</summary>
+public sealed class WebhookSettings
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "AmoHub:Webhooks";
+
+    /// <summary>Where amoCRM reaches AmoHub from the internet; defaults to the host the subscribe request came to.</summary>
+    public Uri? PublicUrl { get; set; }
+}
+
+/// <summary>
+/// <c>POST /webhooks/amocrm/{secret}</c> takes amoCRM's deliveries; <c>/api/amocrm/webhooks</c> subscribes and
+/// unsubscribes AmoHub's destination; <c>/api/amocrm/status</c> shows the account's amoCRM side.
+/// </summary>
+public static class AmoCrmWebhooksApi
+{
+    /// <summary>Maps the webhook receiver and the subscription endpoints.</summary>
+    public static RouteGroupBuilder MapAmoCrmWebhooksApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/webhooks/amocrm/{secret}", ReceiveAsync)
+            .WithTags("amoCRM webhooks")
+            .WithName("ReceiveAmoCrmWebhook")
+            .DisableAntiforgery();
+
+        var group = endpoints.MapGroup("/api/amocrm").WithTags("amoCRM");
+        group.MapPost("/webhooks", SubscribeAsync).WithName("SubscribeAmoCrmWebhooks");
+        group.MapDelete("/webhooks", UnsubscribeAsync).WithName("UnsubscribeAmoCrmWebhooks");
+        group.MapGet("/status", StatusAsync).WithName("GetAmoCrmStatus");
+        return group;
+    }
+
+    /// <summary>
+    /// Authenticates the delivery by the secret in its URL and the account it names, stores it durably and
+    /// answers 200; the events are applied right after. Nothing is stored for a rejected delivery.
+    /// </summary>
+    private static async Task<Results<Ok, ValidationProblem, ProblemHttpResult>> ReceiveAsync(
+        string secret, HttpRequest request, IClusterClient client, TimeProvider time)
+    {
+        var subdomain = await client.GetGrain<IAccountRegistryGrain>(IAccountRegistryGrain.Key).FindWebhookAccountAsync(WebhookSecrets.Hash(secret));
+        if (subdomain is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown webhook destination");
+        }
+
+        if (!request.HasFormContentType)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
+                detail: "amoCRM deliveries are application/x-www-form-urlencoded.");
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+        }
+        catch (Exception exception) when (exception is InvalidDataException or InvalidOperationException or BadHttpRequestException)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed form body", detail: "The body is not a readable form.");
+        }
+
+        var (delivery, errors) = AmoCrmWebhookForm.Parse(form, time.GetUtcNow());
+        if (delivery is null)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The delivery is not in amoCRM's webhook format.");
+        }
+
+        if (!await client.GetGrain<IAccountGrain>(GrainKeys.Account(subdomain)).OwnsDeliveryAsync(delivery.AccountSubdomain, delivery.AccountId))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Wrong account",
+                detail: "The delivery names another amoCRM account than the one this destination belongs to.");
+        }
+
+        if (delivery.Events.Length > 0)
+        {
+            await client.GetGrain<IWebhookInboxGrain>(GrainKeys.WebhookInbox(subdomain)).AcceptAsync(delivery);
+        }
+
+        return TypedResults.Ok();
+    }
+
+    private static async Task<Results<Ok<WebhookSubscription>, ValidationProblem, ProblemHttpResult>> SubscribeAsync(
+        SubscribeWebhooksRequest? body, string? account, HttpRequest request, AccountResolver accounts, IClusterClient client, IOptions<WebhookSettings> settings)
+    {
+        var publicUrl = body?.PublicUrl ?? settings.Value.PublicUrl ?? new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/");
+        if (!publicUrl.IsAbsoluteUri || (publicUrl.Scheme != Uri.UriSchemeHttps && publicUrl.Scheme != Uri.UriSchemeHttp))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["publicUrl"] = ["must be an absolute http(s) URL where amoCRM can reach AmoHub."] });
+        }
+
+        var resolution = await accounts.ResolveAsync(account);
+        if (resolution.Account is not { } resolved)
+        {
+            return resolution.Invalid is { } invalid ? invalid : resolution.Unknown!;
+        }
+
+        var baseUrl = publicUrl.AbsoluteUri.EndsWith('/') ? publicUrl : new Uri(publicUrl.AbsoluteUri + "/");
+        return TypedResults.Ok(await client.GetGrain<IAccountGrain>(GrainKeys.Account(resolved.Subdomain)).SubscribeWebhooksAsync(baseUrl));
+    }
+
+    private static async Task<Results<Ok<WebhookSubscription>, ValidationProblem, ProblemHttpResult>> UnsubscribeAsync(
+        string? account, AccountResolver accounts, IClusterClient client)
+    {
+        var resolution = await accounts.ResolveAsync(account);
+        if (resolution.Account is not { } resolved)
+        {
+            return resolution.Invalid is { } invalid ? invalid : resolution.Unknown!;
+        }
+
+        return TypedResults.Ok(await client.GetGrain<IAccountGrain>(GrainKeys.Account(resolved.Subdomain)).UnsubscribeWebhooksAsync());
+    }
+
+    private static async Task<Results<Ok<CrmSummary>, ValidationProblem, ProblemHttpResult>> StatusAsync(
+        string? account, AccountResolver accounts, IClusterClient client)
+    {
+        var resolution = await accounts.ResolveAsync(account);
+        if (resolution.Account is not { } resolved)
+        {
+            return resolution.Invalid is { } invalid ? invalid : resolution.Unknown!;
+        }
+
+        return TypedResults.Ok(await client.GetGrain<ICrmQueryGrain>(0).GetSummaryAsync(resolved.Subdomain));
+    }
+}

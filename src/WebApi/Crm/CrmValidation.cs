@@ -1,0 +1,84 @@
+using AmoHub.ServiceDefaults.Phones;
+
+namespace AmoHub.WebApi.Crm;
+
+/// <summary>Field checks shared by the CRM endpoints; each failure names its field.</summary>
+public static class CrmValidation
+{
+    /// <summary>Longest name amoCRM and AmoHub accept.</summary>
+    public const int MaxNameLength = 255;
+
+    /// <summary>Largest page size of a list.</summary>
+    public const int MaxPageSize = 250;
+
+    /// <summary>A trimmed name of 1-255 characters without control characters.</summary>
+    public static string? Name(string? value, string field, Dictionary<string, string[]> errors, bool required = true)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        var name = value?.Trim();
+        if (string.IsNullOrEmpty(name))
+        {
+            if (required)
+            {
+                errors[field] = ["is required: 1 to 255 characters."];
+            }
+
+            return null;
+        }
+
+        if (name.Length > MaxNameLength)
+        {
+            errors[field] = [$"is {name.Length} characters long; at most {MaxNameLength} are allowed."];
+            return null;
+        }
+
+        if (name.Any(char.IsControl))
+        {
+            errors[field] = ["must not contain control characters."];
+            return null;
+        }
+
+        return name;
+    }
+
+    /// <summary>A phone in any usual spelling, as E.164.</summary>
+    public static string? Phone(string? value, string field, PhoneNormalizer phones, Dictionary<string, string[]> errors, bool required = true)
+    {
+        ArgumentNullException.ThrowIfNull(phones);
+        ArgumentNullException.ThrowIfNull(errors);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required)
+            {
+                errors[field] = ["is required."];
+            }
+
+            return null;
+        }
+
+        if (!phones.TryNormalize(value, out var e164))
+        {
+            errors[field] = ["is not a valid phone number. Write it with its country code (+7 903 123-45-67) or as a Russian number (8 903 123-45-67)."];
+            return null;
+        }
+
+        return e164;
+    }
+
+    /// <summary>Paging parameters: page from 1, page size 1-250 (default 50).</summary>
+    public static (int Page, int PageSize) Paging(int? page, int? pageSize, Dictionary<string, string[]> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (page is < 1)
+        {
+            errors["page"] = ["must be 1 or more."];
+        }
+
+        if (pageSize is < 1 or > MaxPageSize)
+        {
+            errors["pageSize"] = [$"must be between 1 and {MaxPageSize}."];
+        }
+
+        return (page ?? 1, pageSize ?? 50);
+    }
+}

@@ -1,0 +1,121 @@
+using AmoHub.Grains;
+using AmoHub.Grains.Keys;
+using AmoHub.ServiceDefaults.Phones;
+using AmoHub.WebApi.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace AmoHub.WebApi.Crm;
+
+/// <summary><c>/api/leads</c>: create without duplicates (by name), linked to a main contact; read; search.</summary>
+public static class LeadsApi
+{
+    /// <summary>Maps the leads endpoints.</summary>
+    public static RouteGroupBuilder MapLeadsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/leads").WithTags("Leads");
+        group.MapPost("/", CreateAsync).WithName("CreateLead");
+        group.MapGet("/{amocrmId:long}", GetAsync).WithName("GetLead");
+        group.MapGet("/", ListAsync).WithName("ListLeads");
+        return group;
+    }
+
+    private static async Task<Results<Created<LeadResponse>, Ok<LeadResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        CreateLeadRequest? body, string? account, AccountResolver accounts, PhoneNormalizer phones, IClusterClient client)
+    {
+        if (body is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A JSON object {\"name\": …} is required."] });
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var name = CrmValidation.Name(body.Name, "name", errors);
+        var contactPhone = CrmValidation.Phone(body.ContactPhone, "contactPhone", phones, errors, required: false);
+        var contactName = CrmValidation.Name(body.ContactName, "contactName", errors, required: false);
+        if (body.ContactPhone is not null && body.ContactId is not null)
+        {
+            errors["contactId"] = ["Give either contactPhone or contactId, not both."];
+        }
+
+        if (body.ContactId is <= 0)
+        {
+            errors["contactId"] = ["must be an amoCRM contact id (a positive number)."];
+        }
+
+        if (body.Status is <= 0)
+        {
+            errors["status"] = ["must be an amoCRM status id (a positive number)."];
+        }
+
+        var resolution = await accounts.ResolveAsync(account);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (resolution.Account is not { } resolved)
+        {
+            return resolution.Invalid is { } invalid ? invalid : resolution.Unknown!;
+        }
+
+        long? contactId = null;
+        if (contactPhone is not null)
+        {
+            var contact = await client.GetGrain<IPhoneIndexGrain>(GrainKeys.Phone(resolved.Subdomain, contactPhone)).GetOrCreateAsync(contactName ?? name!);
+            contactId = contact.Contact.AmoCrmId;
+        }
+        else if (body.ContactId is { } id)
+        {
+            var known = await client.GetGrain<IContactGrain>(GrainKeys.Contact(resolved.Subdomain, id)).GetAsync()
+                ?? await client.GetGrain<IAccountGrain>(GrainKeys.Account(resolved.Subdomain)).FetchContactAsync(id);
+            if (known is null)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["contactId"] = [$"Neither AmoHub nor amoCRM has contact {id}."] });
+            }
+
+            contactId = id;
+        }
+
+        var result = await client.GetGrain<ILeadNameIndexGrain>(GrainKeys.LeadName(resolved.Subdomain, NameKeys.Normalize(name!)))
+            .GetOrCreateAsync(new NewLead(name!, body.Status, contactId));
+        var response = LeadResponse.From(result.Lead, result.Created);
+        return result.Created
+            ? TypedResults.Created($"/api/leads/{result.Lead.AmoCrmId}?account={resolved.Subdomain}", response)
+            : TypedResults.Ok(response);
+    }
+
+    private static async Task<Results<Ok<LeadResponse>, ValidationProblem, ProblemHttpResult>> GetAsync(
+        long amocrmId, string? account, AccountResolver accounts, IClusterClient client)
+    {
+        var resolution = await accounts.ResolveAsync(account);
+        if (resolution.Account is not { } resolved)
+        {
+            return resolution.Invalid is { } invalid ? invalid : resolution.Unknown!;
+        }
+
+        var lead = await client.GetGrain<ILeadGrain>(GrainKeys.Lead(resolved.Subdomain, amocrmId)).GetAsync();
+        return lead is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown lead", detail: $"AmoHub has no lead {amocrmId}.")
+            : TypedResults.Ok(LeadResponse.From(lead));
+    }
+
+    private static async Task<Results<Ok<PageResponse<LeadResponse>>, ValidationProblem, ProblemHttpResult>> ListAsync(
+        string? account, string? name, int? page, int? pageSize, AccountResolver accounts, IClusterClient client)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var nameFilter = CrmValidation.Name(name, "name", errors, required: false);
+        var (pageNumber, size) = CrmValidation.Paging(page, pageSize, errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var resolution = await accounts.ResolveAsync(account);
+        if (resolution.Account is not { } resolved)
+        {
+            return resolution.Invalid is { } invalid ? invalid : resolution.Unknown!;
+        }
+
+        var found = await client.GetGrain<ICrmQueryGrain>(0).ListLeadsAsync(resolved.Subdomain, nameFilter, pageNumber, size);
+        return TypedResults.Ok(new PageResponse<LeadResponse>(found.Items.Select(l => LeadResponse.From(l)).ToList(), found.PageNumber, found.PageSize, found.Total));
+    }
+}

@@ -1,0 +1,73 @@
+using AmoHub.Sandbox;
+using AmoHub.ServiceDefaults.Storage;
+using AmoHub.Silo;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AmoHub.Tests.Infrastructure;
+
+/// <summary>
+/// An all-in-one AmoHub (silo, HTTP API, amoCRM sandbox) started inside the test process on real loopback ports,
+/// with its own database. Tests talk to it over real HTTP and steer the sandbox directly.
+/// </summary>
+public sealed class InProcessAmoHub : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private InProcessAmoHub(WebApplication app, TestDatabase database, Uri baseAddress)
+    {
+        _app = app;
+        Database = database;
+        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(120) };
+    }
+
+    /// <summary>A client for AmoHub's HTTP API.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>The database this AmoHub runs on.</summary>
+    public TestDatabase Database { get; }
+
+    /// <summary>The built-in amoCRM sandbox.</summary>
+    public SandboxServer Sandbox => _app.Services.GetRequiredService<SandboxServer>();
+
+    /// <summary>The services of the host, for tests that look inside.</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts AmoHub on <paramref name="engine"/> with extra settings (<c>AmoHub:…</c> keys).</summary>
+    public static async Task<InProcessAmoHub> StartAsync(StorageProvider engine, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var database = await TestDatabase.CreateAsync(engine);
+        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        var values = new Dictionary<string, string>
+        {
+            ["Urls"] = url,
+            ["AmoHub:Storage:Provider"] = engine.ToString(),
+            ["AmoHub:Storage:ConnectionString"] = database.ConnectionString,
+            ["AmoHub:Cluster:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AmoHub:Cluster:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AmoHub:Cluster:AdvertisedAddress"] = "127.0.0.1",
+            ["AmoHub:Cluster:ClusterId"] = $"test-{Guid.NewGuid():N}",
+            ["AmoHub:Sandbox:Url"] = $"http://127.0.0.1:{FreePort.Next()}/",
+            ["AmoHub:Webhooks:PublicUrl"] = url + "/",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            values[key] = value;
+        }
+
+        var app = SiloHost.Build([.. values.Select(pair => $"--{pair.Key}={pair.Value}")]);
+        await app.StartAsync();
+        var hub = new InProcessAmoHub(app, database, new Uri(url));
+        return hub;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Database.Dispose();
+    }
+}

@@ -17,6 +17,7 @@ public sealed class SandboxServer : IHostedService, IAsyncDisposable
     private readonly SandboxSettings _settings;
     private readonly ILogger<SandboxServer> _logger;
     private WebApplication? _app;
+    private int _disposed;
 
     public SandboxServer(SandboxSettings settings, ILogger<SandboxServer> logger)
     {
@@ -69,6 +70,12 @@ public sealed class SandboxServer : IHostedService, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // The host may dispose the server twice: as a singleton and as the hosted service resolved from it.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (_app is not null)
         {
             await _app.DisposeAsync();

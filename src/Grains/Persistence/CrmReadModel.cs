@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Data;
 using System.Data.Common;
 using AmoHub.ServiceDefaults.Storage;
 
@@ -17,11 +18,16 @@ public sealed class CrmReadModel(AmoHubDatabase database)
     private readonly string _upsertLead = Sql.Upsert(database.Provider, "leads", LeadColumns, ["account", "amocrm_id"], ["name", "name_key", "status_id", "pipeline_id", "contact_amocrm_id", "contact_id", "created_at", "updated_at"]);
 
     /// <summary>Writes a contact and replaces its phones, in one transaction; links leads waiting for it.</summary>
-    public async Task UpsertContactAsync(string account, ContactSnapshot contact)
+    public Task UpsertContactAsync(string account, ContactSnapshot contact)
     {
         ArgumentNullException.ThrowIfNull(contact);
+        return RetryingAsync(() => UpsertContactOnceAsync(account, contact));
+    }
+
+    private async Task UpsertContactOnceAsync(string account, ContactSnapshot contact)
+    {
         await using var connection = await database.OpenAsync(CancellationToken.None);
-        await using var transaction = await connection.BeginTransactionAsync();
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted);
         await ExecuteAsync(connection, transaction, _upsertContact, command => command
             .With("@account", account)
             .With("@amocrm_id", contact.AmoCrmId)
@@ -48,10 +54,12 @@ public sealed class CrmReadModel(AmoHubDatabase database)
     }
 
     /// <summary>Removes a contact and its phones; its leads keep their amoCRM link but lose the row link.</summary>
-    public async Task DeleteContactAsync(string account, long amoCrmId)
+    public Task DeleteContactAsync(string account, long amoCrmId) => RetryingAsync(() => DeleteContactOnceAsync(account, amoCrmId));
+
+    private async Task DeleteContactOnceAsync(string account, long amoCrmId)
     {
         await using var connection = await database.OpenAsync(CancellationToken.None);
-        await using var transaction = await connection.BeginTransactionAsync();
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted);
         foreach (var sql in new[]
                  {
                      "UPDATE leads SET contact_id = NULL WHERE account = @account AND contact_amocrm_id = @amocrm_id",
@@ -66,9 +74,14 @@ public sealed class CrmReadModel(AmoHubDatabase database)
     }
 
     /// <summary>Writes a lead, linked to its main contact's row when we have it.</summary>
-    public async Task UpsertLeadAsync(string account, LeadSnapshot lead)
+    public Task UpsertLeadAsync(string account, LeadSnapshot lead)
     {
         ArgumentNullException.ThrowIfNull(lead);
+        return RetryingAsync(() => UpsertLeadOnceAsync(account, lead));
+    }
+
+    private async Task UpsertLeadOnceAsync(string account, LeadSnapshot lead)
+    {
         await using var connection = await database.OpenAsync(CancellationToken.None);
         long? contactRow = null;
         if (lead.MainContactId is { } contactId)
@@ -94,11 +107,31 @@ public sealed class CrmReadModel(AmoHubDatabase database)
     }
 
     /// <summary>Removes a lead.</summary>
-    public async Task DeleteLeadAsync(string account, long amoCrmId)
+    public Task DeleteLeadAsync(string account, long amoCrmId) => RetryingAsync(async () =>
     {
         await using var connection = await database.OpenAsync(CancellationToken.None);
         await ExecuteAsync(connection, null, "DELETE FROM leads WHERE account = @account AND amocrm_id = @amocrm_id",
             command => command.With("@account", account).With("@amocrm_id", amoCrmId));
+    });
+
+    /// <summary>
+    /// Runs a write again when the engine says it may succeed on a retry: InnoDB picks a victim when concurrent
+    /// upserts of one account's rows lock each other, and SQLite may stay busy past its timeout under load.
+    /// </summary>
+    private static async Task RetryingAsync(Func<Task> write)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await write();
+                return;
+            }
+            catch (DbException exception) when (exception.IsTransient && attempt < 8)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20) * attempt));
+            }
+        }
     }
 
     /// <summary>The amoCRM id of the oldest contact we know with this E.164 phone.</summary>

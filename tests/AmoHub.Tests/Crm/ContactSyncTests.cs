@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AmoHub.ServiceDefaults.Storage;
+using AmoHub.Tests.Infrastructure;
+
+namespace AmoHub.Tests.Crm;
+
+public sealed class ContactSyncTests
+{
+    private const string Account = "sandbox";
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task The_same_phone_in_five_spellings_makes_one_amoCRM_contact(StorageProvider engine)
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(engine);
+        string[] spellings = ["89031234567", "+7 903 123-45-67", "8 (903) 123-45-67", "+7(903)1234567", "7-903-123-45-67"];
+
+        var answers = new List<(HttpStatusCode Status, JsonElement Body)>();
+        foreach (var spelling in spellings)
+        {
+            using var response = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = "Иван Петров", phone = spelling });
+            answers.Add((response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>()));
+        }
+
+        Assert.Equal(HttpStatusCode.Created, answers[0].Status);
+        Assert.True(answers[0].Body.GetProperty("created").GetBoolean());
+        Assert.All(answers.Skip(1), answer => Assert.Equal(HttpStatusCode.OK, answer.Status));
+        Assert.All(answers.Skip(1), answer => Assert.False(answer.Body.GetProperty("created").GetBoolean()));
+        Assert.Single(answers.Select(answer => answer.Body.GetProperty("amocrmId").GetInt64()).Distinct());
+        var inAmoCrm = Assert.Single(hub.Sandbox.Sandbox.GetContacts(Account));
+        Assert.Equal("+79031234567", answers[0].Body.GetProperty("phone").GetString());
+        Assert.Equal(inAmoCrm.Id, answers[0].Body.GetProperty("amocrmId").GetInt64());
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Fifty_concurrent_creates_of_one_phone_make_one_amoCRM_contact(StorageProvider engine)
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(engine);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(async i =>
+        {
+            using var response = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = $"Клиент {i}", phone = "+7 916 555-00-11" });
+            return (response.StatusCode, Body: await response.Content.ReadFromJsonAsync<JsonElement>());
+        }));
+
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(49, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.Single(responses.Select(r => r.Body.GetProperty("amocrmId").GetInt64()).Distinct());
+        Assert.Single(hub.Sandbox.Sandbox.GetContacts(Account));
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Five_hundred_new_contacts_are_all_created_under_the_7_per_second_limit_without_a_429(StorageProvider engine)
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(engine);
+        using var gate = new SemaphoreSlim(32);
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 500).Select(async i =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                using var response = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = $"Покупатель {i}", phone = $"+7 926 {i / 10000 % 10}{i:0000}-00".Replace("-", "", StringComparison.Ordinal) });
+                return response.StatusCode;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.Created, status));
+        Assert.Equal(500, hub.Sandbox.Sandbox.GetContacts(Account).Count);
+        var stats = hub.Sandbox.Sandbox.GetStats(Account);
+        Assert.Equal(0, stats.TooManyRequests);
+        Assert.Equal(500, await hub.Database.ScalarAsync($"SELECT COUNT(*) FROM contacts WHERE account = '{Account}'"));
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task A_contact_already_in_amoCRM_is_found_not_created(StorageProvider engine)
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(engine);
+        var existing = hub.Sandbox.Sandbox.CreateContactAsUser(Account, "Уже в amoCRM", ["8-903-777-66-55"]);
+
+        using var response = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = "Другое имя", phone = "+79037776655" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(existing.Id, body.GetProperty("amocrmId").GetInt64());
+        Assert.Equal("Уже в amoCRM", body.GetProperty("name").GetString());
+        Assert.Single(hub.Sandbox.Sandbox.GetContacts(Account));
+    }
+
+    [Theory]
+    [InlineData("{\"name\": \"\", \"phone\": \"+79031234567\"}", "name")]
+    [InlineData("{\"name\": \"Иван\", \"phone\": \"12\"}", "phone")]
+    [InlineData("{\"name\": \"Иван\"}", "phone")]
+    public async Task Bad_input_gets_a_problem_naming_the_field_and_creates_nothing(string body, string field)
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(StorageProvider.Sqlite);
+
+        using var response = await hub.Http.PostAsync("/api/contacts", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _));
+        Assert.Empty(hub.Sandbox.Sandbox.GetContacts(Account));
+        Assert.Equal(0, await hub.Database.ScalarAsync("SELECT COUNT(*) FROM contacts"));
+    }
+
+    [Fact]
+    public async Task A_name_longer_than_255_characters_is_refused()
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(StorageProvider.Sqlite);
+
+        using var response = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = new string('я', 256), phone = "+79031234567" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("name", out _));
+    }
+}

@@ -19,6 +19,9 @@ public interface IAccountGrain : IGrainWithStringKey
     /// <summary>Reads one contact from amoCRM; null when amoCRM has none with that id.</summary>
     Task<ContactSnapshot?> FetchContactAsync(long amoCrmId);
 
+    /// <summary>Pulls the contacts changed since the last sync into our copy.</summary>
+    Task SyncContactsAsync();
+
     /// <summary>Pulls the leads changed since the last sync (with their contacts) into our copy.</summary>
     Task SyncLeadsAsync();
 
@@ -38,11 +41,15 @@ public interface IAccountGrain : IGrainWithStringKey
 /// <summary>
 /// One amoCRM contact. Key <c>{subdomain}/contact:{amoCRM id}</c>. Applies API results and webhook events
 /// idempotently: the newer <see cref="ContactSnapshot.UpdatedAt"/> wins; the read model follows every change.
+/// amoCRM's times have one-second resolution, so on a tie a snapshot read from amoCRM's API (the current
+/// truth) replaces what is kept, while a webhook event (possibly a stale duplicate) does not.
 /// </summary>
 public interface IContactGrain : IGrainWithStringKey
 {
-    /// <summary>Applies a snapshot unless a newer one is already kept; true when it changed something.</summary>
-    Task<bool> ApplyAsync(ContactSnapshot snapshot);
+    /// <summary>Applies a snapshot unless a newer one is kept; true when it changed something.</summary>
+    /// <param name="snapshot">The contact as amoCRM described it.</param>
+    /// <param name="readFromAmoCrm">True for a snapshot just read from amoCRM's API; false for a webhook event.</param>
+    Task<bool> ApplyAsync(ContactSnapshot snapshot, bool readFromAmoCrm);
 
     /// <summary>Marks the contact deleted (amoCRM deleted it); later older snapshots are ignored.</summary>
     Task DeleteAsync(DateTimeOffset at);
@@ -64,8 +71,10 @@ public interface IPhoneIndexGrain : IGrainWithStringKey
 /// <summary>One amoCRM lead. Key <c>{subdomain}/lead:{amoCRM id}</c>. Like <see cref="IContactGrain"/>.</summary>
 public interface ILeadGrain : IGrainWithStringKey
 {
-    /// <summary>Applies a snapshot unless a newer one is already kept; true when it changed something.</summary>
-    Task<bool> ApplyAsync(LeadSnapshot snapshot);
+    /// <summary>Applies a snapshot unless a newer one is kept; true when it changed something.</summary>
+    /// <param name="snapshot">The lead as amoCRM described it.</param>
+    /// <param name="readFromAmoCrm">True for a snapshot just read from amoCRM's API; false for a webhook event.</param>
+    Task<bool> ApplyAsync(LeadSnapshot snapshot, bool readFromAmoCrm);
 
     /// <summary>Marks the lead deleted.</summary>
     Task DeleteAsync(DateTimeOffset at);

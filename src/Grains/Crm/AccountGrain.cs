@@ -50,6 +50,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
     private readonly Coalescer _leadSync;
     private IAmoCrmApi? _api;
     private Task<string>? _refresh;
+    private Task? _saving;
     private long _requestsTotal;
     private long _rateLimitedTotal;
 
@@ -103,7 +104,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         if (changed)
         {
             _api = null;
-            await _state.WriteStateAsync();
+            await SaveStateAsync();
         }
     }
 
@@ -132,9 +133,12 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         }
 
         var snapshot = ToSnapshot(contact);
-        await ContactGrain(snapshot.AmoCrmId).ApplyAsync(snapshot);
+        await ContactGrain(snapshot.AmoCrmId).ApplyAsync(snapshot, readFromAmoCrm: true);
         return snapshot;
     }
+
+    /// <inheritdoc />
+    public Task SyncContactsAsync() => _contactSync.RunAsync();
 
     /// <inheritdoc />
     public Task SyncLeadsAsync() => _leadSync.RunAsync();
@@ -158,7 +162,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         state.WebhookSecret = secret;
         state.WebhookDestination = destination;
         state.WebhookSince ??= _time.GetUtcNow();
-        await _state.WriteStateAsync();
+        await SaveStateAsync();
         LogSubscribed(_logger, Subdomain);
         return Subscription;
     }
@@ -180,7 +184,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         state.WebhookSecret = null;
         state.WebhookDestination = null;
         state.WebhookSince = null;
-        await _state.WriteStateAsync();
+        await SaveStateAsync();
         LogUnsubscribed(_logger, Subdomain);
         return Subscription;
     }
@@ -242,7 +246,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         var account = await CallAsync((api, token, ct) => api.GetAccountAsync(token, ct), retryUnknownOutcome: true)
             ?? throw new AmoCrmException(AmoCrmFailure.Unexpected, null, "amoCRM answered GET /api/v4/account with no content.");
         _state.State.AmoCrmAccountId = account.Id;
-        await _state.WriteStateAsync();
+        await SaveStateAsync();
         return account.Id;
     }
 
@@ -274,7 +278,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         // says about the contact later (a sync, a webhook) is newer and wins.
         var stamp = FromUnix(_time.GetUtcNow().ToUnixTimeSeconds() - 1);
         var created = items.Select((item, index) => new ContactSnapshot(ids[index], item.Name, [item.Phone], stamp, stamp)).ToList();
-        await Task.WhenAll(created.Select(contact => ContactGrain(contact.AmoCrmId).ApplyAsync(contact)));
+        await Task.WhenAll(created.Select(contact => ContactGrain(contact.AmoCrmId).ApplyAsync(contact, readFromAmoCrm: false)));
         LogCreated(_logger, Subdomain, created.Count, "contacts");
         return created;
     }
@@ -291,7 +295,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
             var contacts = list?.Embedded?.Contacts ?? [];
             await Task.WhenAll(contacts.Select(contact => contact.IsDeleted
                 ? ContactGrain(contact.Id).DeleteAsync(FromUnix(contact.UpdatedAt))
-                : ContactGrain(contact.Id).ApplyAsync(ToSnapshot(contact))));
+                : ContactGrain(contact.Id).ApplyAsync(ToSnapshot(contact), readFromAmoCrm: true)));
             newest = contacts.Select(c => c.UpdatedAt).Append(newest).Max();
             if (contacts.Count < PageSize)
             {
@@ -303,7 +307,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         {
             state.ContactsSynced = true;
             state.ContactsCursor = newest;
-            await _state.WriteStateAsync();
+            await SaveStateAsync();
         }
     }
 
@@ -356,7 +360,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
             var now = _time.GetUtcNow();
             var lead = await LeadGrain(ids[i]).GetAsync()
                 ?? new LeadSnapshot(ids[i], items[i].Name, items[i].StatusId, null, items[i].MainContactId, now, now);
-            await LeadGrain(ids[i]).ApplyAsync(lead);
+            await LeadGrain(ids[i]).ApplyAsync(lead, readFromAmoCrm: false);
             created.Add(lead);
         }
 
@@ -376,7 +380,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
             var leads = list?.Embedded?.Leads ?? [];
             await Task.WhenAll(leads.Select(lead => lead.IsDeleted
                 ? LeadGrain(lead.Id).DeleteAsync(FromUnix(lead.UpdatedAt))
-                : LeadGrain(lead.Id).ApplyAsync(ToSnapshot(lead))));
+                : LeadGrain(lead.Id).ApplyAsync(ToSnapshot(lead), readFromAmoCrm: true)));
             newest = leads.Select(l => l.UpdatedAt).Append(newest).Max();
             if (leads.Count < PageSize)
             {
@@ -388,7 +392,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         {
             state.LeadsSynced = true;
             state.LeadsCursor = newest;
-            await _state.WriteStateAsync();
+            await SaveStateAsync();
         }
     }
 
@@ -473,6 +477,22 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
 
             await BackOffAsync(attempt);
         }
+    }
+
+    /// <summary>
+    /// Writes the state, one write at a time: this grain is reentrant, and two overlapping writes of one state
+    /// would race on its version. A caller that finds a write in flight waits for it, then writes again, so its
+    /// own changes are stored too.
+    /// </summary>
+    private async Task SaveStateAsync()
+    {
+        while (_saving is { IsCompleted: false } inFlight)
+        {
+            await inFlight;
+        }
+
+        _saving = _state.WriteStateAsync();
+        await _saving;
     }
 
     private Task BackOffAsync(int attempt) =>
@@ -570,7 +590,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
             state.Credentials = credentials with { AuthorizationCode = null };
         }
 
-        await _state.WriteStateAsync();
+        await SaveStateAsync();
         LogRefreshed(_logger, Subdomain, state.AccessTokenExpiresAt);
         return token.AccessToken;
     }

@@ -18,7 +18,7 @@ public sealed class ContactState
 
 /// <summary>
 /// One amoCRM contact. Snapshots from creates, syncs and webhooks arrive in any order and more than once; the
-/// newer <c>updated_at</c> wins (a tie applies, so two changes within one second keep the later arrival), and a
+/// newer <c>updated_at</c> wins (on a tie, only a snapshot read from amoCRM's API replaces the kept one), and a
 /// deletion wins over anything not newer than it. State is written before the read model, and both before
 /// the caller gets its answer.
 /// </summary>
@@ -29,12 +29,12 @@ public sealed class ContactGrain(
     private string Account => GrainKeys.AccountOf(this.GetPrimaryKeyString());
 
     /// <inheritdoc />
-    public async Task<bool> ApplyAsync(ContactSnapshot snapshot)
+    public async Task<bool> ApplyAsync(ContactSnapshot snapshot, bool readFromAmoCrm)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var current = state.State;
         if ((current.DeletedAt is { } deletedAt && snapshot.UpdatedAt <= deletedAt)
-            || (current.Contact is { } kept && (snapshot.UpdatedAt < kept.UpdatedAt || SameContent(kept, snapshot))))
+            || (current.Contact is { } kept && (IsOlder(snapshot.UpdatedAt, kept.UpdatedAt, readFromAmoCrm) || SameContent(kept, snapshot))))
         {
             return false;
         }
@@ -64,6 +64,10 @@ public sealed class ContactGrain(
         Task.FromResult(state.State.DeletedAt is null ? state.State.Contact : null);
 
     private long AmoCrmId => long.Parse(this.GetPrimaryKeyString().AsSpan(this.GetPrimaryKeyString().LastIndexOf(':') + 1), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Whether an incoming time loses to the kept one: older always; equal unless read from amoCRM.</summary>
+    internal static bool IsOlder(DateTimeOffset incoming, DateTimeOffset kept, bool readFromAmoCrm) =>
+        readFromAmoCrm ? incoming < kept : incoming <= kept;
 
     private static bool SameContent(ContactSnapshot a, ContactSnapshot b) =>
         a.UpdatedAt == b.UpdatedAt && a.Name == b.Name && a.CreatedAt == b.CreatedAt && a.Phones.SequenceEqual(b.Phones);

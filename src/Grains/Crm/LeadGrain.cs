@@ -24,12 +24,12 @@ public sealed class LeadGrain(
     private string Account => GrainKeys.AccountOf(this.GetPrimaryKeyString());
 
     /// <inheritdoc />
-    public async Task<bool> ApplyAsync(LeadSnapshot snapshot)
+    public async Task<bool> ApplyAsync(LeadSnapshot snapshot, bool readFromAmoCrm)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var current = state.State;
         if ((current.DeletedAt is { } deletedAt && snapshot.UpdatedAt <= deletedAt)
-            || (current.Lead is { } kept && (snapshot.UpdatedAt < kept.UpdatedAt || kept == snapshot)))
+            || (current.Lead is { } kept && (ContactGrain.IsOlder(snapshot.UpdatedAt, kept.UpdatedAt, readFromAmoCrm) || kept == snapshot)))
         {
             return false;
         }

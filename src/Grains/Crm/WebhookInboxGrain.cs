@@ -8,9 +8,8 @@ namespace AmoHub.Grains.Crm;
 
 /// <summary>
 /// Takes an account's webhook deliveries: stores each one before answering, then applies them in arrival order
-/// to the contact and lead grains. Lead events carry no contact data, so after applying them the inbox asks the
-/// account grain for one (coalesced) lead sync, which brings the contact links. A reminder brings the inbox
-/// back after a restart to finish what was stored but not yet applied.
+/// to the contact and lead grains, and asks the account grain for one (coalesced) sync of what they touched.
+/// A reminder brings the inbox back after a restart to finish what was stored but not yet applied.
 /// </summary>
 public sealed partial class WebhookInboxGrain(
     WebhookInboxStore store,
@@ -22,6 +21,7 @@ public sealed partial class WebhookInboxGrain(
     private const int BatchSize = 100;
 
     private Task? _draining;
+    private bool _moreToDrain;
     private bool _reminderRegistered;
 
     private string Account => GrainKeys.AccountOf(this.GetPrimaryKeyString());
@@ -59,16 +59,28 @@ public sealed partial class WebhookInboxGrain(
 
     private void StartDraining()
     {
+        _moreToDrain = true;
         if (_draining is null || _draining.IsCompleted)
         {
             _draining = DrainAsync();
         }
     }
 
+    /// <summary>Drains until no delivery arrived during the last pass (one may land while a pass syncs).</summary>
     private async Task DrainAsync()
+    {
+        while (_moreToDrain)
+        {
+            _moreToDrain = false;
+            await DrainPassAsync();
+        }
+    }
+
+    private async Task DrainPassAsync()
     {
         try
         {
+            var contactsTouched = false;
             var leadsTouched = false;
             while (true)
             {
@@ -82,16 +94,27 @@ public sealed partial class WebhookInboxGrain(
                 {
                     foreach (var change in entry.Events)
                     {
-                        leadsTouched |= await ApplyAsync(change, entry.ReceivedAt);
+                        await ApplyAsync(change, entry.ReceivedAt);
+                        contactsTouched |= change.Entity == WebhookEntity.Contact;
+                        leadsTouched |= change.Entity == WebhookEntity.Lead;
                     }
                 }
 
                 await store.MarkAppliedAsync(entries.Select(e => e.Id).ToList(), time.GetUtcNow());
             }
 
+            // A webhook event loses a tie with what we keep (it may be a stale duplicate), so a change made within
+            // the same second as the previous one is picked up by one sync after the batch; lead events carry
+            // no contact links at all, which the lead sync brings.
+            var account = GrainFactory.GetGrain<IAccountGrain>(GrainKeys.Account(Account));
+            if (contactsTouched)
+            {
+                await account.SyncContactsAsync();
+            }
+
             if (leadsTouched)
             {
-                await GrainFactory.GetGrain<IAccountGrain>(GrainKeys.Account(Account)).SyncLeadsAsync();
+                await account.SyncLeadsAsync();
             }
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
@@ -101,8 +124,8 @@ public sealed partial class WebhookInboxGrain(
         }
     }
 
-    /// <summary>Applies one event; true when it was about a lead.</summary>
-    private async Task<bool> ApplyAsync(WebhookEvent change, DateTimeOffset receivedAt)
+    /// <summary>Applies one event to its contact or lead grain.</summary>
+    private async Task ApplyAsync(WebhookEvent change, DateTimeOffset receivedAt)
     {
         var updatedAt = change.UpdatedAt ?? receivedAt;
         if (change.Entity == WebhookEntity.Contact)
@@ -111,7 +134,7 @@ public sealed partial class WebhookInboxGrain(
             if (change.Action == WebhookAction.Delete)
             {
                 await contact.DeleteAsync(receivedAt);
-                return false;
+                return;
             }
 
             var known = await contact.GetAsync();
@@ -123,15 +146,16 @@ public sealed partial class WebhookInboxGrain(
                 change.Name ?? known?.Name ?? "",
                 contactPhones,
                 change.CreatedAt ?? known?.CreatedAt ?? updatedAt,
-                updatedAt));
-            return false;
+                updatedAt),
+                readFromAmoCrm: false);
+            return;
         }
 
         var lead = GrainFactory.GetGrain<ILeadGrain>(GrainKeys.Lead(Account, change.Id));
         if (change.Action == WebhookAction.Delete)
         {
             await lead.DeleteAsync(receivedAt);
-            return true;
+            return;
         }
 
         var kept = await lead.GetAsync();
@@ -142,8 +166,8 @@ public sealed partial class WebhookInboxGrain(
             change.PipelineId ?? kept?.PipelineId,
             kept?.MainContactId,
             change.CreatedAt ?? kept?.CreatedAt ?? updatedAt,
-            updatedAt));
-        return true;
+            updatedAt),
+            readFromAmoCrm: false);
     }
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Applying webhook deliveries of {Account} failed; they stay in the inbox and are retried")]

@@ -37,7 +37,7 @@ public sealed class WebhookFormTests
         Assert.Equal(2, delivery.Events.Length);
         var contact = delivery.Events.Single(e => e.Entity == WebhookEntity.Contact);
         Assert.Equal((WebhookAction.Update, 20000001L, "Иван Петров"), (contact.Action, contact.Id, contact.Name));
-        Assert.Equal(["+7 903 123-45-67", "89031112233"], contact.Phones);
+        Assert.Equal(["+7 903 123-45-67", "89031112233"], contact.Phones.ToArray());
         Assert.True(contact.HasPhoneField);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1795382140), contact.UpdatedAt);
         var lead = delivery.Events.Single(e => e.Entity == WebhookEntity.Lead);

@@ -1,0 +1,194 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using AmoHub.ServiceDefaults.Phones;
+using AmoHub.ServiceDefaults.Storage;
+using AmoHub.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AmoHub.Tests.Crm;
+
+public sealed class WebhookSyncTests
+{
+    private const string Account = "sandbox";
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Webhook_deliveries_duplicated_and_reordered_leave_the_read_model_equal_to_amoCRM(StorageProvider engine)
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(engine);
+        var amoCrm = hub.Sandbox.Sandbox;
+        await SubscribeAsync(hub);
+
+        // Changes made through AmoHub, then by people in amoCRM (several per second, several per delivery).
+        var ids = new List<long>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var created = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = $"Контакт {i}", phone = $"+7 903 200-00-0{i}" });
+            ids.Add((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("amocrmId").GetInt64());
+        }
+
+        using (var lead = await hub.Http.PostAsJsonAsync("/api/leads", new { name = "Поставка бетона", contactPhone = "+7 903 200-00-01" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, lead.StatusCode);
+        }
+
+        amoCrm.EditContactAsUser(Account, ids[0], name: "Контакт 0 (VIP)");
+        amoCrm.EditContactAsUser(Account, ids[0], phones: ["+7 903 200-00-00", "8 915 000-11-22"]);
+        amoCrm.DeleteContactAsUser(Account, ids[2]);
+        var extra = amoCrm.CreateContactAsUser(Account, "Создан в amoCRM", ["+7 (911) 123-00-00"]);
+        var manualLead = amoCrm.CreateLeadAsUser(Account, "Заявка с сайта", contactIds: [extra.Id]);
+        amoCrm.EditLeadAsUser(Account, manualLead.Id, statusId: 1000012);
+        amoCrm.EditLeadAsUser(Account, manualLead.Id, statusId: 1000013);
+        var doomed = amoCrm.CreateLeadAsUser(Account, "Удалить меня");
+        amoCrm.DeleteLeadAsUser(Account, doomed.Id);
+
+        await WaitUntilSettledAsync(hub);
+        await AssertReadModelMatchesAsync(hub);
+
+        // amoCRM delivers at least once and in any order: replay everything, shuffled and twice.
+        var bodies = amoCrm.GetDeliveries(Account).Where(d => d.Succeeded).Select(d => (d.Destination, d.Body)).ToList();
+        Assert.True(bodies.Count >= 8, $"expected the changes to be delivered, saw {bodies.Count} deliveries");
+        var replay = bodies.Concat(bodies).OrderBy(_ => Random.Shared.Next()).ToList();
+        foreach (var (destination, body) in replay)
+        {
+            using var content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded");
+            using var response = await hub.Http.PostAsync(new Uri(destination), content);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await WaitUntilSettledAsync(hub);
+        await AssertReadModelMatchesAsync(hub);
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task A_phone_changed_in_amoCRM_is_free_again_for_dedup(StorageProvider engine)
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(engine);
+        await SubscribeAsync(hub);
+        using var first = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = "Старый номер", phone = "+7 903 300-00-01" });
+        var id = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("amocrmId").GetInt64();
+
+        hub.Sandbox.Sandbox.EditContactAsUser(Account, id, phones: ["+7 903 300-00-02"]);
+        await WaitUntilSettledAsync(hub);
+
+        using var oldPhone = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = "Новый владелец", phone = "+7 903 300-00-01" });
+        using var newPhone = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = "Кто угодно", phone = "+7 903 300-00-02" });
+
+        Assert.Equal(HttpStatusCode.Created, oldPhone.StatusCode);
+        Assert.NotEqual(id, (await oldPhone.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("amocrmId").GetInt64());
+        Assert.Equal(HttpStatusCode.OK, newPhone.StatusCode);
+        Assert.Equal(id, (await newPhone.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("amocrmId").GetInt64());
+        Assert.Equal(2, hub.Sandbox.Sandbox.GetContacts(Account).Count);
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task A_delivery_to_an_unknown_secret_or_for_another_account_is_refused_and_nothing_is_stored(StorageProvider engine)
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(engine);
+        var destination = await SubscribeAsync(hub);
+        var form = "contacts[add][0][id]=777&contacts[add][0][name]=Чужой&account[subdomain]=";
+
+        using var unknown = await PostFormAsync(hub, new Uri(hub.Http.BaseAddress!, "/webhooks/amocrm/not-the-secret"), form + Account);
+        using var otherAccount = await PostFormAsync(hub, destination, form + "someone-else");
+        using var malformed = await PostFormAsync(hub, destination, "contacts[add][0][id]=x7&account[subdomain]=" + Account);
+        using var notAForm = await hub.Http.PostAsJsonAsync(destination, new { contacts = 1 });
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, otherAccount.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal("application/problem+json", malformed.Content.Headers.ContentType?.MediaType);
+        Assert.True((await malformed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("contacts[add][0][id]", out _));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, notAForm.StatusCode);
+        Assert.Equal(0, await hub.Database.ScalarAsync("SELECT COUNT(*) FROM webhook_inbox"));
+        Assert.Equal(0, await hub.Database.ScalarAsync("SELECT COUNT(*) FROM contacts WHERE amocrm_id = 777"));
+    }
+
+    private static async Task<Uri> SubscribeAsync(InProcessAmoHub hub)
+    {
+        using var response = await hub.Http.PostAsync("/api/amocrm/webhooks", null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("subscribed").GetBoolean());
+        var webhook = Assert.Single(hub.Sandbox.Sandbox.GetWebhooks(Account));
+        Assert.Contains("add_contact", webhook.Settings);
+        return new Uri(webhook.Destination);
+    }
+
+    private static async Task<HttpResponseMessage> PostFormAsync(InProcessAmoHub hub, Uri destination, string body)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded");
+        return await hub.Http.PostAsync(destination, content);
+    }
+
+    /// <summary>Waits until amoCRM has delivered everything and AmoHub has applied it.</summary>
+    private static async Task WaitUntilSettledAsync(InProcessAmoHub hub)
+    {
+        await Eventually.MatchAsync(
+            async () =>
+            {
+                var before = hub.Sandbox.Sandbox.GetDeliveries(Account);
+                await Task.Delay(700);
+                var after = hub.Sandbox.Sandbox.GetDeliveries(Account);
+                var pending = await hub.Database.ScalarAsync("SELECT COUNT(*) FROM webhook_inbox WHERE applied_at IS NULL");
+                return (Deliveries: after.Count, New: after.Count - before.Count, Failed: after.Count(d => !d.Succeeded), Pending: pending);
+            },
+            state => state.New == 0 && state.Pending == 0,
+            TimeSpan.FromSeconds(30),
+            "webhook deliveries to be delivered and applied");
+    }
+
+    private static async Task AssertReadModelMatchesAsync(InProcessAmoHub hub)
+    {
+        var phones = hub.Services.GetRequiredService<PhoneNormalizer>();
+        var expectedContacts = hub.Sandbox.Sandbox.GetContacts(Account)
+            .Select(c => $"{c.Id}|{c.Name}|{string.Join(",", c.Phones.Select(p => phones.TryNormalize(p.Value, out var e) ? e : p.Value).Order(StringComparer.Ordinal))}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var expectedLeads = hub.Sandbox.Sandbox.GetLeads(Account)
+            .Select(l => $"{l.Id}|{l.Name}|{l.StatusId}|{l.PipelineId}|{(l.Contacts.FirstOrDefault(c => c.IsMain) ?? (l.Contacts.Count > 0 ? l.Contacts[0] : null))?.Id}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        await Eventually.MatchAsync(
+            async () => (Contacts: await ReadContactsAsync(hub), Leads: await ReadLeadsAsync(hub)),
+            actual => actual.Contacts.SequenceEqual(expectedContacts) && actual.Leads.SequenceEqual(expectedLeads),
+            TimeSpan.FromSeconds(20),
+            $"the read model to equal amoCRM: contacts [{string.Join("; ", expectedContacts)}], leads [{string.Join("; ", expectedLeads)}]");
+    }
+
+    private static async Task<List<string>> ReadContactsAsync(InProcessAmoHub hub)
+    {
+        await using var connection = await hub.Database.Database.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT c.amocrm_id, c.name, p.phone FROM contacts c LEFT JOIN contact_phones p ON p.account = c.account AND p.amocrm_id = c.amocrm_id WHERE c.account = '{Account}'";
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(long Id, string Name, string? Phone)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+        }
+
+        return rows.GroupBy(r => (r.Id, r.Name))
+            .Select(g => $"{g.Key.Id}|{g.Key.Name}|{string.Join(",", g.Select(r => r.Phone).OfType<string>().Order(StringComparer.Ordinal))}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static async Task<List<string>> ReadLeadsAsync(InProcessAmoHub hub)
+    {
+        await using var connection = await hub.Database.Database.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT amocrm_id, name, status_id, pipeline_id, contact_amocrm_id FROM leads WHERE account = '{Account}'";
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(string.Join("|", Enumerable.Range(0, 5).Select(i => reader.IsDBNull(i) ? "" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+        }
+
+        return rows.Order(StringComparer.Ordinal).ToList();
+    }
+}

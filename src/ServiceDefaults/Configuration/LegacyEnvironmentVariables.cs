@@ -4,10 +4,12 @@ using Microsoft.Extensions.Options;
 namespace AmoHub.ServiceDefaults.Configuration;
 
 /// <summary>
-/// Accepts the environment variable names of the deployments AmoHub replaces (<c>DB_HOST</c>,
-/// <c>DB_PORT</c>, <c>DB_USER</c>, <c>DB_PASSWORD</c>, <c>DB_NAME</c>) and maps them onto AmoHub's own keys,
-/// so an existing install moves over by pointing at AmoHub. AmoHub's own <c>AmoHub__…</c> variables,
-/// added after this source, win over these.
+/// Accepts the environment variable names of the deployments AmoHub replaces and maps them onto AmoHub's own
+/// keys, so an existing install moves over by pointing at AmoHub: <c>DB_HOST</c>, <c>DB_PORT</c>, <c>DB_USER</c>,
+/// <c>DB_PASSWORD</c>, <c>DB_NAME</c> select MySQL; <c>AMOCRM_DOMAIN</c> (<c>acme.amocrm.ru</c>) with
+/// <c>AMOCRM_ACCESS_TOKEN</c>, or with <c>AMOCRM_CLIENT_ID</c>, <c>AMOCRM_CLIENT_SECRET</c>,
+/// <c>AMOCRM_REDIRECT_URI</c> and <c>AMOCRM_REFRESH_TOKEN</c> / <c>AMOCRM_AUTH_CODE</c>, become the first account.
+/// AmoHub's own <c>AmoHub__…</c> variables, added after this source, win over these.
 /// </summary>
 public sealed class LegacyEnvironmentVariables : IConfigurationSource
 {
@@ -27,6 +29,15 @@ public sealed class LegacyEnvironmentVariables : IConfigurationSource
 
     private sealed class Provider(Func<string, string?> read) : ConfigurationProvider
     {
+        private void Map(Dictionary<string, string?> data, string variable, string key)
+        {
+            var value = read(variable);
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                data[$"AmoHub:Accounts:0:{key}"] = value.Trim();
+            }
+        }
+
         public override void Load()
         {
             var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
@@ -47,6 +58,25 @@ public sealed class LegacyEnvironmentVariables : IConfigurationSource
                 connection.Database = read("DB_NAME") ?? "amohub";
                 data["AmoHub:Storage:Provider"] = "MySql";
                 data["AmoHub:Storage:ConnectionString"] = connection.ConnectionString;
+            }
+
+            var domain = read("AMOCRM_DOMAIN")?.Trim();
+            if (!string.IsNullOrEmpty(domain))
+            {
+                var amoHost = domain.Contains("://", StringComparison.Ordinal) ? new Uri(domain).Host : domain.TrimEnd('/');
+                data["AmoHub:Accounts:0:Subdomain"] = amoHost.Split('.')[0];
+                data["AmoHub:Accounts:0:BaseUrl"] = $"https://{amoHost}/";
+                Map(data, "AMOCRM_ACCESS_TOKEN", "AccessToken");
+                Map(data, "AMOCRM_CLIENT_ID", "ClientId");
+                Map(data, "AMOCRM_CLIENT_SECRET", "ClientSecret");
+                Map(data, "AMOCRM_REDIRECT_URI", "RedirectUri");
+                Map(data, "AMOCRM_REFRESH_TOKEN", "RefreshToken");
+                Map(data, "AMOCRM_AUTH_CODE", "AuthorizationCode");
+                if (data.ContainsKey("AmoHub:Accounts:0:ClientId"))
+                {
+                    // An OAuth integration refreshes its own tokens; a stale access token from the old install is not needed.
+                    data.Remove("AmoHub:Accounts:0:AccessToken");
+                }
             }
 
             Data = data;

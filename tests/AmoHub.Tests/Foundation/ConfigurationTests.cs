@@ -70,6 +70,30 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void The_reference_deployments_amoCRM_variables_become_the_first_account()
+    {
+        var variables = new Dictionary<string, string?>
+        {
+            ["AMOCRM_DOMAIN"] = "acme.amocrm.ru",
+            ["AMOCRM_ACCESS_TOKEN"] = "old-access",
+            ["AMOCRM_CLIENT_ID"] = "client",
+            ["AMOCRM_CLIENT_SECRET"] = "secret",
+            ["AMOCRM_REDIRECT_URI"] = "https://monitor.example/callback",
+            ["AMOCRM_REFRESH_TOKEN"] = "refresh",
+        };
+        var configuration = new ConfigurationBuilder().Add(new LegacyEnvironmentVariables(name => variables.GetValueOrDefault(name))).Build();
+
+        var account = ValidatedSettings.Get<AmoHub.Grains.Accounts.AccountSettings>(configuration, "AmoHub:Accounts:0");
+
+        Assert.Equal(("acme", "https://acme.amocrm.ru/"), (account.Subdomain, account.BaseUrl?.AbsoluteUri));
+        var credentials = account.ToCredentials();
+        Assert.NotNull(credentials);
+        Assert.True(credentials.IsOAuth);
+        Assert.Equal(("client", "secret", "refresh", (string?)null), (credentials.ClientId, credentials.ClientSecret, credentials.RefreshToken, credentials.AccessToken));
+        Assert.DoesNotContain("secret", credentials.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_MySQL_connection_string_error_does_not_echo_the_password()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace AmoHub.Bench;
+
+/// <summary>
+/// AmoHub (all-in-one, Release build) started as its own process with the built-in amoCRM sandbox, on a fresh
+/// SQLite file or a MySQL database. The load comes from this process, so what is measured is AmoHub's work.
+/// </summary>
+public sealed class AmoHubUnderTest : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _folder;
+
+    private AmoHubUnderTest(Process process, string folder, Uri api, Uri sandbox)
+    {
+        _process = process;
+        _folder = folder;
+        Api = api;
+        Sandbox = sandbox;
+    }
+
+    /// <summary>AmoHub's HTTP API.</summary>
+    public Uri Api { get; }
+
+    /// <summary>The sandbox's base URL (its control surface is under <c>_sandbox/</c>).</summary>
+    public Uri Sandbox { get; }
+
+    /// <summary>The SQLite file, when running on SQLite.</summary>
+    public string DatabaseFile => Path.Combine(_folder, "data", "amohub.db");
+
+    /// <summary>Builds the silo in Release and starts it; waits until it is ready.</summary>
+    public static async Task<AmoHubUnderTest> StartAsync(string repository, string? mySqlConnectionString)
+    {
+        await RunAsync("dotnet", $"build -c Release -nologo -v q \"{Path.Combine(repository, "src", "Silo")}\"");
+        var folder = Directory.CreateTempSubdirectory("amohub-bench-").FullName;
+        var api = new Uri($"http://127.0.0.1:{FreePort()}/");
+        var sandbox = new Uri($"http://127.0.0.1:{FreePort()}/");
+        var start = new ProcessStartInfo("dotnet", $"\"{Path.Combine(repository, "src", "Silo", "bin", "Release", "net10.0", "AmoHub.Silo.dll")}\"")
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["Urls"] = api.AbsoluteUri.TrimEnd('/');
+        start.Environment["AmoHub__Sandbox__Url"] = sandbox.AbsoluteUri;
+        start.Environment["AmoHub__Cluster__SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
+        start.Environment["AmoHub__Cluster__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        if (mySqlConnectionString is not null)
+        {
+            start.Environment["AmoHub__Storage__Provider"] = "MySql";
+            start.Environment["AmoHub__Storage__ConnectionString"] = mySqlConnectionString;
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var hub = new AmoHubUnderTest(process, folder, api, sandbox);
+        using var http = new HttpClient();
+        for (var i = 0; i < 240; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync(new Uri(api, "health/ready"))).IsSuccessStatusCode)
+                {
+                    return hub;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException("AmoHub did not become ready in 60 s.");
+    }
+
+    /// <summary>CPU seconds (user + system) the AmoHub process has used so far.</summary>
+    public double CpuSeconds
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime.TotalSeconds;
+        }
+    }
+
+    /// <summary>Peak resident memory of the AmoHub process, in MiB.</summary>
+    public double PeakRssMiB
+    {
+        get
+        {
+            var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task RunAsync(string program, string arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(program, arguments))!;
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {arguments} failed with {process.ExitCode}.");
+        }
+    }
+}

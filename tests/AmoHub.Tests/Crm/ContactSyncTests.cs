@@ -54,34 +54,6 @@ public sealed class ContactSyncTests
 
     [Theory]
     [ClassData(typeof(Engines))]
-    public async Task Five_hundred_new_contacts_are_all_created_under_the_7_per_second_limit_without_a_429(StorageProvider engine)
-    {
-        await using var hub = await InProcessAmoHub.StartAsync(engine);
-        using var gate = new SemaphoreSlim(32);
-
-        var statuses = await Task.WhenAll(Enumerable.Range(0, 500).Select(async i =>
-        {
-            await gate.WaitAsync();
-            try
-            {
-                using var response = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = $"Покупатель {i}", phone = $"+7 926 {i / 10000 % 10}{i:0000}-00".Replace("-", "", StringComparison.Ordinal) });
-                return response.StatusCode;
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }));
-
-        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.Created, status));
-        Assert.Equal(500, hub.Sandbox.Sandbox.GetContacts(Account).Count);
-        var stats = hub.Sandbox.Sandbox.GetStats(Account);
-        Assert.Equal(0, stats.TooManyRequests);
-        Assert.Equal(500, await hub.Database.ScalarAsync($"SELECT COUNT(*) FROM contacts WHERE account = '{Account}'"));
-    }
-
-    [Theory]
-    [ClassData(typeof(Engines))]
     public async Task A_contact_already_in_amoCRM_is_found_not_created(StorageProvider engine)
     {
         await using var hub = await InProcessAmoHub.StartAsync(engine);

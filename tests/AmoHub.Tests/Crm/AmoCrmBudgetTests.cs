@@ -1,0 +1,45 @@
+using System.Net;
+using System.Net.Http.Json;
+using AmoHub.ServiceDefaults.Storage;
+using AmoHub.Tests.Infrastructure;
+
+namespace AmoHub.Tests.Crm;
+
+/// <summary>
+/// Tests that count amoCRM's 429s run on their own: the sandbox shares this process's two cores, and a machine
+/// saturated by other tests delays requests unevenly enough to make arrivals bunch up at the sandbox.
+/// </summary>
+[CollectionDefinition(nameof(AmoCrmBudgetTests), DisableParallelization = true)]
+[Collection(nameof(AmoCrmBudgetTests))]
+public sealed class AmoCrmBudgetTests
+{
+    private const string Account = "sandbox";
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Five_hundred_new_contacts_are_all_created_under_the_7_per_second_limit_without_a_429(StorageProvider engine)
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(engine);
+        using var gate = new SemaphoreSlim(32);
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 500).Select(async i =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                using var response = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = $"Покупатель {i}", phone = $"+7 926 {i / 10000 % 10}{i:0000}-00".Replace("-", "", StringComparison.Ordinal) });
+                return response.StatusCode;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.Created, status));
+        Assert.Equal(500, hub.Sandbox.Sandbox.GetContacts(Account).Count);
+        var stats = hub.Sandbox.Sandbox.GetStats(Account);
+        Assert.Equal(0, stats.TooManyRequests);
+        Assert.Equal(500, await hub.Database.ScalarAsync($"SELECT COUNT(*) FROM contacts WHERE account = '{Account}'"));
+    }
+}

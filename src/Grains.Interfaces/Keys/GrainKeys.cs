@@ -43,6 +43,10 @@ public static partial class GrainKeys
     /// <summary>Key of an account's webhook inbox: <c>{subdomain}/webhooks:inbox</c>.</summary>
     public static string WebhookInbox(string account) => $"{AccountName.Normalize(account)}/webhooks:inbox";
 
+    /// <summary>The amoCRM id at the end of a contact or lead key (<c>acme/contact:42</c> → 42).</summary>
+    public static long AmoCrmIdOf(string key) =>
+        long.Parse(key.AsSpan(key.LastIndexOf(':') + 1), NumberStyles.None, CultureInfo.InvariantCulture);
+
     /// <summary>The account a per-account grain key belongs to (the part before the first slash).</summary>
     public static string AccountOf(string key) => key[..key.IndexOf('/', StringComparison.Ordinal)];
 

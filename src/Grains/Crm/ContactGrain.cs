@@ -56,14 +56,12 @@ public sealed class ContactGrain(
 
         state.State.DeletedAt = at;
         await state.WriteStateAsync();
-        await readModel.DeleteContactAsync(Account, AmoCrmId);
+        await readModel.DeleteContactAsync(Account, GrainKeys.AmoCrmIdOf(this.GetPrimaryKeyString()));
     }
 
     /// <inheritdoc />
     public Task<ContactSnapshot?> GetAsync() =>
         Task.FromResult(state.State.DeletedAt is null ? state.State.Contact : null);
-
-    private long AmoCrmId => long.Parse(this.GetPrimaryKeyString().AsSpan(this.GetPrimaryKeyString().LastIndexOf(':') + 1), System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Whether an incoming time loses to the kept one: older always; equal unless read from amoCRM.</summary>
     internal static bool IsOlder(DateTimeOffset incoming, DateTimeOffset kept, bool readFromAmoCrm) =>

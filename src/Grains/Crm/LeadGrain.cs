@@ -51,7 +51,7 @@ public sealed class LeadGrain(
 
         state.State.DeletedAt = at;
         await state.WriteStateAsync();
-        await readModel.DeleteLeadAsync(Account, long.Parse(this.GetPrimaryKeyString().AsSpan(this.GetPrimaryKeyString().LastIndexOf(':') + 1), System.Globalization.CultureInfo.InvariantCulture));
+        await readModel.DeleteLeadAsync(Account, GrainKeys.AmoCrmIdOf(this.GetPrimaryKeyString()));
     }
 
     /// <inheritdoc />

@@ -42,4 +42,35 @@ public sealed class AmoCrmBudgetTests
         Assert.Equal(0, stats.TooManyRequests);
         Assert.Equal(500, await hub.Database.ScalarAsync($"SELECT COUNT(*) FROM contacts WHERE account = '{Account}'"));
     }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task amoCRM_failing_half_its_requests_makes_no_duplicate_and_every_answer_is_clear(StorageProvider engine)
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(engine);
+        hub.Sandbox.Sandbox.SetFault(Account, new AmoHub.Sandbox.SandboxFault(FailureRate: 0.5, FailureStatus: 502));
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 30).Select(async i =>
+        {
+            using var response = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = $"Клиент {i}", phone = $"+7 926 300-{i:00}-{i:00}" });
+            return (i, response.StatusCode, response.Content.Headers.ContentType?.MediaType);
+        }));
+
+        Assert.All(answers, a => Assert.True(
+            a.StatusCode == HttpStatusCode.Created || (a.StatusCode == HttpStatusCode.ServiceUnavailable && a.MediaType == "application/problem+json"),
+            $"request {a.i} got {a.StatusCode} {a.MediaType}"));
+        hub.Sandbox.Sandbox.ClearFaults(Account);
+        var phones = hub.Sandbox.Sandbox.GetContacts(Account).SelectMany(c => c.Phones.Select(p => p.Value)).ToList();
+        Assert.Equal(phones.Count, phones.Distinct().Count());
+        Assert.True(phones.Count >= answers.Count(a => a.StatusCode == HttpStatusCode.Created));
+
+        // Whatever failed can be asked again and ends with exactly one contact per phone.
+        foreach (var (i, _, _) in answers)
+        {
+            using var again = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = $"Клиент {i}", phone = $"+7 926 300-{i:00}-{i:00}" });
+            Assert.True(again.StatusCode is HttpStatusCode.OK or HttpStatusCode.Created);
+        }
+
+        Assert.Equal(30, hub.Sandbox.Sandbox.GetContacts(Account).Count);
+    }
 }

@@ -19,9 +19,14 @@ public sealed partial class WebhookInboxGrain(
 {
     private const string ReminderName = "drain";
     private const int BatchSize = 100;
+    private const int PurgeBatch = 5_000;
+
+    /// <summary>Applied deliveries are kept this long, for tracing what amoCRM sent.</summary>
+    private static readonly TimeSpan Retention = TimeSpan.FromDays(7);
 
     private Task? _draining;
     private bool _moreToDrain;
+    private DateTimeOffset _lastPurge;
     private bool _reminderRegistered;
 
     private string Account => GrainKeys.AccountOf(this.GetPrimaryKeyString());
@@ -115,6 +120,12 @@ public sealed partial class WebhookInboxGrain(
             if (leadsTouched)
             {
                 await account.SyncLeadsAsync();
+            }
+
+            if (time.GetUtcNow() - _lastPurge > TimeSpan.FromHours(1))
+            {
+                _lastPurge = time.GetUtcNow();
+                await store.PurgeAppliedAsync(Account, _lastPurge - Retention, PurgeBatch);
             }
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)

@@ -69,6 +69,18 @@ public sealed class WebhookInboxStore(AmoHubDatabase database)
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Deletes applied deliveries received before <paramref name="before"/>, a bounded batch at a time.</summary>
+    public async Task<int> PurgeAppliedAsync(string account, DateTimeOffset before, int limit)
+    {
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = database.Provider == StorageProvider.MySql
+            ? "DELETE FROM webhook_inbox WHERE account = @account AND applied_at IS NOT NULL AND received_at < @before ORDER BY id LIMIT @limit"
+            : "DELETE FROM webhook_inbox WHERE id IN (SELECT id FROM webhook_inbox WHERE account = @account AND applied_at IS NOT NULL AND received_at < @before ORDER BY id LIMIT @limit)";
+        command.With("@account", account).With("@before", before.ToUnixTimeMilliseconds()).With("@limit", limit);
+        return await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>How many deliveries wait, and how many events arrived since <paramref name="since"/>.</summary>
     public async Task<(long Pending, long EventsSince)> CountsAsync(string account, DateTimeOffset since)
     {

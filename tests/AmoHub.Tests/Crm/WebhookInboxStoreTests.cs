@@ -1,0 +1,32 @@
+using AmoHub.Grains;
+using AmoHub.Grains.Persistence;
+using AmoHub.ServiceDefaults.Storage;
+using AmoHub.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AmoHub.Tests.Crm;
+
+public sealed class WebhookInboxStoreTests
+{
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Purging_removes_only_applied_deliveries_older_than_the_cutoff(StorageProvider engine)
+    {
+        using var database = await TestDatabase.CreateAsync(engine);
+        await new SchemaMigrator(database.Database, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
+        var store = new WebhookInboxStore(database.Database);
+        var old = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        WebhookEvent[] events = [new(WebhookEntity.Contact, WebhookAction.Add, 1, "A", null, null, old, old, [], false)];
+        await store.AppendAsync("acme", new WebhookDelivery("acme", null, [.. events], old));
+        await store.AppendAsync("acme", new WebhookDelivery("acme", null, [.. events], old));
+        await store.AppendAsync("acme", new WebhookDelivery("acme", null, [.. events], old.AddDays(30)));
+        var pending = await store.PendingAsync("acme", 10);
+        await store.MarkAppliedAsync([pending[0].Id, pending[2].Id], old.AddDays(30));
+
+        var purged = await store.PurgeAppliedAsync("acme", old.AddDays(7), 100);
+
+        Assert.Equal(1, purged);
+        Assert.Equal([pending[1].Id], (await store.PendingAsync("acme", 10)).Select(e => e.Id));
+        Assert.Equal(2, await database.ScalarAsync("SELECT COUNT(*) FROM webhook_inbox"));
+    }
+}

@@ -82,6 +82,8 @@ public static class SiloConfiguration
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             });
         services.AddSingleton<IProbeCheck, WebUiCheck>();
+        services.AddSingleton<IProbeCheck>(provider => new AccountApiCheck(CheckType.Get, provider.GetRequiredService<IGrainFactory>()));
+        services.AddSingleton<IProbeCheck>(provider => new AccountApiCheck(CheckType.Hook, provider.GetRequiredService<IGrainFactory>()));
         silo.AddStartupTask((provider, cancellationToken) =>
             new AccountBootstrap(provider.GetRequiredService<IGrainFactory>(), accounts).Execute(cancellationToken));
         return silo;

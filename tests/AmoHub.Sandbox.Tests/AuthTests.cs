@@ -130,7 +130,7 @@ public sealed class AuthTests(SandboxFixture fixture) : IClassFixture<SandboxFix
             """);
 }
 
-public sealed class ShortLivedTokenFixture() : SandboxFixture(settings => settings.AccessTokenLifetime = TimeSpan.FromSeconds(1));
+public sealed class ShortLivedTokenFixture() : SandboxFixture(settings => settings.AccessTokenLifetime = TimeSpan.FromSeconds(3));
 
 public sealed class TokenLifetimeTests(ShortLivedTokenFixture fixture) : IClassFixture<ShortLivedTokenFixture>
 {
@@ -146,7 +146,7 @@ public sealed class TokenLifetimeTests(ShortLivedTokenFixture fixture) : IClassF
         var expired = await Eventually.MatchAsync(
             () => api.StatusOfGetAsync("api/v4/account"), status => status != HttpStatusCode.OK, "the token to expire");
 
-        Assert.Equal(1, tokens.GetProperty("expires_in").GetInt64());
+        Assert.Equal(3, tokens.GetProperty("expires_in").GetInt64());
         Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, expired);
     }

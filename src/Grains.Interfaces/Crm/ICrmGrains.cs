@@ -36,7 +36,22 @@ public interface IAccountGrain : IGrainWithStringKey
 
     /// <summary>Budget in use, sync position and webhook subscription.</summary>
     Task<AccountSyncStatus> GetSyncStatusAsync();
+
+    /// <summary>
+    /// Runs one API probe (<see cref="CheckType.Get"/>: <c>GET /api/v4/account</c>; <see cref="CheckType.Hook"/>:
+    /// <c>GET /api/v4/webhooks</c>) inside the account's budget, once, without retries. The response time is the
+    /// request's own, never the wait for the budget.
+    /// </summary>
+    Task<ApiProbeOutcome> ProbeApiAsync(CheckType checkType, TimeSpan timeout);
 }
+
+/// <summary>What an API probe saw.</summary>
+[GenerateSerializer, Immutable, Alias("amohub.ApiProbeOutcome")]
+public sealed record ApiProbeOutcome(
+    [property: Id(0)] HealthStatus Status,
+    [property: Id(1)] int? HttpStatus,
+    [property: Id(2)] int ResponseTimeMs,
+    [property: Id(3)] string? ErrorMessage);
 
 /// <summary>
 /// One amoCRM contact. Key <c>{subdomain}/contact:{amoCRM id}</c>. Applies API results and webhook events

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -223,6 +224,61 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
             state.ContactsSynced ? DateTimeOffset.FromUnixTimeSeconds(state.ContactsCursor) : null,
             state.LeadsSynced ? DateTimeOffset.FromUnixTimeSeconds(state.LeadsCursor) : null,
             Subscription));
+    }
+
+    /// <inheritdoc />
+    public async Task<ApiProbeOutcome> ProbeApiAsync(CheckType checkType, TimeSpan timeout)
+    {
+        if (checkType is not (CheckType.Get or CheckType.Hook))
+        {
+            throw new ArgumentOutOfRangeException(nameof(checkType), checkType, "The account grain probes GET and HOOK only.");
+        }
+
+        string token;
+        try
+        {
+            token = await AccessTokenAsync(forceRefreshOf: null);
+        }
+        catch (AmoCrmException exception)
+        {
+            return new ApiProbeOutcome(exception.IsTransient ? HealthStatus.Down : HealthStatus.Warning, (int?)exception.Status, 0, exception.Message);
+        }
+
+        await _budget.WaitAsync(CancellationToken.None);
+        _requestsTotal++;
+        var started = Stopwatch.GetTimestamp();
+        using var deadline = new CancellationTokenSource(timeout, _time);
+        try
+        {
+            using IApiResponse response = checkType == CheckType.Get
+                ? await Api.GetAccountAsync(token, deadline.Token)
+                : await Api.ListWebhooksAsync(token, deadline.Token);
+            var elapsed = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var code = (int?)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                return new ApiProbeOutcome(HealthStatus.Up, code, elapsed, null);
+            }
+
+            var failure = AmoCrmResponses.ToException(response);
+            if (failure.Failure == AmoCrmFailure.RateLimited)
+            {
+                _rateLimitedTotal++;
+            }
+
+            // Client errors (token refused, no rights, rate limited) are warnings with a reason; amoCRM failing or
+            // blocking the integration is down.
+            var status = failure.Failure is AmoCrmFailure.Unavailable or AmoCrmFailure.Blocked ? HealthStatus.Down : HealthStatus.Warning;
+            return new ApiProbeOutcome(status, code, elapsed, failure.Message);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException)
+        {
+            var elapsed = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var message = deadline.IsCancellationRequested
+                ? $"amoCRM did not answer within {timeout.TotalSeconds:0.#} s."
+                : $"The request failed: {(exception as HttpRequestException)?.HttpRequestError.ToString() ?? exception.GetType().Name}.";
+            return new ApiProbeOutcome(HealthStatus.Down, null, elapsed, message);
+        }
     }
 
     private WebhookSubscription Subscription => new(

@@ -1,14 +1,17 @@
 namespace AmoHub.Grains.Probes;
 
-/// <summary>What a check saw: the HTTP status if it got an answer, and why it is not up if it is not.</summary>
-public sealed record CheckOutcome(HealthStatus Status, int? HttpStatus, string? ErrorMessage);
+/// <summary>
+/// What a check saw: the HTTP status if it got an answer, why it is not up if it is not, and the request's own
+/// response time when the check measured it itself (API checks wait for the account's budget first).
+/// </summary>
+public sealed record CheckOutcome(HealthStatus Status, int? HttpStatus, string? ErrorMessage, int? ResponseTimeMs = null);
 
-/// <summary>Runs one kind of check once. Implementations time only their own request.</summary>
+/// <summary>Runs one kind of check once.</summary>
 public interface IProbeCheck
 {
     /// <summary>The check type this runner serves.</summary>
     CheckType CheckType { get; }
 
-    /// <summary>Runs the check; <paramref name="cancellationToken"/> fires at the probe's timeout.</summary>
-    Task<CheckOutcome> RunAsync(ProbeSettings settings, CancellationToken cancellationToken);
+    /// <summary>Runs the check for an account; <paramref name="cancellationToken"/> fires at the probe's timeout.</summary>
+    Task<CheckOutcome> RunAsync(string account, ProbeSettings settings, CancellationToken cancellationToken);
 }

@@ -151,7 +151,7 @@ public sealed partial class ProbeGrain(
         {
             try
             {
-                outcome = await _check!.RunAsync(settings, timeout.Token);
+                outcome = await _check!.RunAsync(_account, settings, timeout.Token);
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
@@ -163,7 +163,7 @@ public sealed partial class ProbeGrain(
             }
         }
 
-        var result = new CheckResult(startedAt, outcome.Status, (int)stopwatch.ElapsedMilliseconds, outcome.HttpStatus, outcome.ErrorMessage);
+        var result = new CheckResult(startedAt, outcome.Status, outcome.ResponseTimeMs ?? (int)stopwatch.ElapsedMilliseconds, outcome.HttpStatus, outcome.ErrorMessage);
         var previous = _lastResult;
         _lastResult = result;
         healthChecks.Append(new HealthCheckRecord(_account, _checkType, result));

@@ -15,8 +15,9 @@ public sealed class WebUiCheck(IHttpClientFactory httpClientFactory) : IProbeChe
     public CheckType CheckType => CheckType.Web;
 
     /// <inheritdoc />
-    public async Task<CheckOutcome> RunAsync(ProbeSettings settings, CancellationToken cancellationToken)
+    public async Task<CheckOutcome> RunAsync(string account, ProbeSettings settings, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         var client = httpClientFactory.CreateClient(HttpClientName);
         using var request = new HttpRequestMessage(HttpMethod.Get, settings.Target);
         request.Headers.Accept.ParseAdd("text/html");

@@ -1,0 +1,20 @@
+namespace AmoHub.Grains.Probes;
+
+/// <summary>
+/// GET and HOOK: an API call made by the account grain, so probes spend the same request budget as the sync
+/// work and never push the account over amoCRM's limit. The account grain times the request itself; the
+/// probe's timeout applies to that request, not to the wait for a budget slot.
+/// </summary>
+public sealed class AccountApiCheck(CheckType checkType, IGrainFactory grains) : IProbeCheck
+{
+    /// <inheritdoc />
+    public CheckType CheckType => checkType;
+
+    /// <inheritdoc />
+    public async Task<CheckOutcome> RunAsync(string account, ProbeSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var outcome = await grains.GetGrain<IAccountGrain>(Keys.GrainKeys.Account(account)).ProbeApiAsync(checkType, settings.Timeout);
+        return new CheckOutcome(outcome.Status, outcome.HttpStatus, outcome.ErrorMessage, outcome.ResponseTimeMs);
+    }
+}

@@ -84,6 +84,7 @@ public static class SiloConfiguration
         services.AddSingleton<IProbeCheck, WebUiCheck>();
         services.AddSingleton<IProbeCheck>(provider => new AccountApiCheck(CheckType.Get, provider.GetRequiredService<IGrainFactory>()));
         services.AddSingleton<IProbeCheck>(provider => new AccountApiCheck(CheckType.Hook, provider.GetRequiredService<IGrainFactory>()));
+        services.AddSingleton<IProbeCheck>(provider => new AccountApiCheck(CheckType.Post, provider.GetRequiredService<IGrainFactory>()));
         silo.AddStartupTask((provider, cancellationToken) =>
             new AccountBootstrap(provider.GetRequiredService<IGrainFactory>(), accounts).Execute(cancellationToken));
         return silo;

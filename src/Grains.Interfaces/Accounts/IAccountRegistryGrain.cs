@@ -5,7 +5,8 @@ namespace AmoHub.Grains;
 public sealed record AccountDefinition(
     [property: Id(0)] string Subdomain,
     [property: Id(1)] Uri BaseUrl,
-    [property: Id(2)] bool IsSandbox);
+    [property: Id(2)] bool IsSandbox,
+    [property: Id(3)] long? TestLeadId = null);
 
 /// <summary>
 /// The list of accounts of a deployment, and the one place that starts and stops their probes.

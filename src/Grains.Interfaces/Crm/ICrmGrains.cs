@@ -39,8 +39,9 @@ public interface IAccountGrain : IGrainWithStringKey
 
     /// <summary>
     /// Runs one API probe (<see cref="CheckType.Get"/>: <c>GET /api/v4/account</c>; <see cref="CheckType.Hook"/>:
-    /// <c>GET /api/v4/webhooks</c>) inside the account's budget, once, without retries. The response time is the
-    /// request's own, never the wait for the budget.
+    /// <c>GET /api/v4/webhooks</c>; <see cref="CheckType.Post"/>: a PATCH of the price of the account's test lead)
+    /// inside the account's budget, once, without retries. The response time is the request's own, never the
+    /// wait for the budget.
     /// </summary>
     Task<ApiProbeOutcome> ProbeApiAsync(CheckType checkType, TimeSpan timeout);
 }

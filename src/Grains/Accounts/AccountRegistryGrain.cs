@@ -22,6 +22,11 @@ public sealed class AccountRegistryGrain(
             await state.WriteStateAsync();
         }
 
+        if (!schedule.Value.Enabled)
+        {
+            return;
+        }
+
         var settings = new ProbeSettings(account.BaseUrl, schedule.Value.Interval, schedule.Value.Timeout);
         await Task.WhenAll(checks.Select(check =>
             GrainFactory.GetGrain<IProbeGrain>(GrainKeys.Probe(subdomain, check.CheckType)).StartAsync(settings)));

@@ -15,6 +15,10 @@ public sealed class AccountSettings : IValidatableObject
     /// <summary>Where the account lives; defaults to <c>https://{subdomain}.amocrm.ru</c> (use <c>kommo.com</c> for Kommo).</summary>
     public Uri? BaseUrl { get; set; }
 
+    /// <summary>The lead the POST probe writes to (a PATCH of its price); without one that probe reports a warning.</summary>
+    [Range(1, long.MaxValue)]
+    public long? TestLeadId { get; set; }
+
     /// <summary>A long-lived token (private integration).</summary>
     public string? AccessToken { get; set; }
 
@@ -41,7 +45,7 @@ public sealed class AccountSettings : IValidatableObject
 
     /// <summary>The account's definition for the registry.</summary>
     public AccountDefinition ToDefinition() =>
-        new(AccountName.Normalize(Subdomain), BaseUrl ?? new Uri($"https://{AccountName.Normalize(Subdomain)}.amocrm.ru/"), IsSandbox: false);
+        new(AccountName.Normalize(Subdomain), BaseUrl ?? new Uri($"https://{AccountName.Normalize(Subdomain)}.amocrm.ru/"), IsSandbox: false, TestLeadId);
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -156,6 +156,12 @@ public sealed class NewAmoLeadEmbedded
     public required List<AmoLinkedContact> Contacts { get; init; }
 }
 
+/// <summary>A field write on a lead (the POST probe changes the price of its test lead).</summary>
+public sealed class LeadPatch
+{
+    public long? Price { get; init; }
+}
+
 /// <summary>What a create answers: the new ids with the request ids they were made for.</summary>
 public sealed class CreatedEmbedded
 {

@@ -42,6 +42,9 @@ public interface IAmoCrmApi
     Task<IApiResponse<HalList<CreatedEmbedded>>> CreateLeadsAsync(
         [Authorize] string token, [Body] IReadOnlyList<NewAmoLead> leads, CancellationToken cancellationToken);
 
+    [Patch("/api/v4/leads/{id}")]
+    Task<IApiResponse<AmoLead>> UpdateLeadAsync([Authorize] string token, long id, [Body] LeadPatch patch, CancellationToken cancellationToken);
+
     [Get("/api/v4/webhooks")]
     Task<IApiResponse<HalList<WebhooksEmbedded>>> ListWebhooksAsync([Authorize] string token, CancellationToken cancellationToken);
 

@@ -229,15 +229,26 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
     /// <inheritdoc />
     public async Task<ApiProbeOutcome> ProbeApiAsync(CheckType checkType, TimeSpan timeout)
     {
-        if (checkType is not (CheckType.Get or CheckType.Hook))
+        if (checkType is not (CheckType.Get or CheckType.Hook or CheckType.Post))
         {
-            throw new ArgumentOutOfRangeException(nameof(checkType), checkType, "The account grain probes GET and HOOK only.");
+            throw new ArgumentOutOfRangeException(nameof(checkType), checkType, "The account grain probes GET, POST and HOOK only.");
         }
 
         string token;
+        long testLead = 0;
         try
         {
             token = await AccessTokenAsync(forceRefreshOf: null);
+            if (checkType == CheckType.Post)
+            {
+                if (await TestLeadAsync() is not { } lead)
+                {
+                    return new ApiProbeOutcome(HealthStatus.Warning, null, 0,
+                        $"No test lead is configured for the POST probe: set AmoHub:Accounts:N:TestLeadId for account {Subdomain}.");
+                }
+
+                testLead = lead;
+            }
         }
         catch (AmoCrmException exception)
         {
@@ -250,9 +261,12 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         using var deadline = new CancellationTokenSource(timeout, _time);
         try
         {
-            using IApiResponse response = checkType == CheckType.Get
-                ? await Api.GetAccountAsync(token, deadline.Token)
-                : await Api.ListWebhooksAsync(token, deadline.Token);
+            using IApiResponse response = checkType switch
+            {
+                CheckType.Get => await Api.GetAccountAsync(token, deadline.Token),
+                CheckType.Hook => await Api.ListWebhooksAsync(token, deadline.Token),
+                _ => await Api.UpdateLeadAsync(token, testLead, new LeadPatch { Price = _time.GetUtcNow().ToUnixTimeSeconds() % 1_000_000 }, deadline.Token),
+            };
             var elapsed = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var code = (int?)response.StatusCode;
             if (response.IsSuccessStatusCode)
@@ -279,6 +293,34 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
                 : $"The request failed: {(exception as HttpRequestException)?.HttpRequestError.ToString() ?? exception.GetType().Name}.";
             return new ApiProbeOutcome(HealthStatus.Down, null, elapsed, message);
         }
+    }
+
+    /// <summary>
+    /// The lead the POST probe writes to: the configured one, or in the sandbox one AmoHub creates once. A real
+    /// account without a configured test lead gets none: AmoHub does not put leads into a sales pipeline by itself.
+    /// </summary>
+    private async Task<long?> TestLeadAsync()
+    {
+        var state = _state.State;
+        if (state.Definition?.TestLeadId is { } configured)
+        {
+            return configured;
+        }
+
+        if (state.Definition?.IsSandbox != true)
+        {
+            return null;
+        }
+
+        if (state.SandboxTestLeadId is null)
+        {
+            var request = new List<NewAmoLead> { new() { Name = "AmoHub monitor (POST probe)", RequestId = "0" } };
+            var answer = await CallAsync((api, token, ct) => api.CreateLeadsAsync(token, request, ct), retryUnknownOutcome: false);
+            state.SandboxTestLeadId = MapCreated(answer?.Embedded?.Leads, 1, "leads")[0];
+            await SaveStateAsync();
+        }
+
+        return state.SandboxTestLeadId;
     }
 
     private WebhookSubscription Subscription => new(

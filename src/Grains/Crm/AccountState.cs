@@ -60,6 +60,10 @@ public sealed class AccountState
     [Id(13)]
     public bool LeadsSynced { get; set; }
 
+    /// <summary>The test lead AmoHub made for the POST probe in the sandbox.</summary>
+    [Id(15)]
+    public long? SandboxTestLeadId { get; set; }
+
     /// <summary>When to refresh the access token ahead of its expiry (OAuth only).</summary>
     [Id(14)]
     public DateTimeOffset? AccessTokenRefreshAt { get; set; }

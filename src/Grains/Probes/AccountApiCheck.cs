@@ -1,7 +1,7 @@
 namespace AmoHub.Grains.Probes;
 
 /// <summary>
-/// GET and HOOK: an API call made by the account grain, so probes spend the same request budget as the sync
+/// GET, POST and HOOK: an API call made by the account grain, so probes spend the same request budget as the sync
 /// work and never push the account over amoCRM's limit. The account grain times the request itself; the
 /// probe's timeout applies to that request, not to the wait for a budget slot.
 /// </summary>

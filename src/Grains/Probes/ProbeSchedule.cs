@@ -8,6 +8,9 @@ public sealed class ProbeSchedule
     /// <summary>The configuration section.</summary>
     public const string Section = "AmoHub:Probes";
 
+    /// <summary>Whether accounts are probed at all (off: AmoHub does CRM sync only).</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>How often each check runs.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);

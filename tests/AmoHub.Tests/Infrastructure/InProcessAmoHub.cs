@@ -49,6 +49,9 @@ public sealed class InProcessAmoHub : IAsyncDisposable
             ["AmoHub:Cluster:ClusterId"] = $"test-{Guid.NewGuid():N}",
             ["AmoHub:Sandbox:Url"] = $"http://127.0.0.1:{FreePort.Next()}/",
             ["AmoHub:Webhooks:PublicUrl"] = url + "/",
+            // Probes write to amoCRM (the POST probe's test lead): tests that count amoCRM's entities turn them on
+            // only when they look at probes.
+            ["AmoHub:Probes:Enabled"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())

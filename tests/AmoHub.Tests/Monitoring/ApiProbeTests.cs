@@ -9,14 +9,15 @@ namespace AmoHub.Tests.Monitoring;
 public sealed class ApiProbeTests
 {
     private const string Account = "sandbox";
-    private static readonly string[] Probed = ["GET", "HOOK", "WEB"];
+    private static readonly string[] Probed = ["GET", "POST", "HOOK", "WEB"];
 
     [Theory]
     [ClassData(typeof(Engines))]
-    public async Task The_API_webhooks_API_and_web_UI_probes_report_the_sandbox_up_then_down_during_an_outage(StorageProvider engine)
+    public async Task The_API_read_API_write_webhooks_API_and_web_UI_probes_report_the_sandbox_up_then_down_during_an_outage(StorageProvider engine)
     {
         await using var hub = await InProcessAmoHub.StartAsync(engine, new Dictionary<string, string>
         {
+            ["AmoHub:Probes:Enabled"] = "true",
             ["AmoHub:Probes:Interval"] = "00:00:01",
             ["AmoHub:Probes:Timeout"] = "00:00:02",
         });
@@ -36,13 +37,40 @@ public sealed class ApiProbeTests
         }
     }
 
+    [Fact]
+    public async Task A_real_account_without_a_test_lead_gets_a_POST_warning_that_says_what_to_configure()
+    {
+        await using var amoCrm = await StandaloneSandbox.StartAsync();
+        await using var hub = await InProcessAmoHub.StartAsync(StorageProvider.Sqlite, new Dictionary<string, string>
+        {
+            ["AmoHub:Probes:Enabled"] = "true",
+            ["AmoHub:Probes:Interval"] = "00:00:01",
+            ["AmoHub:Sandbox:Enabled"] = "false",
+            ["AmoHub:Accounts:0:Subdomain"] = "acme",
+            ["AmoHub:Accounts:0:BaseUrl"] = new Uri(amoCrm.Url, "acme/").AbsoluteUri,
+            ["AmoHub:Accounts:0:AccessToken"] = amoCrm.AccessToken,
+        });
+
+        var checks = await Eventually.MatchAsync(
+            async () => (await hub.Http.GetFromJsonAsync<JsonElement>("/api/status?account=acme")).GetProperty("checks").EnumerateArray().ToList(),
+            found => found.Any(c => c.GetProperty("checkType").GetString() == "POST" && c.GetProperty("status").GetString() != "unknown")
+                && found.Any(c => c.GetProperty("checkType").GetString() == "GET" && c.GetProperty("status").GetString() == "up"),
+            TimeSpan.FromSeconds(20),
+            "the POST and GET probes of acme to report");
+
+        var post = checks.Single(c => c.GetProperty("checkType").GetString() == "POST");
+        Assert.Equal("warning", post.GetProperty("status").GetString());
+        Assert.Contains("TestLeadId", post.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+        Assert.Empty(amoCrm.Sandbox.GetLeads("acme"));
+    }
+
     private static async Task<List<JsonElement>> WaitForAsync(InProcessAmoHub hub, string status)
     {
         var checks = await Eventually.MatchAsync(
             async () => (await hub.Http.GetFromJsonAsync<JsonElement>("/api/status")).GetProperty("checks").EnumerateArray().ToList(),
             found => Probed.All(type => found.Any(c => c.GetProperty("checkType").GetString() == type && c.GetProperty("status").GetString() == status)),
             TimeSpan.FromSeconds(20),
-            $"GET, HOOK and WEB to report {status}");
-        return checks.Where(c => c.GetProperty("checkType").GetString() is "GET" or "HOOK" or "WEB").ToList();
+            $"GET, POST, HOOK and WEB to report {status}");
+        return checks.Where(c => Probed.Contains(c.GetProperty("checkType").GetString())).ToList();
     }
 }

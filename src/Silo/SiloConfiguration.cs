@@ -65,6 +65,7 @@ public static class SiloConfiguration
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(probes));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(amoCrm));
         services.AddSingleton<CrmReadModel>();
+        services.AddSingleton<OurCopy>();
         services.AddSingleton<WebhookInboxStore>();
         services.AddHttpClient(AccountGrain.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler

@@ -115,7 +115,4 @@ public interface IWebhookInboxGrain : IGrainWithStringKey
 {
     /// <summary>Stores the delivery durably and schedules it for applying.</summary>
     Task AcceptAsync(WebhookDelivery delivery);
-
-    /// <summary>Number of stored deliveries not yet applied.</summary>
-    Task<int> GetPendingCountAsync();
 }

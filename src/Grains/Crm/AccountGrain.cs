@@ -40,7 +40,6 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
     private readonly IPersistentState<AccountState> _state;
     private readonly IHttpClientFactory _httpClients;
     private readonly PhoneNormalizer _phones;
-    private readonly CrmReadModel _readModel;
     private readonly AmoCrmSettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger<AccountGrain> _logger;
@@ -59,7 +58,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         [PersistentState("account", StorageNames.Default)] IPersistentState<AccountState> state,
         IHttpClientFactory httpClients,
         PhoneNormalizer phones,
-        CrmReadModel readModel,
+        OurCopy ourCopy,
         IOptions<AmoCrmSettings> settings,
         TimeProvider time,
         ILogger<AccountGrain> logger)
@@ -67,7 +66,6 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         _state = state;
         _httpClients = httpClients;
         _phones = phones;
-        _readModel = readModel;
         _settings = settings.Value;
         _time = time;
         _logger = logger;
@@ -75,9 +73,9 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         _contactSync = new Coalescer(SyncContactsCoreAsync);
         _leadSync = new Coalescer(SyncLeadsCoreAsync);
         _contacts = new DedupCreatePump<PendingContact, ContactSnapshot>(
-            item => item.Phone, _contactSync.RunAsync, FindContactAsync, CreateContactsAsync, _settings, BackOffAsync);
+            item => item.Phone, _contactSync.RunAsync, item => ourCopy.FindContactAsync(Subdomain, item.Phone), CreateContactsAsync, _settings, BackOffAsync);
         _leads = new DedupCreatePump<NewLead, LeadSnapshot>(
-            item => NameKeys.Normalize(item.Name), _leadSync.RunAsync, FindLeadAsync, CreateLeadsAsync, _settings, BackOffAsync);
+            item => NameKeys.Normalize(item.Name), _leadSync.RunAsync, item => ourCopy.FindLeadAsync(Subdomain, item.Name), CreateLeadsAsync, _settings, BackOffAsync);
     }
 
     private string Subdomain => _state.State.Definition?.Subdomain
@@ -350,18 +348,6 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
 
     // ---- contacts -------------------------------------------------------------------------------------------
 
-    private async Task<ContactSnapshot?> FindContactAsync(PendingContact item)
-    {
-        if (await _readModel.FindContactByPhoneAsync(Subdomain, item.Phone) is { } id
-            && await ContactGrain(id).GetAsync() is { } contact
-            && contact.Phones.Contains(item.Phone))
-        {
-            return contact;
-        }
-
-        return null;
-    }
-
     private async Task<IReadOnlyList<ContactSnapshot>> CreateContactsAsync(IReadOnlyList<PendingContact> items)
     {
         var request = items.Select((item, index) => new NewAmoContact
@@ -422,19 +408,6 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
     }
 
     // ---- leads ----------------------------------------------------------------------------------------------
-
-    private async Task<LeadSnapshot?> FindLeadAsync(NewLead item)
-    {
-        var key = NameKeys.Normalize(item.Name);
-        if (await _readModel.FindLeadByNameAsync(Subdomain, key) is { } id
-            && await LeadGrain(id).GetAsync() is { } lead
-            && NameKeys.Normalize(lead.Name) == key)
-        {
-            return lead;
-        }
-
-        return null;
-    }
 
     private async Task<IReadOnlyList<LeadSnapshot>> CreateLeadsAsync(IReadOnlyList<NewLead> items)
     {

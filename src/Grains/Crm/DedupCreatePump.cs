@@ -33,9 +33,6 @@ public sealed class DedupCreatePump<TItem, TSnapshot>(
         return pending.Completion.Task;
     }
 
-    /// <summary>Requests waiting for a cycle.</summary>
-    public int Waiting => _pending.Count;
-
     private async Task RunAsync()
     {
         while (_pending.Count > 0)

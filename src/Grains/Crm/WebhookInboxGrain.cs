@@ -52,10 +52,6 @@ public sealed partial class WebhookInboxGrain(
     }
 
     /// <inheritdoc />
-    public async Task<int> GetPendingCountAsync() =>
-        (int)(await store.CountsAsync(Account, time.GetUtcNow())).Pending;
-
-    /// <inheritdoc />
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
         StartDraining();

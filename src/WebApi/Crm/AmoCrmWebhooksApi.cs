@@ -98,32 +98,32 @@ public static class AmoCrmWebhooksApi
         var resolution = await accounts.ResolveAsync(account);
         if (resolution.Account is not { } resolved)
         {
-            return resolution.Invalid is { } invalid ? invalid : resolution.Unknown!;
+            return resolution.Problem!;
         }
 
         var baseUrl = publicUrl.AbsoluteUri.EndsWith('/') ? publicUrl : new Uri(publicUrl.AbsoluteUri + "/");
         return TypedResults.Ok(await client.GetGrain<IAccountGrain>(GrainKeys.Account(resolved.Subdomain)).SubscribeWebhooksAsync(baseUrl));
     }
 
-    private static async Task<Results<Ok<WebhookSubscription>, ValidationProblem, ProblemHttpResult>> UnsubscribeAsync(
+    private static async Task<Results<Ok<WebhookSubscription>, ProblemHttpResult>> UnsubscribeAsync(
         string? account, AccountResolver accounts, IClusterClient client)
     {
         var resolution = await accounts.ResolveAsync(account);
         if (resolution.Account is not { } resolved)
         {
-            return resolution.Invalid is { } invalid ? invalid : resolution.Unknown!;
+            return resolution.Problem!;
         }
 
         return TypedResults.Ok(await client.GetGrain<IAccountGrain>(GrainKeys.Account(resolved.Subdomain)).UnsubscribeWebhooksAsync());
     }
 
-    private static async Task<Results<Ok<CrmSummary>, ValidationProblem, ProblemHttpResult>> StatusAsync(
+    private static async Task<Results<Ok<CrmSummary>, ProblemHttpResult>> StatusAsync(
         string? account, AccountResolver accounts, IClusterClient client)
     {
         var resolution = await accounts.ResolveAsync(account);
         if (resolution.Account is not { } resolved)
         {
-            return resolution.Invalid is { } invalid ? invalid : resolution.Unknown!;
+            return resolution.Problem!;
         }
 
         return TypedResults.Ok(await client.GetGrain<ICrmQueryGrain>(0).GetSummaryAsync(resolved.Subdomain));

@@ -42,7 +42,7 @@ public static class ContactsApi
 
         if (resolution.Account is not { } resolved)
         {
-            return resolution.Invalid is { } invalid ? invalid : resolution.Unknown!;
+            return resolution.Problem!;
         }
 
         var result = await client.GetGrain<IPhoneIndexGrain>(GrainKeys.Phone(resolved.Subdomain, phone!)).GetOrCreateAsync(name!);
@@ -52,13 +52,13 @@ public static class ContactsApi
             : TypedResults.Ok(response);
     }
 
-    private static async Task<Results<Ok<ContactResponse>, ValidationProblem, ProblemHttpResult>> GetAsync(
+    private static async Task<Results<Ok<ContactResponse>, ProblemHttpResult>> GetAsync(
         long amocrmId, string? account, AccountResolver accounts, IClusterClient client)
     {
         var resolution = await accounts.ResolveAsync(account);
         if (resolution.Account is not { } resolved)
         {
-            return resolution.Invalid is { } invalid ? invalid : resolution.Unknown!;
+            return resolution.Problem!;
         }
 
         var contact = await client.GetGrain<IContactGrain>(GrainKeys.Contact(resolved.Subdomain, amocrmId)).GetAsync()
@@ -83,7 +83,7 @@ public static class ContactsApi
         var resolution = await accounts.ResolveAsync(account);
         if (resolution.Account is not { } resolved)
         {
-            return resolution.Invalid is { } invalid ? invalid : resolution.Unknown!;
+            return resolution.Problem!;
         }
 
         var found = await client.GetGrain<ICrmQueryGrain>(0).ListContactsAsync(resolved.Subdomain, e164, nameFilter, pageNumber, size);

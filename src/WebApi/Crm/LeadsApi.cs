@@ -54,7 +54,7 @@ public static class LeadsApi
 
         if (resolution.Account is not { } resolved)
         {
-            return resolution.Invalid is { } invalid ? invalid : resolution.Unknown!;
+            return resolution.Problem!;
         }
 
         long? contactId = null;
@@ -83,13 +83,13 @@ public static class LeadsApi
             : TypedResults.Ok(response);
     }
 
-    private static async Task<Results<Ok<LeadResponse>, ValidationProblem, ProblemHttpResult>> GetAsync(
+    private static async Task<Results<Ok<LeadResponse>, ProblemHttpResult>> GetAsync(
         long amocrmId, string? account, AccountResolver accounts, IClusterClient client)
     {
         var resolution = await accounts.ResolveAsync(account);
         if (resolution.Account is not { } resolved)
         {
-            return resolution.Invalid is { } invalid ? invalid : resolution.Unknown!;
+            return resolution.Problem!;
         }
 
         var lead = await client.GetGrain<ILeadGrain>(GrainKeys.Lead(resolved.Subdomain, amocrmId)).GetAsync();
@@ -112,7 +112,7 @@ public static class LeadsApi
         var resolution = await accounts.ResolveAsync(account);
         if (resolution.Account is not { } resolved)
         {
-            return resolution.Invalid is { } invalid ? invalid : resolution.Unknown!;
+            return resolution.Problem!;
         }
 
         var found = await client.GetGrain<ICrmQueryGrain>(0).ListLeadsAsync(resolved.Subdomain, nameFilter, pageNumber, size);

@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AmoHub.WebApi.Hosting;
 
-/// <summary>The outcome of resolving <c>?account=</c>: the account, or why there is none.</summary>
-public sealed record AccountResolution(AccountDefinition? Account, ValidationProblem? Invalid, ProblemHttpResult? Unknown);
+/// <summary>The outcome of resolving <c>?account=</c>: the account, or a problem saying why there is none.</summary>
+public sealed record AccountResolution(AccountDefinition? Account, ProblemHttpResult? Problem);
 
 /// <summary>
 /// Resolves the <c>?account=</c> of a request. It may be left out when the deployment serves one account.
@@ -19,7 +19,7 @@ public sealed class AccountResolver(IClusterClient client)
         if (string.IsNullOrWhiteSpace(account))
         {
             return accounts.Count == 1
-                ? new(accounts[0], null, null)
+                ? new(accounts[0], null)
                 : Invalid(accounts.Count == 0 ? "No account is configured yet." : "Several accounts are configured: name one.");
         }
 
@@ -30,10 +30,13 @@ public sealed class AccountResolver(IClusterClient client)
 
         var found = accounts.FirstOrDefault(candidate => candidate.Subdomain == subdomain);
         return found is null
-            ? new(null, null, TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown account", detail: $"No account '{subdomain}' is configured."))
-            : new(found, null, null);
+            ? new(null, TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown account", detail: $"No account '{subdomain}' is configured."))
+            : new(found, null);
     }
 
     private static AccountResolution Invalid(string message) =>
-        new(null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["account"] = [message] }), null);
+        new(null, TypedResults.Problem(
+            statusCode: StatusCodes.Status400BadRequest,
+            title: "One or more validation errors occurred.",
+            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["account"] = [message] } }));
 }

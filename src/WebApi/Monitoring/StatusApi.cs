@@ -29,13 +29,13 @@ public static class StatusApi
         return group;
     }
 
-    private static async Task<Results<Ok<AccountStatus>, ValidationProblem, ProblemHttpResult>> GetStatusAsync(
+    private static async Task<Results<Ok<AccountStatus>, ProblemHttpResult>> GetStatusAsync(
         string? account, string? clientId, AccountResolver accounts, IClusterClient client)
     {
         var resolution = await accounts.ResolveAsync(account ?? clientId);
         if (resolution.Account is not { } resolved)
         {
-            return resolution.Invalid is { } invalid ? invalid : resolution.Unknown!;
+            return resolution.Problem!;
         }
 
         var statuses = await Task.WhenAll(CheckTypes.All.Select(checkType =>

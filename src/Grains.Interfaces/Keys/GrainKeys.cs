@@ -43,6 +43,9 @@ public static partial class GrainKeys
     /// <summary>Key of an account's webhook inbox: <c>{subdomain}/webhooks:inbox</c>.</summary>
     public static string WebhookInbox(string account) => $"{AccountName.Normalize(account)}/webhooks:inbox";
 
+    /// <summary>Key of an account's notifier: <c>{subdomain}/notifier</c>.</summary>
+    public static string Notifier(string account) => $"{AccountName.Normalize(account)}/notifier";
+
     /// <summary>The amoCRM id at the end of a contact or lead key (<c>acme/contact:42</c> → 42).</summary>
     public static long AmoCrmIdOf(string key) =>
         long.Parse(key.AsSpan(key.LastIndexOf(':') + 1), NumberStyles.None, CultureInfo.InvariantCulture);

@@ -23,14 +23,18 @@ public sealed record ProbeSettings(
     [property: Id(1)] TimeSpan Interval,
     [property: Id(2)] TimeSpan Timeout);
 
-/// <summary>One result of one check.</summary>
+/// <summary>
+/// One result of one check. <see cref="ErrorCode"/> is a short machine-readable reason for a status other than up
+/// (see <see cref="CheckErrorCodes"/>); <see cref="ErrorMessage"/> says it for people.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.CheckResult")]
 public sealed record CheckResult(
     [property: Id(0)] DateTimeOffset Timestamp,
     [property: Id(1)] HealthStatus Status,
     [property: Id(2)] int ResponseTimeMs,
     [property: Id(3)] int? HttpStatus,
-    [property: Id(4)] string? ErrorMessage);
+    [property: Id(4)] string? ErrorMessage,
+    [property: Id(5)] string? ErrorCode = null);
 
 /// <summary>The current state of a probe as the status API shows it.</summary>
 [GenerateSerializer, Immutable, Alias("amohub.ProbeStatus")]

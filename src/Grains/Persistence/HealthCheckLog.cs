@@ -94,11 +94,11 @@ public sealed partial class HealthCheckLog(AmoHubDatabase database, ILogger<Heal
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         var sql = new StringBuilder(
-            "INSERT INTO health_checks (account, check_type, timestamp, status, response_time, http_status, error_message) VALUES ");
+            "INSERT INTO health_checks (account, check_type, timestamp, status, response_time, http_status, error_message, error_code) VALUES ");
         for (var i = 0; i < batch.Count; i++)
         {
             var (account, checkType, result) = batch[i];
-            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ",")}(@a{i},@c{i},@t{i},@s{i},@r{i},@h{i},@e{i})");
+            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ",")}(@a{i},@c{i},@t{i},@s{i},@r{i},@h{i},@e{i},@x{i})");
             Add(command, $"@a{i}", account);
             Add(command, $"@c{i}", checkType.ToWireName());
             Add(command, $"@t{i}", result.Timestamp.ToUnixTimeMilliseconds());
@@ -106,6 +106,7 @@ public sealed partial class HealthCheckLog(AmoHubDatabase database, ILogger<Heal
             Add(command, $"@r{i}", result.ResponseTimeMs);
             Add(command, $"@h{i}", result.HttpStatus);
             Add(command, $"@e{i}", Truncate(result.ErrorMessage, 500));
+            Add(command, $"@x{i}", result.ErrorCode);
         }
 
         command.CommandText = sql.ToString();

@@ -1,0 +1,41 @@
+namespace AmoHub.Grains;
+
+/// <summary>The machine-readable reasons a check result is not up, as stored in <c>health_checks.error_code</c>.</summary>
+public static class CheckErrorCodes
+{
+    /// <summary>No answer within the probe's timeout.</summary>
+    public const string Timeout = "timeout";
+
+    /// <summary>The connection failed (refused, reset, DNS, TLS).</summary>
+    public const string ConnectionFailed = "connection_failed";
+
+    /// <summary>A 5xx answer.</summary>
+    public const string ServerError = "server_error";
+
+    /// <summary>A 4xx answer other than the ones below.</summary>
+    public const string ClientError = "client_error";
+
+    /// <summary>The token was refused (401) or could not be refreshed.</summary>
+    public const string Unauthorized = "unauthorized";
+
+    /// <summary>The integration lacks rights (403).</summary>
+    public const string Forbidden = "forbidden";
+
+    /// <summary>amoCRM answered 429.</summary>
+    public const string RateLimited = "rate_limited";
+
+    /// <summary>amoCRM blocked the integration (403 after repeated 429s).</summary>
+    public const string Blocked = "blocked";
+
+    /// <summary>Answered, but slower than the warning or down threshold.</summary>
+    public const string Slow = "slow";
+
+    /// <summary>Repeated warnings escalated to down.</summary>
+    public const string Escalated = "escalated";
+
+    /// <summary>The check cannot run because something it needs is not configured (test lead, test contact, webhook).</summary>
+    public const string NotConfigured = "not_configured";
+
+    /// <summary>Digital Pipeline: the write succeeded but the webhook carrying the marker never came.</summary>
+    public const string NoWebhook = "no_webhook";
+}

@@ -1,6 +1,7 @@
 using AmoHub.Grains;
 using AmoHub.Grains.Accounts;
 using AmoHub.Grains.Crm;
+using AmoHub.Grains.Monitoring;
 using AmoHub.Grains.Persistence;
 using AmoHub.Grains.Probes;
 using AmoHub.ServiceDefaults.Configuration;
@@ -82,7 +83,10 @@ public static class SiloConfiguration
                 UseCookies = false,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             });
+        services.AddSingleton<IncidentStore>();
+        services.AddSingleton<DigitalPipelineWaiters>();
         services.AddSingleton<IProbeCheck, WebUiCheck>();
+        services.AddSingleton<IProbeCheck, DigitalPipelineCheck>();
         services.AddSingleton<IProbeCheck>(provider => new AccountApiCheck(CheckType.Get, provider.GetRequiredService<IGrainFactory>()));
         services.AddSingleton<IProbeCheck>(provider => new AccountApiCheck(CheckType.Hook, provider.GetRequiredService<IGrainFactory>()));
         services.AddSingleton<IProbeCheck>(provider => new AccountApiCheck(CheckType.Post, provider.GetRequiredService<IGrainFactory>()));

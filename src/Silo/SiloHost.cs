@@ -45,8 +45,9 @@ public static class SiloHost
             [
                 .. accounts,
                 new ConfiguredAccount(
-                    new AccountDefinition(SandboxSettings.AccountName, new Uri(sandbox.Url, SandboxSettings.AccountName + "/"), IsSandbox: true),
-                    new AccountCredentials(sandbox.AccessToken, null, null, null, null, null)),
+                    new AccountDefinition(SandboxSettings.AccountName, new Uri(sandbox.Url, SandboxSettings.AccountName + "/"), IsSandbox: true, FromConfiguration: true),
+                    new AccountCredentials(sandbox.AccessToken, null, null, null, null, null),
+                    probes.Enabled ? OwnUrl(configuration) : null),
             ];
             builder.Services.AddSingleton(sandbox);
             builder.Services.AddSingleton<SandboxServer>();
@@ -79,6 +80,25 @@ public static class SiloHost
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// Where the sandbox reaches this process's webhook receiver: <c>AmoHub:Webhooks:PublicUrl</c>, or the first
+    /// address it listens on (a wildcard host becomes localhost).
+    /// </summary>
+    private static Uri OwnUrl(IConfiguration configuration)
+    {
+        if (configuration["AmoHub:Webhooks:PublicUrl"] is { Length: > 0 } configured)
+        {
+            return new Uri(configured);
+        }
+
+        var first = (configuration["Urls"] ?? "http://localhost:5080").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0];
+        var url = first.Replace("://*", "://localhost", StringComparison.Ordinal)
+            .Replace("://+", "://localhost", StringComparison.Ordinal)
+            .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
+            .Replace("://[::]", "://localhost", StringComparison.Ordinal);
+        return new Uri(url.EndsWith('/') ? url : url + "/");
     }
 
     private static IReadOnlyList<ConfiguredAccount> ReadAccounts(IConfiguration configuration)

@@ -1,7 +1,9 @@
 using AmoHub.ServiceDefaults;
+using AmoHub.WebApi.Accounts;
 using AmoHub.WebApi.Crm;
 using AmoHub.WebApi.Hosting;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.ResponseCompression;
 using AmoHub.WebApi.Monitoring;
 using AmoHub.WebApi.Operations;
 using Microsoft.Extensions.FileProviders;
@@ -23,17 +25,28 @@ public static class WebApiExtensions
         services.AddOptions<WebhookSettings>().BindConfiguration(WebhookSettings.Section);
         services.Configure<FormOptions>(options => options.ValueCountLimit = 50_000);
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [AmoHubDefaults.ReadyTag]);
+        services.AddSingleton<LiveFeed>();
+        services.AddHostedService(provider => provider.GetRequiredService<LiveFeed>());
+        services.AddResponseCompression(options =>
+        {
+            options.EnableForHttps = true;
+            options.MimeTypes = [.. ResponseCompressionDefaults.MimeTypes, "application/problem+json", "text/csv"];
+        });
         return services;
     }
 
     /// <summary>Maps the API, the OpenAPI document, health endpoints and the dashboard's static files.</summary>
     public static WebApplication MapAmoHubWebApi(this WebApplication app)
     {
+        app.UseResponseCompression();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapAmoHubHealth();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapStatusApi();
+        app.MapIncidentsApi();
+        app.MapStreamApi();
+        app.MapAccountsApi();
         app.MapClusterApi();
         app.MapContactsApi();
         app.MapLeadsApi();

@@ -1,12 +1,18 @@
 namespace AmoHub.Grains;
 
-/// <summary>An amoCRM account AmoHub serves.</summary>
+/// <summary>
+/// An amoCRM account AmoHub serves: where it lives, whether it is the built-in sandbox, the test entities its POST
+/// and Digital Pipeline probes write to, and whether it comes from configuration (re-applied at every start) or was
+/// added through the API.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.AccountDefinition")]
 public sealed record AccountDefinition(
     [property: Id(0)] string Subdomain,
     [property: Id(1)] Uri BaseUrl,
     [property: Id(2)] bool IsSandbox,
-    [property: Id(3)] long? TestLeadId = null);
+    [property: Id(3)] long? TestLeadId = null,
+    [property: Id(4)] long? TestContactId = null,
+    [property: Id(5)] bool FromConfiguration = false);
 
 /// <summary>
 /// The list of accounts of a deployment, and the one place that starts and stops their probes.
@@ -19,6 +25,12 @@ public interface IAccountRegistryGrain : IGrainWithStringKey
 
     /// <summary>Adds an account or updates its definition, and makes sure its probes run; idempotent.</summary>
     Task EnsureAsync(AccountDefinition account);
+
+    /// <summary>Removes an account and stops its probes; false when there is no such account.</summary>
+    Task<bool> RemoveAsync(string subdomain);
+
+    /// <summary>One account, or null.</summary>
+    Task<AccountDefinition?> FindAsync(string subdomain);
 
     /// <summary>All accounts, ordered by subdomain.</summary>
     Task<IReadOnlyList<AccountDefinition>> ListAsync();

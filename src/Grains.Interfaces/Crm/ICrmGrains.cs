@@ -39,11 +39,12 @@ public interface IAccountGrain : IGrainWithStringKey
 
     /// <summary>
     /// Runs one API probe (<see cref="CheckType.Get"/>: <c>GET /api/v4/account</c>; <see cref="CheckType.Hook"/>:
-    /// <c>GET /api/v4/webhooks</c>; <see cref="CheckType.Post"/>: a PATCH of the price of the account's test lead)
+    /// <c>GET /api/v4/webhooks</c>; <see cref="CheckType.Post"/>: a PATCH of the price of the account's test lead;
+    /// <see cref="CheckType.Dp"/>: a PATCH renaming the account's test contact to carry <paramref name="marker"/>)
     /// inside the account's budget, once, without retries. The response time is the request's own, never the
     /// wait for the budget.
     /// </summary>
-    Task<ApiProbeOutcome> ProbeApiAsync(CheckType checkType, TimeSpan timeout);
+    Task<ApiProbeOutcome> ProbeApiAsync(CheckType checkType, TimeSpan timeout, string? marker = null);
 }
 
 /// <summary>What an API probe saw.</summary>
@@ -52,7 +53,8 @@ public sealed record ApiProbeOutcome(
     [property: Id(0)] HealthStatus Status,
     [property: Id(1)] int? HttpStatus,
     [property: Id(2)] int ResponseTimeMs,
-    [property: Id(3)] string? ErrorMessage);
+    [property: Id(3)] string? ErrorMessage,
+    [property: Id(4)] string? ErrorCode = null);
 
 /// <summary>
 /// One amoCRM contact. Key <c>{subdomain}/contact:{amoCRM id}</c>. Applies API results and webhook events

@@ -40,3 +40,48 @@ public interface INotifierGrain : IGrainWithStringKey
     [OneWay]
     Task NotifyAsync(IncidentNotice notice);
 }
+
+/// <summary>A note someone left on an incident.</summary>
+[GenerateSerializer, Immutable, Alias("amohub.IncidentNote")]
+public sealed record IncidentNote(
+    [property: Id(0)] DateTimeOffset CreatedAt,
+    [property: Id(1)] string? Author,
+    [property: Id(2)] string Text);
+
+/// <summary>
+/// An incident as the API shows it: open while <see cref="EndedAt"/> is null, with its duration so far
+/// (<see cref="DurationMs"/> counts until now for an open one), who acknowledged it and the notes left on it.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("amohub.IncidentView")]
+public sealed record IncidentView(
+    [property: Id(0)] long Id,
+    [property: Id(1)] string Account,
+    [property: Id(2)] CheckType CheckType,
+    [property: Id(3)] DateTimeOffset StartedAt,
+    [property: Id(4)] DateTimeOffset? EndedAt,
+    [property: Id(5)] long DurationMs,
+    [property: Id(6)] string? Details,
+    [property: Id(7)] string? ErrorCode,
+    [property: Id(8)] int? HttpStatus,
+    [property: Id(9)] DateTimeOffset? AcknowledgedAt,
+    [property: Id(10)] string? AcknowledgedBy,
+    [property: Id(11)] IReadOnlyList<IncidentNote> Notes);
+
+/// <summary>Reads and annotates incidents (a stateless worker over the <c>incidents</c> table).</summary>
+public interface IIncidentsGrain : IGrainWithStringKey
+{
+    /// <summary>The only key of this grain.</summary>
+    const string Key = "incidents:query";
+
+    /// <summary>An account's incidents, newest first; <paramref name="beforeId"/> pages back from an id.</summary>
+    Task<IReadOnlyList<IncidentView>> ListAsync(string account, int limit, long? beforeId, CheckType? checkType, bool openOnly);
+
+    /// <summary>One incident of an account, or null.</summary>
+    Task<IncidentView?> GetAsync(string account, long id);
+
+    /// <summary>Marks an incident acknowledged (the first acknowledgement wins); null when there is no such incident.</summary>
+    Task<IncidentView?> AcknowledgeAsync(string account, long id, string? by);
+
+    /// <summary>Adds a note; null when there is no such incident.</summary>
+    Task<IncidentView?> AddNoteAsync(string account, long id, string? author, string text);
+}

@@ -38,4 +38,25 @@ public static class CheckErrorCodes
 
     /// <summary>Digital Pipeline: the write succeeded but the webhook carrying the marker never came.</summary>
     public const string NoWebhook = "no_webhook";
+
+    /// <summary>The code for an amoCRM failure.</summary>
+    public static string For(AmoCrmFailure failure) => failure switch
+    {
+        AmoCrmFailure.Unauthorized => Unauthorized,
+        AmoCrmFailure.RateLimited => RateLimited,
+        AmoCrmFailure.Blocked => Blocked,
+        AmoCrmFailure.Forbidden => Forbidden,
+        AmoCrmFailure.Unavailable => ServerError,
+        _ => ClientError,
+    };
+
+    /// <summary>The code for an HTTP status that is not a success.</summary>
+    public static string ForHttpStatus(int status) => status switch
+    {
+        401 => Unauthorized,
+        403 => Forbidden,
+        429 => RateLimited,
+        >= 500 => ServerError,
+        _ => ClientError,
+    };
 }

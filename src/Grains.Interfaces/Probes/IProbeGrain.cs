@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace AmoHub.Grains;
 
 /// <summary>
@@ -18,4 +20,11 @@ public interface IProbeGrain : IGrainWithStringKey
 
     /// <summary>Runs the check once now, records and returns its result.</summary>
     Task<CheckResult> CheckNowAsync();
+
+    /// <summary>
+    /// A Digital Pipeline marker came back in one of amoCRM's webhooks (sent by the account's webhook inbox). Runs
+    /// alongside the check that waits for it; a marker nobody waits for is ignored.
+    /// </summary>
+    [AlwaysInterleave, OneWay]
+    Task DigitalPipelineEchoAsync(string marker);
 }

@@ -36,7 +36,10 @@ public sealed record CheckResult(
     [property: Id(4)] string? ErrorMessage,
     [property: Id(5)] string? ErrorCode = null);
 
-/// <summary>The current state of a probe as the status API shows it.</summary>
+/// <summary>
+/// The current state of a probe as the status API shows it: <see cref="Status"/> is the debounced status
+/// (escalation and recovery applied) with its <see cref="Reason"/>, <see cref="LastResult"/> the latest result.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.ProbeStatus")]
 public sealed record ProbeStatus(
     [property: Id(0)] string Account,
@@ -44,7 +47,9 @@ public sealed record ProbeStatus(
     [property: Id(2)] bool Enabled,
     [property: Id(3)] CheckResult? LastResult,
     [property: Id(4)] DateTimeOffset? StatusSince,
-    [property: Id(5)] ProbeSettings? Settings);
+    [property: Id(5)] ProbeSettings? Settings,
+    [property: Id(6)] HealthStatus Status = HealthStatus.Unknown,
+    [property: Id(7)] string? Reason = null);
 
 /// <summary>Wire names of <see cref="HealthStatus"/>: <c>unknown</c>, <c>up</c>, <c>warning</c>, <c>down</c>.</summary>
 public static class HealthStatuses

@@ -1,7 +1,10 @@
 namespace AmoHub.Grains.Accounts;
 
-/// <summary>An account from configuration, with the credentials to reach it.</summary>
-public sealed record ConfiguredAccount(AccountDefinition Definition, AccountCredentials? Credentials);
+/// <summary>
+/// An account from configuration, with the credentials to reach it, and where AmoHub subscribes its webhooks at
+/// start-up when it should (the built-in sandbox, so its Digital Pipeline probe works out of the box).
+/// </summary>
+public sealed record ConfiguredAccount(AccountDefinition Definition, AccountCredentials? Credentials, Uri? SubscribeWebhooksAt = null);
 
 /// <summary>
 /// Runs when a silo becomes active: configures each configured account's grain (credentials included) and hands
@@ -13,10 +16,15 @@ public sealed class AccountBootstrap(IGrainFactory grains, IReadOnlyList<Configu
     public async Task Execute(CancellationToken cancellationToken)
     {
         var registry = grains.GetGrain<IAccountRegistryGrain>(IAccountRegistryGrain.Key);
-        foreach (var (definition, credentials) in accounts)
+        foreach (var (definition, credentials, webhooks) in accounts)
         {
-            await grains.GetGrain<IAccountGrain>(Keys.GrainKeys.Account(definition.Subdomain)).ConfigureAsync(definition, credentials);
+            var account = grains.GetGrain<IAccountGrain>(Keys.GrainKeys.Account(definition.Subdomain));
+            await account.ConfigureAsync(definition, credentials);
             await registry.EnsureAsync(definition);
+            if (webhooks is not null && !(await account.GetSyncStatusAsync()).Webhooks.Subscribed)
+            {
+                await account.SubscribeWebhooksAsync(webhooks);
+            }
         }
     }
 }

@@ -27,10 +27,29 @@ public sealed class AccountRegistryGrain(
             return;
         }
 
-        var settings = new ProbeSettings(account.BaseUrl, schedule.Value.Interval, schedule.Value.Timeout);
         await Task.WhenAll(checks.Select(check =>
-            GrainFactory.GetGrain<IProbeGrain>(GrainKeys.Probe(subdomain, check.CheckType)).StartAsync(settings)));
+            GrainFactory.GetGrain<IProbeGrain>(GrainKeys.Probe(subdomain, check.CheckType))
+                .StartAsync(schedule.Value.SettingsFor(check.CheckType, account.BaseUrl))));
     }
+
+    /// <inheritdoc />
+    public async Task<bool> RemoveAsync(string subdomain)
+    {
+        subdomain = AccountName.Normalize(subdomain);
+        if (!state.State.Accounts.Remove(subdomain))
+        {
+            return false;
+        }
+
+        await state.WriteStateAsync();
+        await Task.WhenAll(CheckTypes.All.Select(checkType =>
+            GrainFactory.GetGrain<IProbeGrain>(GrainKeys.Probe(subdomain, checkType)).StopAsync()));
+        return true;
+    }
+
+    /// <inheritdoc />
+    public Task<AccountDefinition?> FindAsync(string subdomain) =>
+        Task.FromResult(AccountName.TryNormalize(subdomain, out var normalized) ? state.State.Accounts.GetValueOrDefault(normalized) : null);
 
     /// <inheritdoc />
     public async Task RegisterWebhookAsync(string secretHash, string subdomain)

@@ -19,6 +19,10 @@ public sealed class AccountSettings : IValidatableObject
     [Range(1, long.MaxValue)]
     public long? TestLeadId { get; set; }
 
+    /// <summary>The contact the Digital Pipeline probe renames with a marker; without one that probe reports a warning.</summary>
+    [Range(1, long.MaxValue)]
+    public long? TestContactId { get; set; }
+
     /// <summary>A long-lived token (private integration).</summary>
     public string? AccessToken { get; set; }
 
@@ -45,7 +49,8 @@ public sealed class AccountSettings : IValidatableObject
 
     /// <summary>The account's definition for the registry.</summary>
     public AccountDefinition ToDefinition() =>
-        new(AccountName.Normalize(Subdomain), BaseUrl ?? new Uri($"https://{AccountName.Normalize(Subdomain)}.amocrm.ru/"), IsSandbox: false, TestLeadId);
+        new(AccountName.Normalize(Subdomain), BaseUrl ?? new Uri($"https://{AccountName.Normalize(Subdomain)}.amocrm.ru/"), IsSandbox: false, TestLeadId, TestContactId,
+            FromConfiguration: true);
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

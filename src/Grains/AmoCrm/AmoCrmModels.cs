@@ -162,6 +162,12 @@ public sealed class LeadPatch
     public long? Price { get; init; }
 }
 
+/// <summary>A field write on a contact (the Digital Pipeline probe renames its test contact with a marker).</summary>
+public sealed class ContactPatch
+{
+    public string? Name { get; init; }
+}
+
 /// <summary>What a create answers: the new ids with the request ids they were made for.</summary>
 public sealed class CreatedEmbedded
 {

@@ -45,6 +45,9 @@ public interface IAmoCrmApi
     [Patch("/api/v4/leads/{id}")]
     Task<IApiResponse<AmoLead>> UpdateLeadAsync([Authorize] string token, long id, [Body] LeadPatch patch, CancellationToken cancellationToken);
 
+    [Patch("/api/v4/contacts/{id}")]
+    Task<IApiResponse<AmoContact>> UpdateContactAsync([Authorize] string token, long id, [Body] ContactPatch patch, CancellationToken cancellationToken);
+
     [Get("/api/v4/webhooks")]
     Task<IApiResponse<HalList<WebhooksEmbedded>>> ListWebhooksAsync([Authorize] string token, CancellationToken cancellationToken);
 

@@ -7,6 +7,7 @@ using System.Text.Json;
 using AmoHub.Grains.AmoCrm;
 using AmoHub.Grains.Keys;
 using AmoHub.Grains.Persistence;
+using AmoHub.Grains.Probes;
 using AmoHub.ServiceDefaults.Phones;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -225,15 +226,15 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
     }
 
     /// <inheritdoc />
-    public async Task<ApiProbeOutcome> ProbeApiAsync(CheckType checkType, TimeSpan timeout)
+    public async Task<ApiProbeOutcome> ProbeApiAsync(CheckType checkType, TimeSpan timeout, string? marker = null)
     {
-        if (checkType is not (CheckType.Get or CheckType.Hook or CheckType.Post))
+        if (checkType == CheckType.Web || (checkType == CheckType.Dp && string.IsNullOrEmpty(marker)))
         {
-            throw new ArgumentOutOfRangeException(nameof(checkType), checkType, "The account grain probes GET, POST and HOOK only.");
+            throw new ArgumentOutOfRangeException(nameof(checkType), checkType, "The account grain probes GET, POST, HOOK and DP (with a marker) only.");
         }
 
         string token;
-        long testLead = 0;
+        long target = 0;
         try
         {
             token = await AccessTokenAsync(forceRefreshOf: null);
@@ -241,16 +242,31 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
             {
                 if (await TestLeadAsync() is not { } lead)
                 {
-                    return new ApiProbeOutcome(HealthStatus.Warning, null, 0,
-                        $"No test lead is configured for the POST probe: set AmoHub:Accounts:N:TestLeadId for account {Subdomain}.");
+                    return NotConfigured($"No test lead is configured for the POST probe: set AmoHub:Accounts:N:TestLeadId for account {Subdomain}.");
                 }
 
-                testLead = lead;
+                target = lead;
+            }
+            else if (checkType == CheckType.Dp)
+            {
+                if (_state.State.WebhookDestination is null)
+                {
+                    return NotConfigured(
+                        $"amoCRM's webhooks are not subscribed for account {Subdomain}, so the Digital Pipeline probe cannot see its change come back: POST /api/amocrm/webhooks.");
+                }
+
+                if (await TestContactAsync() is not { } contact)
+                {
+                    return NotConfigured($"No test contact is configured for the Digital Pipeline probe: set AmoHub:Accounts:N:TestContactId for account {Subdomain}.");
+                }
+
+                target = contact;
             }
         }
         catch (AmoCrmException exception)
         {
-            return new ApiProbeOutcome(exception.IsTransient ? HealthStatus.Down : HealthStatus.Warning, (int?)exception.Status, 0, exception.Message);
+            return new ApiProbeOutcome(exception.IsTransient ? HealthStatus.Down : HealthStatus.Warning, (int?)exception.Status, 0, exception.Message,
+                CheckErrorCodes.For(exception.Failure));
         }
 
         await _budget.WaitAsync(CancellationToken.None);
@@ -263,7 +279,8 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
             {
                 CheckType.Get => await Api.GetAccountAsync(token, deadline.Token),
                 CheckType.Hook => await Api.ListWebhooksAsync(token, deadline.Token),
-                _ => await Api.UpdateLeadAsync(token, testLead, new LeadPatch { Price = _time.GetUtcNow().ToUnixTimeSeconds() % 1_000_000 }, deadline.Token),
+                CheckType.Dp => await Api.UpdateContactAsync(token, target, new ContactPatch { Name = DigitalPipelineMarkers.ContactName(marker!) }, deadline.Token),
+                _ => await Api.UpdateLeadAsync(token, target, new LeadPatch { Price = _time.GetUtcNow().ToUnixTimeSeconds() % 1_000_000 }, deadline.Token),
             };
             var elapsed = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var code = (int?)response.StatusCode;
@@ -281,16 +298,47 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
             // Client errors (token refused, no rights, rate limited) are warnings with a reason; amoCRM failing or
             // blocking the integration is down.
             var status = failure.Failure is AmoCrmFailure.Unavailable or AmoCrmFailure.Blocked ? HealthStatus.Down : HealthStatus.Warning;
-            return new ApiProbeOutcome(status, code, elapsed, failure.Message);
+            return new ApiProbeOutcome(status, code, elapsed, failure.Message, CheckErrorCodes.For(failure.Failure));
         }
         catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException)
         {
             var elapsed = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            var message = deadline.IsCancellationRequested
-                ? $"amoCRM did not answer within {timeout.TotalSeconds:0.#} s."
-                : $"The request failed: {(exception as HttpRequestException)?.HttpRequestError.ToString() ?? exception.GetType().Name}.";
-            return new ApiProbeOutcome(HealthStatus.Down, null, elapsed, message);
+            return deadline.IsCancellationRequested
+                ? new ApiProbeOutcome(HealthStatus.Down, null, elapsed, $"amoCRM did not answer within {timeout.TotalSeconds:0.#} s.", CheckErrorCodes.Timeout)
+                : new ApiProbeOutcome(HealthStatus.Down, null, elapsed,
+                    $"The request failed: {(exception as HttpRequestException)?.HttpRequestError.ToString() ?? exception.GetType().Name}.", CheckErrorCodes.ConnectionFailed);
         }
+    }
+
+    private static ApiProbeOutcome NotConfigured(string message) =>
+        new(HealthStatus.Warning, null, 0, message, CheckErrorCodes.NotConfigured);
+
+    /// <summary>
+    /// The contact the Digital Pipeline probe renames: the configured one, or in the sandbox one AmoHub creates once.
+    /// A real account without a configured test contact gets none.
+    /// </summary>
+    private async Task<long?> TestContactAsync()
+    {
+        var state = _state.State;
+        if (state.Definition?.TestContactId is { } configured)
+        {
+            return configured;
+        }
+
+        if (state.Definition?.IsSandbox != true)
+        {
+            return null;
+        }
+
+        if (state.SandboxTestContactId is null)
+        {
+            var request = new List<NewAmoContact> { new() { Name = DigitalPipelineMarkers.ContactName("setup"), RequestId = "0" } };
+            var answer = await CallAsync((api, token, ct) => api.CreateContactsAsync(token, request, ct), retryUnknownOutcome: false);
+            state.SandboxTestContactId = MapCreated(answer?.Embedded?.Contacts, 1, "contacts")[0];
+            await SaveStateAsync();
+        }
+
+        return state.SandboxTestContactId;
     }
 
     /// <summary>

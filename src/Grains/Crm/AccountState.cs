@@ -64,6 +64,10 @@ public sealed class AccountState
     [Id(15)]
     public long? SandboxTestLeadId { get; set; }
 
+    /// <summary>The test contact AmoHub made for the Digital Pipeline probe in the sandbox.</summary>
+    [Id(16)]
+    public long? SandboxTestContactId { get; set; }
+
     /// <summary>When to refresh the access token ahead of its expiry (OAuth only).</summary>
     [Id(14)]
     public DateTimeOffset? AccessTokenRefreshAt { get; set; }

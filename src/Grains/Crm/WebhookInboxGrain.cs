@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using AmoHub.Grains.Keys;
 using AmoHub.Grains.Persistence;
+using AmoHub.Grains.Probes;
 using AmoHub.ServiceDefaults.Phones;
 using Microsoft.Extensions.Logging;
 
@@ -142,6 +143,11 @@ public sealed partial class WebhookInboxGrain(
             {
                 await contact.DeleteAsync(receivedAt);
                 return;
+            }
+
+            if (DigitalPipelineMarkers.TryParse(change.Name, out var marker))
+            {
+                GrainFactory.GetGrain<IProbeGrain>(GrainKeys.Probe(Account, CheckType.Dp)).DigitalPipelineEchoAsync(marker).Ignore();
             }
 
             var known = await contact.GetAsync();

@@ -1,8 +1,10 @@
-using System.Diagnostics;
 using System.Buffers.Binary;
+using System.Data.Common;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using AmoHub.Grains.Keys;
+using AmoHub.Grains.Monitoring;
 using AmoHub.Grains.Persistence;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,11 +16,16 @@ namespace AmoHub.Grains.Probes;
 /// probe after a restart or on another silo after failover; while active, a grain timer runs the check at its
 /// interval. Each probe has a fixed phase inside the interval derived from its key, so thousands of probes
 /// spread out instead of firing in lockstep, and keep their phase across restarts.
+/// Every result goes to <c>health_checks</c> (batched) and to the live feed; the debounced status
+/// (<see cref="ProbeEvaluation"/>) opens an incident when it turns down and closes it when it recovers, and the
+/// account's notifier hears of both.
 /// </summary>
 public sealed partial class ProbeGrain(
     [PersistentState("probe", StorageNames.Default)] IPersistentState<ProbeState> state,
     IEnumerable<IProbeCheck> checks,
     HealthCheckLog healthChecks,
+    IncidentStore incidents,
+    DigitalPipelineWaiters digitalPipeline,
     TimeProvider time,
     IOptions<ProbeSchedule> schedule,
     ILogger<ProbeGrain> logger) : Grain, IProbeGrain, IRemindable
@@ -90,13 +97,26 @@ public sealed partial class ProbeGrain(
         state.State.Enabled,
         _lastResult,
         state.State.LastTransition?.Timestamp,
-        state.State.Settings));
+        state.State.Settings,
+        state.State.Status,
+        state.State.Reason));
 
     /// <inheritdoc />
     public Task<CheckResult> CheckNowAsync() =>
         state.State.Settings is { } settings
             ? RunCheckAsync(settings)
             : throw new InvalidOperationException("The probe has never been started, so it has nothing to check.");
+
+    /// <inheritdoc />
+    public Task DigitalPipelineEchoAsync(string marker)
+    {
+        if (!digitalPipeline.Complete(marker))
+        {
+            LogStaleMarker(logger, _account);
+        }
+
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -144,6 +164,44 @@ public sealed partial class ProbeGrain(
 
     private async Task<CheckResult> RunCheckAsync(ProbeSettings settings)
     {
+        var result = ProbeEvaluation.Classify(await MeasureAsync(settings), schedule.Value.For(_checkType));
+        _lastResult = result;
+        healthChecks.Append(new HealthCheckRecord(_account, _checkType, result));
+
+        var probe = state.State;
+        var previous = probe.Status;
+        var (status, reason) = ProbeEvaluation.Advance(probe, result, schedule.Value.EscalateAfter, schedule.Value.RecoverAfter);
+        var changed = status != previous;
+        if (changed)
+        {
+            LogStatusChanged(logger, _account, _checkType, previous, status);
+            probe.Status = status;
+            probe.Reason = reason;
+            probe.LastTransition = result;
+            if (status == HealthStatus.Down)
+            {
+                probe.Incident = new OpenIncident(0, result.Timestamp, result.ErrorMessage ?? reason, reason, result.HttpStatus);
+            }
+            else if (previous == HealthStatus.Down && probe.Incident is { } open)
+            {
+                probe.UnrecordedClosings.Add(open with { EndedAt = result.Timestamp });
+                probe.Incident = null;
+            }
+        }
+
+        if (await RecordIncidentsAsync() || changed)
+        {
+            await state.WriteStateAsync();
+        }
+
+        GrainFactory.GetGrain<IStatusFeedGrain>(IStatusFeedGrain.Key).PublishAsync(new ProbeUpdate(
+            _account, _checkType, probe.Status, result.ResponseTimeMs, result.Timestamp, result.ErrorMessage, result.HttpStatus,
+            probe.Reason ?? result.ErrorCode, probe.LastTransition?.Timestamp)).Ignore();
+        return result;
+    }
+
+    private async Task<CheckResult> MeasureAsync(ProbeSettings settings)
+    {
         var startedAt = time.GetUtcNow();
         var stopwatch = Stopwatch.StartNew();
         CheckOutcome outcome;
@@ -155,26 +213,80 @@ public sealed partial class ProbeGrain(
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
-                outcome = new CheckOutcome(HealthStatus.Down, null, $"No answer within {settings.Timeout.TotalSeconds:0.#} s.");
+                outcome = new CheckOutcome(HealthStatus.Down, null, $"No answer within {settings.Timeout.TotalSeconds:0.#} s.", ErrorCode: CheckErrorCodes.Timeout);
             }
             catch (HttpRequestException exception)
             {
-                outcome = new CheckOutcome(HealthStatus.Down, null, $"The request failed: {exception.HttpRequestError}.");
+                outcome = new CheckOutcome(HealthStatus.Down, null, $"The request failed: {exception.HttpRequestError}.", ErrorCode: CheckErrorCodes.ConnectionFailed);
             }
         }
 
-        var result = new CheckResult(startedAt, outcome.Status, outcome.ResponseTimeMs ?? (int)stopwatch.ElapsedMilliseconds, outcome.HttpStatus, outcome.ErrorMessage);
-        var previous = _lastResult;
-        _lastResult = result;
-        healthChecks.Append(new HealthCheckRecord(_account, _checkType, result));
-        if (previous?.Status != result.Status)
+        return new CheckResult(startedAt, outcome.Status, outcome.ResponseTimeMs ?? (int)stopwatch.ElapsedMilliseconds, outcome.HttpStatus,
+            outcome.ErrorMessage, outcome.ErrorCode);
+    }
+
+    /// <summary>
+    /// Writes the open incident and any closings the table does not have yet, and tells the notifier of each once
+    /// written. With the database unreachable they stay in state and are retried with the next result.
+    /// Returns whether the state changed.
+    /// </summary>
+    private async Task<bool> RecordIncidentsAsync()
+    {
+        var probe = state.State;
+        var changed = false;
+        try
         {
-            LogStatusChanged(logger, _account, _checkType, previous?.Status ?? HealthStatus.Unknown, result.Status);
-            state.State.LastTransition = result;
-            await state.WriteStateAsync();
+            if (probe.Incident is { Id: 0 } opening)
+            {
+                probe.Incident = await RecordOpeningAsync(opening);
+                changed = true;
+            }
+
+            while (probe.UnrecordedClosings.Count > 0)
+            {
+                var closing = probe.UnrecordedClosings[0];
+                if (closing.Id == 0)
+                {
+                    closing = await RecordOpeningAsync(closing);
+                    probe.UnrecordedClosings[0] = closing;
+                }
+
+                await incidents.CloseAsync(_account, _checkType, closing.StartedAt, closing.EndedAt!.Value);
+                probe.UnrecordedClosings.RemoveAt(0);
+                changed = true;
+                Notify(closing, IncidentChange.Closed);
+            }
+        }
+        catch (DbException exception)
+        {
+            LogIncidentNotRecorded(logger, exception, _account, _checkType);
         }
 
-        return result;
+        return changed;
+    }
+
+    private async Task<OpenIncident> RecordOpeningAsync(OpenIncident incident)
+    {
+        var id = await incidents.OpenAsync(_account, _checkType, incident.StartedAt, incident.Details, incident.ErrorCode, incident.HttpStatus);
+        var recorded = incident with { Id = id };
+        Notify(recorded, IncidentChange.Opened);
+        return recorded;
+    }
+
+    /// <summary>Hands the notice to the account's notifier one-way: whatever happens there never touches the probe.</summary>
+    private void Notify(OpenIncident incident, IncidentChange change)
+    {
+        try
+        {
+            GrainFactory.GetGrain<INotifierGrain>(GrainKeys.Notifier(_account)).NotifyAsync(new IncidentNotice(
+                incident.Id, _account, _checkType, change, incident.StartedAt,
+                change == IncidentChange.Closed ? incident.EndedAt : null,
+                incident.Details, incident.HttpStatus, incident.ErrorCode)).Ignore();
+        }
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
+        {
+            LogNotifierUnreachable(logger, exception, _account, _checkType);
+        }
     }
 
     private TimeSpan DelayToPhase(TimeSpan interval)
@@ -187,4 +299,13 @@ public sealed partial class ProbeGrain(
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "{Account}/{CheckType} went from {Previous} to {Current}")]
     private static partial void LogStatusChanged(ILogger logger, string account, CheckType checkType, HealthStatus previous, HealthStatus current);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "The incident of {Account}/{CheckType} could not be recorded; retrying with the next result")]
+    private static partial void LogIncidentNotRecorded(ILogger logger, Exception exception, string account, CheckType checkType);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "The notifier of {Account} could not be reached about {CheckType}")]
+    private static partial void LogNotifierUnreachable(ILogger logger, Exception exception, string account, CheckType checkType);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "A Digital Pipeline marker of {Account} came back after its check had ended")]
+    private static partial void LogStaleMarker(ILogger logger, string account);
 }

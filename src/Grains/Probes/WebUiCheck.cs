@@ -26,8 +26,9 @@ public sealed class WebUiCheck(IHttpClientFactory httpClientFactory) : IProbeChe
         return code switch
         {
             < 400 or (int)HttpStatusCode.Unauthorized => new CheckOutcome(HealthStatus.Up, code, null),
-            (int)HttpStatusCode.TooManyRequests or >= 500 => new CheckOutcome(HealthStatus.Down, code, $"The web UI answered {code} {response.ReasonPhrase}."),
-            _ => new CheckOutcome(HealthStatus.Warning, code, $"The web UI answered {code} {response.ReasonPhrase}."),
+            (int)HttpStatusCode.TooManyRequests or >= 500 =>
+                new CheckOutcome(HealthStatus.Down, code, $"The web UI answered {code} {response.ReasonPhrase}.", ErrorCode: CheckErrorCodes.ForHttpStatus(code)),
+            _ => new CheckOutcome(HealthStatus.Warning, code, $"The web UI answered {code} {response.ReasonPhrase}.", ErrorCode: CheckErrorCodes.ForHttpStatus(code)),
         };
     }
 }

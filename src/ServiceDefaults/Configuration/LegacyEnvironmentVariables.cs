@@ -8,7 +8,10 @@ namespace AmoHub.ServiceDefaults.Configuration;
 /// keys, so an existing install moves over by pointing at AmoHub: <c>DB_HOST</c>, <c>DB_PORT</c>, <c>DB_USER</c>,
 /// <c>DB_PASSWORD</c>, <c>DB_NAME</c> select MySQL; <c>AMOCRM_DOMAIN</c> (<c>acme.amocrm.ru</c>) with
 /// <c>AMOCRM_ACCESS_TOKEN</c>, or with <c>AMOCRM_CLIENT_ID</c>, <c>AMOCRM_CLIENT_SECRET</c>,
-/// <c>AMOCRM_REDIRECT_URI</c> and <c>AMOCRM_REFRESH_TOKEN</c> / <c>AMOCRM_AUTH_CODE</c>, become the first account.
+/// <c>AMOCRM_REDIRECT_URI</c> and <c>AMOCRM_REFRESH_TOKEN</c> / <c>AMOCRM_AUTH_CODE</c>, become the first account
+/// (<c>AMOCRM_TEST_LEAD_ID</c> and <c>AMOCRM_TEST_CONTACT_ID</c> name its probes' test entities);
+/// <c>CHECK_INTERVAL</c> and <c>TIMEOUT_THRESHOLD</c> set the probes' interval and timeout in milliseconds, as the
+/// reference monitor reads them (a value under 1,000 is taken as seconds, since no probe runs every few milliseconds).
 /// AmoHub's own <c>AmoHub__…</c> variables, added after this source, win over these.
 /// </summary>
 public sealed class LegacyEnvironmentVariables : IConfigurationSource
@@ -36,6 +39,23 @@ public sealed class LegacyEnvironmentVariables : IConfigurationSource
             {
                 data[$"AmoHub:Accounts:0:{key}"] = value.Trim();
             }
+        }
+
+        private void MapDuration(Dictionary<string, string?> data, string variable, string key)
+        {
+            var value = read(variable)?.Trim();
+            if (string.IsNullOrEmpty(value))
+            {
+                return;
+            }
+
+            if (!long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) || number <= 0)
+            {
+                throw new OptionsValidationException(variable, typeof(LegacyEnvironmentVariables), [$"{variable}: must be a whole number of milliseconds, e.g. 30000."]);
+            }
+
+            var duration = number < 1000 ? TimeSpan.FromSeconds(number) : TimeSpan.FromMilliseconds(number);
+            data[key] = duration.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         }
 
         public override void Load()
@@ -72,6 +92,8 @@ public sealed class LegacyEnvironmentVariables : IConfigurationSource
                 Map(data, "AMOCRM_REDIRECT_URI", "RedirectUri");
                 Map(data, "AMOCRM_REFRESH_TOKEN", "RefreshToken");
                 Map(data, "AMOCRM_AUTH_CODE", "AuthorizationCode");
+                Map(data, "AMOCRM_TEST_LEAD_ID", "TestLeadId");
+                Map(data, "AMOCRM_TEST_CONTACT_ID", "TestContactId");
                 if (data.ContainsKey("AmoHub:Accounts:0:ClientId"))
                 {
                     // An OAuth integration refreshes its own tokens; a stale access token from the old install is not needed.
@@ -79,6 +101,8 @@ public sealed class LegacyEnvironmentVariables : IConfigurationSource
                 }
             }
 
+            MapDuration(data, "CHECK_INTERVAL", "AmoHub:Probes:Interval");
+            MapDuration(data, "TIMEOUT_THRESHOLD", "AmoHub:Probes:Timeout");
             Data = data;
         }
     }

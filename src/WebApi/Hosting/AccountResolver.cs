@@ -15,9 +15,10 @@ public sealed class AccountResolver(IClusterClient client)
     /// <summary>The account, or a problem naming the <c>account</c> parameter.</summary>
     public async Task<AccountResolution> ResolveAsync(string? account)
     {
-        var accounts = await client.GetGrain<IAccountRegistryGrain>(IAccountRegistryGrain.Key).ListAsync();
+        var registry = client.GetGrain<IAccountRegistryGrain>(IAccountRegistryGrain.Key);
         if (string.IsNullOrWhiteSpace(account))
         {
+            var accounts = await registry.ListAsync();
             return accounts.Count == 1
                 ? new(accounts[0], null)
                 : Invalid(accounts.Count == 0 ? "No account is configured yet." : "Several accounts are configured: name one.");
@@ -28,7 +29,7 @@ public sealed class AccountResolver(IClusterClient client)
             return Invalid("An account is an amoCRM subdomain: letters, digits and hyphens.");
         }
 
-        var found = accounts.FirstOrDefault(candidate => candidate.Subdomain == subdomain);
+        var found = await registry.FindAsync(subdomain);
         return found is null
             ? new(null, TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown account", detail: $"No account '{subdomain}' is configured."))
             : new(found, null);

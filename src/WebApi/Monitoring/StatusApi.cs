@@ -8,7 +8,11 @@ namespace AmoHub.WebApi.Monitoring;
 /// <summary>The latest result of every running check of an account.</summary>
 public sealed record AccountStatus(string Account, bool Sandbox, IReadOnlyList<CheckStatus> Checks);
 
-/// <summary>One check as the reference monitor's clients read it.</summary>
+/// <summary>
+/// One check as the reference monitor's clients read it: <c>status</c> is the debounced status (escalation and
+/// recovery applied), <c>reason</c> why it is not up (an error code such as <c>slow</c>, <c>timeout</c>,
+/// <c>escalated</c>), <c>since</c> when it took that status; the rest describes the latest result.
+/// </summary>
 public sealed record CheckStatus(
     string CheckType,
     string Status,
@@ -16,6 +20,7 @@ public sealed record CheckStatus(
     DateTimeOffset? LastCheck,
     string? ErrorMessage,
     int? HttpStatus,
+    string? Reason,
     DateTimeOffset? Since);
 
 /// <summary><c>GET /api/status</c>.</summary>
@@ -44,11 +49,12 @@ public static class StatusApi
             .Where(status => status.Enabled)
             .Select(status => new CheckStatus(
                 status.CheckType.ToWireName(),
-                (status.LastResult?.Status ?? HealthStatus.Unknown).ToWireName(),
+                status.Status.ToWireName(),
                 status.LastResult?.ResponseTimeMs,
                 status.LastResult?.Timestamp,
                 status.LastResult?.ErrorMessage,
                 status.LastResult?.HttpStatus,
+                status.Reason,
                 status.StatusSince))
             .ToList();
         return TypedResults.Ok(new AccountStatus(resolved.Subdomain, resolved.IsSandbox, checks));

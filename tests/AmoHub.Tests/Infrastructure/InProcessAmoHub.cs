@@ -13,10 +13,12 @@ namespace AmoHub.Tests.Infrastructure;
 public sealed class InProcessAmoHub : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly bool _ownsDatabase;
 
-    private InProcessAmoHub(WebApplication app, TestDatabase database, Uri baseAddress)
+    private InProcessAmoHub(WebApplication app, TestDatabase database, bool ownsDatabase, Uri baseAddress)
     {
         _app = app;
+        _ownsDatabase = ownsDatabase;
         Database = database;
         Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(120) };
     }
@@ -33,10 +35,13 @@ public sealed class InProcessAmoHub : IAsyncDisposable
     /// <summary>The services of the host, for tests that look inside.</summary>
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts AmoHub on <paramref name="engine"/> with extra settings (<c>AmoHub:…</c> keys).</summary>
-    public static async Task<InProcessAmoHub> StartAsync(StorageProvider engine, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>
+    /// Starts AmoHub on <paramref name="engine"/> with extra settings (<c>AmoHub:…</c> keys), on a new database, or on
+    /// <paramref name="existing"/> (which the caller keeps and disposes) to show what survives a restart.
+    /// </summary>
+    public static async Task<InProcessAmoHub> StartAsync(StorageProvider engine, IReadOnlyDictionary<string, string>? settings = null, TestDatabase? existing = null)
     {
-        var database = await TestDatabase.CreateAsync(engine);
+        var database = existing ?? await TestDatabase.CreateAsync(engine);
         var url = $"http://127.0.0.1:{FreePort.Next()}";
         var values = new Dictionary<string, string>
         {
@@ -61,7 +66,7 @@ public sealed class InProcessAmoHub : IAsyncDisposable
 
         var app = SiloHost.Build([.. values.Select(pair => $"--{pair.Key}={pair.Value}")]);
         await app.StartAsync();
-        var hub = new InProcessAmoHub(app, database, new Uri(url));
+        var hub = new InProcessAmoHub(app, database, existing is null, new Uri(url));
         return hub;
     }
 
@@ -71,6 +76,9 @@ public sealed class InProcessAmoHub : IAsyncDisposable
         Http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        Database.Dispose();
+        if (_ownsDatabase)
+        {
+            Database.Dispose();
+        }
     }
 }

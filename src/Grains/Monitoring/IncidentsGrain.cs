@@ -1,0 +1,23 @@
+using Orleans.Concurrency;
+
+namespace AmoHub.Grains.Monitoring;
+
+/// <summary>Serves the incidents API from the <c>incidents</c> table; any silo can run as many as it needs.</summary>
+[StatelessWorker]
+public sealed class IncidentsGrain(IncidentStore store) : Grain, IIncidentsGrain
+{
+    /// <inheritdoc />
+    public Task<IReadOnlyList<IncidentView>> ListAsync(string account, int limit, long? beforeId, CheckType? checkType, bool openOnly) =>
+        store.ListAsync(account, limit, beforeId, checkType, openOnly);
+
+    /// <inheritdoc />
+    public Task<IncidentView?> GetAsync(string account, long id) => store.GetAsync(account, id);
+
+    /// <inheritdoc />
+    public async Task<IncidentView?> AcknowledgeAsync(string account, long id, string? by) =>
+        await store.AcknowledgeAsync(account, id, by) ? await store.GetAsync(account, id) : null;
+
+    /// <inheritdoc />
+    public async Task<IncidentView?> AddNoteAsync(string account, long id, string? author, string text) =>
+        await store.AddNoteAsync(account, id, author, text) ? await store.GetAsync(account, id) : null;
+}

@@ -1,0 +1,262 @@
+using AmoHub.Grains;
+using AmoHub.Grains.Keys;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace AmoHub.WebApi.Accounts;
+
+/// <summary>
+/// Body of <c>POST /api/accounts</c> and <c>PATCH /api/accounts/{subdomain}</c>. Credentials are a long-lived
+/// <see cref="AccessToken"/>, or an OAuth integration (<see cref="ClientId"/>, <see cref="ClientSecret"/>,
+/// <see cref="RedirectUri"/> and a <see cref="RefreshToken"/> or <see cref="AuthorizationCode"/>). On PATCH, omitted
+/// fields keep their values and credentials, when given, replace the old ones as a whole.
+/// </summary>
+public sealed record AccountRequest(
+    string? Subdomain,
+    string? BaseUrl,
+    long? TestLeadId,
+    long? TestContactId,
+    string? AccessToken,
+    string? ClientId,
+    string? ClientSecret,
+    string? RedirectUri,
+    string? RefreshToken,
+    string? AuthorizationCode);
+
+/// <summary>An account as the API shows it: never a secret.</summary>
+public sealed record AccountResponse(
+    string Subdomain,
+    string BaseUrl,
+    bool Sandbox,
+    long? TestLeadId,
+    long? TestContactId,
+    string Source)
+{
+    /// <summary>From the registry's definition.</summary>
+    public static AccountResponse From(AccountDefinition account)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        return new(account.Subdomain, account.BaseUrl.AbsoluteUri, account.IsSandbox, account.TestLeadId, account.TestContactId,
+            account.FromConfiguration ? "configuration" : "api");
+    }
+}
+
+/// <summary>
+/// <c>/api/accounts</c>: list, read, add, change and remove amoCRM accounts at run time. Adding one starts its five
+/// probes next to the others'; its credentials go to the account grain's state (stored protected), never to a
+/// settings file, and are never returned. Accounts from configuration are re-applied at every start, so they are
+/// changed there, not here.
+/// </summary>
+public static class AccountsApi
+{
+    private const int MaxSecretLength = 4096;
+
+    /// <summary>Maps the accounts endpoints.</summary>
+    public static RouteGroupBuilder MapAccountsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/accounts").WithTags("Accounts");
+        group.MapGet("/", ListAsync).WithName("ListAccounts");
+        group.MapGet("/{subdomain}", GetAsync).WithName("GetAccount");
+        group.MapPost("/", CreateAsync).WithName("CreateAccount");
+        group.MapPatch("/{subdomain}", UpdateAsync).WithName("UpdateAccount");
+        group.MapDelete("/{subdomain}", DeleteAsync).WithName("DeleteAccount");
+        return group;
+    }
+
+    private static IAccountRegistryGrain Registry(IClusterClient client) => client.GetGrain<IAccountRegistryGrain>(IAccountRegistryGrain.Key);
+
+    private static async Task<Ok<List<AccountResponse>>> ListAsync(IClusterClient client) =>
+        TypedResults.Ok((await Registry(client).ListAsync()).Select(AccountResponse.From).ToList());
+
+    private static async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> GetAsync(string subdomain, IClusterClient client) =>
+        await Registry(client).FindAsync(subdomain) is { } account ? TypedResults.Ok(AccountResponse.From(account)) : UnknownAccount(subdomain);
+
+    private static async Task<Results<Created<AccountResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(AccountRequest? body, IClusterClient client)
+    {
+        if (body is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A JSON object with at least subdomain and credentials is required."] });
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        string? subdomain = null;
+        if (string.IsNullOrWhiteSpace(body.Subdomain))
+        {
+            errors["subdomain"] = ["is required: the account's amoCRM subdomain."];
+        }
+        else if (!AccountName.TryNormalize(body.Subdomain, out subdomain))
+        {
+            errors["subdomain"] = ["must be an amoCRM subdomain: letters, digits and hyphens, at most 63."];
+        }
+
+        var baseUrl = BaseUrl(body.BaseUrl, errors);
+        var credentials = Credentials(body, errors, required: true);
+        TestEntity(body.TestLeadId, "testLeadId", errors);
+        TestEntity(body.TestContactId, "testContactId", errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (await Registry(client).FindAsync(subdomain!) is not null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Account exists",
+                detail: $"Account '{subdomain}' already exists: change it with PATCH /api/accounts/{subdomain}.");
+        }
+
+        var account = new AccountDefinition(subdomain!, baseUrl ?? new Uri($"https://{subdomain}.amocrm.ru/"), IsSandbox: false, body.TestLeadId, body.TestContactId);
+        await client.GetGrain<IAccountGrain>(GrainKeys.Account(subdomain!)).ConfigureAsync(account, credentials);
+        await Registry(client).EnsureAsync(account);
+        return TypedResults.Created($"/api/accounts/{subdomain}", AccountResponse.From(account));
+    }
+
+    private static async Task<Results<Ok<AccountResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        string subdomain, AccountRequest? body, IClusterClient client)
+    {
+        if (body is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A JSON object with the fields to change is required."] });
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (body.Subdomain is not null && (!AccountName.TryNormalize(body.Subdomain, out var renamed) || renamed != AccountName.Normalize(subdomain)))
+        {
+            errors["subdomain"] = ["cannot be changed: remove the account and add it under the new subdomain."];
+        }
+
+        var baseUrl = BaseUrl(body.BaseUrl, errors);
+        var credentials = Credentials(body, errors, required: false);
+        TestEntity(body.TestLeadId, "testLeadId", errors);
+        TestEntity(body.TestContactId, "testContactId", errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (await Registry(client).FindAsync(subdomain) is not { } known)
+        {
+            return UnknownAccount(subdomain);
+        }
+
+        if (known.FromConfiguration)
+        {
+            return FromConfiguration(known.Subdomain);
+        }
+
+        var account = known with
+        {
+            BaseUrl = baseUrl ?? known.BaseUrl,
+            TestLeadId = body.TestLeadId ?? known.TestLeadId,
+            TestContactId = body.TestContactId ?? known.TestContactId,
+        };
+        await client.GetGrain<IAccountGrain>(GrainKeys.Account(account.Subdomain)).ConfigureAsync(account, credentials);
+        await Registry(client).EnsureAsync(account);
+        return TypedResults.Ok(AccountResponse.From(account));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string subdomain, IClusterClient client)
+    {
+        if (await Registry(client).FindAsync(subdomain) is not { } known)
+        {
+            return UnknownAccount(subdomain);
+        }
+
+        if (known.FromConfiguration)
+        {
+            return FromConfiguration(known.Subdomain);
+        }
+
+        await Registry(client).RemoveAsync(known.Subdomain);
+        return TypedResults.NoContent();
+    }
+
+    private static Uri? BaseUrl(string? value, Dictionary<string, string[]> errors)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp)
+            || !string.IsNullOrEmpty(url.Query) || !string.IsNullOrEmpty(url.UserInfo))
+        {
+            errors["baseUrl"] = ["must be an absolute http(s) URL without query or credentials, e.g. https://acme.amocrm.ru/."];
+            return null;
+        }
+
+        return url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
+    }
+
+    private static void TestEntity(long? id, string field, Dictionary<string, string[]> errors)
+    {
+        if (id is <= 0)
+        {
+            errors[field] = ["must be the id of an existing amoCRM entity (a positive number)."];
+        }
+    }
+
+    private static AccountCredentials? Credentials(AccountRequest body, Dictionary<string, string[]> errors, bool required)
+    {
+        var oauth = body.ClientId is not null || body.ClientSecret is not null || body.RedirectUri is not null
+            || body.RefreshToken is not null || body.AuthorizationCode is not null;
+        if (body.AccessToken is null && !oauth)
+        {
+            if (required)
+            {
+                errors["accessToken"] = ["is required, unless OAuth settings (clientId, clientSecret, redirectUri, refreshToken or authorizationCode) are given."];
+            }
+
+            return null;
+        }
+
+        if (body.AccessToken is not null && oauth)
+        {
+            errors["accessToken"] = ["give either a long-lived accessToken or OAuth settings, not both."];
+            return null;
+        }
+
+        var before = errors.Count;
+        if (body.AccessToken is not null)
+        {
+            return Secret(body.AccessToken, "accessToken", errors) is { } token
+                ? new AccountCredentials(token, null, null, null, null, null)
+                : null;
+        }
+
+        var clientId = Secret(body.ClientId, "clientId", errors);
+        var clientSecret = Secret(body.ClientSecret, "clientSecret", errors);
+        Uri? redirect = null;
+        if (!Uri.TryCreate(body.RedirectUri?.Trim(), UriKind.Absolute, out redirect) || (redirect.Scheme != Uri.UriSchemeHttps && redirect.Scheme != Uri.UriSchemeHttp))
+        {
+            errors["redirectUri"] = ["is required with OAuth: the absolute http(s) redirect URI registered for the integration."];
+        }
+
+        if (body.RefreshToken is null && body.AuthorizationCode is null)
+        {
+            errors["refreshToken"] = ["is required with OAuth, unless an authorizationCode is given."];
+        }
+
+        var refresh = body.RefreshToken is null ? null : Secret(body.RefreshToken, "refreshToken", errors);
+        var code = body.AuthorizationCode is null ? null : Secret(body.AuthorizationCode, "authorizationCode", errors);
+        return errors.Count > before ? null : new AccountCredentials(null, clientId, clientSecret, redirect, refresh, code);
+    }
+
+    private static string? Secret(string? value, string field, Dictionary<string, string[]> errors)
+    {
+        var text = value?.Trim();
+        if (string.IsNullOrEmpty(text) || text.Length > MaxSecretLength || text.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+        {
+            errors[field] = [$"is required with these settings: 1 to {MaxSecretLength} characters without spaces or control characters."];
+            return null;
+        }
+
+        return text;
+    }
+
+    private static ProblemHttpResult UnknownAccount(string subdomain) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown account",
+            detail: AccountName.TryNormalize(subdomain, out var name) ? $"No account '{name}' exists." : "No such account exists.");
+
+    private static ProblemHttpResult FromConfiguration(string subdomain) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Account from configuration",
+            detail: $"Account '{subdomain}' comes from configuration (AmoHub:Accounts or AMOCRM_* variables) and is re-applied at every start: change it there.");
+}

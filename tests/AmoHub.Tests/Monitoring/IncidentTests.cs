@@ -1,0 +1,170 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AmoHub.Sandbox;
+using AmoHub.ServiceDefaults.Storage;
+using AmoHub.Tests.Infrastructure;
+
+namespace AmoHub.Tests.Monitoring;
+
+public sealed class IncidentTests
+{
+    private const string Account = "sandbox";
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task All_five_checks_report_within_one_interval_and_an_outage_opens_one_incident_per_check_that_recovery_closes(StorageProvider engine)
+    {
+        var started = DateTimeOffset.UtcNow;
+        await using var hub = await MonitoringHost.StartAsync(engine, new Dictionary<string, string> { ["AmoHub:Probes:Interval"] = "00:00:02" });
+
+        var first = await MonitoringHost.WaitForAllAsync(hub, "up");
+        Assert.All(first, check => Assert.True(
+            check.GetProperty("lastCheck").GetDateTimeOffset() - started < TimeSpan.FromSeconds(2) + TimeSpan.FromSeconds(5),
+            $"{check.GetProperty("checkType").GetString()} first ran {check.GetProperty("lastCheck").GetDateTimeOffset() - started} after start"));
+
+        hub.Sandbox.Sandbox.SetFault(Account, new SandboxFault(FailureRate: 1.0, FailureStatus: 503));
+        await MonitoringHost.WaitForAllAsync(hub, "down");
+        var open = await MonitoringHost.IncidentsAsync(hub);
+        Assert.Equal(MonitoringHost.AllChecks.Order(), open.Select(i => i.GetProperty("checkType").GetString()!).Order());
+        Assert.All(open, incident => Assert.True(incident.GetProperty("open").GetBoolean()));
+        Assert.All(open, incident => Assert.Equal(JsonValueKind.Null, incident.GetProperty("endTime").ValueKind));
+
+        hub.Sandbox.Sandbox.ClearFaults(Account);
+        await MonitoringHost.WaitForAllAsync(hub, "up");
+        var closed = await MonitoringHost.IncidentsAsync(hub);
+
+        Assert.Equal(5, closed.Count);
+        Assert.All(closed, incident =>
+        {
+            Assert.False(incident.GetProperty("open").GetBoolean());
+            var start = incident.GetProperty("startTime").GetDateTimeOffset();
+            var end = incident.GetProperty("endTime").GetDateTimeOffset();
+            Assert.Equal((long)(end - start).TotalMilliseconds, incident.GetProperty("duration").GetInt64());
+            Assert.True(end > start);
+        });
+        Assert.Equal(5, await hub.Database.ScalarAsync("SELECT COUNT(*) FROM incidents WHERE end_time IS NOT NULL AND duration = end_time - start_time"));
+        Assert.Equal(
+            closed.Select(i => i.GetProperty("startTime").GetDateTimeOffset()).OrderDescending(),
+            closed.Select(i => i.GetProperty("startTime").GetDateTimeOffset()));
+    }
+
+    [Fact]
+    public async Task Slow_answers_give_warnings_with_the_reason_at_the_configured_thresholds_and_escalate_when_they_persist()
+    {
+        await using var hub = await MonitoringHost.StartAsync(StorageProvider.Sqlite, new Dictionary<string, string>
+        {
+            ["AmoHub:Probes:Thresholds:Get:Warning"] = "00:00:00.300",
+            ["AmoHub:Probes:Thresholds:Get:Down"] = "00:00:01.500",
+            ["AmoHub:Probes:EscalateAfter"] = "1000",
+        });
+        await MonitoringHost.WaitForAllAsync(hub, "up");
+
+        hub.Sandbox.Sandbox.SetFault(Account, new SandboxFault(Latency: TimeSpan.FromMilliseconds(600)));
+        var slow = await Eventually.MatchAsync(
+            () => MonitoringHost.ChecksAsync(hub), checks => checks.Status("GET") == "warning", TimeSpan.FromSeconds(20), "GET to warn");
+        var get = slow.Single(c => c.GetProperty("checkType").GetString() == "GET");
+        Assert.Equal("slow", get.GetProperty("reason").GetString());
+        Assert.InRange(get.GetProperty("responseTime").GetInt32(), 300, 1499);
+        Assert.Equal("up", slow.Status("HOOK"));
+
+        hub.Sandbox.Sandbox.SetFault(Account, new SandboxFault(Latency: TimeSpan.FromMilliseconds(1700)));
+        var down = await Eventually.MatchAsync(
+            () => MonitoringHost.ChecksAsync(hub), checks => checks.Status("GET") == "down", TimeSpan.FromSeconds(20), "GET to go down");
+        Assert.Equal("slow", down.Single(c => c.GetProperty("checkType").GetString() == "GET").GetProperty("reason").GetString());
+        hub.Sandbox.Sandbox.ClearFaults(Account);
+
+        await using var escalating = await MonitoringHost.StartAsync(StorageProvider.Sqlite, new Dictionary<string, string>
+        {
+            ["AmoHub:Probes:Thresholds:Get:Warning"] = "00:00:00.300",
+            ["AmoHub:Probes:Thresholds:Get:Down"] = "00:00:01.500",
+            ["AmoHub:Probes:EscalateAfter"] = "3",
+        });
+        await MonitoringHost.WaitForAllAsync(escalating, "up");
+        escalating.Sandbox.Sandbox.SetFault(Account, new SandboxFault(Latency: TimeSpan.FromMilliseconds(600)));
+        var escalated = await Eventually.MatchAsync(
+            () => MonitoringHost.ChecksAsync(escalating), checks => checks.Status("GET") == "down", TimeSpan.FromSeconds(20), "GET to escalate");
+        Assert.Equal("escalated", escalated.Single(c => c.GetProperty("checkType").GetString() == "GET").GetProperty("reason").GetString());
+        Assert.True(await escalating.Database.ScalarAsync("SELECT COUNT(*) FROM health_checks WHERE check_type = 'GET' AND status = 'warning' AND error_code = 'slow'") >= 3);
+    }
+
+    [Fact]
+    public async Task Incidents_can_be_acknowledged_and_noted_and_bad_input_names_the_field()
+    {
+        await using var hub = await MonitoringHost.StartAsync(StorageProvider.Sqlite);
+        await MonitoringHost.WaitForAllAsync(hub, "up");
+        hub.Sandbox.Sandbox.SetFault(Account, new SandboxFault(FailureRate: 1.0, FailureStatus: 500));
+        var incident = (await Eventually.MatchAsync(() => MonitoringHost.IncidentsAsync(hub), found => found.Count > 0, TimeSpan.FromSeconds(20), "an incident"))[0];
+        var id = incident.GetProperty("id").GetInt64();
+
+        using var ack = await hub.Http.PostAsJsonAsync($"/api/incidents/{id}/acknowledge?account={Account}", new { by = "duty engineer" });
+        using var note = await hub.Http.PostAsJsonAsync($"/api/incidents/{id}/notes?account={Account}", new { text = "amoCRM support ticket 12345", author = "anna" });
+        using var empty = await hub.Http.PostAsJsonAsync($"/api/incidents/{id}/notes?account={Account}", new { text = "  " });
+        using var unknown = await hub.Http.PostAsJsonAsync($"/api/incidents/999999/acknowledge?account={Account}", new { by = "x" });
+        using var badLimit = await hub.Http.GetAsync($"/api/incidents?account={Account}&limit=0");
+
+        Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, note.StatusCode);
+        var noted = await note.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(noted.GetProperty("acknowledged").GetBoolean());
+        Assert.Equal("duty engineer", noted.GetProperty("acknowledgedBy").GetString());
+        Assert.Equal("amoCRM support ticket 12345", noted.GetProperty("notes")[0].GetProperty("text").GetString());
+        await AssertProblemAsync(empty, HttpStatusCode.BadRequest, "text");
+        await AssertProblemAsync(unknown, HttpStatusCode.NotFound, null);
+        await AssertProblemAsync(badLimit, HttpStatusCode.BadRequest, "limit");
+        Assert.Equal(1, await hub.Database.ScalarAsync("SELECT COUNT(*) FROM incident_notes"));
+        hub.Sandbox.Sandbox.ClearFaults(Account);
+    }
+
+    [Fact]
+    public async Task After_a_restart_probes_resume_and_an_open_incident_stays_open_until_the_check_recovers()
+    {
+        await using var amoCrm = await StandaloneSandbox.StartAsync();
+        var settings = new Dictionary<string, string>
+        {
+            ["AmoHub:Sandbox:Enabled"] = "false",
+            ["AmoHub:Accounts:0:Subdomain"] = "acme",
+            ["AmoHub:Accounts:0:BaseUrl"] = new Uri(amoCrm.Url, "acme/").AbsoluteUri,
+            ["AmoHub:Accounts:0:AccessToken"] = amoCrm.AccessToken,
+            ["AmoHub:Probes:ReminderPeriod"] = "00:00:02",
+        };
+        using var database = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        amoCrm.Sandbox.SetFault("acme", new SandboxFault(FailureRate: 1.0, FailureStatus: 502));
+        long incidentId;
+        DateTimeOffset start;
+        await using (var first = await MonitoringHost.StartAsync(StorageProvider.Sqlite, settings, database))
+        {
+            var incident = (await Eventually.MatchAsync(
+                () => MonitoringHost.IncidentsAsync(first, "acme", "&checkType=GET"), found => found.Count == 1, TimeSpan.FromSeconds(20), "a GET incident"))[0];
+            incidentId = incident.GetProperty("id").GetInt64();
+            start = incident.GetProperty("startTime").GetDateTimeOffset();
+        }
+
+        var stoppedAt = DateTimeOffset.UtcNow;
+        await using var second = await MonitoringHost.StartAsync(StorageProvider.Sqlite, settings, database);
+        await Eventually.MatchAsync(
+            () => database.ScalarAsync($"SELECT COUNT(*) FROM health_checks WHERE account = 'acme' AND check_type = 'GET' AND timestamp > {stoppedAt.ToUnixTimeMilliseconds()}"),
+            count => count > 0, TimeSpan.FromSeconds(20), "the GET probe to resume after the restart");
+        var stillOpen = await MonitoringHost.IncidentsAsync(second, "acme", "&checkType=GET");
+        Assert.Equal((incidentId, true), (stillOpen.Single().GetProperty("id").GetInt64(), stillOpen.Single().GetProperty("open").GetBoolean()));
+
+        amoCrm.Sandbox.ClearFaults("acme");
+        var closed = (await Eventually.MatchAsync(
+            () => MonitoringHost.IncidentsAsync(second, "acme", "&checkType=GET"),
+            found => found.Count == 1 && !found[0].GetProperty("open").GetBoolean(), TimeSpan.FromSeconds(20), "the GET incident to close"))[0];
+        Assert.Equal(incidentId, closed.GetProperty("id").GetInt64());
+        Assert.Equal(start, closed.GetProperty("startTime").GetDateTimeOffset());
+        Assert.True(closed.GetProperty("endTime").GetDateTimeOffset() > stoppedAt);
+    }
+
+    internal static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string? field)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        if (field is not null)
+        {
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"the problem names {field}: {problem}");
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using AmoHub.ServiceDefaults.Storage;
+using AmoHub.Tests.Infrastructure;
+
+namespace AmoHub.Tests.Monitoring;
+
+public sealed class LiveStreamTests
+{
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task An_SSE_client_asking_for_gzip_gets_a_connected_event_then_each_check_result_within_a_second(StorageProvider engine)
+    {
+        await using var hub = await MonitoringHost.StartAsync(engine);
+        await MonitoringHost.WaitForAllAsync(hub, "up");
+        using var handler = new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None };
+        using var client = new HttpClient(handler) { BaseAddress = hub.Http.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/stream?account=sandbox");
+        request.Headers.AcceptEncoding.ParseAdd("gzip, deflate, br");
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(response.Content.Headers.ContentEncoding);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+
+        var connected = await NextMessageAsync(reader);
+        Assert.Equal("connected", connected.GetProperty("type").GetString());
+
+        var seen = new HashSet<string>();
+        var lags = new List<TimeSpan>();
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(8))
+        {
+            var message = await NextMessageAsync(reader);
+            var received = DateTimeOffset.UtcNow;
+            Assert.Equal("status_update", message.GetProperty("type").GetString());
+            Assert.Equal("sandbox", message.GetProperty("account").GetString());
+            var data = message.GetProperty("data");
+            var finished = data.GetProperty("lastCheck").GetDateTimeOffset() + TimeSpan.FromMilliseconds(data.GetProperty("responseTime").GetInt32());
+            lags.Add(received - finished);
+            seen.Add(message.GetProperty("checkType").GetString()!);
+            Assert.Equal("up", data.GetProperty("status").GetString());
+        }
+
+        Assert.Equal(MonitoringHost.AllChecks.Order(), seen.Order());
+        Assert.True(lags.Count >= 20, $"only {lags.Count} updates in 8 s of five checks a second");
+        Assert.All(lags, lag => Assert.True(lag < TimeSpan.FromSeconds(1), $"an update arrived {lag.TotalMilliseconds:0} ms after its check ended"));
+    }
+
+    private static async Task<JsonElement> NextMessageAsync(StreamReader reader)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var line = await reader.ReadLineAsync(timeout.Token) ?? throw new EndOfStreamException("The stream ended.");
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                return JsonSerializer.Deserialize<JsonElement>(line["data: ".Length..]);
+            }
+        }
+    }
+}

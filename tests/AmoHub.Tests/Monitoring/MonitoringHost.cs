@@ -1,0 +1,53 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using AmoHub.ServiceDefaults.Storage;
+using AmoHub.Tests.Infrastructure;
+
+namespace AmoHub.Tests.Monitoring;
+
+/// <summary>Starts AmoHub with fast probes, and reads its monitoring API.</summary>
+internal static class MonitoringHost
+{
+    public static readonly string[] AllChecks = ["GET", "POST", "WEB", "HOOK", "DP"];
+
+    /// <summary>Probes every second, DP waiting up to 5 s, one good result to recover, plus <paramref name="extra"/>.</summary>
+    public static Dictionary<string, string> FastProbes(IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["AmoHub:Probes:Enabled"] = "true",
+            ["AmoHub:Probes:Interval"] = "00:00:01",
+            ["AmoHub:Probes:Timeout"] = "00:00:02",
+            ["AmoHub:Probes:RecoverAfter"] = "1",
+            ["AmoHub:Probes:Thresholds:Dp:Timeout"] = "00:00:05",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    public static Task<InProcessAmoHub> StartAsync(StorageProvider engine, IReadOnlyDictionary<string, string>? extra = null, TestDatabase? existing = null) =>
+        InProcessAmoHub.StartAsync(engine, FastProbes(extra), existing);
+
+    public static async Task<List<JsonElement>> ChecksAsync(InProcessAmoHub hub, string account = "sandbox") =>
+        (await hub.Http.GetFromJsonAsync<JsonElement>($"/api/status?account={account}")).GetProperty("checks").EnumerateArray().ToList();
+
+    public static string Status(this List<JsonElement> checks, string checkType) =>
+        checks.FirstOrDefault(c => c.GetProperty("checkType").GetString() == checkType) is { ValueKind: JsonValueKind.Object } check
+            ? check.GetProperty("status").GetString()!
+            : "missing";
+
+    /// <summary>Waits until every check of <paramref name="account"/> reports <paramref name="status"/>.</summary>
+    public static Task<List<JsonElement>> WaitForAllAsync(InProcessAmoHub hub, string status, string account = "sandbox", int seconds = 30) =>
+        Eventually.MatchAsync(
+            () => ChecksAsync(hub, account),
+            checks => AllChecks.All(type => checks.Status(type) == status),
+            TimeSpan.FromSeconds(seconds),
+            $"all five checks of {account} to report {status}");
+
+    public static async Task<List<JsonElement>> IncidentsAsync(InProcessAmoHub hub, string account = "sandbox", string query = "") =>
+        (await hub.Http.GetFromJsonAsync<JsonElement>($"/api/incidents?account={account}{query}")).EnumerateArray().ToList();
+}

@@ -85,7 +85,9 @@ public sealed class IncidentTests
         var escalated = await Eventually.MatchAsync(
             () => MonitoringHost.ChecksAsync(escalating), checks => checks.Status("GET") == "down", TimeSpan.FromSeconds(20), "GET to escalate");
         Assert.Equal("escalated", escalated.Single(c => c.GetProperty("checkType").GetString() == "GET").GetProperty("reason").GetString());
-        Assert.True(await escalating.Database.ScalarAsync("SELECT COUNT(*) FROM health_checks WHERE check_type = 'GET' AND status = 'warning' AND error_code = 'slow'") >= 3);
+        await Eventually.MatchAsync(
+            () => escalating.Database.ScalarAsync("SELECT COUNT(*) FROM health_checks WHERE check_type = 'GET' AND status = 'warning' AND error_code = 'slow'"),
+            count => count >= 3, TimeSpan.FromSeconds(10), "the three slow warnings to be recorded");
     }
 
     [Fact]

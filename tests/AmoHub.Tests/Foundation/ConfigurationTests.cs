@@ -93,6 +93,36 @@ public sealed class ConfigurationTests
         Assert.DoesNotContain("secret", credentials.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("30000", "5000", 30, 5)]
+    [InlineData("60", "15", 60, 15)]
+    public void The_reference_monitors_interval_and_timeout_variables_set_the_probes_in_milliseconds(string interval, string timeout, int intervalSeconds, int timeoutSeconds)
+    {
+        var variables = new Dictionary<string, string?> { ["CHECK_INTERVAL"] = interval, ["TIMEOUT_THRESHOLD"] = timeout };
+        var configuration = new ConfigurationBuilder().Add(new LegacyEnvironmentVariables(name => variables.GetValueOrDefault(name))).Build();
+
+        var probes = ValidatedSettings.Get<AmoHub.Grains.Probes.ProbeSchedule>(configuration, AmoHub.Grains.Probes.ProbeSchedule.Section);
+
+        Assert.Equal((TimeSpan.FromSeconds(intervalSeconds), TimeSpan.FromSeconds(timeoutSeconds)), (probes.Interval, probes.Timeout));
+    }
+
+    [Fact]
+    public void A_bad_reference_interval_or_threshold_names_its_key()
+    {
+        var variables = new Dictionary<string, string?> { ["CHECK_INTERVAL"] = "half a minute" };
+        var badVariable = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => new ConfigurationBuilder().Add(new LegacyEnvironmentVariables(name => variables.GetValueOrDefault(name))).Build());
+        var thresholds = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AmoHub:Probes:Thresholds:Post:Warning"] = "00:00:09",
+        }).Build();
+        var badThreshold = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => ValidatedSettings.Get<AmoHub.Grains.Probes.ProbeSchedule>(thresholds, AmoHub.Grains.Probes.ProbeSchedule.Section));
+
+        Assert.Contains("CHECK_INTERVAL", badVariable.Message, StringComparison.Ordinal);
+        Assert.Contains("AmoHub:Probes:Thresholds:Post:Down", badThreshold.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_MySQL_connection_string_error_does_not_echo_the_password()
     {

@@ -271,6 +271,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
 
         await _budget.WaitAsync(CancellationToken.None);
         _requestsTotal++;
+        var startedAt = _time.GetUtcNow();
         var started = Stopwatch.GetTimestamp();
         using var deadline = new CancellationTokenSource(timeout, _time);
         try
@@ -286,7 +287,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
             var code = (int?)response.StatusCode;
             if (response.IsSuccessStatusCode)
             {
-                return new ApiProbeOutcome(HealthStatus.Up, code, elapsed, null);
+                return new ApiProbeOutcome(HealthStatus.Up, code, elapsed, null, StartedAt: startedAt);
             }
 
             var failure = AmoCrmResponses.ToException(response);
@@ -298,15 +299,15 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
             // Client errors (token refused, no rights, rate limited) are warnings with a reason; amoCRM failing or
             // blocking the integration is down.
             var status = failure.Failure is AmoCrmFailure.Unavailable or AmoCrmFailure.Blocked ? HealthStatus.Down : HealthStatus.Warning;
-            return new ApiProbeOutcome(status, code, elapsed, failure.Message, CheckErrorCodes.For(failure.Failure));
+            return new ApiProbeOutcome(status, code, elapsed, failure.Message, CheckErrorCodes.For(failure.Failure), startedAt);
         }
         catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException)
         {
             var elapsed = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             return deadline.IsCancellationRequested
-                ? new ApiProbeOutcome(HealthStatus.Down, null, elapsed, $"amoCRM did not answer within {timeout.TotalSeconds:0.#} s.", CheckErrorCodes.Timeout)
+                ? new ApiProbeOutcome(HealthStatus.Down, null, elapsed, $"amoCRM did not answer within {timeout.TotalSeconds:0.#} s.", CheckErrorCodes.Timeout, startedAt)
                 : new ApiProbeOutcome(HealthStatus.Down, null, elapsed,
-                    $"The request failed: {(exception as HttpRequestException)?.HttpRequestError.ToString() ?? exception.GetType().Name}.", CheckErrorCodes.ConnectionFailed);
+                    $"The request failed: {(exception as HttpRequestException)?.HttpRequestError.ToString() ?? exception.GetType().Name}.", CheckErrorCodes.ConnectionFailed, startedAt);
         }
     }
 

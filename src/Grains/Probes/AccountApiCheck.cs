@@ -15,6 +15,6 @@ public sealed class AccountApiCheck(CheckType checkType, IGrainFactory grains) :
     {
         ArgumentNullException.ThrowIfNull(settings);
         var outcome = await grains.GetGrain<IAccountGrain>(Keys.GrainKeys.Account(account)).ProbeApiAsync(checkType, settings.Timeout);
-        return new CheckOutcome(outcome.Status, outcome.HttpStatus, outcome.ErrorMessage, outcome.ResponseTimeMs, outcome.ErrorCode);
+        return new CheckOutcome(outcome.Status, outcome.HttpStatus, outcome.ErrorMessage, outcome.ResponseTimeMs, outcome.ErrorCode, outcome.StartedAt);
     }
 }

@@ -24,7 +24,7 @@ public sealed class DigitalPipelineCheck(IGrainFactory grains, DigitalPipelineWa
             var write = await grains.GetGrain<IAccountGrain>(Keys.GrainKeys.Account(account)).ProbeApiAsync(CheckType.Dp, settings.Timeout, marker);
             if (write.Status != HealthStatus.Up)
             {
-                return new CheckOutcome(write.Status, write.HttpStatus, write.ErrorMessage, write.ResponseTimeMs, write.ErrorCode);
+                return new CheckOutcome(write.Status, write.HttpStatus, write.ErrorMessage, write.ResponseTimeMs, write.ErrorCode, write.StartedAt);
             }
 
             var written = Stopwatch.GetTimestamp();
@@ -39,10 +39,12 @@ public sealed class DigitalPipelineCheck(IGrainFactory grains, DigitalPipelineWa
                     write.HttpStatus,
                     $"The test contact was changed (HTTP {write.HttpStatus}) but amoCRM's webhook about it did not arrive within {settings.Timeout.TotalSeconds:0.#} s.",
                     write.ResponseTimeMs + (int)Stopwatch.GetElapsedTime(written).TotalMilliseconds,
-                    CheckErrorCodes.NoWebhook);
+                    CheckErrorCodes.NoWebhook,
+                    write.StartedAt);
             }
 
-            return new CheckOutcome(HealthStatus.Up, write.HttpStatus, null, write.ResponseTimeMs + (int)Stopwatch.GetElapsedTime(written).TotalMilliseconds);
+            return new CheckOutcome(HealthStatus.Up, write.HttpStatus, null, write.ResponseTimeMs + (int)Stopwatch.GetElapsedTime(written).TotalMilliseconds,
+                StartedAt: write.StartedAt);
         }
         finally
         {

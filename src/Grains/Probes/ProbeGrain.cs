@@ -37,6 +37,7 @@ public sealed partial class ProbeGrain(
     private IProbeCheck? _check;
     private IGrainTimer? _timer;
     private CheckResult? _lastResult;
+    private DateTimeOffset _slot;
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -139,6 +140,11 @@ public sealed partial class ProbeGrain(
         }
     }
 
+    /// <summary>
+    /// Arms a one-shot timer for the probe's next slot. A periodic grain timer counts its period from the end of
+    /// each callback, so every check's duration would push the next one later and the probes would drift out of
+    /// their phases; re-arming for the next slot after each run keeps them on the grid.
+    /// </summary>
     private void StartTimer(ProbeSettings settings)
     {
         _timer?.Dispose();
@@ -147,8 +153,8 @@ public sealed partial class ProbeGrain(
             this,
             new GrainTimerCreationOptions
             {
-                DueTime = DelayToPhase(settings.Interval),
-                Period = settings.Interval,
+                DueTime = ToNextSlot(settings.Interval, previous: null),
+                Period = Timeout.InfiniteTimeSpan,
                 Interleave = false,
                 KeepAlive = true,
             });
@@ -156,9 +162,23 @@ public sealed partial class ProbeGrain(
 
     private async Task RunScheduledAsync(CancellationToken cancellationToken)
     {
-        if (state.State is { Enabled: true, Settings: { } settings } && !cancellationToken.IsCancellationRequested)
+        if (state.State is not { Enabled: true, Settings: { } settings } || cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var slot = _slot;
+        ProbeMetrics.RecordLateness(time.GetUtcNow() - slot, _checkType);
+        try
         {
             await RunCheckAsync(settings);
+        }
+        finally
+        {
+            if (_timer is { } timer && state.State.Enabled)
+            {
+                timer.Change(ToNextSlot(settings.Interval, previous: slot), Timeout.InfiniteTimeSpan);
+            }
         }
     }
 
@@ -221,7 +241,7 @@ public sealed partial class ProbeGrain(
             }
         }
 
-        return new CheckResult(startedAt, outcome.Status, outcome.ResponseTimeMs ?? (int)stopwatch.ElapsedMilliseconds, outcome.HttpStatus,
+        return new CheckResult(outcome.StartedAt ?? startedAt, outcome.Status, outcome.ResponseTimeMs ?? (int)stopwatch.ElapsedMilliseconds, outcome.HttpStatus,
             outcome.ErrorMessage, outcome.ErrorCode);
     }
 
@@ -289,12 +309,23 @@ public sealed partial class ProbeGrain(
         }
     }
 
-    private TimeSpan DelayToPhase(TimeSpan interval)
+    /// <summary>
+    /// The delay until the probe's next slot: the first instant after now that sits at the probe's phase in the
+    /// interval, and never the slot just run again when a timer fires a hair early.
+    /// </summary>
+    private TimeSpan ToNextSlot(TimeSpan interval, DateTimeOffset? previous)
     {
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(this.GetPrimaryKeyString()));
         var phase = (long)(BinaryPrimitives.ReadUInt64LittleEndian(digest) % (ulong)interval.Ticks);
-        var now = time.GetUtcNow().UtcTicks;
-        return TimeSpan.FromTicks(((phase - now % interval.Ticks) + interval.Ticks) % interval.Ticks);
+        var now = time.GetUtcNow();
+        var slot = now + TimeSpan.FromTicks(((phase - now.UtcTicks % interval.Ticks) + interval.Ticks) % interval.Ticks);
+        if (previous is { } last && slot - last < interval / 2)
+        {
+            slot += interval;
+        }
+
+        _slot = slot;
+        return slot - now;
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "{Account}/{CheckType} went from {Previous} to {Current}")]

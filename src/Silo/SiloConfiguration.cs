@@ -1,6 +1,7 @@
 using AmoHub.Grains;
 using AmoHub.Grains.Accounts;
 using AmoHub.Grains.Crm;
+using AmoHub.Grains.Monitoring;
 using AmoHub.Grains.Persistence;
 using AmoHub.Grains.Probes;
 using AmoHub.ServiceDefaults.Configuration;
@@ -88,6 +89,16 @@ public static class SiloConfiguration
         services.AddSingleton<IProbeCheck>(provider => new AccountApiCheck(CheckType.Post, provider.GetRequiredService<IGrainFactory>()));
         silo.AddStartupTask((provider, cancellationToken) =>
             new AccountBootstrap(provider.GetRequiredService<IGrainFactory>(), accounts).Execute(cancellationToken));
+        return silo;
+    }
+
+    /// <summary>Registers the monitoring reads (history, stats, export) and the retention purge.</summary>
+    public static ISiloBuilder AddAmoHubMonitoring(this ISiloBuilder silo, MonitoringSettings settings)
+    {
+        silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings));
+        silo.Services.AddSingleton<MonitoringReadModel>();
+        silo.Services.AddSingleton<RetentionPurge>();
+        silo.Services.AddHostedService(provider => provider.GetRequiredService<RetentionPurge>());
         return silo;
     }
 }

@@ -4,6 +4,7 @@ using AmoHub.WebApi.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 using AmoHub.WebApi.Monitoring;
 using AmoHub.WebApi.Operations;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.FileProviders;
 
 namespace AmoHub.WebApi;
@@ -19,6 +20,7 @@ public static class WebApiExtensions
     {
         services.AddOpenApi();
         services.AddSingleton<AccountResolver>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddExceptionHandler<AmoCrmExceptionHandler>();
         services.AddOptions<WebhookSettings>().BindConfiguration(WebhookSettings.Section);
         services.Configure<FormOptions>(options => options.ValueCountLimit = 50_000);
@@ -34,6 +36,7 @@ public static class WebApiExtensions
         app.MapAmoHubHealth();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapStatusApi();
+        app.MapMonitoringApis();
         app.MapClusterApi();
         app.MapContactsApi();
         app.MapLeadsApi();

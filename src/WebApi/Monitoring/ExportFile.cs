@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
@@ -43,7 +44,7 @@ public sealed class ExportFile<T>(string fileName, ExportFormat format, IAsyncEn
         }
         else
         {
-            await WriteJsonAsync(response.Body, cancellationToken);
+            await WriteJsonAsync(response.BodyWriter, cancellationToken);
         }
     }
 
@@ -63,7 +64,8 @@ public sealed class ExportFile<T>(string fileName, ExportFormat format, IAsyncEn
         }
     }
 
-    private async Task WriteJsonAsync(Stream body, CancellationToken cancellationToken)
+    /// <remarks>The JSON writer writes into the response's pipe (never to the socket itself); each page is then sent.</remarks>
+    private async Task WriteJsonAsync(PipeWriter body, CancellationToken cancellationToken)
     {
         await using var writer = new Utf8JsonWriter(body);
         writer.WriteStartArray();
@@ -74,11 +76,13 @@ public sealed class ExportFile<T>(string fileName, ExportFormat format, IAsyncEn
                 JsonSerializer.Serialize(writer, item, JsonSerializerOptions.Web);
             }
 
-            await writer.FlushAsync(cancellationToken);
+            writer.Flush();
+            await body.FlushAsync(cancellationToken);
         }
 
         writer.WriteEndArray();
-        await writer.FlushAsync(cancellationToken);
+        writer.Flush();
+        await body.FlushAsync(cancellationToken);
     }
 
     /// <summary>A CSV field: empty for null, ISO-8601 UTC for times, invariant numbers, quoted when it must be.</summary>

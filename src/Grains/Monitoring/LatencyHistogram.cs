@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace AmoHub.Grains.Monitoring;
 
 /// <summary>
@@ -22,8 +24,7 @@ public sealed class LatencyHistogram
     /// <summary>Adds <paramref name="count"/> results of <paramref name="milliseconds"/> (negative values count as 0).</summary>
     public void Add(int milliseconds, long count = 1)
     {
-        var value = Math.Max(0, milliseconds);
-        _counts[value] = _counts.GetValueOrDefault(value) + count;
+        CollectionsMarshal.GetValueRefOrAddDefault(_counts, Math.Max(0, milliseconds), out _) += count;
         Count += count;
     }
 
@@ -104,11 +105,7 @@ public sealed class LatencyHistogram
             return answers;
         }
 
-        var ranks = percents
-            .Select(percent => percent is >= 0 and <= 100
-                ? Math.Max(1, ((percent * Count) + 99) / 100)
-                : throw new ArgumentOutOfRangeException(nameof(percents), percent, "A percentile is 0-100."))
-            .ToArray();
+        var ranks = percents.Select(percent => Rank(percent, Count)).ToArray();
         var values = _counts.Keys.ToArray();
         Array.Sort(values);
         var seen = 0L;
@@ -133,6 +130,44 @@ public sealed class LatencyHistogram
 
         return answers;
     }
+
+    /// <summary>
+    /// The nearest-rank percentile (see <see cref="Percentile"/>) of a stored histogram of <paramref name="count"/>
+    /// results, read in place: its values are stored in ascending order, so nothing needs decoding into memory.
+    /// </summary>
+    public static int? PercentileOfEncoded(ReadOnlySpan<byte> encoded, long count, int percent)
+    {
+        if (count <= 0)
+        {
+            return null;
+        }
+
+        if (encoded.Length == 0 || encoded[0] != Format)
+        {
+            throw new FormatException("Not an AmoHub latency histogram.");
+        }
+
+        var rank = Rank(percent, count);
+        var position = 1;
+        var value = 0L;
+        var seen = 0L;
+        while (position < encoded.Length)
+        {
+            value += ReadVarint(encoded, ref position);
+            seen += ReadVarint(encoded, ref position);
+            if (seen >= rank)
+            {
+                return (int)value;
+            }
+        }
+
+        throw new FormatException("A latency histogram holds fewer results than its row counts.");
+    }
+
+    /// <summary>The 1-based rank of the nearest-rank percentile: ceil(percent × count / 100), at least 1.</summary>
+    private static long Rank(int percent, long count) => percent is >= 0 and <= 100
+        ? Math.Max(1, ((percent * count) + 99) / 100)
+        : throw new ArgumentOutOfRangeException(nameof(percent), percent, "A percentile is 0-100.");
 
     private static long ReadVarint(ReadOnlySpan<byte> bytes, ref int position)
     {

@@ -24,9 +24,8 @@ public sealed class MonitoringQueryGrain(MonitoringReadModel readModel, IOptions
         }
 
         var start = resolution.Floor(from);
-        var (count, rollups) = await readModel.PageRollupsAsync(
+        var (count, buckets) = await readModel.PageRollupsAsync(
             account, checkTypes, resolution, start, resolution.Floor(to) + resolution.Length(), offset, request.PageSize);
-        var buckets = rollups.Select(rollup => Point(rollup)).ToList();
         return Page(request, account, DateTimeOffset.FromUnixTimeMilliseconds(start), count, null, buckets);
     }
 
@@ -37,21 +36,8 @@ public sealed class MonitoringQueryGrain(MonitoringReadModel readModel, IOptions
         var (account, checkTypes, requestedFrom, now) = Normalize(range);
         var from = RangePlan.AlignStart(requestedFrom, now, settings.Value);
         var end = RollupResolution.Minute.Floor(now) + RollupResolution.Minute.Length();
-        var rollups = await readModel.RollupsAsync(account, checkTypes, RangePlan.Cover(from, end));
+        var cells = await readModel.SumRollupsAsync(account, checkTypes, RangePlan.Cover(from, end));
         var incidents = await readModel.IncidentSpansAsync(account, checkTypes, from, now);
-
-        var cells = new Dictionary<string, RollupCell>();
-        foreach (var rollup in rollups)
-        {
-            if (!cells.TryGetValue(rollup.CheckType, out var cell))
-            {
-                cell = new RollupCell();
-                cells.Add(rollup.CheckType, cell);
-            }
-
-            cell.Add(rollup.Cell);
-        }
-
         var checks = checkTypes
             .Where(checkType => range.CheckType is not null || cells.ContainsKey(checkType) || incidents.Any(i => i.CheckType == checkType))
             .Select(checkType => Stats(checkType, cells.GetValueOrDefault(checkType) ?? new RollupCell(), incidents.Where(i => i.CheckType == checkType).ToList(), from, now))
@@ -89,23 +75,6 @@ public sealed class MonitoringQueryGrain(MonitoringReadModel readModel, IOptions
     private static HistoryPage Page(
         HistoryRequest request, string account, DateTimeOffset from, long total, IReadOnlyList<StoredCheckResult>? results, IReadOnlyList<RollupPoint>? buckets) =>
         new(account, request.Resolution.ToWireName(), from, request.Range.To, request.Page, request.PageSize, total, results, buckets);
-
-    private static RollupPoint Point(StoredRollup rollup)
-    {
-        var cell = rollup.Cell;
-        return new RollupPoint(
-            DateTimeOffset.FromUnixTimeMilliseconds(rollup.BucketStart),
-            rollup.CheckType,
-            cell.Total,
-            (double)cell.ResponseTimeSum / cell.Total,
-            cell.ResponseTimeMin,
-            cell.ResponseTimeMax,
-            cell.Histogram.Percentile(95) ?? 0,
-            Percent(cell.Total - cell.Down, cell.Total) ?? 0,
-            cell.Up,
-            cell.Warning,
-            cell.Down);
-    }
 
     private static CheckStats Stats(string checkType, RollupCell cell, IReadOnlyList<IncidentSpan> incidents, long from, long now)
     {

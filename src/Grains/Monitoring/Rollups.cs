@@ -99,21 +99,17 @@ public sealed class RollupCell
     /// <summary>Every response time at 1 ms resolution.</summary>
     public LatencyHistogram Histogram { get; } = new();
 
-    /// <summary>A cell as stored in a <c>health_rollups</c> row.</summary>
-    public static RollupCell FromRow(long total, long up, long warning, long down, long sum, int min, int max, ReadOnlySpan<byte> histogram)
+    /// <summary>Adds a cell as stored in a <c>health_rollups</c> row, its histogram still encoded.</summary>
+    public void AddStored(long total, long up, long warning, long down, long sum, int min, int max, ReadOnlySpan<byte> histogram)
     {
-        var cell = new RollupCell
-        {
-            Total = total,
-            Up = up,
-            Warning = warning,
-            Down = down,
-            ResponseTimeSum = sum,
-            ResponseTimeMin = min,
-            ResponseTimeMax = max,
-        };
-        cell.Histogram.AddEncoded(histogram);
-        return cell;
+        Total += total;
+        Up += up;
+        Warning += warning;
+        Down += down;
+        ResponseTimeSum += sum;
+        ResponseTimeMin = Math.Min(ResponseTimeMin, min);
+        ResponseTimeMax = Math.Max(ResponseTimeMax, max);
+        Histogram.AddEncoded(histogram);
     }
 
     /// <summary>Counts one result (a negative response time counts as 0).</summary>

@@ -69,8 +69,17 @@ public static class HealthRollupStore
     /// <summary>Reads the cell columns (<see cref="CellColumns"/>) starting at <paramref name="ordinal"/>.</summary>
     public static RollupCell ReadCell(DbDataReader reader, int ordinal)
     {
+        var cell = new RollupCell();
+        AddCell(reader, ordinal, cell);
+        return cell;
+    }
+
+    /// <summary>Adds the cell columns (<see cref="CellColumns"/>) starting at <paramref name="ordinal"/> to <paramref name="cell"/>.</summary>
+    public static void AddCell(DbDataReader reader, int ordinal, RollupCell cell)
+    {
         ArgumentNullException.ThrowIfNull(reader);
-        return RollupCell.FromRow(
+        ArgumentNullException.ThrowIfNull(cell);
+        cell.AddStored(
             reader.GetLong(ordinal),
             reader.GetLong(ordinal + 1),
             reader.GetLong(ordinal + 2),

@@ -4,9 +4,6 @@ using AmoHub.ServiceDefaults.Storage;
 
 namespace AmoHub.Grains.Persistence;
 
-/// <summary>One rollup row as read back: its check, bucket and cell.</summary>
-public sealed record StoredRollup(string CheckType, long BucketStart, RollupCell Cell);
-
 /// <summary>An incident's check and times (unix ms), as statistics need them.</summary>
 public sealed record IncidentSpan(string CheckType, long Start, long? End);
 
@@ -53,8 +50,11 @@ public sealed class MonitoringReadModel(AmoHubDatabase database)
         return await ReadResultsAsync(command);
     }
 
-    /// <summary>A page of rollups of one resolution with bucket starts in [<paramref name="from"/>, <paramref name="to"/>), newest first.</summary>
-    public async Task<(long Total, IReadOnlyList<StoredRollup> Rollups)> PageRollupsAsync(
+    /// <summary>
+    /// A page of rollup points of one resolution with bucket starts in [<paramref name="from"/>, <paramref name="to"/>),
+    /// newest first; each point's p95 is read from its stored histogram in place.
+    /// </summary>
+    public async Task<(long Total, IReadOnlyList<RollupPoint> Points)> PageRollupsAsync(
         string account, IReadOnlyList<string> checkTypes, RollupResolution resolution, long from, long to, int offset, int limit)
     {
         await using var connection = await database.OpenAsync(CancellationToken.None);
@@ -64,28 +64,62 @@ public sealed class MonitoringReadModel(AmoHubDatabase database)
             $"SELECT check_type, bucket_start, {HealthRollupStore.CellColumns} FROM health_rollups WHERE {where} ORDER BY bucket_start DESC, check_type LIMIT @limit OFFSET @offset",
             account, checkTypes, from, to);
         command.With("@resolution", resolution.Code()).With("@limit", limit).With("@offset", offset);
-        return (total, await ReadRollupsAsync(command));
+        await using var reader = await command.ExecuteReaderAsync();
+        var points = new List<RollupPoint>();
+        while (await reader.ReadAsync())
+        {
+            var (count, down) = (reader.GetLong(2), reader.GetLong(5));
+            points.Add(new RollupPoint(
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetLong(1)),
+                reader.GetString(0),
+                count,
+                (double)reader.GetLong(6) / count,
+                (int)reader.GetLong(7),
+                (int)reader.GetLong(8),
+                LatencyHistogram.PercentileOfEncoded((byte[])reader.GetValue(9), count, 95) ?? 0,
+                (count - down) * 100.0 / count,
+                reader.GetLong(3),
+                reader.GetLong(4),
+                down));
+        }
+
+        return (total, points);
     }
 
-    /// <summary>Every rollup of the segments (each its own resolution and bucket range).</summary>
-    public async Task<IReadOnlyList<StoredRollup>> RollupsAsync(string account, IReadOnlyList<string> checkTypes, IReadOnlyList<RollupSegment> segments)
+    /// <summary>The rollups of the segments (each its own resolution and bucket range) added up per check type.</summary>
+    public async Task<IReadOnlyDictionary<string, RollupCell>> SumRollupsAsync(
+        string account, IReadOnlyList<string> checkTypes, IReadOnlyList<RollupSegment> segments)
     {
         ArgumentNullException.ThrowIfNull(segments);
+        var sums = new Dictionary<string, RollupCell>();
         if (segments.Count == 0)
         {
-            return [];
+            return sums;
         }
 
         await using var connection = await database.OpenAsync(CancellationToken.None);
         var selects = segments.Select((_, i) =>
-            $"SELECT check_type, bucket_start, {HealthRollupStore.CellColumns} FROM health_rollups WHERE account = @account AND check_type IN ({{0}}) AND resolution = @r{i} AND bucket_start >= @f{i} AND bucket_start < @t{i}");
+            $"SELECT check_type, {HealthRollupStore.CellColumns} FROM health_rollups WHERE account = @account AND check_type IN ({{0}}) AND resolution = @r{i} AND bucket_start >= @f{i} AND bucket_start < @t{i}");
         await using var command = Command(connection, string.Join(" UNION ALL ", selects), account, checkTypes, null, null);
         for (var i = 0; i < segments.Count; i++)
         {
             command.With($"@r{i}", segments[i].Resolution.Code()).With($"@f{i}", segments[i].From).With($"@t{i}", segments[i].To);
         }
 
-        return await ReadRollupsAsync(command);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var checkType = reader.GetString(0);
+            if (!sums.TryGetValue(checkType, out var sum))
+            {
+                sum = new RollupCell();
+                sums.Add(checkType, sum);
+            }
+
+            HealthRollupStore.AddCell(reader, 1, sum);
+        }
+
+        return sums;
     }
 
     /// <summary>The incidents that overlap [<paramref name="from"/>, <paramref name="to"/>): started before its end, not ended before its start.</summary>
@@ -185,18 +219,6 @@ public sealed class MonitoringReadModel(AmoHubDatabase database)
         }
 
         return results;
-    }
-
-    private static async Task<IReadOnlyList<StoredRollup>> ReadRollupsAsync(DbCommand command)
-    {
-        await using var reader = await command.ExecuteReaderAsync();
-        var rollups = new List<StoredRollup>();
-        while (await reader.ReadAsync())
-        {
-            rollups.Add(new StoredRollup(reader.GetString(0), reader.GetLong(1), HealthRollupStore.ReadCell(reader, 2)));
-        }
-
-        return rollups;
     }
 
     private static DateTimeOffset? Time(long? unixMs) => unixMs is { } value ? DateTimeOffset.FromUnixTimeMilliseconds(value) : null;

@@ -31,8 +31,8 @@ public sealed class AmoHubUnderTest : IAsyncDisposable
     /// <summary>The SQLite file, when running on SQLite.</summary>
     public string DatabaseFile => Path.Combine(_folder, "data", "amohub.db");
 
-    /// <summary>Builds the silo in Release and starts it; waits until it is ready.</summary>
-    public static async Task<AmoHubUnderTest> StartAsync(string repository, string? mySqlConnectionString)
+    /// <summary>Builds the silo in Release and starts it with extra <paramref name="settings"/> (environment variables); waits until it is ready.</summary>
+    public static async Task<AmoHubUnderTest> StartAsync(string repository, string? mySqlConnectionString, IReadOnlyDictionary<string, string>? settings = null)
     {
         await RunAsync("dotnet", $"build -c Release -nologo -v q \"{Path.Combine(repository, "src", "Silo")}\"");
         var folder = Directory.CreateTempSubdirectory("amohub-bench-").FullName;
@@ -53,6 +53,11 @@ public sealed class AmoHubUnderTest : IAsyncDisposable
         {
             start.Environment["AmoHub__Storage__Provider"] = "MySql";
             start.Environment["AmoHub__Storage__ConnectionString"] = mySqlConnectionString;
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
         }
 
         var process = Process.Start(start)!;

@@ -36,13 +36,13 @@ public sealed record LoadResult(
     public string ToMarkdownRow() => string.Create(CultureInfo.InvariantCulture,
         $"| {Scenario} | {Settings} | {Throughput:0.#}/s | {P50Ms:0.#} | {P95Ms:0.#} | {P99Ms:0.#} | {CpuSecondsPer1000:0.###} | {PeakRssMiB:0} | {(StorageBytesPerRecord is { } b ? b.ToString("0", CultureInfo.InvariantCulture) : "–")} | {string.Join(", ", Extra.Select(e => $"{e.Key} {e.Value:0.##}"))} |");
 
-    /// <summary>Writes <c>bench/results/{scenario}.json</c>.</summary>
-    public async Task SaveAsync(string repository)
+    /// <summary>Writes <c>bench/results/{name}.json</c>, the scenario's name unless another is given.</summary>
+    public async Task SaveAsync(string repository, string? name = null)
     {
         var folder = Path.Combine(repository, "bench", "results");
         Directory.CreateDirectory(folder);
         await File.WriteAllTextAsync(
-            Path.Combine(folder, $"{Scenario}.json"),
+            Path.Combine(folder, $"{name ?? Scenario}.json"),
             JsonSerializer.Serialize(this, Indented));
     }
 }

@@ -4,22 +4,37 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AmoHub.Bench;
+using AmoHub.ServiceDefaults.Storage;
 
-// dotnet run -c Release --project bench/AmoHub.Bench -- <contacts-new|contacts-dedup> [--count N] [--connections C] [--mysql "<connection string>"]
+// dotnet run -c Release --project bench/AmoHub.Bench -- <contacts-new|contacts-dedup|stats> [--count N] [--connections C] [--accounts A] [--mysql "<connection string>"]
 var scenario = args.FirstOrDefault() ?? "";
-var count = Option("--count", scenario == "contacts-dedup" ? 20_000 : 2_000);
+var count = Option("--count", scenario switch { "contacts-dedup" => 20_000, "stats" => 300, _ => 2_000 });
+var accounts = Option("--accounts", 1);
 var connections = Option("--connections", 32);
 var mySql = args.SkipWhile(a => a != "--mysql").Skip(1).FirstOrDefault();
 var repository = FindRepository();
-if (scenario is not ("contacts-new" or "contacts-dedup"))
+if (scenario is not ("contacts-new" or "contacts-dedup" or "stats"))
 {
-    await Console.Error.WriteLineAsync("usage: AmoHub.Bench <contacts-new|contacts-dedup> [--count N] [--connections C] [--mysql \"<connection string>\"]");
+    await Console.Error.WriteLineAsync("usage: AmoHub.Bench <contacts-new|contacts-dedup|stats> [--count N] [--connections C] [--accounts A] [--mysql \"<connection string>\"]");
     return 2;
 }
 
-await using var hub = await AmoHubUnderTest.StartAsync(repository, mySql);
+var accountNames = Enumerable.Range(1, accounts).Select(i => string.Create(CultureInfo.InvariantCulture, $"bench-{i:D3}")).ToList();
+await using var hub = await AmoHubUnderTest.StartAsync(repository, mySql, scenario == "stats" ? StatsSettings() : null);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections }) { BaseAddress = hub.Api, Timeout = TimeSpan.FromMinutes(5) };
 var engine = mySql is null ? "SQLite" : "MariaDB";
+
+if (scenario == "stats")
+{
+    var measured = await StatsAsync();
+    foreach (var (name, measurement) in measured)
+    {
+        await measurement.SaveAsync(repository, name);
+        Console.WriteLine(measurement.ToMarkdownRow());
+    }
+
+    return measured.All(m => m.Result.Failures == 0) ? 0 : 1;
+}
 
 LoadResult result;
 if (scenario == "contacts-new")
@@ -85,6 +100,92 @@ async Task<(List<double> Latencies, int Failures, double Seconds)> DriveAsync(in
         }
     }));
     return ([.. latencies], failures, total.Elapsed.TotalSeconds);
+}
+
+// The accounts the stats scenario serves, on no amoCRM at all: probes are off, the history is seeded.
+Dictionary<string, string> StatsSettings()
+{
+    var settings = new Dictionary<string, string>
+    {
+        ["AmoHub__Probes__Enabled"] = "false",
+        ["AmoHub__Sandbox__Enabled"] = "false",
+    };
+    for (var i = 0; i < accountNames.Count; i++)
+    {
+        settings[$"AmoHub__Accounts__{i}__Subdomain"] = accountNames[i];
+        settings[$"AmoHub__Accounts__{i}__AccessToken"] = "bench";
+    }
+
+    return settings;
+}
+
+// Seeds 30 days of history for every account, then times /api/stats and /api/history over 720 h, one request
+// at a time, cycling through the accounts.
+async Task<List<(string Name, LoadResult Result)>> StatsAsync()
+{
+    var database = AmoHubDatabase.From(
+        mySql is null
+            ? new StorageSettings { ConnectionString = $"Data Source={hub.DatabaseFile}" }
+            : new StorageSettings { Provider = StorageProvider.MySql, ConnectionString = mySql },
+        repository);
+    var seed = new MonitoringHistorySeed(database, DateTimeOffset.UtcNow);
+    var seeding = Stopwatch.StartNew();
+    await seed.SeedMeasuredAccountAsync(accountNames[0]);
+    for (var i = 1; i < accountNames.Count; i++)
+    {
+        await seed.SeedRollupsAsync(accountNames[i], i + 1);
+    }
+
+    await seed.PurgeAsync();
+
+    var shared = new Dictionary<string, double>
+    {
+        ["accounts"] = accountNames.Count,
+        ["results rolled up"] = seed.RolledUpResults,
+        ["raw rows"] = await seed.CountAsync("health_checks"),
+        ["rollup rows"] = await seed.CountAsync("health_rollups"),
+        ["seeding s"] = seeding.Elapsed.TotalSeconds,
+    };
+    if (mySql is null)
+    {
+        shared["database MiB"] = (new FileInfo(hub.DatabaseFile).Length + (File.Exists(hub.DatabaseFile + "-wal") ? new FileInfo(hub.DatabaseFile + "-wal").Length : 0)) / 1048576.0;
+    }
+
+    var slug = string.Create(CultureInfo.InvariantCulture, $"{accountNames.Count}-account{(accountNames.Count == 1 ? "" : "s")}");
+    return
+    [
+        ($"stats-{slug}-stats", await TimeReadsAsync("stats", "/api/stats?hours=720", shared)),
+        ($"stats-{slug}-history", await TimeReadsAsync("history", "/api/history?hours=720", shared)),
+    ];
+}
+
+async Task<LoadResult> TimeReadsAsync(string name, string path, Dictionary<string, double> shared)
+{
+    string Url(int i) => $"{path}&account={accountNames[i % accountNames.Count]}";
+    for (var i = 0; i < 20; i++)
+    {
+        await http.GetByteArrayAsync(Url(i));
+    }
+
+    var cpu = hub.CpuSeconds;
+    var latencies = new List<double>(count);
+    var bytes = 0L;
+    var failures = 0;
+    var total = Stopwatch.StartNew();
+    for (var i = 0; i < count; i++)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var response = await http.GetAsync(Url(i));
+        var body = await response.Content.ReadAsByteArrayAsync();
+        latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        bytes += body.Length;
+        failures += response.IsSuccessStatusCode ? 0 : 1;
+    }
+
+    var (p50, p95, p99) = LoadResult.Percentiles(latencies);
+    var extra = new Dictionary<string, double>(shared) { ["response bytes"] = (double)bytes / count };
+    return new LoadResult(name, $"{engine}, {accountNames.Count} account(s) × 5 checks, 30 days at 2 results/min, one request at a time: GET {path}",
+        count, failures, total.Elapsed.TotalSeconds, p50, p95, p99, (hub.CpuSeconds - cpu) / count * 1000, hub.PeakRssMiB, null, extra);
 }
 
 async Task<JsonElement> SandboxStatsAsync() =>

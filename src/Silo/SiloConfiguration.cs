@@ -94,4 +94,14 @@ public static class SiloConfiguration
             new AccountBootstrap(provider.GetRequiredService<IGrainFactory>(), accounts).Execute(cancellationToken));
         return silo;
     }
+
+    /// <summary>Registers the monitoring reads (history, stats, export) and the retention purge.</summary>
+    public static ISiloBuilder AddAmoHubMonitoring(this ISiloBuilder silo, MonitoringSettings settings)
+    {
+        silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings));
+        silo.Services.AddSingleton<MonitoringReadModel>();
+        silo.Services.AddSingleton<RetentionPurge>();
+        silo.Services.AddHostedService(provider => provider.GetRequiredService<RetentionPurge>());
+        return silo;
+    }
 }

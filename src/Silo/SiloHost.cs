@@ -2,6 +2,7 @@ using AmoHub.Grains;
 using AmoHub.Grains.Accounts;
 using AmoHub.Grains.Crm;
 using AmoHub.Grains.Keys;
+using AmoHub.Grains.Monitoring;
 using AmoHub.Grains.Persistence;
 using AmoHub.Grains.Probes;
 using AmoHub.Sandbox;
@@ -28,6 +29,7 @@ public static class SiloHost
         var hosting = ValidatedSettings.Get<HostingSettings>(configuration, HostingSettings.Section);
         var cluster = ValidatedSettings.Get<ClusterSettings>(configuration, ClusterSettings.Section);
         var probes = ValidatedSettings.Get<ProbeSchedule>(configuration, ProbeSchedule.Section);
+        var monitoring = ValidatedSettings.Get<MonitoringSettings>(configuration, MonitoringSettings.Section);
         var sandbox = ValidatedSettings.Get<SandboxSettings>(configuration, SandboxSettings.Section);
         var accounts = ReadAccounts(configuration);
 
@@ -62,7 +64,8 @@ public static class SiloHost
         builder.Services.AddHostedService(provider => provider.GetRequiredService<HealthCheckLog>());
         builder.UseOrleans(silo => silo
             .UseAmoHubStorage(database, cluster, probes)
-            .AddAmoHubGrains(probes, amoCrm, accounts));
+            .AddAmoHubGrains(probes, amoCrm, accounts)
+            .AddAmoHubMonitoring(monitoring));
 
         if (hosting.Role == SiloRole.AllInOne)
         {

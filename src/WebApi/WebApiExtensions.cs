@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.ResponseCompression;
 using AmoHub.WebApi.Monitoring;
 using AmoHub.WebApi.Operations;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.FileProviders;
 
 namespace AmoHub.WebApi;
@@ -21,6 +22,7 @@ public static class WebApiExtensions
     {
         services.AddOpenApi();
         services.AddSingleton<AccountResolver>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddExceptionHandler<AmoCrmExceptionHandler>();
         services.AddOptions<WebhookSettings>().BindConfiguration(WebhookSettings.Section);
         services.Configure<FormOptions>(options => options.ValueCountLimit = 50_000);
@@ -47,6 +49,7 @@ public static class WebApiExtensions
         app.MapIncidentsApi();
         app.MapStreamApi();
         app.MapAccountsApi();
+        app.MapMonitoringApis();
         app.MapClusterApi();
         app.MapContactsApi();
         app.MapLeadsApi();

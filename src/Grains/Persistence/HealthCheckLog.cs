@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
+using AmoHub.Grains.Monitoring;
 using AmoHub.ServiceDefaults.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,8 +14,10 @@ public sealed record HealthCheckRecord(string Account, CheckType CheckType, Chec
 
 /// <summary>
 /// Appends probe results to <c>health_checks</c> in batches: a probe hands its result over and goes on, and
-/// one writer turns whatever has queued up into a single multi-row INSERT. A failed write is retried with
-/// back-off; results queue (bounded) meanwhile. On shutdown the queue is drained.
+/// one writer turns whatever has queued up into a single multi-row INSERT. The same transaction adds the batch
+/// to its minute, hour and day rows of <c>health_rollups</c> (see <see cref="HealthRollupStore"/>), so rollups
+/// always hold exactly the results that were written. A failed write is retried whole with back-off; results
+/// queue (bounded) meanwhile. On shutdown the queue is drained.
 /// </summary>
 public sealed partial class HealthCheckLog(AmoHubDatabase database, ILogger<HealthCheckLog> logger) : BackgroundService
 {
@@ -51,19 +54,29 @@ public sealed partial class HealthCheckLog(AmoHubDatabase database, ILogger<Heal
                 batch.Add(record);
             }
 
-            await WriteWithRetryAsync(batch, stoppingToken);
+            await WriteAsync(batch, stoppingToken);
             batch.Clear();
         }
     }
 
-    private async Task WriteWithRetryAsync(List<HealthCheckRecord> batch, CancellationToken stoppingToken)
+    /// <summary>
+    /// Writes a batch of results and their rollups in one transaction, retrying with back-off until it is written
+    /// or <paramref name="stoppingToken"/> is cancelled (then the batch is dropped and logged).
+    /// </summary>
+    public async Task WriteAsync(IReadOnlyList<HealthCheckRecord> batch, CancellationToken stoppingToken)
     {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
         var delay = TimeSpan.FromMilliseconds(200);
         while (true)
         {
             try
             {
-                await WriteAsync(batch, CancellationToken.None);
+                await WriteOnceAsync(batch, CancellationToken.None);
                 return;
             }
             catch (DbException exception)
@@ -89,36 +102,47 @@ public sealed partial class HealthCheckLog(AmoHubDatabase database, ILogger<Heal
         }
     }
 
-    private async Task WriteAsync(List<HealthCheckRecord> batch, CancellationToken cancellationToken)
+    private async Task WriteOnceAsync(IReadOnlyList<HealthCheckRecord> batch, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+
+        // On SQLite the raw INSERT takes the database's write lock before the rollups are read, so the
+        // read-modify-write below runs alone; on MySQL the rollup rows are locked as they are read.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await InsertAsync(connection, transaction, batch, cancellationToken);
+        var rollups = new RollupBatch();
+        foreach (var record in batch)
+        {
+            rollups.Add(record);
+        }
+
+        await HealthRollupStore.MergeAsync(connection, transaction, database.Provider, rollups, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task InsertAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<HealthCheckRecord> batch, CancellationToken cancellationToken)
+    {
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         var sql = new StringBuilder(
             "INSERT INTO health_checks (account, check_type, timestamp, status, response_time, http_status, error_message, error_code) VALUES ");
         for (var i = 0; i < batch.Count; i++)
         {
             var (account, checkType, result) = batch[i];
             sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ",")}(@a{i},@c{i},@t{i},@s{i},@r{i},@h{i},@e{i},@x{i})");
-            Add(command, $"@a{i}", account);
-            Add(command, $"@c{i}", checkType.ToWireName());
-            Add(command, $"@t{i}", result.Timestamp.ToUnixTimeMilliseconds());
-            Add(command, $"@s{i}", result.Status.ToWireName());
-            Add(command, $"@r{i}", result.ResponseTimeMs);
-            Add(command, $"@h{i}", result.HttpStatus);
-            Add(command, $"@e{i}", Truncate(result.ErrorMessage, 500));
-            Add(command, $"@x{i}", result.ErrorCode);
+            command.With($"@a{i}", account);
+            command.With($"@c{i}", checkType.ToWireName());
+            command.With($"@t{i}", result.Timestamp.ToUnixTimeMilliseconds());
+            command.With($"@s{i}", result.Status.ToWireName());
+            command.With($"@r{i}", result.ResponseTimeMs);
+            command.With($"@h{i}", result.HttpStatus);
+            command.With($"@e{i}", Truncate(result.ErrorMessage, 500));
+            command.With($"@x{i}", result.ErrorCode);
         }
 
         command.CommandText = sql.ToString();
         await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static void Add(DbCommand command, string name, object? value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
     }
 
     private static string? Truncate(string? text, int length) =>

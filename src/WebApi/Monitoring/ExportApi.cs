@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using AmoHub.Grains;
+using AmoHub.WebApi.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace AmoHub.WebApi.Monitoring;
+
+/// <summary>
+/// <c>GET /api/export/{health-checks|incidents|stats}</c>: an account's raw results, incidents or per-check
+/// statistics over the last <c>hours</c> as a CSV or JSON attachment, streamed page by page.
+/// </summary>
+public static class ExportApi
+{
+    private const int PageSize = 2_000;
+    private static readonly string[] Formats = ["csv", "json"];
+
+    /// <summary>Maps the export endpoints.</summary>
+    public static RouteGroupBuilder MapExportApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/export").WithTags("Monitoring");
+        group.MapGet("/health-checks", ExportResultsAsync).WithName("ExportHealthChecks");
+        group.MapGet("/incidents", ExportIncidentsAsync).WithName("ExportIncidents");
+        group.MapGet("/stats", ExportStatsAsync).WithName("ExportStats");
+        return group;
+    }
+
+    /// <summary>The raw results, check by check (GET, POST, WEB, HOOK, DP), each oldest first.</summary>
+    private static Task<Results<ExportFile<StoredCheckResult>, ValidationProblem, ProblemHttpResult>> ExportResultsAsync(
+        string? account, string? clientId, string? hours, string? checkType, string? format, AccountResolver accounts, TimeProvider time,
+        IClusterClient client) =>
+        ExportAsync(account ?? clientId, hours, checkType, format, accounts, time, "health-checks",
+            range => ResultPagesAsync(client.GetGrain<IMonitoringQueryGrain>(0), range));
+
+    /// <summary>The incidents that overlap the range, by id.</summary>
+    private static Task<Results<ExportFile<StoredIncident>, ValidationProblem, ProblemHttpResult>> ExportIncidentsAsync(
+        string? account, string? clientId, string? hours, string? checkType, string? format, AccountResolver accounts, TimeProvider time,
+        IClusterClient client) =>
+        ExportAsync(account ?? clientId, hours, checkType, format, accounts, time, "incidents",
+            range => IncidentPagesAsync(client.GetGrain<IMonitoringQueryGrain>(0), range));
+
+    /// <summary>The statistics of <c>/api/stats</c>, one row per check.</summary>
+    private static Task<Results<ExportFile<CheckStats>, ValidationProblem, ProblemHttpResult>> ExportStatsAsync(
+        string? account, string? clientId, string? hours, string? checkType, string? format, AccountResolver accounts, TimeProvider time,
+        IClusterClient client) =>
+        ExportAsync(account ?? clientId, hours, checkType, format, accounts, time, "stats",
+            range => StatsPagesAsync(client.GetGrain<IMonitoringQueryGrain>(0), range));
+
+    private static async Task<Results<ExportFile<T>, ValidationProblem, ProblemHttpResult>> ExportAsync<T>(
+        string? account, string? hours, string? checkType, string? format, AccountResolver accounts, TimeProvider time, string dataset,
+        Func<MonitoringRange, IAsyncEnumerable<IReadOnlyList<T>>> pages)
+    {
+        var parameters = new MonitoringParameters();
+        var span = parameters.Hours(hours);
+        var check = parameters.CheckType(checkType);
+        var chosen = parameters.Choice("format", format, "csv", Formats) == "json" ? ExportFormat.Json : ExportFormat.Csv;
+        var (range, invalid, problem) = await parameters.RangeAsync(account, span, check, accounts, time);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        if (range is null)
+        {
+            return problem!;
+        }
+
+        var name = string.Create(CultureInfo.InvariantCulture, $"amohub-{range.Account}-{dataset}-{range.To.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}");
+        return new ExportFile<T>(name, chosen, pages(range));
+    }
+
+    private static async IAsyncEnumerable<IReadOnlyList<StoredCheckResult>> ResultPagesAsync(
+        IMonitoringQueryGrain grain, MonitoringRange range, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var checkType in range.CheckType is { } one ? [one] : CheckTypes.All)
+        {
+            ExportCursor? after = null;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var page = await grain.ReadResultsAsync(range with { CheckType = checkType }, after, PageSize);
+                if (page.Count > 0)
+                {
+                    yield return page;
+                }
+
+                if (page.Count < PageSize)
+                {
+                    break;
+                }
+
+                after = new ExportCursor(page[^1].Timestamp.ToUnixTimeMilliseconds(), page[^1].Id);
+            }
+        }
+    }
+
+    private static async IAsyncEnumerable<IReadOnlyList<StoredIncident>> IncidentPagesAsync(
+        IMonitoringQueryGrain grain, MonitoringRange range, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var afterId = 0L;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var page = await grain.ReadIncidentsAsync(range, afterId, PageSize);
+            if (page.Count > 0)
+            {
+                yield return page;
+            }
+
+            if (page.Count < PageSize)
+            {
+                yield break;
+            }
+
+            afterId = page[^1].Id;
+        }
+    }
+
+    private static async IAsyncEnumerable<IReadOnlyList<CheckStats>> StatsPagesAsync(IMonitoringQueryGrain grain, MonitoringRange range)
+    {
+        yield return (await grain.GetStatsAsync(range)).Checks;
+    }
+}

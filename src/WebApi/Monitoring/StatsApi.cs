@@ -1,0 +1,41 @@
+using AmoHub.Grains;
+using AmoHub.WebApi.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace AmoHub.WebApi.Monitoring;
+
+/// <summary><c>GET /api/stats</c>: uptime, latency percentiles and incident figures of an account's checks.</summary>
+public static class StatsApi
+{
+    /// <summary>Maps the statistics endpoint.</summary>
+    public static RouteGroupBuilder MapStatsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/stats").WithTags("Monitoring");
+        group.MapGet("/", GetStatsAsync).WithName("GetStats");
+        return group;
+    }
+
+    /// <summary>
+    /// Per check over the last <c>hours</c> (1-720, default 24; the start aligned down to the minute): uptime and
+    /// success rate, counts, avg/min/max and exact nearest-rank p50/p95/p99 response times from merged rollup
+    /// histograms, and incident count, downtime, MTTR and MTBF (ms).
+    /// </summary>
+    private static async Task<Results<Ok<StatsAnswer>, ValidationProblem, ProblemHttpResult>> GetStatsAsync(
+        string? account, string? clientId, string? hours, string? checkType, AccountResolver accounts, TimeProvider time, IClusterClient client)
+    {
+        var parameters = new MonitoringParameters();
+        var (range, invalid, problem) = await parameters.RangeAsync(
+            account ?? clientId, parameters.Hours(hours), parameters.CheckType(checkType), accounts, time);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        if (range is null)
+        {
+            return problem!;
+        }
+
+        return TypedResults.Ok(await client.GetGrain<IMonitoringQueryGrain>(0).GetStatsAsync(range));
+    }
+}

@@ -12,10 +12,15 @@ public interface IProbeGrain : IGrainWithStringKey
     /// <summary>Starts the probe, or applies new settings to a running one; idempotent.</summary>
     Task StartAsync(ProbeSettings settings);
 
-    /// <summary>Stops the probe and removes its reminder; its last result stays readable.</summary>
+    /// <summary>
+    /// Stops the probe and removes its reminder; its last result stays readable. A check under way is cancelled and
+    /// not recorded, so a stop never waits for a slow check (a Digital Pipeline round trip takes up to a minute).
+    /// </summary>
+    [AlwaysInterleave]
     Task StopAsync();
 
-    /// <summary>The probe's settings state and last result.</summary>
+    /// <summary>The probe's settings state and last result; answered at once, even while a check is under way.</summary>
+    [AlwaysInterleave]
     Task<ProbeStatus> GetStatusAsync();
 
     /// <summary>Runs the check once now, records and returns its result.</summary>

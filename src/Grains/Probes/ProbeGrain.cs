@@ -28,7 +28,7 @@ public sealed partial class ProbeGrain(
     DigitalPipelineWaiters digitalPipeline,
     TimeProvider time,
     IOptions<ProbeSchedule> schedule,
-    ILogger<ProbeGrain> logger) : Grain, IProbeGrain, IRemindable
+    ILogger<ProbeGrain> logger) : Grain, IProbeGrain, IRemindable, IDisposable
 {
     private const string ReminderName = "probe";
 
@@ -38,6 +38,8 @@ public sealed partial class ProbeGrain(
     private IGrainTimer? _timer;
     private CheckResult? _lastResult;
     private DateTimeOffset _slot;
+    private CancellationTokenSource _stopping = new();
+    private Task _running = Task.CompletedTask;
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -52,6 +54,9 @@ public sealed partial class ProbeGrain(
 
         return Task.CompletedTask;
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _stopping.Dispose();
 
     /// <inheritdoc />
     public async Task StartAsync(ProbeSettings settings)
@@ -78,6 +83,8 @@ public sealed partial class ProbeGrain(
     {
         _timer?.Dispose();
         _timer = null;
+        await _stopping.CancelAsync();
+        await _running;
         if (state.State.Enabled)
         {
             state.State.Enabled = false;
@@ -103,10 +110,15 @@ public sealed partial class ProbeGrain(
         state.State.Reason));
 
     /// <inheritdoc />
-    public Task<CheckResult> CheckNowAsync() =>
-        state.State.Settings is { } settings
-            ? RunCheckAsync(settings)
-            : throw new InvalidOperationException("The probe has never been started, so it has nothing to check.");
+    public async Task<CheckResult> CheckNowAsync()
+    {
+        if (state.State.Settings is not { } settings)
+        {
+            throw new InvalidOperationException("The probe has never been started, so it has nothing to check.");
+        }
+
+        return await RunCheckAsync(settings) ?? throw new InvalidOperationException("The probe was stopped while checking.");
+    }
 
     /// <inheritdoc />
     public Task DigitalPipelineEchoAsync(string marker)
@@ -147,6 +159,12 @@ public sealed partial class ProbeGrain(
     /// </summary>
     private void StartTimer(ProbeSettings settings)
     {
+        if (_stopping.IsCancellationRequested)
+        {
+            _stopping.Dispose();
+            _stopping = new CancellationTokenSource();
+        }
+
         _timer?.Dispose();
         _timer = this.RegisterGrainTimer(
             static (grain, cancellationToken) => grain.RunScheduledAsync(cancellationToken),
@@ -171,20 +189,29 @@ public sealed partial class ProbeGrain(
         ProbeMetrics.RecordLateness(time.GetUtcNow() - slot, _checkType);
         try
         {
-            await RunCheckAsync(settings);
+            var run = RunCheckAsync(settings);
+            _running = run;
+            await run;
         }
         finally
         {
-            if (_timer is { } timer && state.State.Enabled)
+            if (_timer is { } timer && state.State.Enabled && !_stopping.IsCancellationRequested)
             {
                 timer.Change(ToNextSlot(settings.Interval, previous: slot), Timeout.InfiniteTimeSpan);
             }
         }
     }
 
-    private async Task<CheckResult> RunCheckAsync(ProbeSettings settings)
+    /// <summary>Runs the check and records its result; null when the probe was stopped meanwhile.</summary>
+    private async Task<CheckResult?> RunCheckAsync(ProbeSettings settings)
     {
-        var result = ProbeEvaluation.Classify(await MeasureAsync(settings), schedule.Value.For(_checkType));
+        var measured = await MeasureAsync(settings);
+        if (_stopping.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        var result = ProbeEvaluation.Classify(measured, schedule.Value.For(_checkType));
         _lastResult = result;
         healthChecks.Append(new HealthCheckRecord(_account, _checkType, result));
 
@@ -226,6 +253,7 @@ public sealed partial class ProbeGrain(
         var stopwatch = Stopwatch.StartNew();
         CheckOutcome outcome;
         using (var timeout = new CancellationTokenSource(settings.Timeout, time))
+        using (_stopping.Token.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeout))
         {
             try
             {

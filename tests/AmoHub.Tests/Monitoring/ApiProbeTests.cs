@@ -18,7 +18,7 @@ public sealed class ApiProbeTests
         await using var hub = await InProcessAmoHub.StartAsync(engine, new Dictionary<string, string>
         {
             ["AmoHub:Probes:Enabled"] = "true",
-            ["AmoHub:Probes:Interval"] = "00:00:01",
+            ["AmoHub:Probes:Interval"] = "00:00:02",
             ["AmoHub:Probes:Timeout"] = "00:00:02",
         });
 

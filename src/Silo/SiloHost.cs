@@ -4,6 +4,7 @@ using AmoHub.Grains.Crm;
 using AmoHub.Grains.Keys;
 using AmoHub.Grains.Persistence;
 using AmoHub.Grains.Probes;
+using AmoHub.Grains.Security;
 using AmoHub.Sandbox;
 using AmoHub.ServiceDefaults;
 using AmoHub.ServiceDefaults.Configuration;
@@ -54,9 +55,11 @@ public static class SiloHost
         }
 
         // Order matters: hosted services start in this order and stop in reverse, so the schema exists before
-        // the silo starts, and the result writer drains after the silo has stopped its grains.
+        // the key ring that seals secrets is loaded and the silo starts, and the result writer drains after the
+        // silo has stopped its grains.
         builder.Services.AddSingleton<SchemaMigrator>();
         builder.Services.AddHostedService<SchemaMigrationService>();
+        builder.Services.AddAmoHubSecretProtection();
         builder.Services.AddSingleton<HealthCheckLog>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<HealthCheckLog>());
         builder.UseOrleans(silo => silo

@@ -2,6 +2,7 @@ using AmoHub.Grains;
 using AmoHub.Grains.Accounts;
 using AmoHub.Grains.Crm;
 using AmoHub.Grains.Keys;
+using AmoHub.Grains.Notifications;
 using AmoHub.Grains.Persistence;
 using AmoHub.Grains.Probes;
 using AmoHub.Grains.Security;
@@ -33,6 +34,7 @@ public static class SiloHost
         var accounts = ReadAccounts(configuration);
 
         var amoCrm = ValidatedSettings.Get<AmoCrmSettings>(configuration, AmoCrmSettings.Section);
+        var notifications = ValidatedSettings.Get<NotificationOptions>(configuration, NotificationOptions.Section);
 
         var runSandbox = hosting.Role == SiloRole.AllInOne && (sandbox.Enabled ?? accounts.Count == 0);
         if (runSandbox)
@@ -64,7 +66,8 @@ public static class SiloHost
         builder.Services.AddHostedService(provider => provider.GetRequiredService<HealthCheckLog>());
         builder.UseOrleans(silo => silo
             .UseAmoHubStorage(database, cluster, probes)
-            .AddAmoHubGrains(probes, amoCrm, accounts));
+            .AddAmoHubGrains(probes, amoCrm, accounts)
+            .AddAmoHubNotifications(notifications));
 
         if (hosting.Role == SiloRole.AllInOne)
         {

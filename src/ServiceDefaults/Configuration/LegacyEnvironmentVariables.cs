@@ -8,7 +8,8 @@ namespace AmoHub.ServiceDefaults.Configuration;
 /// keys, so an existing install moves over by pointing at AmoHub: <c>DB_HOST</c>, <c>DB_PORT</c>, <c>DB_USER</c>,
 /// <c>DB_PASSWORD</c>, <c>DB_NAME</c> select MySQL; <c>AMOCRM_DOMAIN</c> (<c>acme.amocrm.ru</c>) with
 /// <c>AMOCRM_ACCESS_TOKEN</c>, or with <c>AMOCRM_CLIENT_ID</c>, <c>AMOCRM_CLIENT_SECRET</c>,
-/// <c>AMOCRM_REDIRECT_URI</c> and <c>AMOCRM_REFRESH_TOKEN</c> / <c>AMOCRM_AUTH_CODE</c>, become the first account.
+/// <c>AMOCRM_REDIRECT_URI</c> and <c>AMOCRM_REFRESH_TOKEN</c> / <c>AMOCRM_AUTH_CODE</c>, become the first account;
+/// <c>MATTERMOST_WEBHOOK_URL</c> becomes the default Mattermost webhook of alerts.
 /// AmoHub's own <c>AmoHub__…</c> variables, added after this source, win over these.
 /// </summary>
 public sealed class LegacyEnvironmentVariables : IConfigurationSource
@@ -77,6 +78,12 @@ public sealed class LegacyEnvironmentVariables : IConfigurationSource
                     // An OAuth integration refreshes its own tokens; a stale access token from the old install is not needed.
                     data.Remove("AmoHub:Accounts:0:AccessToken");
                 }
+            }
+
+            var mattermost = read("MATTERMOST_WEBHOOK_URL");
+            if (!string.IsNullOrWhiteSpace(mattermost))
+            {
+                data["AmoHub:Notifications:Mattermost:WebhookUrl"] = mattermost.Trim();
             }
 
             Data = data;

@@ -34,6 +34,7 @@ public static class WebApiExtensions
         app.MapAmoHubHealth();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapStatusApi();
+        app.MapNotificationsApi();
         app.MapClusterApi();
         app.MapContactsApi();
         app.MapLeadsApi();

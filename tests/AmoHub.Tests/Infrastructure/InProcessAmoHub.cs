@@ -13,10 +13,12 @@ namespace AmoHub.Tests.Infrastructure;
 public sealed class InProcessAmoHub : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly bool _ownsDatabase;
 
-    private InProcessAmoHub(WebApplication app, TestDatabase database, Uri baseAddress)
+    private InProcessAmoHub(WebApplication app, TestDatabase database, bool ownsDatabase, Uri baseAddress)
     {
         _app = app;
+        _ownsDatabase = ownsDatabase;
         Database = database;
         Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(120) };
     }
@@ -34,14 +36,23 @@ public sealed class InProcessAmoHub : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts AmoHub on <paramref name="engine"/> with extra settings (<c>AmoHub:…</c> keys).</summary>
-    public static async Task<InProcessAmoHub> StartAsync(StorageProvider engine, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<InProcessAmoHub> StartAsync(StorageProvider engine, IReadOnlyDictionary<string, string>? settings = null) =>
+        await StartAsync(await TestDatabase.CreateAsync(engine), ownsDatabase: true, settings);
+
+    /// <summary>
+    /// Starts AmoHub on a database the test keeps, so that starting another one on it after this one stops is a
+    /// restart of the same deployment.
+    /// </summary>
+    public static Task<InProcessAmoHub> StartOnAsync(TestDatabase database, IReadOnlyDictionary<string, string>? settings = null) =>
+        StartAsync(database, ownsDatabase: false, settings);
+
+    private static async Task<InProcessAmoHub> StartAsync(TestDatabase database, bool ownsDatabase, IReadOnlyDictionary<string, string>? settings)
     {
-        var database = await TestDatabase.CreateAsync(engine);
         var url = $"http://127.0.0.1:{FreePort.Next()}";
         var values = new Dictionary<string, string>
         {
             ["Urls"] = url,
-            ["AmoHub:Storage:Provider"] = engine.ToString(),
+            ["AmoHub:Storage:Provider"] = database.Provider.ToString(),
             ["AmoHub:Storage:ConnectionString"] = database.ConnectionString,
             ["AmoHub:Cluster:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["AmoHub:Cluster:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -61,7 +72,7 @@ public sealed class InProcessAmoHub : IAsyncDisposable
 
         var app = SiloHost.Build([.. values.Select(pair => $"--{pair.Key}={pair.Value}")]);
         await app.StartAsync();
-        var hub = new InProcessAmoHub(app, database, new Uri(url));
+        var hub = new InProcessAmoHub(app, database, ownsDatabase, new Uri(url));
         return hub;
     }
 
@@ -71,6 +82,9 @@ public sealed class InProcessAmoHub : IAsyncDisposable
         Http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        Database.Dispose();
+        if (_ownsDatabase)
+        {
+            Database.Dispose();
+        }
     }
 }

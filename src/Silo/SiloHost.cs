@@ -3,8 +3,10 @@ using AmoHub.Grains.Accounts;
 using AmoHub.Grains.Crm;
 using AmoHub.Grains.Keys;
 using AmoHub.Grains.Monitoring;
+using AmoHub.Grains.Notifications;
 using AmoHub.Grains.Persistence;
 using AmoHub.Grains.Probes;
+using AmoHub.Grains.Security;
 using AmoHub.Sandbox;
 using AmoHub.ServiceDefaults;
 using AmoHub.ServiceDefaults.Configuration;
@@ -34,6 +36,7 @@ public static class SiloHost
         var accounts = ReadAccounts(configuration);
 
         var amoCrm = ValidatedSettings.Get<AmoCrmSettings>(configuration, AmoCrmSettings.Section);
+        var notifications = ValidatedSettings.Get<NotificationOptions>(configuration, NotificationOptions.Section);
 
         var runSandbox = hosting.Role == SiloRole.AllInOne && (sandbox.Enabled ?? accounts.Count == 0);
         if (runSandbox)
@@ -57,15 +60,18 @@ public static class SiloHost
         }
 
         // Order matters: hosted services start in this order and stop in reverse, so the schema exists before
-        // the silo starts, and the result writer drains after the silo has stopped its grains.
+        // the key ring that seals secrets is loaded and the silo starts, and the result writer drains after the
+        // silo has stopped its grains.
         builder.Services.AddSingleton<SchemaMigrator>();
         builder.Services.AddHostedService<SchemaMigrationService>();
+        builder.Services.AddAmoHubSecretProtection();
         builder.Services.AddSingleton<HealthCheckLog>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<HealthCheckLog>());
         builder.UseOrleans(silo => silo
             .UseAmoHubStorage(database, cluster, probes)
             .AddAmoHubGrains(probes, amoCrm, accounts)
-            .AddAmoHubMonitoring(monitoring));
+            .AddAmoHubMonitoring(monitoring)
+            .AddAmoHubNotifications(notifications));
 
         if (hosting.Role == SiloRole.AllInOne)
         {

@@ -50,6 +50,7 @@ public static class WebApiExtensions
         app.MapStreamApi();
         app.MapAccountsApi();
         app.MapMonitoringApis();
+        app.MapNotificationsApi();
         app.MapClusterApi();
         app.MapContactsApi();
         app.MapLeadsApi();

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Orleans.Concurrency;
 
 namespace AmoHub.Grains;
@@ -39,6 +40,18 @@ public interface INotifierGrain : IGrainWithStringKey
     /// <summary>Takes an incident change; delivery, delay, re-alerts and flapping are the notifier's business.</summary>
     [OneWay]
     Task NotifyAsync(IncidentNotice notice);
+
+    /// <summary>Validates and stores the account's channels; answers the stored settings masked, or the errors.</summary>
+    Task<NotificationUpdate> ConfigureAsync(NotificationSettings settings);
+
+    /// <summary>The account's settings with webhook URLs masked.</summary>
+    Task<NotificationSettings> GetSettingsAsync();
+
+    /// <summary>Messages waiting and sent, muted checks and the last failure of each channel.</summary>
+    Task<NotifierStatus> GetStatusAsync();
+
+    /// <summary>Sends a test message on every configured channel at once, without retries, and says how each went.</summary>
+    Task<ImmutableArray<ChannelTestResult>> SendTestAsync();
 }
 
 /// <summary>A note someone left on an incident.</summary>

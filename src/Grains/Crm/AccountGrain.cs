@@ -8,6 +8,7 @@ using AmoHub.Grains.AmoCrm;
 using AmoHub.Grains.Keys;
 using AmoHub.Grains.Persistence;
 using AmoHub.Grains.Probes;
+using AmoHub.Grains.Security;
 using AmoHub.ServiceDefaults.Phones;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,7 @@ namespace AmoHub.Grains.Crm;
 /// <list type="bullet">
 /// <item>every request waits for a slot of the account's <see cref="RequestBudget"/>;</item>
 /// <item>the OAuth token pair is refreshed by one request at a time and written to storage before it is used
-/// (refresh tokens are single-use);</item>
+/// (refresh tokens are single-use); credentials and tokens are stored sealed by <see cref="ISecretProtector"/>;</item>
 /// <item>concurrent finds-or-creates share one sync of our copy and are created 50 to a request.</item>
 /// </list>
 /// </summary>
@@ -44,11 +45,13 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
     private readonly AmoCrmSettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger<AccountGrain> _logger;
+    private readonly ISecretProtector _protector;
     private readonly RequestBudget _budget;
     private readonly DedupCreatePump<PendingContact, ContactSnapshot> _contacts;
     private readonly DedupCreatePump<NewLead, LeadSnapshot> _leads;
     private readonly Coalescer _contactSync;
     private readonly Coalescer _leadSync;
+    private AccountSecrets _secrets = AccountSecrets.None;
     private IAmoCrmApi? _api;
     private Task<string>? _refresh;
     private Task? _saving;
@@ -62,9 +65,11 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         OurCopy ourCopy,
         IOptions<AmoCrmSettings> settings,
         TimeProvider time,
+        ISecretProtector protector,
         ILogger<AccountGrain> logger)
     {
         _state = state;
+        _protector = protector;
         _httpClients = httpClients;
         _phones = phones;
         _settings = settings.Value;
@@ -82,6 +87,27 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
     private string Subdomain => _state.State.Definition?.Subdomain
         ?? this.GetPrimaryKeyString()["account:".Length..];
 
+    /// <summary>
+    /// Opens the sealed secrets. State stored before secrets were sealed holds them in plaintext: they are sealed
+    /// and the plaintext is cleared from storage at once.
+    /// </summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var state = _state.State;
+        if (state.Credentials is not null || state.AccessToken is not null || state.RefreshToken is not null)
+        {
+            KeepSecrets(new AccountSecrets(state.Credentials, state.AccessToken, state.RefreshToken));
+            state.Credentials = null;
+            state.AccessToken = null;
+            state.RefreshToken = null;
+            await SaveStateAsync();
+        }
+        else if (state.SealedSecrets is { } sealedSecrets)
+        {
+            _secrets = AccountSecrets.Unseal(sealedSecrets, _protector);
+        }
+    }
+
     /// <inheritdoc />
     public async Task ConfigureAsync(AccountDefinition account, AccountCredentials? credentials)
     {
@@ -91,10 +117,8 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         state.Definition = account;
         if (credentials is not null && Fingerprint(credentials) is var fingerprint && fingerprint != state.CredentialsFingerprint)
         {
-            state.Credentials = credentials;
+            KeepSecrets(new AccountSecrets(credentials, credentials.AccessToken, credentials.RefreshToken));
             state.CredentialsFingerprint = fingerprint;
-            state.AccessToken = credentials.AccessToken;
-            state.RefreshToken = credentials.RefreshToken;
             state.AccessTokenExpiresAt = null;
             state.AccessTokenRefreshAt = null;
             changed = true;
@@ -576,7 +600,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
                 }
             }
 
-            if (failure.Failure == AmoCrmFailure.Unauthorized && _state.State.Credentials?.IsOAuth == true && !refreshed)
+            if (failure.Failure == AmoCrmFailure.Unauthorized && _secrets.Credentials?.IsOAuth == true && !refreshed)
             {
                 refreshed = true;
                 await AccessTokenAsync(forceRefreshOf: token);
@@ -615,6 +639,13 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         await _saving;
     }
 
+    /// <summary>Takes new secrets: in memory as they are, into the state sealed (written by the caller).</summary>
+    private void KeepSecrets(AccountSecrets secrets)
+    {
+        _secrets = secrets;
+        _state.State.SealedSecrets = secrets.Seal(_protector);
+    }
+
     private Task BackOffAsync(int attempt) =>
         Task.Delay(TimeSpan.FromMilliseconds(Math.Min(250 * Math.Pow(2, attempt - 1), 5_000)), _time);
 
@@ -626,19 +657,20 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
     private async Task<string> AccessTokenAsync(string? forceRefreshOf)
     {
         var state = _state.State;
-        var credentials = state.Credentials
+        var secrets = _secrets;
+        var credentials = secrets.Credentials
             ?? throw new AmoCrmException(AmoCrmFailure.Unauthorized, null, $"No amoCRM credentials are configured for account {Subdomain}.");
         if (!credentials.IsOAuth)
         {
-            return state.AccessToken
+            return secrets.AccessToken
                 ?? throw new AmoCrmException(AmoCrmFailure.Unauthorized, null, $"No amoCRM access token is configured for account {Subdomain}.");
         }
 
-        var fresh = state.AccessToken is not null
+        var fresh = secrets.AccessToken is not null
             && state.AccessTokenRefreshAt is { } refreshAt && refreshAt > _time.GetUtcNow();
-        if (fresh && (forceRefreshOf is null || forceRefreshOf != state.AccessToken))
+        if (fresh && (forceRefreshOf is null || forceRefreshOf != secrets.AccessToken))
         {
-            return state.AccessToken!;
+            return secrets.AccessToken!;
         }
 
         var refresh = _refresh;
@@ -653,14 +685,15 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
     private async Task<string> RefreshAsync(AccountCredentials credentials)
     {
         var state = _state.State;
-        var byCode = state.RefreshToken is null;
+        var refreshToken = _secrets.RefreshToken;
+        var byCode = refreshToken is null;
         var request = new TokenRequest
         {
             ClientId = credentials.ClientId!,
             ClientSecret = credentials.ClientSecret ?? "",
             GrantType = byCode ? "authorization_code" : "refresh_token",
             Code = byCode ? credentials.AuthorizationCode : null,
-            RefreshToken = byCode ? null : state.RefreshToken,
+            RefreshToken = byCode ? null : refreshToken,
             RedirectUri = credentials.RedirectUri?.AbsoluteUri ?? "",
         };
         if (byCode && credentials.AuthorizationCode is null)
@@ -699,17 +732,12 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         }
 
         // The old refresh token is dead from this moment: keep the new pair before anything uses it.
-        state.AccessToken = token.AccessToken;
-        state.RefreshToken = token.RefreshToken;
+        KeepSecrets(new AccountSecrets(
+            byCode ? credentials with { AuthorizationCode = null } : _secrets.Credentials, token.AccessToken, token.RefreshToken));
         // Refresh ahead of expiry: a minute early, or a fifth of the lifetime for short-lived tokens.
         var lifetime = TimeSpan.FromSeconds(token.ExpiresIn);
         state.AccessTokenExpiresAt = _time.GetUtcNow() + lifetime;
         state.AccessTokenRefreshAt = state.AccessTokenExpiresAt - TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, lifetime.Ticks / 5));
-        if (byCode)
-        {
-            state.Credentials = credentials with { AuthorizationCode = null };
-        }
-
         await SaveStateAsync();
         LogRefreshed(_logger, Subdomain, state.AccessTokenExpiresAt);
         return token.AccessToken;

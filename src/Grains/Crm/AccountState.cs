@@ -1,6 +1,11 @@
+using System.Text.Json;
+using AmoHub.Grains.Security;
+
 namespace AmoHub.Grains.Crm;
 
-/// <summary>What the account grain keeps: where the account is, its tokens, sync cursors and webhook subscription.</summary>
+/// <summary>
+/// What the account grain keeps: where the account is, its tokens (sealed), sync cursors and webhook subscription.
+/// </summary>
 [GenerateSerializer, Alias("amohub.AccountState")]
 public sealed class AccountState
 {
@@ -8,7 +13,10 @@ public sealed class AccountState
     [Id(0)]
     public AccountDefinition? Definition { get; set; }
 
-    /// <summary>The credentials configured for the account (the seed of the token pair).</summary>
+    /// <summary>
+    /// The configured credentials as AmoHub stored them before it sealed secrets: read once, moved into
+    /// <see cref="SealedSecrets"/> and cleared.
+    /// </summary>
     [Id(1)]
     public AccountCredentials? Credentials { get; set; }
 
@@ -16,11 +24,11 @@ public sealed class AccountState
     [Id(2)]
     public string? CredentialsFingerprint { get; set; }
 
-    /// <summary>The access token in use.</summary>
+    /// <summary>The access token as stored before secrets were sealed; moved into <see cref="SealedSecrets"/> on read.</summary>
     [Id(3)]
     public string? AccessToken { get; set; }
 
-    /// <summary>The single-use refresh token that goes with it (OAuth only).</summary>
+    /// <summary>The refresh token as stored before secrets were sealed; moved into <see cref="SealedSecrets"/> on read.</summary>
     [Id(4)]
     public string? RefreshToken { get; set; }
 
@@ -65,10 +73,43 @@ public sealed class AccountState
     public long? SandboxTestLeadId { get; set; }
 
     /// <summary>The test contact AmoHub made for the Digital Pipeline probe in the sandbox.</summary>
-    [Id(16)]
+    [Id(17)]
     public long? SandboxTestContactId { get; set; }
 
     /// <summary>When to refresh the access token ahead of its expiry (OAuth only).</summary>
     [Id(14)]
     public DateTimeOffset? AccessTokenRefreshAt { get; set; }
+
+    /// <summary>The account's <see cref="AccountSecrets"/>, sealed by <see cref="ISecretProtector"/>.</summary>
+    [Id(16)]
+    public string? SealedSecrets { get; set; }
+}
+
+/// <summary>
+/// An account's secrets: the configured credentials (the seed of the token pair, with the client secret), the access
+/// token in use and the single-use refresh token that goes with it. Plaintext in the grain's memory only; stored
+/// sealed.
+/// </summary>
+public sealed record AccountSecrets(AccountCredentials? Credentials, string? AccessToken, string? RefreshToken)
+{
+    /// <summary>No credentials yet.</summary>
+    public static AccountSecrets None { get; } = new(null, null, null);
+
+    /// <summary>Opens secrets sealed by <see cref="Seal"/>.</summary>
+    public static AccountSecrets Unseal(string sealedSecrets, ISecretProtector protector)
+    {
+        ArgumentNullException.ThrowIfNull(protector);
+        return JsonSerializer.Deserialize<AccountSecrets>(protector.Unprotect(sealedSecrets))
+            ?? throw new InvalidOperationException("The account's sealed secrets are empty.");
+    }
+
+    /// <summary>Seals the secrets for storage.</summary>
+    public string Seal(ISecretProtector protector)
+    {
+        ArgumentNullException.ThrowIfNull(protector);
+        return protector.Protect(JsonSerializer.Serialize(this));
+    }
+
+    /// <summary>Never prints a secret.</summary>
+    public override string ToString() => Credentials?.ToString() ?? "no credentials";
 }

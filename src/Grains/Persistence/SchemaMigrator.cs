@@ -93,11 +93,7 @@ public sealed partial class SchemaMigrator(AmoHubDatabase database, ILogger<Sche
             return;
         }
 
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT GET_LOCK(@name, 120)";
-        AddParameter(command, "@name", LockName);
-        var acquired = await command.ExecuteScalarAsync(cancellationToken);
-        if (Convert.ToInt64(acquired, System.Globalization.CultureInfo.InvariantCulture) != 1)
+        if (!await MySqlNamedLock.TryAcquireAsync(connection, LockName, TimeSpan.FromSeconds(120), cancellationToken))
         {
             throw new InvalidOperationException("Another process has been migrating the AmoHub schema for 120 s; giving up.");
         }
@@ -107,10 +103,7 @@ public sealed partial class SchemaMigrator(AmoHubDatabase database, ILogger<Sche
     {
         if (database.Provider == StorageProvider.MySql)
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT RELEASE_LOCK(@name)";
-            AddParameter(command, "@name", LockName);
-            await command.ExecuteScalarAsync(CancellationToken.None);
+            await MySqlNamedLock.ReleaseAsync(connection, LockName);
         }
     }
 

@@ -11,7 +11,8 @@ namespace AmoHub.ServiceDefaults.Configuration;
 /// <c>AMOCRM_REDIRECT_URI</c> and <c>AMOCRM_REFRESH_TOKEN</c> / <c>AMOCRM_AUTH_CODE</c>, become the first account
 /// (<c>AMOCRM_TEST_LEAD_ID</c> and <c>AMOCRM_TEST_CONTACT_ID</c> name its probes' test entities);
 /// <c>CHECK_INTERVAL</c> and <c>TIMEOUT_THRESHOLD</c> set the probes' interval and timeout in milliseconds, as the
-/// reference monitor reads them (a value under 1,000 is taken as seconds, since no probe runs every few milliseconds).
+/// reference monitor reads them (a value under 1,000 is taken as seconds, since no probe runs every few milliseconds);
+/// <c>MATTERMOST_WEBHOOK_URL</c> becomes the default Mattermost webhook of alerts.
 /// AmoHub's own <c>AmoHub__…</c> variables, added after this source, win over these.
 /// </summary>
 public sealed class LegacyEnvironmentVariables : IConfigurationSource
@@ -103,6 +104,12 @@ public sealed class LegacyEnvironmentVariables : IConfigurationSource
 
             MapDuration(data, "CHECK_INTERVAL", "AmoHub:Probes:Interval");
             MapDuration(data, "TIMEOUT_THRESHOLD", "AmoHub:Probes:Timeout");
+            var mattermost = read("MATTERMOST_WEBHOOK_URL");
+            if (!string.IsNullOrWhiteSpace(mattermost))
+            {
+                data["AmoHub:Notifications:Mattermost:WebhookUrl"] = mattermost.Trim();
+            }
+
             Data = data;
         }
     }

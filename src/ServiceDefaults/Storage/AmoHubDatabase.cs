@@ -60,9 +60,7 @@ public sealed class AmoHubDatabase
     /// <summary>Opens a new pooled connection.</summary>
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        DbConnection connection = Provider == StorageProvider.MySql
-            ? new MySqlConnection(ConnectionString)
-            : new SqliteConnection(ConnectionString);
+        var connection = CreateConnection();
         try
         {
             await connection.OpenAsync(cancellationToken);
@@ -74,4 +72,27 @@ public sealed class AmoHubDatabase
             throw;
         }
     }
+
+    /// <summary>
+    /// Opens a new pooled connection synchronously, for callers whose contract is synchronous (the data protection
+    /// key ring); everything else uses <see cref="OpenAsync"/>.
+    /// </summary>
+    public DbConnection Open()
+    {
+        var connection = CreateConnection();
+        try
+        {
+            connection.Open();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private DbConnection CreateConnection() => Provider == StorageProvider.MySql
+        ? new MySqlConnection(ConnectionString)
+        : new SqliteConnection(ConnectionString);
 }

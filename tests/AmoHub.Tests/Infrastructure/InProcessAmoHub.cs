@@ -35,18 +35,24 @@ public sealed class InProcessAmoHub : IAsyncDisposable
     /// <summary>The services of the host, for tests that look inside.</summary>
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Starts AmoHub on <paramref name="engine"/> with extra settings (<c>AmoHub:…</c> keys).</summary>
+    public static async Task<InProcessAmoHub> StartAsync(StorageProvider engine, IReadOnlyDictionary<string, string>? settings = null) =>
+        await StartAsync(await TestDatabase.CreateAsync(engine), ownsDatabase: true, settings);
+
     /// <summary>
-    /// Starts AmoHub on <paramref name="engine"/> with extra settings (<c>AmoHub:…</c> keys), on a new database, or on
-    /// <paramref name="existing"/> (which the caller keeps and disposes) to show what survives a restart.
+    /// Starts AmoHub on a database the test keeps, so that starting another one on it after this one stops is a
+    /// restart of the same deployment.
     /// </summary>
-    public static async Task<InProcessAmoHub> StartAsync(StorageProvider engine, IReadOnlyDictionary<string, string>? settings = null, TestDatabase? existing = null)
+    public static Task<InProcessAmoHub> StartOnAsync(TestDatabase database, IReadOnlyDictionary<string, string>? settings = null) =>
+        StartAsync(database, ownsDatabase: false, settings);
+
+    private static async Task<InProcessAmoHub> StartAsync(TestDatabase database, bool ownsDatabase, IReadOnlyDictionary<string, string>? settings)
     {
-        var database = existing ?? await TestDatabase.CreateAsync(engine);
         var url = $"http://127.0.0.1:{FreePort.Next()}";
         var values = new Dictionary<string, string>
         {
             ["Urls"] = url,
-            ["AmoHub:Storage:Provider"] = engine.ToString(),
+            ["AmoHub:Storage:Provider"] = database.Provider.ToString(),
             ["AmoHub:Storage:ConnectionString"] = database.ConnectionString,
             ["AmoHub:Cluster:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["AmoHub:Cluster:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -66,7 +72,7 @@ public sealed class InProcessAmoHub : IAsyncDisposable
 
         var app = SiloHost.Build([.. values.Select(pair => $"--{pair.Key}={pair.Value}")]);
         await app.StartAsync();
-        var hub = new InProcessAmoHub(app, database, existing is null, new Uri(url));
+        var hub = new InProcessAmoHub(app, database, ownsDatabase, new Uri(url));
         return hub;
     }
 

@@ -136,7 +136,7 @@ public sealed class IncidentTests
         amoCrm.Sandbox.SetFault("acme", new SandboxFault(FailureRate: 1.0, FailureStatus: 502));
         long incidentId;
         DateTimeOffset start;
-        await using (var first = await MonitoringHost.StartAsync(StorageProvider.Sqlite, settings, database))
+        await using (var first = await MonitoringHost.StartOnAsync(database, settings))
         {
             var incident = (await Eventually.MatchAsync(
                 () => MonitoringHost.IncidentsAsync(first, "acme", "&checkType=GET"), found => found.Count == 1, TimeSpan.FromSeconds(20), "a GET incident"))[0];
@@ -145,7 +145,7 @@ public sealed class IncidentTests
         }
 
         var stoppedAt = DateTimeOffset.UtcNow;
-        await using var second = await MonitoringHost.StartAsync(StorageProvider.Sqlite, settings, database);
+        await using var second = await MonitoringHost.StartOnAsync(database, settings);
         await Eventually.MatchAsync(
             () => database.ScalarAsync($"SELECT COUNT(*) FROM health_checks WHERE account = 'acme' AND check_type = 'GET' AND timestamp > {stoppedAt.ToUnixTimeMilliseconds()}"),
             count => count > 0, TimeSpan.FromSeconds(20), "the GET probe to resume after the restart");

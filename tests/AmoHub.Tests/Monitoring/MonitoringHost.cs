@@ -29,8 +29,11 @@ internal static class MonitoringHost
         return settings;
     }
 
-    public static Task<InProcessAmoHub> StartAsync(StorageProvider engine, IReadOnlyDictionary<string, string>? extra = null, TestDatabase? existing = null) =>
-        InProcessAmoHub.StartAsync(engine, FastProbes(extra), existing);
+    public static Task<InProcessAmoHub> StartAsync(StorageProvider engine, IReadOnlyDictionary<string, string>? extra = null) =>
+        InProcessAmoHub.StartAsync(engine, FastProbes(extra));
+
+    public static Task<InProcessAmoHub> StartOnAsync(TestDatabase database, IReadOnlyDictionary<string, string>? extra = null) =>
+        InProcessAmoHub.StartOnAsync(database, FastProbes(extra));
 
     public static async Task<List<JsonElement>> ChecksAsync(InProcessAmoHub hub, string account = "sandbox") =>
         (await hub.Http.GetFromJsonAsync<JsonElement>($"/api/status?account={account}")).GetProperty("checks").EnumerateArray().ToList();

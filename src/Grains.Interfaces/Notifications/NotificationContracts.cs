@@ -1,0 +1,109 @@
+using System.Collections.Immutable;
+
+namespace AmoHub.Grains;
+
+/// <summary>The ways an account's notifier reaches people.</summary>
+public enum NotificationChannel
+{
+    /// <summary>A Mattermost incoming webhook.</summary>
+    Mattermost,
+
+    /// <summary>Email over the deployment's SMTP server.</summary>
+    Email,
+
+    /// <summary>A POST of a JSON document to any URL.</summary>
+    Webhook,
+}
+
+/// <summary>Wire names of <see cref="NotificationChannel"/>: <c>mattermost</c>, <c>email</c>, <c>webhook</c>.</summary>
+public static class NotificationChannels
+{
+    /// <summary>The lower-case wire name.</summary>
+    public static string ToWireName(this NotificationChannel channel) => channel switch
+    {
+        NotificationChannel.Mattermost => "mattermost",
+        NotificationChannel.Email => "email",
+        NotificationChannel.Webhook => "webhook",
+        _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, null),
+    };
+}
+
+/// <summary>
+/// An account's Mattermost settings. Without a <see cref="WebhookUrl"/> the deployment's default webhook is used;
+/// <see cref="Enabled"/> false turns Mattermost off for the account even when there is a default.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("amohub.MattermostTarget")]
+public sealed record MattermostTarget(
+    [property: Id(0)] bool Enabled,
+    [property: Id(1)] string? WebhookUrl,
+    [property: Id(2)] string? Channel);
+
+/// <summary>Who gets an account's alerts by email.</summary>
+[GenerateSerializer, Immutable, Alias("amohub.EmailTarget")]
+public sealed record EmailTarget([property: Id(0)] ImmutableArray<string> Recipients);
+
+/// <summary>Where an account's alerts are POSTed as JSON.</summary>
+[GenerateSerializer, Immutable, Alias("amohub.WebhookTarget")]
+public sealed record WebhookTarget([property: Id(0)] string Url);
+
+/// <summary>
+/// An account's notification settings. <see cref="Language"/> is <c>ru</c> or <c>en</c> (null: the deployment's
+/// default). Webhook URLs carry their token in the path, so the notifier stores them protected and hands them back
+/// masked (<c>https://host/***</c>); writing a masked URL back keeps the stored one.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("amohub.NotificationSettings")]
+public sealed record NotificationSettings(
+    [property: Id(0)] string? Language,
+    [property: Id(1)] MattermostTarget? Mattermost,
+    [property: Id(2)] EmailTarget? Email,
+    [property: Id(3)] WebhookTarget? Webhook);
+
+/// <summary>
+/// The answer to a settings change: the stored settings (masked), or the problems with the request by field
+/// (<c>mattermost.webhookUrl</c>, <c>email.recipients[0]</c>, …), in which case nothing was stored.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("amohub.NotificationUpdate")]
+public sealed record NotificationUpdate(
+    [property: Id(0)] NotificationSettings? Settings,
+    [property: Id(1)] IReadOnlyDictionary<string, string[]> Errors);
+
+/// <summary>How one channel of a notifier is doing. Errors never hold a URL or a password.</summary>
+[GenerateSerializer, Immutable, Alias("amohub.ChannelStatus")]
+public sealed record ChannelStatus(
+    [property: Id(0)] NotificationChannel Channel,
+    [property: Id(1)] bool Configured,
+    [property: Id(2)] int Pending,
+    [property: Id(3)] long Sent,
+    [property: Id(4)] long Dropped,
+    [property: Id(5)] DateTimeOffset? LastSentAt,
+    [property: Id(6)] string? LastError,
+    [property: Id(7)] DateTimeOffset? LastErrorAt,
+    [property: Id(8)] DateTimeOffset? NextAttemptAt);
+
+/// <summary>A check whose alerts are muted because it flapped.</summary>
+[GenerateSerializer, Immutable, Alias("amohub.MutedCheck")]
+public sealed record MutedCheck(
+    [property: Id(0)] CheckType CheckType,
+    [property: Id(1)] DateTimeOffset Until);
+
+/// <summary>What an account's notifier is doing: messages waiting, sent, and the last failure of each channel.</summary>
+[GenerateSerializer, Immutable, Alias("amohub.NotifierStatus")]
+public sealed record NotifierStatus(
+    [property: Id(0)] string Account,
+    [property: Id(1)] int OpenIncidents,
+    [property: Id(2)] ImmutableArray<MutedCheck> Muted,
+    [property: Id(3)] ImmutableArray<ChannelStatus> Channels)
+{
+    /// <summary>Messages waiting on any channel.</summary>
+    public int Pending => Channels.Sum(channel => channel.Pending);
+
+    /// <summary>Messages delivered on any channel.</summary>
+    public long Sent => Channels.Sum(channel => channel.Sent);
+}
+
+/// <summary>The outcome of a test message on one channel.</summary>
+[GenerateSerializer, Immutable, Alias("amohub.ChannelTestResult")]
+public sealed record ChannelTestResult(
+    [property: Id(0)] NotificationChannel Channel,
+    [property: Id(1)] bool Delivered,
+    [property: Id(2)] string? Error);

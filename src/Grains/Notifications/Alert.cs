@@ -1,0 +1,70 @@
+using System.Globalization;
+
+namespace AmoHub.Grains.Notifications;
+
+/// <summary>The kinds of message a notifier sends.</summary>
+public enum AlertKind
+{
+    /// <summary>An incident stayed open past the delay.</summary>
+    Down,
+
+    /// <summary>An outage goes on: the re-alert sent every re-alert interval.</summary>
+    StillDown,
+
+    /// <summary>An incident that was alerted closed.</summary>
+    Restored,
+
+    /// <summary>A check opened too many incidents in the flapping window; its alerts are muted for a while.</summary>
+    Flapping,
+
+    /// <summary>A test message asked for by an operator.</summary>
+    Test,
+}
+
+/// <summary>
+/// One message to send, kept in the notifier's outbox until every channel has delivered it. <see cref="At"/> is when
+/// it was raised (for a restored alert, when the incident closed), so a message delivered late still tells the
+/// outage as it was. <see cref="Count"/> is the re-alert's number or the flapping check's incident count.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("amohub.Alert")]
+public sealed record Alert(
+    [property: Id(0)] AlertKind Kind,
+    [property: Id(1)] string Account,
+    [property: Id(2)] CheckType? CheckType,
+    [property: Id(3)] long? IncidentId,
+    [property: Id(4)] DateTimeOffset StartedAt,
+    [property: Id(5)] DateTimeOffset At,
+    [property: Id(6)] int? HttpStatus = null,
+    [property: Id(7)] string? ErrorCode = null,
+    [property: Id(8)] string? Error = null,
+    [property: Id(9)] int Count = 0,
+    [property: Id(10)] DateTimeOffset? MutedUntil = null)
+{
+    /// <summary>How long the outage had lasted when the alert was raised.</summary>
+    public TimeSpan Duration => At > StartedAt ? At - StartedAt : TimeSpan.Zero;
+
+    /// <summary>
+    /// The message's identity, the same however often it is raised: one message per incident and kind
+    /// (<c>incident:42:down</c>), per re-alert, per flapping episode, per test.
+    /// </summary>
+    public string Key => Kind switch
+    {
+        AlertKind.Down => Invariant($"incident:{IncidentId}:down"),
+        AlertKind.StillDown => Invariant($"incident:{IncidentId}:still-down:{Count}"),
+        AlertKind.Restored => Invariant($"incident:{IncidentId}:restored"),
+        AlertKind.Flapping => Invariant($"flapping:{CheckType?.ToWireName()}:{At.ToUnixTimeMilliseconds()}"),
+        _ => Invariant($"test:{At.ToUnixTimeMilliseconds()}"),
+    };
+
+    /// <summary>The wire name of the kind, as the generic webhook's <c>event</c>.</summary>
+    public string Event => Kind switch
+    {
+        AlertKind.Down => "down",
+        AlertKind.StillDown => "still_down",
+        AlertKind.Restored => "restored",
+        AlertKind.Flapping => "flapping",
+        _ => "test",
+    };
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

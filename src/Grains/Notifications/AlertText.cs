@@ -1,0 +1,263 @@
+using System.Globalization;
+using System.Text;
+
+namespace AmoHub.Grains.Notifications;
+
+/// <summary>One labelled fact of an alert; short ones sit side by side in Mattermost.</summary>
+public sealed record AlertField(string Title, string Value, bool IsShort);
+
+/// <summary>An alert as people read it: a title line, a sentence, a colour and the facts.</summary>
+public sealed record AlertMessage(string Title, string Text, string Color, IReadOnlyList<AlertField> Fields)
+{
+    /// <summary>The message as plain text (an email body): the sentence, then one fact a line.</summary>
+    public string PlainText
+    {
+        get
+        {
+            var text = new StringBuilder(Text).AppendLine().AppendLine();
+            foreach (var fact in Fields)
+            {
+                text.Append(fact.Title).Append(": ").AppendLine(fact.Value);
+            }
+
+            return text.AppendLine().Append("— AmoHub").ToString();
+        }
+    }
+}
+
+/// <summary>
+/// Writes alerts in Russian (the default) or English: red for down, green for restored, orange for flapping. Times
+/// are shown in the deployment's time zone, durations in the two largest units (<c>2 мин 30 с</c>).
+/// </summary>
+public static class AlertText
+{
+    /// <summary>The colour of down and still-down alerts.</summary>
+    public const string Red = "#d32f2f";
+
+    /// <summary>The colour of restored alerts.</summary>
+    public const string Green = "#2e7d32";
+
+    /// <summary>The colour of flapping alerts.</summary>
+    public const string Orange = "#f57c00";
+
+    /// <summary>The colour of test messages.</summary>
+    public const string Blue = "#1976d2";
+
+    /// <summary>Writes <paramref name="alert"/> in <paramref name="language"/>.</summary>
+    public static AlertMessage Render(Alert alert, NotificationLanguage language, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        ArgumentNullException.ThrowIfNull(zone);
+        Phrasebook words = language == NotificationLanguage.En ? new English() : new Russian();
+        var check = alert.CheckType?.ToWireName() ?? "";
+        var checkName = alert.CheckType is { } type ? words.CheckName(type) : "";
+        var facts = new Facts(
+            alert.Account,
+            checkName,
+            words.Time(alert.StartedAt, zone),
+            words.Duration(alert.Duration),
+            alert.MutedUntil is { } until ? words.Time(until, zone) : "",
+            alert.Count);
+        var fields = new List<AlertField> { new(words.AccountLabel, alert.Account, true) };
+        if (alert.CheckType is not null)
+        {
+            fields.Add(new(words.CheckLabel, $"{check} — {checkName}", true));
+        }
+
+        if (alert.Kind == AlertKind.Flapping)
+        {
+            fields.Add(new(words.IncidentsLabel, alert.Count.ToString(CultureInfo.InvariantCulture), true));
+            fields.Add(new(words.MutedUntilLabel, facts.MutedUntil, true));
+        }
+        else if (alert.Kind != AlertKind.Test)
+        {
+            fields.Add(new(words.SinceLabel, facts.Since, true));
+            fields.Add(new(words.DurationLabel, facts.Duration, true));
+        }
+
+        if (alert.HttpStatus is { } status)
+        {
+            fields.Add(new(words.HttpStatusLabel, status.ToString(CultureInfo.InvariantCulture), true));
+        }
+
+        if (!string.IsNullOrWhiteSpace(alert.Error))
+        {
+            fields.Add(new(words.ErrorLabel, alert.Error, false));
+        }
+
+        var color = alert.Kind switch
+        {
+            AlertKind.Down or AlertKind.StillDown => Red,
+            AlertKind.Restored => Green,
+            AlertKind.Flapping => Orange,
+            _ => Blue,
+        };
+        return new AlertMessage(words.Title(alert.Kind, alert.Account, check), words.Sentence(alert.Kind, facts), color, fields);
+    }
+
+    /// <summary>What the sentences of an alert are made of, already written in the alert's language.</summary>
+    private sealed record Facts(string Account, string CheckName, string Since, string Duration, string MutedUntil, int Count);
+
+    private abstract class Phrasebook
+    {
+        public abstract string AccountLabel { get; }
+
+        public abstract string CheckLabel { get; }
+
+        public abstract string SinceLabel { get; }
+
+        public abstract string DurationLabel { get; }
+
+        public abstract string HttpStatusLabel { get; }
+
+        public abstract string ErrorLabel { get; }
+
+        public abstract string IncidentsLabel { get; }
+
+        public abstract string MutedUntilLabel { get; }
+
+        protected abstract string DatePattern { get; }
+
+        protected abstract (string Day, string Hour, string Minute, string Second) Units { get; }
+
+        public abstract string CheckName(CheckType checkType);
+
+        public abstract string Title(AlertKind kind, string account, string check);
+
+        public abstract string Sentence(AlertKind kind, Facts facts);
+
+        public string Time(DateTimeOffset at, TimeZoneInfo zone)
+        {
+            var local = TimeZoneInfo.ConvertTime(at, zone);
+            var offset = local.Offset == TimeSpan.Zero ? "UTC" : "UTC" + local.ToString("zzz", CultureInfo.InvariantCulture);
+            return $"{local.ToString(DatePattern, CultureInfo.InvariantCulture)} {offset}";
+        }
+
+        public string Duration(TimeSpan duration)
+        {
+            var (day, hour, minute, second) = Units;
+            (long Amount, string Unit)[] parts =
+            [
+                ((long)duration.TotalDays, day),
+                (duration.Hours, hour),
+                (duration.Minutes, minute),
+                (duration.Seconds, second),
+            ];
+            var shown = parts.SkipWhile(part => part.Amount == 0).Take(2).Where(part => part.Amount > 0).ToList();
+            return shown.Count == 0
+                ? $"0 {second}"
+                : string.Join(' ', shown.Select(part => string.Create(CultureInfo.InvariantCulture, $"{part.Amount} {part.Unit}")));
+        }
+    }
+
+    private sealed class Russian : Phrasebook
+    {
+        public override string AccountLabel => "Аккаунт";
+
+        public override string CheckLabel => "Проверка";
+
+        public override string SinceLabel => "Начало";
+
+        public override string DurationLabel => "Длительность";
+
+        public override string HttpStatusLabel => "HTTP-статус";
+
+        public override string ErrorLabel => "Ошибка";
+
+        public override string IncidentsLabel => "Сбоев";
+
+        public override string MutedUntilLabel => "Без оповещений до";
+
+        protected override string DatePattern => "dd.MM.yyyy HH:mm:ss";
+
+        protected override (string Day, string Hour, string Minute, string Second) Units => ("д", "ч", "мин", "с");
+
+        public override string CheckName(CheckType checkType) => checkType switch
+        {
+            CheckType.Get => "чтение через API",
+            CheckType.Post => "запись через API",
+            CheckType.Web => "веб-интерфейс",
+            CheckType.Hook => "API вебхуков",
+            _ => "Digital Pipeline",
+        };
+
+        public override string Title(AlertKind kind, string account, string check) => kind switch
+        {
+            AlertKind.Down => $"🔴 {account}: {check} не работает",
+            AlertKind.StillDown => $"🔴 {account}: {check} всё ещё не работает",
+            AlertKind.Restored => $"🟢 {account}: {check} снова работает",
+            AlertKind.Flapping => $"🟠 {account}: {check} работает нестабильно",
+            _ => $"🔵 {account}: тестовое сообщение AmoHub",
+        };
+
+        public override string Sentence(AlertKind kind, Facts facts) => kind switch
+        {
+            AlertKind.Down => $"Проверка «{facts.CheckName}» аккаунта amoCRM {facts.Account} не проходит с {facts.Since} — уже {facts.Duration}.",
+            AlertKind.StillDown => $"Проверка «{facts.CheckName}» аккаунта amoCRM {facts.Account} не проходит уже {facts.Duration} (с {facts.Since}).",
+            AlertKind.Restored => $"Проверка «{facts.CheckName}» аккаунта amoCRM {facts.Account} снова проходит. Сбой длился {facts.Duration}.",
+            AlertKind.Flapping =>
+                $"Проверка «{facts.CheckName}» аккаунта amoCRM {facts.Account}: {facts.Count} {Incidents(facts.Count)} за {facts.Duration}. " +
+                $"Оповещения по ней приостановлены до {facts.MutedUntil}.",
+            _ => $"Этот канал получает оповещения AmoHub об аккаунте amoCRM {facts.Account}.",
+        };
+
+        private static string Incidents(int count) => (count % 10, count % 100) switch
+        {
+            (1, not 11) => "сбой",
+            (2 or 3 or 4, not (12 or 13 or 14)) => "сбоя",
+            _ => "сбоев",
+        };
+    }
+
+    private sealed class English : Phrasebook
+    {
+        public override string AccountLabel => "Account";
+
+        public override string CheckLabel => "Check";
+
+        public override string SinceLabel => "Started";
+
+        public override string DurationLabel => "Duration";
+
+        public override string HttpStatusLabel => "HTTP status";
+
+        public override string ErrorLabel => "Error";
+
+        public override string IncidentsLabel => "Incidents";
+
+        public override string MutedUntilLabel => "Muted until";
+
+        protected override string DatePattern => "yyyy-MM-dd HH:mm:ss";
+
+        protected override (string Day, string Hour, string Minute, string Second) Units => ("d", "h", "min", "s");
+
+        public override string CheckName(CheckType checkType) => checkType switch
+        {
+            CheckType.Get => "API read",
+            CheckType.Post => "API write",
+            CheckType.Web => "web UI",
+            CheckType.Hook => "webhooks API",
+            _ => "Digital Pipeline",
+        };
+
+        public override string Title(AlertKind kind, string account, string check) => kind switch
+        {
+            AlertKind.Down => $"🔴 {account}: {check} is down",
+            AlertKind.StillDown => $"🔴 {account}: {check} is still down",
+            AlertKind.Restored => $"🟢 {account}: {check} is back up",
+            AlertKind.Flapping => $"🟠 {account}: {check} is flapping",
+            _ => $"🔵 {account}: AmoHub test message",
+        };
+
+        public override string Sentence(AlertKind kind, Facts facts) => kind switch
+        {
+            AlertKind.Down => $"The {facts.CheckName} check of amoCRM account {facts.Account} has been failing since {facts.Since} ({facts.Duration}).",
+            AlertKind.StillDown => $"The {facts.CheckName} check of amoCRM account {facts.Account} has been failing for {facts.Duration} (since {facts.Since}).",
+            AlertKind.Restored => $"The {facts.CheckName} check of amoCRM account {facts.Account} passes again. The outage lasted {facts.Duration}.",
+            AlertKind.Flapping =>
+                $"The {facts.CheckName} check of amoCRM account {facts.Account} failed {facts.Count} {(facts.Count == 1 ? "time" : "times")} within {facts.Duration}. " +
+                $"Its alerts are muted until {facts.MutedUntil}.",
+            _ => $"This channel receives AmoHub alerts for amoCRM account {facts.Account}.",
+        };
+    }
+}

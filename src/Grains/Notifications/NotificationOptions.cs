@@ -1,0 +1,185 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AmoHub.Grains.Notifications;
+
+/// <summary>
+/// Settings under <c>AmoHub:Notifications</c>: when alerts go out, how deliveries are retried, and the deployment's
+/// defaults (a Mattermost webhook for accounts without their own, the SMTP server for email).
+/// </summary>
+public sealed class NotificationOptions : IValidatableObject
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "AmoHub:Notifications";
+
+    /// <summary>How long an incident must stay open before its DOWN alert goes out; a shorter blip sends nothing.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan Delay { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often a long outage is alerted again after its DOWN alert; zero turns re-alerts off.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan RealertInterval { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The window in which incidents of one check are counted for flapping.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan FlapWindow { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>A check that opens more than this many incidents within <see cref="FlapWindow"/> is flapping.</summary>
+    [Range(1, 1000)]
+    public int FlapThreshold { get; set; } = 4;
+
+    /// <summary>How long a flapping check's alerts stay muted after its one flapping message.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan FlapMute { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The wait before a failed delivery is tried again; it doubles with every failure up to <see cref="RetryMax"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan RetryInitial { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest wait between two tries of a delivery.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    public TimeSpan RetryMax { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>A message not delivered this long after it was queued is dropped (and counted).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How long one delivery may take (an HTTP POST or an SMTP conversation).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Period of the reminder that brings a notifier with pending alerts back after a restart or failover. Orleans'
+    /// minimum is one minute unless lowered; tests lower it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The language of alerts for accounts that do not choose one: <c>ru</c> or <c>en</c>.</summary>
+    public string Language { get; set; } = "ru";
+
+    /// <summary>The time zone of the times in alert texts (an IANA id such as <c>Europe/Moscow</c>).</summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>The deployment's Mattermost defaults.</summary>
+    public MattermostDefaults Mattermost { get; set; } = new();
+
+    /// <summary>The SMTP server email alerts go through.</summary>
+    public SmtpSettings Smtp { get; set; } = new();
+
+    /// <summary>The resolved <see cref="TimeZone"/>.</summary>
+    public TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!NotificationRules.TryParseLanguage(Language, out _))
+        {
+            yield return new ValidationResult("must be ru or en.", [nameof(Language)]);
+        }
+
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
+        {
+            yield return new ValidationResult("must be a time zone id such as UTC or Europe/Moscow.", [nameof(TimeZone)]);
+        }
+
+        if (RetryMax < RetryInitial)
+        {
+            yield return new ValidationResult("must not be shorter than AmoHub:Notifications:RetryInitial.", [nameof(RetryMax)]);
+        }
+
+        foreach (var result in Mattermost.Validate().Concat(Smtp.Validate()))
+        {
+            yield return result;
+        }
+    }
+}
+
+/// <summary>Settings under <c>AmoHub:Notifications:Mattermost</c>.</summary>
+public sealed class MattermostDefaults
+{
+    /// <summary>The incoming webhook used by accounts without one of their own (<c>MATTERMOST_WEBHOOK_URL</c>).</summary>
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>The channel posts to the default webhook go to, when not the webhook's own.</summary>
+    public string? Channel { get; set; }
+
+    /// <summary>The name posts appear under.</summary>
+    public string Username { get; set; } = "AmoHub";
+
+    /// <summary>The picture posts appear with.</summary>
+    public string? IconUrl { get; set; }
+
+    /// <summary>Checks the settings; member names are relative to <c>AmoHub:Notifications</c>.</summary>
+    public IEnumerable<ValidationResult> Validate()
+    {
+        if (WebhookUrl is not null && !NotificationRules.IsHttpUrl(WebhookUrl))
+        {
+            yield return new ValidationResult("must be an absolute http(s) URL.", ["Mattermost:WebhookUrl"]);
+        }
+
+        if (Channel is not null && !NotificationRules.IsChannelName(Channel))
+        {
+            yield return new ValidationResult(NotificationRules.ChannelNameRule, ["Mattermost:Channel"]);
+        }
+
+        if (string.IsNullOrWhiteSpace(Username) || Username.Length > 64)
+        {
+            yield return new ValidationResult("must be 1-64 characters.", ["Mattermost:Username"]);
+        }
+
+        if (IconUrl is not null && !NotificationRules.IsHttpUrl(IconUrl))
+        {
+            yield return new ValidationResult("must be an absolute http(s) URL.", ["Mattermost:IconUrl"]);
+        }
+    }
+}
+
+/// <summary>Settings under <c>AmoHub:Notifications:Smtp</c>: the server email alerts go through.</summary>
+public sealed class SmtpSettings
+{
+    /// <summary>The SMTP server; without one no email is sent.</summary>
+    public string? Host { get; set; }
+
+    /// <summary>The submission port.</summary>
+    public int Port { get; set; } = 587;
+
+    /// <summary>Whether to upgrade the connection with STARTTLS (implicit TLS on port 465 is not supported).</summary>
+    public bool StartTls { get; set; } = true;
+
+    /// <summary>The user to authenticate as, if the server wants one.</summary>
+    public string? User { get; set; }
+
+    /// <summary>The password of <see cref="User"/>. Never logged.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>The sender address of alerts.</summary>
+    public string? From { get; set; }
+
+    /// <summary>Checks the settings; member names are relative to <c>AmoHub:Notifications</c>.</summary>
+    public IEnumerable<ValidationResult> Validate()
+    {
+        if (Host is null)
+        {
+            yield break;
+        }
+
+        if (Port is < 1 or > 65535)
+        {
+            yield return new ValidationResult("must be a TCP port number (1-65535).", ["Smtp:Port"]);
+        }
+        else if (Port == 465)
+        {
+            yield return new ValidationResult("465 needs implicit TLS, which AmoHub's SMTP client does not speak: use 587 with StartTls.", ["Smtp:Port"]);
+        }
+
+        if (From is null || !NotificationRules.IsEmailAddress(From))
+        {
+            yield return new ValidationResult("must be the sender's email address when AmoHub:Notifications:Smtp:Host is set.", ["Smtp:From"]);
+        }
+
+        if (Password is not null && User is null)
+        {
+            yield return new ValidationResult("is required when a password is set.", ["Smtp:User"]);
+        }
+    }
+}

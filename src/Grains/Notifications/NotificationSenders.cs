@@ -1,0 +1,226 @@
+using System.Collections.Immutable;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Mail;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+
+namespace AmoHub.Grains.Notifications;
+
+/// <summary>
+/// Where one channel of one account delivers, resolved from the account's settings and the deployment's defaults:
+/// a webhook URL (with the Mattermost channel, if any), or the email recipients.
+/// </summary>
+public sealed record ChannelTarget(
+    NotificationChannel Channel,
+    NotificationLanguage Language,
+    Uri? Url,
+    string? MattermostChannel,
+    ImmutableArray<string> Recipients);
+
+/// <summary>Delivers an alert on one kind of channel; a failure throws, and never with a URL or password in its message.</summary>
+public interface INotificationSender
+{
+    /// <summary>The channel this sender serves.</summary>
+    NotificationChannel Channel { get; }
+
+    /// <summary>Sends <paramref name="alert"/> once; <paramref name="deliveryId"/> lets a receiver recognise a repeat.</summary>
+    Task SendAsync(Alert alert, ChannelTarget target, string deliveryId, CancellationToken cancellationToken);
+}
+
+/// <summary>A receiver answered, but not with success; the message says how, safely (<c>HTTP 500</c>).</summary>
+public sealed class NotificationDeliveryException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public NotificationDeliveryException()
+    {
+    }
+
+    /// <summary>Creates the exception with a message fit for logs and the status API.</summary>
+    public NotificationDeliveryException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and its cause.</summary>
+    public NotificationDeliveryException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>Posts JSON to webhooks: the transport of the Mattermost and generic webhook channels.</summary>
+public static class WebhookPost
+{
+    /// <summary>Name of the HttpClient used for notifications (its request logging is off: URLs hold tokens).</summary>
+    public const string HttpClientName = "amohub.notifications";
+
+    /// <summary>The header carrying the delivery id, the same on every try of one message to one channel.</summary>
+    public const string DeliveryHeader = "X-AmoHub-Delivery";
+
+    /// <summary>POSTs <paramref name="body"/>; throws <see cref="NotificationDeliveryException"/> on an answer other than 2xx.</summary>
+    public static async Task SendAsync<T>(IHttpClientFactory clients, Uri url, T body, JsonSerializerOptions json, string deliveryId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+        var http = clients.CreateClient(HttpClientName);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body, options: json) };
+        request.Headers.Add(DeliveryHeader, deliveryId);
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new NotificationDeliveryException($"HTTP {(int)response.StatusCode}");
+        }
+    }
+}
+
+/// <summary>Posts alerts to a Mattermost incoming webhook as a message with one coloured attachment.</summary>
+public sealed class MattermostSender(IHttpClientFactory clients, IOptions<NotificationOptions> options) : INotificationSender
+{
+    private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    /// <inheritdoc />
+    public NotificationChannel Channel => NotificationChannel.Mattermost;
+
+    /// <inheritdoc />
+    public Task SendAsync(Alert alert, ChannelTarget target, string deliveryId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var settings = options.Value;
+        var message = AlertText.Render(alert, target.Language, settings.Zone);
+        var payload = new MattermostPost(
+            target.MattermostChannel,
+            settings.Mattermost.Username,
+            settings.Mattermost.IconUrl,
+            message.Title,
+            [
+                new MattermostAttachment(
+                    message.Title,
+                    message.Color,
+                    message.Title,
+                    message.Text,
+                    message.Fields.Select(field => new MattermostField(field.IsShort, field.Title, field.Value)).ToList()),
+            ]);
+        return WebhookPost.SendAsync(clients, target.Url!, payload, Json, deliveryId, cancellationToken);
+    }
+
+    private sealed record MattermostPost(
+        [property: JsonPropertyName("channel")] string? Channel,
+        [property: JsonPropertyName("username")] string Username,
+        [property: JsonPropertyName("icon_url")] string? IconUrl,
+        [property: JsonPropertyName("text")] string Text,
+        [property: JsonPropertyName("attachments")] IReadOnlyList<MattermostAttachment> Attachments);
+
+    private sealed record MattermostAttachment(
+        [property: JsonPropertyName("fallback")] string Fallback,
+        [property: JsonPropertyName("color")] string Color,
+        [property: JsonPropertyName("title")] string Title,
+        [property: JsonPropertyName("text")] string Text,
+        [property: JsonPropertyName("fields")] IReadOnlyList<MattermostField> Fields);
+
+    private sealed record MattermostField(
+        [property: JsonPropertyName("short")] bool IsShort,
+        [property: JsonPropertyName("title")] string Title,
+        [property: JsonPropertyName("value")] string Value);
+}
+
+/// <summary>
+/// POSTs alerts as a JSON document to any URL. The document (camelCase) has <c>event</c> (<c>down</c>,
+/// <c>still_down</c>, <c>restored</c>, <c>flapping</c>, <c>test</c>), <c>account</c>, <c>check</c>,
+/// <c>incidentId</c>, <c>startedAt</c>, <c>endedAt</c>, <c>durationSeconds</c>, <c>httpStatus</c>,
+/// <c>errorCode</c>, <c>error</c>, <c>count</c>, <c>mutedUntil</c>, <c>title</c>, <c>text</c>, <c>language</c>,
+/// <c>deliveryId</c> and <c>sentAt</c>.
+/// </summary>
+public sealed class WebhookSender(IHttpClientFactory clients, IOptions<NotificationOptions> options, TimeProvider time) : INotificationSender
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <inheritdoc />
+    public NotificationChannel Channel => NotificationChannel.Webhook;
+
+    /// <inheritdoc />
+    public Task SendAsync(Alert alert, ChannelTarget target, string deliveryId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        ArgumentNullException.ThrowIfNull(target);
+        var message = AlertText.Render(alert, target.Language, options.Value.Zone);
+        var payload = new WebhookDocument(
+            alert.Event,
+            alert.Account,
+            alert.CheckType?.ToWireName(),
+            alert.IncidentId,
+            alert.StartedAt,
+            alert.Kind == AlertKind.Restored ? alert.At : null,
+            (long)alert.Duration.TotalSeconds,
+            alert.HttpStatus,
+            alert.ErrorCode,
+            alert.Error,
+            alert.Kind is AlertKind.StillDown or AlertKind.Flapping ? alert.Count : null,
+            alert.MutedUntil,
+            message.Title,
+            message.Text,
+            target.Language == NotificationLanguage.En ? "en" : "ru",
+            deliveryId,
+            time.GetUtcNow());
+        return WebhookPost.SendAsync(clients, target.Url!, payload, Json, deliveryId, cancellationToken);
+    }
+
+    private sealed record WebhookDocument(
+        string Event,
+        string Account,
+        string? Check,
+        long? IncidentId,
+        DateTimeOffset StartedAt,
+        DateTimeOffset? EndedAt,
+        long DurationSeconds,
+        int? HttpStatus,
+        string? ErrorCode,
+        string? Error,
+        int? Count,
+        DateTimeOffset? MutedUntil,
+        string Title,
+        string Text,
+        string Language,
+        string DeliveryId,
+        DateTimeOffset SentAt);
+}
+
+/// <summary>Sends alerts as plain-text email through the deployment's SMTP server, one message to all recipients.</summary>
+public sealed class EmailSender(IOptions<NotificationOptions> options) : INotificationSender
+{
+    /// <inheritdoc />
+    public NotificationChannel Channel => NotificationChannel.Email;
+
+    /// <inheritdoc />
+    public async Task SendAsync(Alert alert, ChannelTarget target, string deliveryId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var settings = options.Value;
+        var smtp = settings.Smtp;
+        var message = AlertText.Render(alert, target.Language, settings.Zone);
+        using var mail = new MailMessage
+        {
+            From = new MailAddress(smtp.From!),
+            Subject = message.Title,
+            SubjectEncoding = Encoding.UTF8,
+            Body = message.PlainText,
+            BodyEncoding = Encoding.UTF8,
+            IsBodyHtml = false,
+        };
+        foreach (var recipient in target.Recipients)
+        {
+            mail.To.Add(recipient);
+        }
+
+        mail.Headers.Add(WebhookPost.DeliveryHeader, deliveryId);
+        using var client = new SmtpClient(smtp.Host, smtp.Port)
+        {
+            DeliveryMethod = SmtpDeliveryMethod.Network,
+            EnableSsl = smtp.StartTls,
+            UseDefaultCredentials = false,
+            Credentials = smtp.User is null ? null : new NetworkCredential(smtp.User, smtp.Password),
+        };
+        await client.SendMailAsync(mail, cancellationToken);
+    }
+}

@@ -1,0 +1,529 @@
+using System.Collections.Immutable;
+using AmoHub.Grains.Keys;
+using AmoHub.Grains.Security;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AmoHub.Grains.Notifications;
+
+/// <summary>
+/// Sends one account's alerts, apart from its probes. Probes hand incident notices over one-way; the notifier decides
+/// what to say and when, and its courier delivers:
+/// <list type="bullet">
+/// <item>a DOWN alert only for an incident still open <see cref="NotificationOptions.Delay"/> after it opened (a
+/// shorter blip sends nothing), a still-down alert every <see cref="NotificationOptions.RealertInterval"/>, and one
+/// RESTORED alert with the duration when an alerted incident closes;</item>
+/// <item>a check that opens more than <see cref="NotificationOptions.FlapThreshold"/> incidents within the flapping
+/// window gets one flapping alert, and its DOWN and still-down alerts are muted for
+/// <see cref="NotificationOptions.FlapMute"/>;</item>
+/// <item>one message per incident and kind: the alerts raised are kept in state with the incident, and a message is
+/// written to the outbox (in state) before it is sent, so repeated notices and restarts send nothing twice and lose
+/// nothing; a reminder brings the notifier back while work is pending;</item>
+/// <item>each channel delivers its messages in order, one at a time, retrying with capped exponential back-off; a
+/// channel that fails or hangs holds back only itself.</item>
+/// </list>
+/// </summary>
+public sealed partial class NotifierGrain(
+    [PersistentState("notifier", StorageNames.Default)] IPersistentState<NotifierState> state,
+    NotificationCourier courier,
+    ISecretProtector protector,
+    TimeProvider time,
+    IOptions<NotificationOptions> options,
+    ILogger<NotifierGrain> logger) : Grain, INotifierGrain, INotifierDeliveries, IRemindable
+{
+    private const string ReminderName = "notifier";
+    private const int MaxClosedIncidents = 1000;
+    private static readonly TimeSpan KeepClosedIncidents = TimeSpan.FromDays(2);
+    private static readonly TimeSpan LostReportGrace = TimeSpan.FromSeconds(30);
+    private static readonly NotificationSettings NoSettings = new(null, null, null, null);
+
+    private readonly Dictionary<NotificationChannel, InFlight> _inFlight = [];
+    private NotificationSettings _settings = NoSettings;
+    private string _account = "";
+    private IGrainTimer? _timer;
+    private bool _reminderRegistered;
+
+    private NotificationOptions Options => options.Value;
+
+    private NotifierState Kept => state.State;
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _account = GrainKeys.AccountOf(this.GetPrimaryKeyString());
+        _settings = Kept.Settings is { } stored ? NotificationRules.MapSecrets(stored, protector.Unprotect) : NoSettings;
+        return AdvanceAsync(changed: false);
+    }
+
+    /// <inheritdoc />
+    public Task NotifyAsync(IncidentNotice notice)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        var now = time.GetUtcNow();
+        var changed = notice.Change == IncidentChange.Opened ? Open(notice, now) : Close(notice, now);
+        return AdvanceAsync(changed);
+    }
+
+    /// <inheritdoc />
+    public async Task<NotificationUpdate> ConfigureAsync(NotificationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var requested = KeepMaskedSecrets(NotificationRules.Normalize(settings));
+        var errors = NotificationRules.Validate(requested, Options);
+        if (errors.Count > 0)
+        {
+            return new NotificationUpdate(null, errors);
+        }
+
+        _settings = requested;
+        Kept.Settings = NotificationRules.MapSecrets(requested, protector.Protect);
+        foreach (var orphan in Kept.Outbox.Where(delivery => Target(delivery.Channel) is null).ToList())
+        {
+            Kept.Outbox.Remove(orphan);
+            Counters(orphan.Channel).Dropped++;
+        }
+
+        var (mattermost, email, webhook) = (Target(NotificationChannel.Mattermost) is not null, Target(NotificationChannel.Email) is not null, Target(NotificationChannel.Webhook) is not null);
+        LogConfigured(logger, _account, mattermost, email, webhook);
+        await AdvanceAsync(changed: true);
+        return new NotificationUpdate(Masked(), new Dictionary<string, string[]>());
+    }
+
+    /// <inheritdoc />
+    public Task<NotificationSettings> GetSettingsAsync() => Task.FromResult(Masked());
+
+    /// <inheritdoc />
+    public Task<NotifierStatus> GetStatusAsync()
+    {
+        var now = time.GetUtcNow();
+        var channels = Enum.GetValues<NotificationChannel>().Select(channel =>
+        {
+            var counters = Kept.Channels.GetValueOrDefault(channel);
+            var pending = Kept.Outbox.Where(delivery => delivery.Channel == channel).ToList();
+            return new ChannelStatus(
+                channel,
+                Target(channel) is not null,
+                pending.Count,
+                counters?.Sent ?? 0,
+                counters?.Dropped ?? 0,
+                counters?.LastSentAt,
+                counters?.LastError,
+                counters?.LastErrorAt,
+                pending.FirstOrDefault()?.NextAttemptAt);
+        });
+        var muted = Kept.Flaps
+            .Where(pair => pair.Value.MutedUntil > now)
+            .Select(pair => new MutedCheck(pair.Key, pair.Value.MutedUntil!.Value));
+        return Task.FromResult(new NotifierStatus(
+            _account, Kept.Incidents.Values.Count(incident => incident.EndedAt is null), [.. muted], [.. channels]));
+    }
+
+    /// <inheritdoc />
+    public async Task<ImmutableArray<ChannelTestResult>> SendTestAsync()
+    {
+        var now = time.GetUtcNow();
+        var alert = new Alert(AlertKind.Test, _account, null, null, now, now);
+        var results = await Task.WhenAll(Targets().Select(target => TestAsync(alert, target)));
+        return [.. results];
+    }
+
+    /// <inheritdoc />
+    public async Task ReportAsync(DeliveryReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (_inFlight.TryGetValue(report.Channel, out var flight) && flight.DeliveryId == report.DeliveryId)
+        {
+            _inFlight.Remove(report.Channel);
+        }
+
+        var index = Kept.Outbox.FindIndex(delivery => delivery.Id == report.DeliveryId);
+        if (index < 0)
+        {
+            await AdvanceAsync(changed: false);
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var delivery = Kept.Outbox[index];
+        var counters = Counters(report.Channel);
+        var attempt = delivery.Attempts + 1;
+        if (report.Error is null)
+        {
+            Kept.Outbox.RemoveAt(index);
+            counters.Sent++;
+            counters.LastSentAt = now;
+            LogDelivered(logger, _account, report.Channel, delivery.Alert.Kind, attempt);
+        }
+        else
+        {
+            var wait = RetryDelay(attempt);
+            Kept.Outbox[index] = delivery with { Attempts = attempt, NextAttemptAt = now + wait };
+            counters.LastError = report.Error;
+            counters.LastErrorAt = now;
+            LogDeliveryFailed(logger, _account, report.Channel, delivery.Alert.Kind, attempt, report.Error, wait);
+        }
+
+        await AdvanceAsync(changed: true);
+    }
+
+    /// <inheritdoc />
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        _reminderRegistered = true;
+        return AdvanceAsync(changed: false);
+    }
+
+    private bool Open(IncidentNotice notice, DateTimeOffset now)
+    {
+        if (Kept.Incidents.ContainsKey(notice.IncidentId) || notice.StartedAt < now - KeepClosedIncidents)
+        {
+            return false;
+        }
+
+        Kept.Incidents[notice.IncidentId] = Track(notice, endedAt: null);
+        var check = notice.CheckType;
+        if (!Kept.Flaps.TryGetValue(check, out var flaps))
+        {
+            Kept.Flaps[check] = flaps = new FlapHistory();
+        }
+
+        flaps.Openings.Add(notice.StartedAt);
+        flaps.Openings.RemoveAll(at => at < now - Options.FlapWindow);
+        if (flaps.Openings.Count > Options.FlapThreshold && !(MutedUntil(check) > now))
+        {
+            var until = now + Options.FlapMute;
+            flaps.MutedUntil = until;
+            Raise(new Alert(
+                AlertKind.Flapping, _account, check, null, flaps.Openings.Min(), now,
+                notice.HttpStatus, notice.ErrorCode, notice.Details, flaps.Openings.Count, until), now);
+            LogFlapping(logger, _account, check, flaps.Openings.Count, Options.FlapWindow, until);
+        }
+
+        return true;
+    }
+
+    private bool Close(IncidentNotice notice, DateTimeOffset now)
+    {
+        var endedAt = notice.EndedAt ?? now;
+        if (!Kept.Incidents.TryGetValue(notice.IncidentId, out var incident))
+        {
+            // The close came first, or the open was lost: nothing was alerted, and a late open is now recognised.
+            Kept.Incidents[notice.IncidentId] = Track(notice, endedAt);
+            return true;
+        }
+
+        if (incident.EndedAt is not null)
+        {
+            return false;
+        }
+
+        incident.EndedAt = endedAt;
+        if (incident.DownAlertedAt is not null && !incident.RestoredAlerted)
+        {
+            incident.RestoredAlerted = true;
+            Raise(ToAlert(incident, AlertKind.Restored, endedAt), now);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Raises the alerts that are due, drops what is too old, stores any change, starts the deliveries that may go,
+    /// and sets the timer for the next thing due (a reminder keeps that across restarts). Every entry point ends here.
+    /// </summary>
+    private async Task AdvanceAsync(bool changed)
+    {
+        var now = time.GetUtcNow();
+        changed |= RaiseDueAlerts(now);
+        changed |= DropExpired(now);
+        changed |= Prune(now);
+        if (changed)
+        {
+            await state.WriteStateAsync();
+        }
+
+        Dispatch(now);
+        await ScheduleAsync(now);
+    }
+
+    private bool RaiseDueAlerts(DateTimeOffset now)
+    {
+        var raised = false;
+        foreach (var incident in Kept.Incidents.Values.Where(incident => incident.EndedAt is null).OrderBy(incident => incident.StartedAt))
+        {
+            if (MutedUntil(incident.CheckType) > now)
+            {
+                continue;
+            }
+
+            if (incident.DownAlertedAt is null && now >= incident.StartedAt + Options.Delay)
+            {
+                incident.DownAlertedAt = incident.LastAlertedAt = now;
+                Raise(ToAlert(incident, AlertKind.Down, now), now);
+                raised = true;
+            }
+            else if (incident.LastAlertedAt is { } last && Options.RealertInterval > TimeSpan.Zero && now >= last + Options.RealertInterval)
+            {
+                incident.LastAlertedAt = now;
+                incident.StillDownAlerts++;
+                Raise(ToAlert(incident, AlertKind.StillDown, now, incident.StillDownAlerts), now);
+                raised = true;
+            }
+        }
+
+        return raised;
+    }
+
+    /// <summary>Writes a message to the outbox of every channel configured now, once per channel however often raised.</summary>
+    private void Raise(Alert alert, DateTimeOffset now)
+    {
+        var targets = Targets();
+        foreach (var target in targets)
+        {
+            var id = DeliveryId(alert, target.Channel);
+            if (!Kept.Outbox.Exists(delivery => delivery.Id == id))
+            {
+                Kept.Outbox.Add(new PendingDelivery(id, target.Channel, alert, now, 0, now));
+            }
+        }
+
+        LogRaised(logger, _account, alert.Kind, alert.CheckType, targets.Count);
+    }
+
+    private bool DropExpired(DateTimeOffset now)
+    {
+        var expired = Kept.Outbox
+            .Where(delivery => now - delivery.QueuedAt > Options.GiveUpAfter && !IsInFlight(delivery))
+            .ToList();
+        foreach (var delivery in expired)
+        {
+            Kept.Outbox.Remove(delivery);
+            var counters = Counters(delivery.Channel);
+            counters.Dropped++;
+            LogGaveUp(logger, _account, delivery.Channel, delivery.Alert.Kind, delivery.Attempts, counters.LastError);
+        }
+
+        return expired.Count > 0;
+    }
+
+    /// <summary>Forgets closed incidents after a while (the newest are kept to recognise repeats) and old openings.</summary>
+    private bool Prune(DateTimeOffset now)
+    {
+        var forgotten = Kept.Incidents.Values
+            .Where(incident => incident.EndedAt is not null)
+            .OrderByDescending(incident => incident.EndedAt)
+            .Where((incident, index) => index >= MaxClosedIncidents || incident.EndedAt < now - KeepClosedIncidents)
+            .ToList();
+        foreach (var incident in forgotten)
+        {
+            Kept.Incidents.Remove(incident.Id);
+        }
+
+        var changed = forgotten.Count > 0;
+        foreach (var (check, flaps) in Kept.Flaps.ToList())
+        {
+            changed |= flaps.Openings.RemoveAll(at => at < now - Options.FlapWindow) > 0;
+            if (flaps.Openings.Count == 0 && !(flaps.MutedUntil > now))
+            {
+                Kept.Flaps.Remove(check);
+                changed = true;
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>Hands the first waiting message of each idle channel to the courier; a report that never came is given up on.</summary>
+    private void Dispatch(DateTimeOffset now)
+    {
+        foreach (var (channel, flight) in _inFlight.ToList())
+        {
+            if (now - flight.Since > Options.DeliveryTimeout + LostReportGrace)
+            {
+                _inFlight.Remove(channel);
+            }
+        }
+
+        foreach (var head in Heads())
+        {
+            if (_inFlight.ContainsKey(head.Channel) || head.NextAttemptAt > now || Target(head.Channel) is not { } target)
+            {
+                continue;
+            }
+
+            _inFlight[head.Channel] = new InFlight(head.Id, now);
+            courier.Dispatch(this.GetPrimaryKeyString(), head.Id, head.Alert, target);
+        }
+    }
+
+    private async Task ScheduleAsync(DateTimeOffset now)
+    {
+        if (NextDue() is not { } next)
+        {
+            _timer?.Dispose();
+            _timer = null;
+            if (_reminderRegistered)
+            {
+                var reminder = await this.GetReminder(ReminderName);
+                if (reminder is not null)
+                {
+                    await this.UnregisterReminder(reminder);
+                }
+
+                _reminderRegistered = false;
+            }
+
+            return;
+        }
+
+        var due = next > now ? next - now : TimeSpan.Zero;
+        if (_timer is null)
+        {
+            _timer = this.RegisterGrainTimer(
+                static (grain, _) => grain.AdvanceAsync(changed: false),
+                this,
+                new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, Interleave = false, KeepAlive = true });
+        }
+        else
+        {
+            _timer.Change(due, Timeout.InfiniteTimeSpan);
+        }
+
+        if (!_reminderRegistered)
+        {
+            await this.RegisterOrUpdateReminder(ReminderName, Options.ReminderPeriod, Options.ReminderPeriod);
+            _reminderRegistered = true;
+        }
+    }
+
+    /// <summary>When something is next due: an alert, a retry, or a report overdue; null when nothing is pending.</summary>
+    private DateTimeOffset? NextDue()
+    {
+        DateTimeOffset? next = null;
+        foreach (var incident in Kept.Incidents.Values.Where(incident => incident.EndedAt is null))
+        {
+            var due = incident.DownAlertedAt is null
+                ? incident.StartedAt + Options.Delay
+                : Options.RealertInterval > TimeSpan.Zero ? incident.LastAlertedAt + Options.RealertInterval : null;
+            if (due is { } at)
+            {
+                next = Earliest(next, MutedUntil(incident.CheckType) is { } until && until > at ? until : at);
+            }
+        }
+
+        foreach (var head in Heads())
+        {
+            next = Earliest(next, _inFlight.TryGetValue(head.Channel, out var flight)
+                ? flight.Since + Options.DeliveryTimeout + LostReportGrace
+                : head.NextAttemptAt);
+        }
+
+        return next;
+    }
+
+    private static DateTimeOffset Earliest(DateTimeOffset? current, DateTimeOffset candidate) =>
+        current is { } known && known <= candidate ? known : candidate;
+
+    private IEnumerable<PendingDelivery> Heads() => Kept.Outbox.GroupBy(delivery => delivery.Channel).Select(group => group.First());
+
+    private bool IsInFlight(PendingDelivery delivery) =>
+        _inFlight.TryGetValue(delivery.Channel, out var flight) && flight.DeliveryId == delivery.Id;
+
+    private DateTimeOffset? MutedUntil(CheckType checkType) =>
+        Kept.Flaps.TryGetValue(checkType, out var flaps) ? flaps.MutedUntil : null;
+
+    private ChannelCounters Counters(NotificationChannel channel)
+    {
+        if (!Kept.Channels.TryGetValue(channel, out var counters))
+        {
+            Kept.Channels[channel] = counters = new ChannelCounters();
+        }
+
+        return counters;
+    }
+
+    private TimeSpan RetryDelay(int attempt) =>
+        TimeSpan.FromTicks((long)Math.Min(Options.RetryInitial.Ticks * Math.Pow(2, attempt - 1), Options.RetryMax.Ticks));
+
+    private List<ChannelTarget> Targets() =>
+        Enum.GetValues<NotificationChannel>().Select(Target).OfType<ChannelTarget>().ToList();
+
+    /// <summary>Where a channel delivers now, from the account's settings and the deployment's defaults; null when it is off.</summary>
+    private ChannelTarget? Target(NotificationChannel channel)
+    {
+        var language = NotificationRules.TryParseLanguage(_settings.Language ?? Options.Language, out var chosen) ? chosen : NotificationLanguage.Ru;
+        switch (channel)
+        {
+            case NotificationChannel.Mattermost:
+                var mattermost = _settings.Mattermost;
+                var url = mattermost is { Enabled: false } ? null : mattermost?.WebhookUrl ?? Options.Mattermost.WebhookUrl;
+                // The deployment's default channel belongs to its default webhook, not to an account's own.
+                var room = mattermost?.Channel ?? (mattermost?.WebhookUrl is null ? Options.Mattermost.Channel : null);
+                return url is null ? null : new ChannelTarget(channel, language, new Uri(url), room, []);
+            case NotificationChannel.Email:
+                return _settings.Email is { Recipients.Length: > 0 } email && Options.Smtp.Host is not null
+                    ? new ChannelTarget(channel, language, null, null, email.Recipients)
+                    : null;
+            default:
+                return _settings.Webhook is { } webhook ? new ChannelTarget(channel, language, new Uri(webhook.Url), null, []) : null;
+        }
+    }
+
+    /// <summary>A masked URL written back (as read from <see cref="GetSettingsAsync"/>) keeps the stored one.</summary>
+    private NotificationSettings KeepMaskedSecrets(NotificationSettings requested) => requested with
+    {
+        Mattermost = requested.Mattermost is { WebhookUrl: { } url } mattermost
+            && _settings.Mattermost?.WebhookUrl is { } storedUrl && url == NotificationRules.Mask(storedUrl)
+                ? mattermost with { WebhookUrl = storedUrl }
+                : requested.Mattermost,
+        Webhook = requested.Webhook is { } webhook
+            && _settings.Webhook?.Url is { } storedWebhook && webhook.Url == NotificationRules.Mask(storedWebhook)
+                ? webhook with { Url = storedWebhook }
+                : requested.Webhook,
+    };
+
+    private NotificationSettings Masked() => NotificationRules.MapSecrets(_settings, NotificationRules.Mask);
+
+    private async Task<ChannelTestResult> TestAsync(Alert alert, ChannelTarget target)
+    {
+        var error = await courier.TrySendAsync(alert, target, DeliveryId(alert, target.Channel));
+        return new ChannelTestResult(target.Channel, error is null, error);
+    }
+
+    private Alert ToAlert(TrackedIncident incident, AlertKind kind, DateTimeOffset at, int count = 0) =>
+        new(kind, _account, incident.CheckType, incident.Id, incident.StartedAt, at, incident.HttpStatus, incident.ErrorCode, incident.Error, count);
+
+    private static TrackedIncident Track(IncidentNotice notice, DateTimeOffset? endedAt) => new()
+    {
+        Id = notice.IncidentId,
+        CheckType = notice.CheckType,
+        StartedAt = notice.StartedAt,
+        EndedAt = endedAt,
+        HttpStatus = notice.HttpStatus,
+        ErrorCode = notice.ErrorCode,
+        Error = notice.Details,
+    };
+
+    private static string DeliveryId(Alert alert, NotificationChannel channel) => $"{alert.Key}/{channel.ToWireName()}";
+
+    /// <summary>A delivery handed to the courier and not reported yet.</summary>
+    private readonly record struct InFlight(string DeliveryId, DateTimeOffset Since);
+
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "{Account}: {Kind} alert for {CheckType} queued on {Channels} channel(s)")]
+    private static partial void LogRaised(ILogger logger, string account, AlertKind kind, CheckType? checkType, int channels);
+
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "{Account}: {Channel} delivered the {Kind} alert (try {Attempt})")]
+    private static partial void LogDelivered(ILogger logger, string account, NotificationChannel channel, AlertKind kind, int attempt);
+
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "{Account}: {Channel} could not deliver the {Kind} alert (try {Attempt}): {Error}; next try in {Wait}")]
+    private static partial void LogDeliveryFailed(ILogger logger, string account, NotificationChannel channel, AlertKind kind, int attempt, string error, TimeSpan wait);
+
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Error, Message = "{Account}: {Channel} gave up the {Kind} alert after {Attempts} tries; last error: {Error}")]
+    private static partial void LogGaveUp(ILogger logger, string account, NotificationChannel channel, AlertKind kind, int attempts, string? error);
+
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Warning, Message = "{Account}: {CheckType} is flapping ({Count} incidents within {Window}); its alerts are muted until {Until}")]
+    private static partial void LogFlapping(ILogger logger, string account, CheckType checkType, int count, TimeSpan window, DateTimeOffset until);
+
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Information, Message = "{Account}: notification settings changed (Mattermost {Mattermost}, email {Email}, webhook {Webhook})")]
+    private static partial void LogConfigured(ILogger logger, string account, bool mattermost, bool email, bool webhook);
+}

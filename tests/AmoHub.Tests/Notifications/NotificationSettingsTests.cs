@@ -1,0 +1,50 @@
+using AmoHub.Grains.Notifications;
+using AmoHub.ServiceDefaults.Configuration;
+using AmoHub.Silo;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace AmoHub.Tests.Notifications;
+
+public sealed class NotificationSettingsTests
+{
+    [Fact]
+    public void The_reference_deployments_MATTERMOST_WEBHOOK_URL_becomes_the_default_Mattermost_webhook()
+    {
+        var variables = new Dictionary<string, string?> { ["MATTERMOST_WEBHOOK_URL"] = " https://mattermost.example/hooks/abc123 " };
+        var configuration = new ConfigurationBuilder().Add(new LegacyEnvironmentVariables(name => variables.GetValueOrDefault(name))).Build();
+
+        var settings = ValidatedSettings.Get<NotificationOptions>(configuration, NotificationOptions.Section);
+
+        Assert.Equal("https://mattermost.example/hooks/abc123", settings.Mattermost.WebhookUrl);
+        Assert.Equal(("ru", TimeSpan.FromMinutes(2)), (settings.Language, settings.Delay));
+    }
+
+    [Theory]
+    [InlineData("AmoHub:Notifications:Delay", "soon", "AmoHub:Notifications:Delay")]
+    [InlineData("AmoHub:Notifications:Language", "de", "AmoHub:Notifications:Language")]
+    [InlineData("AmoHub:Notifications:FlapThreshold", "0", "AmoHub:Notifications:FlapThreshold")]
+    [InlineData("AmoHub:Notifications:RetryMax", "00:00:01", "AmoHub:Notifications:RetryMax")]
+    [InlineData("AmoHub:Notifications:TimeZone", "Mars/Olympus_Mons", "AmoHub:Notifications:TimeZone")]
+    [InlineData("AmoHub:Notifications:Mattermost:WebhookUrl", "ftp://mattermost.example/hooks/abc123", "AmoHub:Notifications:Mattermost:WebhookUrl")]
+    [InlineData("AmoHub:Notifications:Smtp:Host", "smtp.example", "AmoHub:Notifications:Smtp:From")]
+    public void A_bad_notification_setting_stops_start_up_naming_the_key(string key, string value, string named)
+    {
+        var folder = Directory.CreateTempSubdirectory("amohub-settings-").FullName;
+        try
+        {
+            var error = Assert.Throws<OptionsValidationException>(() => SiloHost.Build(
+            [
+                $"--AmoHub:Storage:ConnectionString=Data Source={Path.Combine(folder, "amohub.db")}",
+                $"--{key}={value}",
+            ]));
+
+            Assert.Contains(named, error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("abc123", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AmoHub.Tests.Infrastructure;
+
+namespace AmoHub.Tests.Notifications;
+
+public sealed class NotificationsApiTests(NotificationsFixture fixture) : IClassFixture<NotificationsFixture>
+{
+    private const string Settings = "/api/accounts/sandbox/notifications";
+    private static readonly string[] Ops = ["ops@example.test"];
+    private static readonly string[] TestEndpointRecipients = ["test-endpoint@example.test"];
+
+    [Fact]
+    public async Task Settings_read_back_have_their_webhook_URLs_masked_and_a_masked_URL_written_back_keeps_the_secret()
+    {
+        var (token, hookToken) = ($"api-secret-{Guid.NewGuid():N}", $"api-hook-{Guid.NewGuid():N}");
+        using var put = await fixture.Hub.Http.PutAsJsonAsync(Settings, new
+        {
+            mattermost = new { webhookUrl = fixture.Webhooks.Url(token), channel = "alerts" },
+            email = new { recipients = Ops },
+            webhook = new { url = fixture.Webhooks.Url(hookToken) },
+        });
+        var stored = await put.Content.ReadAsStringAsync();
+        var read = await fixture.Hub.Http.GetStringAsync(Settings);
+        var edited = JsonNode.Parse(read)!;
+        edited["mattermost"]!["channel"] = "incidents";
+        using var putBack = await fixture.Hub.Http.PutAsync(Settings, new StringContent(edited.ToJsonString(), Encoding.UTF8, "application/json"));
+        using var test = await fixture.Hub.Http.PostAsync(new Uri($"{Settings}/test", UriKind.Relative), null);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK), (put.StatusCode, putBack.StatusCode, test.StatusCode));
+        foreach (var body in new[] { stored, read, await putBack.Content.ReadAsStringAsync() })
+        {
+            Assert.DoesNotContain(token, body, StringComparison.Ordinal);
+            Assert.DoesNotContain(hookToken, body, StringComparison.Ordinal);
+        }
+
+        var authority = fixture.Webhooks.Url(token).GetLeftPart(UriPartial.Authority);
+        var masked = JsonDocument.Parse(read).RootElement;
+        Assert.Equal(authority + "/***", masked.GetProperty("mattermost").GetProperty("webhookUrl").GetString());
+        Assert.Equal(authority + "/***", masked.GetProperty("webhook").GetProperty("url").GetString());
+        Assert.Equal("ops@example.test", masked.GetProperty("email").GetProperty("recipients")[0].GetString());
+        Assert.Equal("incidents", Assert.Single(fixture.Webhooks.Accepted(token)).Body.GetProperty("channel").GetString());
+        Assert.Single(fixture.Webhooks.Accepted(hookToken));
+    }
+
+    [Theory]
+    [InlineData("""{"mattermost": {"webhookUrl": "ftp://mattermost.example/hooks/x"}}""", "mattermost.webhookUrl")]
+    [InlineData("""{"mattermost": {"webhookUrl": "https://mattermost.example/hooks/x", "channel": "Town Square!"}}""", "mattermost.channel")]
+    [InlineData("""{"email": {"recipients": ["ops@example.test", "not an address"]}}""", "email.recipients[1]")]
+    [InlineData("""{"webhook": {"url": "hooks.example/alerts"}}""", "webhook.url")]
+    [InlineData("""{"language": "de"}""", "language")]
+    public async Task A_bad_setting_is_a_400_problem_naming_the_field_and_nothing_is_stored(string json, string field)
+    {
+        using var good = await fixture.Hub.Http.PutAsJsonAsync(Settings, new { language = "en", webhook = new { url = fixture.Webhooks.Url("api-kept") } });
+        var before = await fixture.Hub.Http.GetStringAsync(Settings);
+
+        using var response = await fixture.Hub.Http.PutAsync(Settings, new StringContent(json, Encoding.UTF8, "application/json"));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+        Assert.Equal(before, await fixture.Hub.Http.GetStringAsync(Settings));
+    }
+
+    [Fact]
+    public async Task The_test_endpoint_sends_on_every_channel_and_reports_each_one()
+    {
+        var (token, hookToken) = ($"api-test-{Guid.NewGuid():N}", $"api-test-hook-{Guid.NewGuid():N}");
+        fixture.Webhooks.Behave(hookToken, WebhookBehaviour.Fail);
+        using var put = await fixture.Hub.Http.PutAsJsonAsync(Settings, new
+        {
+            mattermost = new { webhookUrl = fixture.Webhooks.Url(token) },
+            email = new { recipients = TestEndpointRecipients },
+            webhook = new { url = fixture.Webhooks.Url(hookToken) },
+        });
+
+        using var response = await fixture.Hub.Http.PostAsync(new Uri($"{Settings}/test", UriKind.Relative), null);
+        var results = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("results").EnumerateArray()
+            .ToDictionary(result => result.GetProperty("channel").GetString()!, result => (result.GetProperty("delivered").GetBoolean(), result.GetProperty("error").GetString()));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal((true, (string?)null), results["mattermost"]);
+        Assert.Equal((true, (string?)null), results["email"]);
+        Assert.Equal((false, "HTTP 500"), results["webhook"]);
+        Assert.Contains("тестовое сообщение", Assert.Single(fixture.Webhooks.Accepted(token)).Body.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Single(fixture.Smtp.To("test-endpoint@example.test"));
+    }
+
+    [Fact]
+    public async Task An_unknown_account_is_404_and_a_test_without_channels_is_409()
+    {
+        using var unknown = await fixture.Hub.Http.GetAsync(new Uri("/api/accounts/nobody/notifications", UriKind.Relative));
+        using var none = await fixture.Hub.Http.PutAsJsonAsync(Settings, new { mattermost = new { enabled = false } });
+        using var test = await fixture.Hub.Http.PostAsync(new Uri($"{Settings}/test", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, none.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, test.StatusCode);
+    }
+}

@@ -1,0 +1,49 @@
+using AmoHub.Grains;
+using AmoHub.ServiceDefaults.Storage;
+using AmoHub.Tests.Infrastructure;
+using static AmoHub.Tests.Notifications.NotificationsFixture;
+
+namespace AmoHub.Tests.Notifications;
+
+public sealed class NotifierRestartTests
+{
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task A_pending_alert_survives_a_silo_restart_and_is_sent_once(StorageProvider engine)
+    {
+        using var database = await TestDatabase.CreateAsync(engine);
+        await using var webhooks = await MattermostStandIn.StartAsync();
+        await using var smtp = SmtpStandIn.Start();
+        var settings = Settings(smtp);
+        // Long enough for the first silo to stop before the alert is due.
+        settings["AmoHub:Notifications:Delay"] = "00:00:12";
+        settings["AmoHub:Notifications:RealertInterval"] = "00:00:00";
+        var account = NewAccount();
+        // The deployment's default webhook serves accounts without one of their own.
+        settings["AmoHub:Notifications:Mattermost:WebhookUrl"] = webhooks.Url(account).AbsoluteUri;
+        settings["AmoHub:Notifications:Mattermost:Channel"] = "alerts";
+        var opened = Notices.Opened(Notices.NewId(), account, CheckType.Get, DateTimeOffset.UtcNow);
+
+        await using (var first = await InProcessAmoHub.StartOnAsync(database, settings))
+        {
+            await Notifier(first, account).NotifyAsync(opened);
+            await Eventually.MatchAsync(
+                () => Notifier(first, account).GetStatusAsync(), status => status.OpenIncidents == 1, TimeSpan.FromSeconds(10), "the notice to be taken");
+        }
+
+        Assert.Empty(webhooks.Received(account));
+
+        // Nothing calls the notifier after the restart: only its reminder can bring it back.
+        await using var second = await InProcessAmoHub.StartOnAsync(database, settings);
+        var delivered = await webhooks.WaitForAsync(account, 1, TimeSpan.FromSeconds(60));
+        await Notifier(second, account).NotifyAsync(opened);
+        var status = await Eventually.MatchAsync(
+            () => Notifier(second, account).GetStatusAsync(), found => found.Pending == 0, TimeSpan.FromSeconds(10), "the outbox to empty");
+
+        Assert.Equal($"incident:{opened.IncidentId}:down/mattermost", Assert.Single(delivered).DeliveryId);
+        Assert.Equal("alerts", delivered[0].Body.GetProperty("channel").GetString());
+        Assert.True(delivered[0].At >= opened.StartedAt + TimeSpan.FromSeconds(12), "the alert still waited for its delay");
+        Assert.Equal(1, status.Sent);
+        Assert.Single(webhooks.Received(account));
+    }
+}

@@ -1,48 +1,77 @@
 namespace AmoHub.Grains.AmoCrm;
 
 /// <summary>
-/// Paces an account's requests so that amoCRM never sees more than <c>perSecond</c> of them start within any
-/// one-second window, plus a safety margin for network jitter. A request's start is recorded when it really
-/// goes, not when it was scheduled, so a caller whose wake-up came late cannot bunch up with the next ones.
-/// Used from inside one grain activation, so it needs no locks.
+/// Paces an account's requests so that amoCRM never sees more than <c>perSecond</c> of them arrive within any
+/// one-second window, however late a request travels: a request holds its slot until its answer is in, and a new
+/// request may start only once one of the last <c>perSecond</c> requests was answered more than a second (plus a
+/// margin) ago. A request arrives between its start and its answer, so the arrivals of any <c>perSecond + 1</c>
+/// requests span more than a second even when a loaded machine delays sends unevenly. Used from inside one grain
+/// activation, so it needs no locks.
 /// </summary>
 public sealed class RequestBudget(int perSecond, TimeSpan margin, TimeProvider time)
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
-    private readonly Queue<DateTimeOffset> _starts = new();
+    private readonly Queue<Slot> _slots = new();
 
     /// <summary>The configured limit.</summary>
     public int PerSecond => perSecond;
 
-    /// <summary>Requests started within the last second.</summary>
+    /// <summary>Requests in flight or answered within the last second.</summary>
     public int InLastSecond
     {
         get
         {
             var since = time.GetUtcNow() - Window;
-            return _starts.Count(start => start > since);
+            return _slots.Count(slot => slot.AnsweredAt is not { } answered || answered > since);
         }
     }
 
-    /// <summary>Waits until a request may start without breaking the budget, and records its start.</summary>
-    public async Task WaitAsync(CancellationToken cancellationToken)
+    /// <summary>Waits until a request may start without breaking the budget; dispose the slot when its answer is in.</summary>
+    public async Task<IDisposable> WaitAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
             var now = time.GetUtcNow();
-            while (_starts.Count > 0 && _starts.Peek() <= now - Window - margin)
+            while (_slots.Count > 0 && _slots.Peek().AnsweredAt is { } answered && answered <= now - Window - margin)
             {
-                _starts.Dequeue();
+                _slots.Dequeue();
             }
 
-            if (_starts.Count < perSecond)
+            if (_slots.Count < perSecond)
             {
-                _starts.Enqueue(now);
-                return;
+                var slot = new Slot(time);
+                _slots.Enqueue(slot);
+                return slot;
             }
 
-            var wait = _starts.Peek() + Window + margin - now;
-            await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1), time, cancellationToken);
+            var oldest = _slots.Peek();
+            if (oldest.AnsweredAt is { } done)
+            {
+                var wait = done + Window + margin - now;
+                await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1), time, cancellationToken);
+            }
+            else
+            {
+                await oldest.Answered.WaitAsync(cancellationToken);
+            }
+        }
+    }
+
+    private sealed class Slot(TimeProvider time) : IDisposable
+    {
+        private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public DateTimeOffset? AnsweredAt { get; private set; }
+
+        public Task Answered => _answered.Task;
+
+        public void Dispose()
+        {
+            if (AnsweredAt is null)
+            {
+                AnsweredAt = time.GetUtcNow();
+                _answered.TrySetResult();
+            }
         }
     }
 }

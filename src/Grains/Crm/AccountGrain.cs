@@ -293,7 +293,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
                 CheckErrorCodes.For(exception.Failure));
         }
 
-        await _budget.WaitAsync(CancellationToken.None);
+        using var budgetSlot = await _budget.WaitAsync(CancellationToken.None);
         _requestsTotal++;
         var startedAt = _time.GetUtcNow();
         var started = Stopwatch.GetTimestamp();
@@ -579,11 +579,11 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         for (var attempt = 1; ; attempt++)
         {
             var token = await AccessTokenAsync(forceRefreshOf: null);
-            await _budget.WaitAsync(CancellationToken.None);
-            _requestsTotal++;
             AmoCrmException failure;
+            using (await _budget.WaitAsync(CancellationToken.None))
             using (var timeout = new CancellationTokenSource(_settings.RequestTimeout, _time))
             {
+                _requestsTotal++;
                 try
                 {
                     using var response = await call(Api, token, timeout.Token);
@@ -701,7 +701,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
             throw new AmoCrmException(AmoCrmFailure.Unauthorized, null, $"Account {Subdomain} has neither a refresh token nor an authorization code: authorize AmoHub in amoCRM again.");
         }
 
-        await _budget.WaitAsync(CancellationToken.None);
+        using var budgetSlot = await _budget.WaitAsync(CancellationToken.None);
         _requestsTotal++;
         TokenResponse? token;
         using (var timeout = new CancellationTokenSource(_settings.RequestTimeout, _time))

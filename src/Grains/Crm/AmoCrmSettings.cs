@@ -14,7 +14,7 @@ public sealed class AmoCrmSettings
 
     /// <summary>Extra spacing added to the one-second window so network jitter never makes amoCRM count one too many.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
-    public TimeSpan PacingMargin { get; set; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan PacingMargin { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>How long one amoCRM request may take.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]

@@ -7,16 +7,23 @@ using AmoHub.Bench;
 using AmoHub.ServiceDefaults.Storage;
 
 // dotnet run -c Release --project bench/AmoHub.Bench -- <contacts-new|contacts-dedup|stats> [--count N] [--connections C] [--accounts A] [--mysql "<connection string>"]
+// dotnet run -c Release --project bench/AmoHub.Bench -- probes [--probes N] [--minutes M] [--mysql "<connection string>"]
 var scenario = args.FirstOrDefault() ?? "";
 var count = Option("--count", scenario switch { "contacts-dedup" => 20_000, "stats" => 300, _ => 2_000 });
 var accounts = Option("--accounts", 1);
 var connections = Option("--connections", 32);
 var mySql = args.SkipWhile(a => a != "--mysql").Skip(1).FirstOrDefault();
 var repository = FindRepository();
-if (scenario is not ("contacts-new" or "contacts-dedup" or "stats"))
+if (scenario is not ("contacts-new" or "contacts-dedup" or "stats" or "probes"))
 {
     await Console.Error.WriteLineAsync("usage: AmoHub.Bench <contacts-new|contacts-dedup|stats> [--count N] [--connections C] [--accounts A] [--mysql \"<connection string>\"]");
+    await Console.Error.WriteLineAsync("       AmoHub.Bench probes [--probes N] [--minutes M] [--mysql \"<connection string>\"]");
     return 2;
+}
+
+if (scenario == "probes")
+{
+    return await ReportAsync(await ProbesScenario.RunAsync(repository, Option("--probes", 1_000), Option("--minutes", 3), mySql));
 }
 
 var accountNames = Enumerable.Range(1, accounts).Select(i => string.Create(CultureInfo.InvariantCulture, $"bench-{i:D3}")).ToList();
@@ -65,9 +72,14 @@ else
         new Dictionary<string, double> { ["contacts in amoCRM"] = stats.GetProperty("contacts_created").GetDouble() });
 }
 
-await result.SaveAsync(repository);
-Console.WriteLine(result.ToMarkdownRow());
-return result.Failures == 0 ? 0 : 1;
+return await ReportAsync(result);
+
+async Task<int> ReportAsync(LoadResult result)
+{
+    await result.SaveAsync(repository);
+    Console.WriteLine(result.ToMarkdownRow());
+    return result.Failures == 0 ? 0 : 1;
+}
 
 LoadResult Result(string settings, List<double> latencies, int failures, double seconds, double cpuBefore, Dictionary<string, double> extra)
 {

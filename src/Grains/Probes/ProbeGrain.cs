@@ -236,14 +236,15 @@ public sealed partial class ProbeGrain(
             }
         }
 
+        // Live clients hear of the result first; the incident and state writes that follow may wait on the database.
+        GrainFactory.GetGrain<IStatusFeedGrain>(IStatusFeedGrain.Key).PublishAsync(new ProbeUpdate(
+            _account, _checkType, probe.Status, result.ResponseTimeMs, result.Timestamp, result.ErrorMessage, result.HttpStatus,
+            probe.Reason ?? result.ErrorCode, probe.LastTransition?.Timestamp)).Ignore();
         if (await RecordIncidentsAsync() || changed)
         {
             await state.WriteStateAsync();
         }
 
-        GrainFactory.GetGrain<IStatusFeedGrain>(IStatusFeedGrain.Key).PublishAsync(new ProbeUpdate(
-            _account, _checkType, probe.Status, result.ResponseTimeMs, result.Timestamp, result.ErrorMessage, result.HttpStatus,
-            probe.Reason ?? result.ErrorCode, probe.LastTransition?.Timestamp)).Ignore();
         return result;
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using AmoHub.ServiceDefaults.Storage;
 
 namespace AmoHub.Bench;
 
@@ -14,12 +15,13 @@ public sealed class AmoHubUnderTest : IAsyncDisposable
     private readonly Process _process;
     private readonly string _folder;
 
-    private AmoHubUnderTest(Process process, string folder, Uri api, Uri sandbox)
+    private AmoHubUnderTest(Process process, string folder, Uri api, Uri sandbox, AmoHubDatabase database)
     {
         _process = process;
         _folder = folder;
         Api = api;
         Sandbox = sandbox;
+        Database = database;
     }
 
     /// <summary>AmoHub's HTTP API.</summary>
@@ -31,8 +33,15 @@ public sealed class AmoHubUnderTest : IAsyncDisposable
     /// <summary>The SQLite file, when running on SQLite.</summary>
     public string DatabaseFile => Path.Combine(_folder, "data", "amohub.db");
 
-    /// <summary>Builds the silo in Release and starts it; waits until it is ready.</summary>
-    public static async Task<AmoHubUnderTest> StartAsync(string repository, string? mySqlConnectionString)
+    /// <summary>AmoHub's database, for reading what it stored.</summary>
+    public AmoHubDatabase Database { get; }
+
+    /// <summary>
+    /// Builds the silo in Release and starts it; waits until it is ready. <paramref name="settings"/> are further
+    /// environment variables (<c>AmoHub__Section__Key</c>), applied last.
+    /// </summary>
+    public static async Task<AmoHubUnderTest> StartAsync(
+        string repository, string? mySqlConnectionString, IReadOnlyDictionary<string, string>? settings = null)
     {
         await RunAsync("dotnet", $"build -c Release -nologo -v q \"{Path.Combine(repository, "src", "Silo")}\"");
         var folder = Directory.CreateTempSubdirectory("amohub-bench-").FullName;
@@ -55,12 +64,24 @@ public sealed class AmoHubUnderTest : IAsyncDisposable
             start.Environment["AmoHub__Storage__ConnectionString"] = mySqlConnectionString;
         }
 
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var database = AmoHubDatabase.From(
+            new StorageSettings
+            {
+                Provider = mySqlConnectionString is null ? StorageProvider.Sqlite : StorageProvider.MySql,
+                ConnectionString = mySqlConnectionString,
+            },
+            folder);
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var hub = new AmoHubUnderTest(process, folder, api, sandbox);
+        var hub = new AmoHubUnderTest(process, folder, api, sandbox, database);
         using var http = new HttpClient();
         for (var i = 0; i < 240; i++)
         {

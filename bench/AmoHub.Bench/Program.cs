@@ -6,15 +6,23 @@ using System.Text.Json;
 using AmoHub.Bench;
 
 // dotnet run -c Release --project bench/AmoHub.Bench -- <contacts-new|contacts-dedup> [--count N] [--connections C] [--mysql "<connection string>"]
+// dotnet run -c Release --project bench/AmoHub.Bench -- probes [--probes N] [--minutes M] [--warmup S] [--mysql "<connection string>"]
 var scenario = args.FirstOrDefault() ?? "";
 var count = Option("--count", scenario == "contacts-dedup" ? 20_000 : 2_000);
 var connections = Option("--connections", 32);
 var mySql = args.SkipWhile(a => a != "--mysql").Skip(1).FirstOrDefault();
 var repository = FindRepository();
-if (scenario is not ("contacts-new" or "contacts-dedup"))
+if (scenario is not ("contacts-new" or "contacts-dedup" or "probes"))
 {
     await Console.Error.WriteLineAsync("usage: AmoHub.Bench <contacts-new|contacts-dedup> [--count N] [--connections C] [--mysql \"<connection string>\"]");
+    await Console.Error.WriteLineAsync("       AmoHub.Bench probes [--probes N] [--minutes M] [--warmup S] [--mysql \"<connection string>\"]");
     return 2;
+}
+
+if (scenario == "probes")
+{
+    return await ReportAsync(await ProbesScenario.RunAsync(
+        repository, Option("--probes", 1_000), Option("--minutes", 3), TimeSpan.FromSeconds(Option("--warmup", 30)), mySql));
 }
 
 await using var hub = await AmoHubUnderTest.StartAsync(repository, mySql);
@@ -50,9 +58,14 @@ else
         new Dictionary<string, double> { ["contacts in amoCRM"] = stats.GetProperty("contacts_created").GetDouble() });
 }
 
-await result.SaveAsync(repository);
-Console.WriteLine(result.ToMarkdownRow());
-return result.Failures == 0 ? 0 : 1;
+return await ReportAsync(result);
+
+async Task<int> ReportAsync(LoadResult result)
+{
+    await result.SaveAsync(repository);
+    Console.WriteLine(result.ToMarkdownRow());
+    return result.Failures == 0 ? 0 : 1;
+}
 
 LoadResult Result(string settings, List<double> latencies, int failures, double seconds, double cpuBefore, Dictionary<string, double> extra)
 {

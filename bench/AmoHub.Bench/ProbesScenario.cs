@@ -67,6 +67,7 @@ public static class ProbesScenario
         await Task.Delay(TimeSpan.FromMinutes(minutes));
         var to = DateTimeOffset.UtcNow;
         var during = await SampleAsync(hub, sandbox, accounts);
+        var rss = hub.RssMiB;
         var load = double.Parse((await File.ReadAllTextAsync("/proc/loadavg")).Split(' ')[1], CultureInfo.InvariantCulture);
         await Task.Delay(Settle);
         var after = await SampleAsync(hub, sandbox, accounts);
@@ -106,6 +107,8 @@ public static class ProbesScenario
             ["amoCRM req/s"] = (during.Requests - before.Requests) / seconds,
             ["429s"] = after.TooManyRequests,
             ["webhook failures"] = after.WebhookFailures,
+            ["of them while measuring"] = during.WebhookFailures - before.WebhookFailures,
+            ["RSS at end MiB"] = rss,
             ["setup s"] = setupSeconds,
             ["load avg 5 min"] = load,
         };

@@ -110,14 +110,10 @@ public sealed class AmoHubUnderTest : IAsyncDisposable
     }
 
     /// <summary>Peak resident memory of the AmoHub process, in MiB.</summary>
-    public double PeakRssMiB
-    {
-        get
-        {
-            var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
-        }
-    }
+    public double PeakRssMiB => StatusMiB("VmHWM:");
+
+    /// <summary>Resident memory of the AmoHub process now, in MiB.</summary>
+    public double RssMiB => StatusMiB("VmRSS:");
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -130,6 +126,12 @@ public sealed class AmoHubUnderTest : IAsyncDisposable
 
         _process.Dispose();
         Directory.Delete(_folder, recursive: true);
+    }
+
+    private double StatusMiB(string field)
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
+        return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
 
     private static int FreePort()

@@ -33,8 +33,11 @@ public static class ProbesScenario
 
     private static readonly string[] CheckTypes = ["GET", "POST", "WEB", "HOOK", "DP"];
 
-    /// <summary>Runs the scenario with <paramref name="probes"/> probes, measuring for <paramref name="minutes"/> minutes.</summary>
-    public static async Task<LoadResult> RunAsync(string repository, int probes, int minutes, string? mySqlConnectionString)
+    /// <summary>
+    /// Runs the scenario with <paramref name="probes"/> probes: adds the accounts, waits <paramref name="warmup"/> after
+    /// the last one, then measures for <paramref name="minutes"/> minutes.
+    /// </summary>
+    public static async Task<LoadResult> RunAsync(string repository, int probes, int minutes, TimeSpan warmup, string? mySqlConnectionString)
     {
         var accounts = Enumerable.Range(0, Math.Max(1, probes / CheckTypes.Length))
             .Select(i => string.Create(CultureInfo.InvariantCulture, $"bench-{i:D5}"))
@@ -58,21 +61,28 @@ public static class ProbesScenario
         });
         var setupSeconds = (DateTimeOffset.UtcNow - began).TotalSeconds;
 
-        await Task.Delay(Interval);
+        await Task.Delay(warmup);
         var before = await SampleAsync(hub, sandbox, accounts);
         var from = DateTimeOffset.UtcNow;
         await Task.Delay(TimeSpan.FromMinutes(minutes));
         var to = DateTimeOffset.UtcNow;
         var during = await SampleAsync(hub, sandbox, accounts);
+        var rss = hub.RssMiB;
         var load = double.Parse((await File.ReadAllTextAsync("/proc/loadavg")).Split(' ')[1], CultureInfo.InvariantCulture);
         await Task.Delay(Settle);
         var after = await SampleAsync(hub, sandbox, accounts);
 
         var checks = await ChecksAsync(hub.Database, from, to);
         var falseIncidents = await IncidentsSinceAsync(hub.Database, began);
+        var falseIncidentsInWindow = await IncidentsSinceAsync(hub.Database, from);
         await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"accounts added from {began:HH:mm:ss} to {began.AddSeconds(setupSeconds):HH:mm:ss}, measured from {from:HH:mm:ss} to {to:HH:mm:ss}"));
-        foreach (var problem in falseIncidents.Select(incident => "false incident: " + incident).Concat(FailedDeliveries(sandbox, accounts)))
+        var notUp = checks.Where(check => check.Status != "up")
+            .GroupBy(check => $"{check.CheckType} {check.Status} {check.ErrorCode}")
+            .Select(group => string.Create(CultureInfo.InvariantCulture, $"measured checks not up: {group.Count()} {group.Key}"));
+        var perType = checks.GroupBy(check => check.CheckType)
+            .Select(group => string.Create(CultureInfo.InvariantCulture, $"measured {group.Key} checks: {group.Count()} of {accounts.Count * minutes * 60 / Interval.TotalSeconds:0} slots"));
+        foreach (var problem in perType.Concat(notUp).Concat(falseIncidents.Select(incident => "false incident: " + incident)).Concat(FailedDeliveries(sandbox, accounts)))
         {
             await Console.Error.WriteLineAsync(problem);
         }
@@ -91,11 +101,14 @@ public static class ProbesScenario
             ["WEB lateness p99 ms"] = webP99,
             ["not up"] = checks.Count(check => check.Status != "up"),
             ["false incidents"] = falseIncidents.Count,
+            ["of them after warm-up"] = falseIncidentsInWindow.Count,
             ["AmoHub cores"] = (during.HubCpu - before.HubCpu) / seconds,
             ["sandbox cores"] = (during.SandboxCpu - before.SandboxCpu) / seconds,
             ["amoCRM req/s"] = (during.Requests - before.Requests) / seconds,
             ["429s"] = after.TooManyRequests,
             ["webhook failures"] = after.WebhookFailures,
+            ["of them while measuring"] = during.WebhookFailures - before.WebhookFailures,
+            ["RSS at end MiB"] = rss,
             ["setup s"] = setupSeconds,
             ["load avg 5 min"] = load,
         };
@@ -108,7 +121,7 @@ public static class ProbesScenario
         return new LoadResult(
             string.Create(CultureInfo.InvariantCulture, $"probes-{accounts.Count * CheckTypes.Length}"),
             string.Create(CultureInfo.InvariantCulture,
-                $"{engine}, {accounts.Count * CheckTypes.Length} probes ({accounts.Count} accounts × 5 checks), {Interval.TotalSeconds:0} s interval, {minutes} min, sandbox 7 req/s"),
+                $"{engine}, {accounts.Count * CheckTypes.Length} probes ({accounts.Count} accounts × 5 checks), {Interval.TotalSeconds:0} s interval, {warmup.TotalSeconds:0} s warm-up, {minutes} min, sandbox 7 req/s"),
             checks.Count,
             falseIncidents.Count,
             seconds,
@@ -244,14 +257,15 @@ public static class ProbesScenario
     {
         await using var connection = await database.OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT account, check_type, timestamp, status FROM health_checks WHERE timestamp >= @from AND timestamp < @to";
+        command.CommandText = "SELECT account, check_type, timestamp, status, error_code FROM health_checks WHERE timestamp >= @from AND timestamp < @to";
         Parameter(command, "@from", from.ToUnixTimeMilliseconds());
         Parameter(command, "@to", to.ToUnixTimeMilliseconds());
         var checks = new List<StoredCheck>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            checks.Add(new StoredCheck(reader.GetString(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), reader.GetString(3)));
+            checks.Add(new StoredCheck(reader.GetString(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4)));
         }
 
         return checks;
@@ -305,8 +319,8 @@ public static class ProbesScenario
         command.Parameters.Add(parameter);
     }
 
-    /// <summary>One row of <c>health_checks</c>: whose check, of which type, when its request went out, and its status.</summary>
-    private sealed record StoredCheck(string Account, string CheckType, DateTimeOffset WentOut, string Status);
+    /// <summary>One row of <c>health_checks</c>: whose check, of which type, when its request went out, its status and why.</summary>
+    private sealed record StoredCheck(string Account, string CheckType, DateTimeOffset WentOut, string Status, string? ErrorCode);
 
     /// <summary>
     /// The counters at one moment: AmoHub's and this process's (the sandbox's) CPU seconds; the rows of

@@ -37,6 +37,7 @@ public sealed partial class ProbeGrain(
     private IProbeCheck? _check;
     private IGrainTimer? _timer;
     private CheckResult? _lastResult;
+    private ulong _phaseSeed;
     private DateTimeOffset _slot;
     private CancellationTokenSource _stopping = new();
     private Task _running = Task.CompletedTask;
@@ -45,6 +46,7 @@ public sealed partial class ProbeGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_account, _checkType) = GrainKeys.ParseProbe(this.GetPrimaryKeyString());
+        _phaseSeed = BinaryPrimitives.ReadUInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(this.GetPrimaryKeyString())));
         _check = checks.FirstOrDefault(check => check.CheckType == _checkType);
         _lastResult = state.State.LastTransition;
         if (state.State is { Enabled: true, Settings: { } settings })
@@ -117,7 +119,7 @@ public sealed partial class ProbeGrain(
             throw new InvalidOperationException("The probe has never been started, so it has nothing to check.");
         }
 
-        return await RunCheckAsync(settings) ?? throw new InvalidOperationException("The probe was stopped while checking.");
+        return await TrackRun(settings) ?? throw new InvalidOperationException("The probe was stopped while checking.");
     }
 
     /// <inheritdoc />
@@ -189,9 +191,7 @@ public sealed partial class ProbeGrain(
         ProbeMetrics.RecordLateness(time.GetUtcNow() - slot, _checkType);
         try
         {
-            var run = RunCheckAsync(settings);
-            _running = run;
-            await run;
+            await TrackRun(settings);
         }
         finally
         {
@@ -200,6 +200,14 @@ public sealed partial class ProbeGrain(
                 timer.Change(ToNextSlot(settings.Interval, previous: slot), Timeout.InfiniteTimeSpan);
             }
         }
+    }
+
+    /// <summary>Starts a run that a stop waits for.</summary>
+    private Task<CheckResult?> TrackRun(ProbeSettings settings)
+    {
+        var run = RunCheckAsync(settings);
+        _running = run;
+        return run;
     }
 
     /// <summary>Runs the check and records its result; null when the probe was stopped meanwhile.</summary>
@@ -323,20 +331,11 @@ public sealed partial class ProbeGrain(
     }
 
     /// <summary>Hands the notice to the account's notifier one-way: whatever happens there never touches the probe.</summary>
-    private void Notify(OpenIncident incident, IncidentChange change)
-    {
-        try
-        {
-            GrainFactory.GetGrain<INotifierGrain>(GrainKeys.Notifier(_account)).NotifyAsync(new IncidentNotice(
-                incident.Id, _account, _checkType, change, incident.StartedAt,
-                change == IncidentChange.Closed ? incident.EndedAt : null,
-                incident.Details, incident.HttpStatus, incident.ErrorCode)).Ignore();
-        }
-        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
-        {
-            LogNotifierUnreachable(logger, exception, _account, _checkType);
-        }
-    }
+    private void Notify(OpenIncident incident, IncidentChange change) =>
+        GrainFactory.GetGrain<INotifierGrain>(GrainKeys.Notifier(_account)).NotifyAsync(new IncidentNotice(
+            incident.Id, _account, _checkType, change, incident.StartedAt,
+            change == IncidentChange.Closed ? incident.EndedAt : null,
+            incident.Details, incident.HttpStatus, incident.ErrorCode)).Ignore();
 
     /// <summary>
     /// The delay until the probe's next slot: the first instant after now that sits at the probe's phase in the
@@ -344,8 +343,7 @@ public sealed partial class ProbeGrain(
     /// </summary>
     private TimeSpan ToNextSlot(TimeSpan interval, DateTimeOffset? previous)
     {
-        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(this.GetPrimaryKeyString()));
-        var phase = (long)(BinaryPrimitives.ReadUInt64LittleEndian(digest) % (ulong)interval.Ticks);
+        var phase = (long)(_phaseSeed % (ulong)interval.Ticks);
         var now = time.GetUtcNow();
         var slot = now + TimeSpan.FromTicks(((phase - now.UtcTicks % interval.Ticks) + interval.Ticks) % interval.Ticks);
         if (previous is { } last && slot - last < interval / 2)
@@ -362,9 +360,6 @@ public sealed partial class ProbeGrain(
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "The incident of {Account}/{CheckType} could not be recorded; retrying with the next result")]
     private static partial void LogIncidentNotRecorded(ILogger logger, Exception exception, string account, CheckType checkType);
-
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "The notifier of {Account} could not be reached about {CheckType}")]
-    private static partial void LogNotifierUnreachable(ILogger logger, Exception exception, string account, CheckType checkType);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "A Digital Pipeline marker of {Account} came back after its check had ended")]
     private static partial void LogStaleMarker(ILogger logger, string account);

@@ -2,7 +2,7 @@ using AmoHub.ServiceDefaults.Phones;
 
 namespace AmoHub.WebApi.Crm;
 
-/// <summary>Field checks shared by the CRM endpoints; each failure names its field.</summary>
+/// <summary>Field checks shared by the endpoints; each failure names its field.</summary>
 public static class CrmValidation
 {
     /// <summary>Longest name amoCRM and AmoHub accept.</summary>
@@ -12,33 +12,40 @@ public static class CrmValidation
     public const int MaxPageSize = 250;
 
     /// <summary>A trimmed name of 1-255 characters without control characters.</summary>
-    public static string? Name(string? value, string field, Dictionary<string, string[]> errors, bool required = true)
+    public static string? Name(string? value, string field, Dictionary<string, string[]> errors, bool required = true) =>
+        Text(value, field, MaxNameLength, errors, required);
+
+    /// <summary>
+    /// A trimmed text of 1 to <paramref name="maxLength"/> characters without control characters (line breaks and
+    /// tabs allowed when <paramref name="multiline"/>); null and an error under <paramref name="field"/> otherwise.
+    /// </summary>
+    public static string? Text(string? value, string field, int maxLength, Dictionary<string, string[]> errors, bool required = true, bool multiline = false)
     {
         ArgumentNullException.ThrowIfNull(errors);
-        var name = value?.Trim();
-        if (string.IsNullOrEmpty(name))
+        var text = value?.Trim();
+        if (string.IsNullOrEmpty(text))
         {
             if (required)
             {
-                errors[field] = ["is required: 1 to 255 characters."];
+                errors[field] = [$"is required: 1 to {maxLength} characters."];
             }
 
             return null;
         }
 
-        if (name.Length > MaxNameLength)
+        if (text.Length > maxLength)
         {
-            errors[field] = [$"is {name.Length} characters long; at most {MaxNameLength} are allowed."];
+            errors[field] = [$"is {text.Length} characters long; at most {maxLength} are allowed."];
             return null;
         }
 
-        if (name.Any(char.IsControl))
+        if (text.Any(c => char.IsControl(c) && !(multiline && c is ('\n' or '\r' or '\t'))))
         {
             errors[field] = ["must not contain control characters."];
             return null;
         }
 
-        return name;
+        return text;
     }
 
     /// <summary>A phone in any usual spelling, as E.164.</summary>

@@ -1,4 +1,5 @@
 using AmoHub.Grains;
+using AmoHub.WebApi.Crm;
 using AmoHub.WebApi.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -132,7 +133,7 @@ public static class IncidentsApi
         long id, string? account, string? clientId, AcknowledgeRequest? body, AccountResolver accounts, IClusterClient client)
     {
         var errors = new Dictionary<string, string[]>();
-        var by = Text(body?.By, "by", MaxAuthorLength, required: false, errors);
+        var by = CrmValidation.Text(body?.By, "by", MaxAuthorLength, errors, required: false);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -152,8 +153,8 @@ public static class IncidentsApi
         long id, string? account, string? clientId, NoteRequest? body, AccountResolver accounts, IClusterClient client)
     {
         var errors = new Dictionary<string, string[]>();
-        var text = Text(body?.Text, "text", MaxNoteLength, required: true, errors);
-        var author = Text(body?.Author, "author", MaxAuthorLength, required: false, errors);
+        var text = CrmValidation.Text(body?.Text, "text", MaxNoteLength, errors, multiline: true);
+        var author = CrmValidation.Text(body?.Author, "author", MaxAuthorLength, errors, required: false);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -169,34 +170,6 @@ public static class IncidentsApi
         return incident is null
             ? UnknownIncident(id)
             : TypedResults.Created($"/api/incidents/{id}?account={resolved.Subdomain}", IncidentResponse.From(incident));
-    }
-
-    private static string? Text(string? value, string field, int maxLength, bool required, Dictionary<string, string[]> errors)
-    {
-        var text = value?.Trim();
-        if (string.IsNullOrEmpty(text))
-        {
-            if (required)
-            {
-                errors[field] = [$"is required: 1 to {maxLength} characters."];
-            }
-
-            return null;
-        }
-
-        if (text.Length > maxLength)
-        {
-            errors[field] = [$"is {text.Length} characters long; at most {maxLength} are allowed."];
-            return null;
-        }
-
-        if (text.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
-        {
-            errors[field] = ["must not contain control characters."];
-            return null;
-        }
-
-        return text;
     }
 
     private static ProblemHttpResult UnknownIncident(long id) =>

@@ -33,6 +33,9 @@ public sealed class AccountsApiTests
         var listed = await hub.Http.GetFromJsonAsync<JsonElement>("/api/accounts");
         Assert.Equal(["acme", "sandbox"], listed.EnumerateArray().Select(a => a.GetProperty("subdomain").GetString()!).ToArray());
         Assert.DoesNotContain(amoCrm.AccessToken, listed.GetRawText(), StringComparison.Ordinal);
+        var stored = await GrainStateRows.ReadAsync(hub.Database);
+        Assert.Contains(stored.Keys, key => key.Contains("account:acme", StringComparison.Ordinal));
+        Assert.All(stored.Values, payload => Assert.DoesNotContain(amoCrm.AccessToken, payload, StringComparison.Ordinal));
 
         using var removed = await hub.Http.DeleteAsync("/api/accounts/acme");
         Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);

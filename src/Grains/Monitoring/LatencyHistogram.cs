@@ -62,14 +62,6 @@ public sealed class LatencyHistogram
         }
     }
 
-    /// <summary>A histogram read from its stored form.</summary>
-    public static LatencyHistogram Decode(ReadOnlySpan<byte> encoded)
-    {
-        var histogram = new LatencyHistogram();
-        histogram.AddEncoded(encoded);
-        return histogram;
-    }
-
     /// <summary>The stored form (see the type's remarks).</summary>
     public byte[] Encode()
     {
@@ -90,12 +82,10 @@ public sealed class LatencyHistogram
     }
 
     /// <summary>
-    /// The nearest-rank percentile: the smallest value <c>v</c> such that at least <c>ceil(percent × Count / 100)</c>
-    /// results took <c>v</c> ms or less (rank 1 at least). Null for an empty histogram.
+    /// Nearest-rank percentiles in one pass, in the order asked: for each, the smallest value <c>v</c> such that at
+    /// least <c>ceil(percent × Count / 100)</c> results took <c>v</c> ms or less (rank 1 at least). Nulls for an
+    /// empty histogram.
     /// </summary>
-    public int? Percentile(int percent) => Percentiles(percent)[0];
-
-    /// <summary>Several nearest-rank percentiles (see <see cref="Percentile"/>) in one pass, in the order asked.</summary>
     public int?[] Percentiles(params int[] percents)
     {
         ArgumentNullException.ThrowIfNull(percents);
@@ -132,7 +122,7 @@ public sealed class LatencyHistogram
     }
 
     /// <summary>
-    /// The nearest-rank percentile (see <see cref="Percentile"/>) of a stored histogram of <paramref name="count"/>
+    /// The nearest-rank percentile (see <see cref="Percentiles"/>) of a stored histogram of <paramref name="count"/>
     /// results, read in place: its values are stored in ascending order, so nothing needs decoding into memory.
     /// </summary>
     public static int? PercentileOfEncoded(ReadOnlySpan<byte> encoded, long count, int percent)

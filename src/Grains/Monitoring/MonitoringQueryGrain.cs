@@ -16,7 +16,7 @@ public sealed class MonitoringQueryGrain(MonitoringReadModel readModel, IOptions
     {
         ArgumentNullException.ThrowIfNull(request);
         var (account, checkTypes, from, to) = Normalize(request.Range);
-        var offset = (request.Page - 1) * request.PageSize;
+        var offset = (request.Page - 1L) * request.PageSize;
         if (RollupResolutions.ForHistory(request.Resolution) is not { } resolution)
         {
             var (total, results) = await readModel.PageResultsAsync(account, checkTypes, from, to, offset, request.PageSize);

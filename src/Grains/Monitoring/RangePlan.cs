@@ -7,25 +7,15 @@ public readonly record struct RollupSegment(RollupResolution Resolution, long Fr
 public static class RangePlan
 {
     /// <summary>
-    /// The start a range of statistics really has: the requested start aligned down to the minute; where the
-    /// minute rollups of that time are already past their retention, down to the hour, and where the hour rollups
-    /// are too, down to the day. <paramref name="now"/> is the end of the range.
+    /// The start a range of statistics really has: the requested start aligned down to the minute, or down to the
+    /// hour where the minute rollups of that time are already past their retention. <paramref name="now"/> is the
+    /// end of the range.
     /// </summary>
     public static long AlignStart(long from, long now, MonitoringSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var start = RollupResolution.Minute.Floor(from);
-        if (start < now - (long)settings.MinuteRollupRetention.TotalMilliseconds)
-        {
-            start = RollupResolution.Hour.Floor(start);
-        }
-
-        if (start < now - (long)settings.HourRollupRetention.TotalMilliseconds)
-        {
-            start = RollupResolution.Day.Floor(start);
-        }
-
-        return start;
+        return start < now - (long)settings.MinuteRollupRetention.TotalMilliseconds ? RollupResolution.Hour.Floor(start) : start;
     }
 
     /// <summary>

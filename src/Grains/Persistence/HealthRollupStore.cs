@@ -16,15 +16,18 @@ namespace AmoHub.Grains.Persistence;
 /// </summary>
 public static class HealthRollupStore
 {
-    /// <summary>The columns of <c>health_rollups</c> that hold a cell, in the order <see cref="ReadCell"/> reads them.</summary>
-    public const string CellColumns = "total, up, warning, down, response_time_sum, response_time_min, response_time_max, histogram";
-
-    private const string KeyColumns = "account, check_type, resolution, bucket_start";
     private const int KeysPerRead = 200;
     private const int RowsPerWrite = 200;
 
+    private static readonly string[] Key = ["account", "check_type", "resolution", "bucket_start"];
+
     private static readonly string[] Updated =
         ["total", "up", "warning", "down", "response_time_sum", "response_time_min", "response_time_max", "histogram"];
+
+    private static readonly string KeyColumns = string.Join(", ", Key);
+
+    /// <summary>The columns of <c>health_rollups</c> that hold a cell, in the order <see cref="ReadCell"/> reads them.</summary>
+    public static readonly string CellColumns = string.Join(", ", Updated);
 
     /// <summary>Adds the batch's cells to the stored rows, creating the missing ones.</summary>
     public static async Task MergeAsync(
@@ -52,9 +55,7 @@ public static class HealthRollupStore
             }
         }
 
-        var upsert = provider == StorageProvider.MySql
-            ? $" ON DUPLICATE KEY UPDATE {string.Join(", ", Updated.Select(c => $"{c} = VALUES({c})"))}"
-            : $" ON CONFLICT ({KeyColumns}) DO UPDATE SET {string.Join(", ", Updated.Select(c => $"{c} = excluded.{c}"))}";
+        var upsert = $" {Sql.OnConflictUpdate(provider, Key, Updated)}";
         foreach (var rows in inserts.Chunk(RowsPerWrite))
         {
             await WriteAsync(connection, transaction, rows, "", cancellationToken);

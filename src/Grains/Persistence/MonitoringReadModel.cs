@@ -18,7 +18,7 @@ public sealed class MonitoringReadModel(AmoHubDatabase database)
 
     /// <summary>A page of the results in [<paramref name="from"/>, <paramref name="to"/>], newest first, and how many there are.</summary>
     public async Task<(long Total, IReadOnlyList<StoredCheckResult> Results)> PageResultsAsync(
-        string account, IReadOnlyList<string> checkTypes, long from, long to, int offset, int limit)
+        string account, IReadOnlyList<string> checkTypes, long from, long to, long offset, int limit)
     {
         await using var connection = await database.OpenAsync(CancellationToken.None);
         const string where = "account = @account AND check_type IN ({0}) AND timestamp >= @from AND timestamp <= @to";
@@ -55,7 +55,7 @@ public sealed class MonitoringReadModel(AmoHubDatabase database)
     /// newest first; each point's p95 is read from its stored histogram in place.
     /// </summary>
     public async Task<(long Total, IReadOnlyList<RollupPoint> Points)> PageRollupsAsync(
-        string account, IReadOnlyList<string> checkTypes, RollupResolution resolution, long from, long to, int offset, int limit)
+        string account, IReadOnlyList<string> checkTypes, RollupResolution resolution, long from, long to, long offset, int limit)
     {
         await using var connection = await database.OpenAsync(CancellationToken.None);
         const string where = "account = @account AND check_type IN ({0}) AND resolution = @resolution AND bucket_start >= @from AND bucket_start < @to";
@@ -139,14 +139,14 @@ public sealed class MonitoringReadModel(AmoHubDatabase database)
         return spans;
     }
 
-    /// <summary>Up to <paramref name="limit"/> incidents overlapping [<paramref name="from"/>, <paramref name="to"/>] with an id above <paramref name="afterId"/>, by id.</summary>
+    /// <summary>Up to <paramref name="limit"/> incidents overlapping [<paramref name="from"/>, <paramref name="to"/>) with an id above <paramref name="afterId"/>, by id.</summary>
     public async Task<IReadOnlyList<StoredIncident>> IncidentsAfterAsync(
         string account, IReadOnlyList<string> checkTypes, long from, long to, long afterId, int limit)
     {
         await using var connection = await database.OpenAsync(CancellationToken.None);
         await using var command = Command(connection,
             "SELECT id, check_type, start_time, end_time, duration, details, error_code, http_status, acknowledged_at, acknowledged_by FROM incidents " +
-            "WHERE account = @account AND check_type IN ({0}) AND start_time <= @to AND (end_time IS NULL OR end_time >= @from) AND id > @afterId ORDER BY id LIMIT @limit",
+            "WHERE account = @account AND check_type IN ({0}) AND start_time < @to AND (end_time IS NULL OR end_time > @from) AND id > @afterId ORDER BY id LIMIT @limit",
             account, checkTypes, from, to);
         command.With("@afterId", afterId).With("@limit", limit);
         await using var reader = await command.ExecuteReaderAsync();

@@ -19,16 +19,19 @@ public static class Sql
     }
 
     /// <summary>
-    /// An INSERT that updates <paramref name="update"/> columns when a row with the same unique key exists:
-    /// <c>ON DUPLICATE KEY UPDATE</c> on MySQL, <c>ON CONFLICT … DO UPDATE</c> on SQLite.
+    /// An INSERT of one row that updates <paramref name="update"/> columns when a row with the same unique key exists
+    /// (see <see cref="OnConflictUpdate"/>).
     /// </summary>
-    public static string Upsert(StorageProvider provider, string table, string[] columns, string[] key, string[] update)
-    {
-        var insert = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(c => "@" + c))})";
-        return provider == StorageProvider.MySql
-            ? $"{insert} ON DUPLICATE KEY UPDATE {string.Join(", ", update.Select(c => $"{c} = VALUES({c})"))}"
-            : $"{insert} ON CONFLICT ({string.Join(", ", key)}) DO UPDATE SET {string.Join(", ", update.Select(c => $"{c} = excluded.{c}"))}";
-    }
+    public static string Upsert(StorageProvider provider, string table, string[] columns, string[] key, string[] update) =>
+        $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(c => "@" + c))}) {OnConflictUpdate(provider, key, update)}";
+
+    /// <summary>
+    /// The tail of an INSERT that sets the <paramref name="update"/> columns to the inserted values when a row with the
+    /// same <paramref name="key"/> exists: <c>ON DUPLICATE KEY UPDATE</c> on MySQL, <c>ON CONFLICT … DO UPDATE</c> on SQLite.
+    /// </summary>
+    public static string OnConflictUpdate(StorageProvider provider, string[] key, string[] update) => provider == StorageProvider.MySql
+        ? $"ON DUPLICATE KEY UPDATE {string.Join(", ", update.Select(c => $"{c} = VALUES({c})"))}"
+        : $"ON CONFLICT ({string.Join(", ", key)}) DO UPDATE SET {string.Join(", ", update.Select(c => $"{c} = excluded.{c}"))}";
 
     /// <summary>Reads a column as a nullable long whatever integer type the engine returns.</summary>
     public static long? GetNullableLong(this DbDataReader reader, int ordinal) =>

@@ -85,12 +85,12 @@ public sealed class MonitoringParameters
     {
         ArgumentNullException.ThrowIfNull(accounts);
         ArgumentNullException.ThrowIfNull(time);
-        var resolution = await accounts.ResolveAsync(account);
         if (Errors.Count > 0)
         {
             return (null, TypedResults.ValidationProblem(Errors), null);
         }
 
+        var resolution = await accounts.ResolveAsync(account);
         if (resolution.Account is not { } resolved)
         {
             return (null, null, resolution.Problem);

@@ -78,7 +78,9 @@ public sealed class ExportApiTests(MonitoringApiFixture fixture)
         using var statsResponse = await seeded.Hub.Http.GetAsync("/api/export/stats?hours=72");
         var stats = await seeded.Hub.Http.GetFromJsonAsync<JsonElement>("/api/stats?hours=72");
 
-        var expected = seeded.Incidents.Where(i => i.Start > DateTimeOffset.UtcNow.AddHours(-72).ToUnixTimeMilliseconds()).ToList();
+        var to = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var from = to - (72 * 3_600_000L);
+        var expected = seeded.Incidents.Where(i => i.Start < to && (i.End ?? to) > from).ToList();
         var exported = incidents.EnumerateArray().ToList();
         Assert.Equal(expected.Select(i => i.Details), exported.Select(i => i.GetProperty("details").GetString()));
         Assert.Equal(expected.Select(i => i.End), exported.Select(i => i.GetProperty("endTime").ValueKind == JsonValueKind.Null ? (long?)null : i.GetProperty("endTime").GetDateTimeOffset().ToUnixTimeMilliseconds()));

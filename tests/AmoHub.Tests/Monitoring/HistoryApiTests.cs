@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AmoHub.Grains;
@@ -67,6 +68,25 @@ public sealed class HistoryApiTests(MonitoringApiFixture fixture)
         Assert.Equal(
             expected.Where(r => r.CheckType == CheckType.Web).Skip(1000).Take(500).Select(r => r.Result.Timestamp),
             small.GetProperty("results").EnumerateArray().Select(p => p.GetProperty("timestamp").GetDateTimeOffset()));
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task A_page_whose_offset_passes_the_int_range_answers_an_empty_page(StorageProvider engine)
+    {
+        var seeded = await fixture.GetAsync(engine);
+
+        // (500,000 - 1) × 5,000 rows to skip is more than int.MaxValue.
+        foreach (var (resolution, items) in new[] { ("raw", "results"), ("minute", "buckets") })
+        {
+            using var response = await seeded.Hub.Http.GetAsync($"/api/history?hours=72&resolution={resolution}&page=500000&pageSize=5000");
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(500_000, answer.GetProperty("page").GetInt32());
+            Assert.True(answer.GetProperty("total").GetInt64() > 0);
+            Assert.Empty(answer.GetProperty(items).EnumerateArray());
+        }
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using AmoHub.Grains;
+using AmoHub.Grains.Monitoring;
 using AmoHub.Grains.Persistence;
 using AmoHub.ServiceDefaults.Storage;
 using AmoHub.Tests.Infrastructure;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AmoHub.Tests.Monitoring;
 
-/// <summary>An incident row the tests insert, times in unix ms.</summary>
+/// <summary>An incident the tests open (and close when it has an end) through AmoHub's incident store, times in unix ms.</summary>
 public sealed record SampleIncident(string CheckType, long Start, long? End, string Details);
 
 /// <summary>
@@ -21,7 +22,8 @@ public static class MonitoringSamples
 
     /// <summary>
     /// Results of GET, POST and WEB every 37 s (a different second and millisecond per check, so no two share a
-    /// timestamp) from <paramref name="hoursBack"/> hours before <paramref name="now"/> until 10 minutes before it.
+    /// timestamp) from <paramref name="hoursBack"/> hours before <paramref name="now"/> until 10 minutes before it,
+    /// and one GET result at <paramref name="now"/> (to the millisecond, as stored), in the current minute.
     /// </summary>
     public static IReadOnlyList<HealthCheckRecord> Results(string account, DateTimeOffset now, int hoursBack, int seed = 7)
     {
@@ -46,10 +48,15 @@ public static class MonitoringSamples
             }
         }
 
+        var current = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
+        records.Add(new HealthCheckRecord(account, CheckType.Get, new CheckResult(current, HealthStatus.Up, random.Next(40, 800), 200, null)));
         return records;
     }
 
-    /// <summary>Incidents of GET and POST: closed ones at several distances, one crossing a day edge, one still open.</summary>
+    /// <summary>
+    /// Incidents of GET and POST: closed ones at several distances, one crossing a day edge, one crossing the edge of
+    /// the last 72 hours, one still open.
+    /// </summary>
     public static IReadOnlyList<SampleIncident> Incidents(DateTimeOffset now)
     {
         long Ago(double hours) => now.AddHours(-hours).ToUnixTimeMilliseconds();
@@ -59,6 +66,7 @@ public static class MonitoringSamples
             new("GET", Ago(100), Ago(90), "a long outage, older than three days"),
             new("GET", Ago(2), null, "still down"),
             new("POST", Ago(25), Ago(23), "across the edge of the last 24 hours"),
+            new("POST", Ago(73), Ago(71), "across the edge of the last 72 hours"),
         ];
     }
 
@@ -74,18 +82,26 @@ public static class MonitoringSamples
     /// <summary>A result writer on a test database (not started: the tests call it directly).</summary>
     public static HealthCheckLog Writer(TestDatabase database) => new(database.Database, NullLogger<HealthCheckLog>.Instance);
 
-    /// <summary>Inserts incidents into <c>incidents</c>.</summary>
-    public static async Task InsertIncidentsAsync(AmoHubDatabase database, string account, IEnumerable<SampleIncident> incidents)
+    /// <summary>
+    /// Opens the incidents through AmoHub's incident store, in order, and closes those with an end; returns their ids
+    /// in the same order.
+    /// </summary>
+    public static async Task<IReadOnlyList<long>> InsertIncidentsAsync(AmoHubDatabase database, string account, IEnumerable<SampleIncident> incidents)
     {
-        await using var connection = await database.OpenAsync(CancellationToken.None);
+        var store = new IncidentStore(database, TimeProvider.System);
+        var ids = new List<long>();
         foreach (var incident in incidents)
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = "INSERT INTO incidents (account, check_type, start_time, end_time, duration, details) VALUES (@a, @c, @s, @e, @d, @x)";
-            command.With("@a", account).With("@c", incident.CheckType).With("@s", incident.Start).With("@e", incident.End)
-                .With("@d", incident.End - incident.Start).With("@x", incident.Details);
-            await command.ExecuteNonQueryAsync();
+            var checkType = CheckTypes.All.Single(c => c.ToWireName() == incident.CheckType);
+            var start = DateTimeOffset.FromUnixTimeMilliseconds(incident.Start);
+            ids.Add(await store.OpenAsync(account, checkType, start, incident.Details, null, null));
+            if (incident.End is { } end)
+            {
+                await store.CloseAsync(account, checkType, start, DateTimeOffset.FromUnixTimeMilliseconds(end));
+            }
         }
+
+        return ids;
     }
 
     /// <summary>The nearest-rank percentile of <paramref name="values"/>.</summary>

@@ -28,15 +28,15 @@ public sealed class RetentionTests
             .ToList();
         await MonitoringSamples.WriteAsync(MonitoringSamples.Writer(database), records);
         long Ago(double days) => now.AddDays(-days).ToUnixTimeMilliseconds();
-        await MonitoringSamples.InsertIncidentsAsync(database.Database, Account,
+        var incidents = await MonitoringSamples.InsertIncidentsAsync(database.Database, Account,
         [
             new("GET", Ago(800), Ago(799), "closed before the day rollups' horizon"),
             new("GET", Ago(801), null, "open since long ago"),
             new("GET", Ago(40), Ago(39), "closed recently enough"),
         ]);
-        var oldIncident = await database.ScalarAsync($"SELECT id FROM incidents WHERE start_time = {Ago(800)}");
-        await database.ScalarAsync(
-            $"INSERT INTO incident_notes (incident_id, created_at, author, text) VALUES ({oldIncident}, {Ago(799)}, 'ops', 'noted'), ({oldIncident}, {Ago(799)}, 'ops', 'again') ");
+        var notes = new IncidentStore(database.Database, TimeProvider.System);
+        Assert.True(await notes.AddNoteAsync(Account, incidents[0], "ops", "noted"));
+        Assert.True(await notes.AddNoteAsync(Account, incidents[0], "ops", "again"));
         var before = await CountRollupsAsync(database);
 
         // A batch of 2 rows makes every table take several bounded DELETEs.

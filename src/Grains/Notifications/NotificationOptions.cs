@@ -11,6 +11,8 @@ public sealed class NotificationOptions : IValidatableObject
     /// <summary>The configuration section.</summary>
     public const string Section = "AmoHub:Notifications";
 
+    private TimeZoneInfo? _zone;
+
     /// <summary>How long an incident must stay open before its DOWN alert goes out; a shorter blip sends nothing.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan Delay { get; set; } = TimeSpan.FromMinutes(2);
@@ -58,7 +60,15 @@ public sealed class NotificationOptions : IValidatableObject
     public string Language { get; set; } = "ru";
 
     /// <summary>The time zone of the times in alert texts (an IANA id such as <c>Europe/Moscow</c>).</summary>
-    public string TimeZone { get; set; } = "UTC";
+    public string TimeZone
+    {
+        get;
+        set
+        {
+            field = value;
+            _zone = null;
+        }
+    } = "UTC";
 
     /// <summary>The deployment's Mattermost defaults.</summary>
     public MattermostDefaults Mattermost { get; set; } = new();
@@ -66,8 +76,8 @@ public sealed class NotificationOptions : IValidatableObject
     /// <summary>The SMTP server email alerts go through.</summary>
     public SmtpSettings Smtp { get; set; } = new();
 
-    /// <summary>The resolved <see cref="TimeZone"/>.</summary>
-    public TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
+    /// <summary>The resolved <see cref="TimeZone"/>, looked up once (start-up validation has checked the id).</summary>
+    public TimeZoneInfo Zone => _zone ??= TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -64,8 +64,8 @@ public static partial class NotificationRules
         && address.DisplayName.Length == 0;
 
     /// <summary>
-    /// The problems with an account's settings by field (JSON path as the API spells it), given the deployment's
-    /// defaults; empty when they can be stored.
+    /// The problems with an account's settings, as <see cref="Normalize"/> left them, by field (JSON path as the API
+    /// spells it), given the deployment's defaults; empty when they can be stored.
     /// </summary>
     public static Dictionary<string, string[]> Validate(NotificationSettings settings, NotificationOptions options)
     {
@@ -96,7 +96,7 @@ public static partial class NotificationRules
 
         if (settings.Email is { } email)
         {
-            ValidateRecipients(email.Recipients.IsDefault ? [] : email.Recipients, options, errors);
+            ValidateRecipients(email.Recipients, options, errors);
         }
 
         if (settings.Webhook is { } webhook && !IsHttpUrl(webhook.Url))
@@ -158,7 +158,7 @@ public static partial class NotificationRules
             }
         }
 
-        if (recipients.Length > 0 && options.Smtp.Host is null)
+        if (options.Smtp.Host is null)
         {
             errors["email.recipients"] = ["cannot be used: this deployment has no SMTP server (AmoHub:Notifications:Smtp:Host)."];
         }

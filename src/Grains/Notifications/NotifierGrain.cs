@@ -77,12 +77,6 @@ public sealed partial class NotifierGrain(
 
         _settings = requested;
         Kept.Settings = NotificationRules.MapSecrets(requested, protector.Protect);
-        foreach (var orphan in Kept.Outbox.Where(delivery => Target(delivery.Channel) is null).ToList())
-        {
-            Kept.Outbox.Remove(orphan);
-            Counters(orphan.Channel).Dropped++;
-        }
-
         var (mattermost, email, webhook) = (Target(NotificationChannel.Mattermost) is not null, Target(NotificationChannel.Email) is not null, Target(NotificationChannel.Webhook) is not null);
         LogConfigured(logger, _account, mattermost, email, webhook);
         await AdvanceAsync(changed: true);
@@ -218,9 +212,8 @@ public sealed partial class NotifierGrain(
         }
 
         incident.EndedAt = endedAt;
-        if (incident.DownAlertedAt is not null && !incident.RestoredAlerted)
+        if (incident.LastAlertedAt is not null)
         {
-            incident.RestoredAlerted = true;
             Raise(ToAlert(incident, AlertKind.Restored, endedAt), now);
         }
 
@@ -228,14 +221,15 @@ public sealed partial class NotifierGrain(
     }
 
     /// <summary>
-    /// Raises the alerts that are due, drops what is too old, stores any change, starts the deliveries that may go,
-    /// and sets the timer for the next thing due (a reminder keeps that across restarts). Every entry point ends here.
+    /// Raises the alerts that are due, drops what is too old or has lost its channel, stores any change, starts the
+    /// deliveries that may go, and sets the timer for the next thing due (a reminder keeps that across restarts). Every
+    /// entry point ends here.
     /// </summary>
     private async Task AdvanceAsync(bool changed)
     {
         var now = time.GetUtcNow();
         changed |= RaiseDueAlerts(now);
-        changed |= DropExpired(now);
+        changed |= DropUndeliverable(now);
         changed |= Prune(now);
         if (changed)
         {
@@ -251,59 +245,83 @@ public sealed partial class NotifierGrain(
         var raised = false;
         foreach (var incident in Kept.Incidents.Values.Where(incident => incident.EndedAt is null).OrderBy(incident => incident.StartedAt))
         {
-            if (MutedUntil(incident.CheckType) > now)
+            if (DueAt(incident) is not { } due || due > now)
             {
                 continue;
             }
 
-            if (incident.DownAlertedAt is null && now >= incident.StartedAt + Options.Delay)
+            if (incident.LastAlertedAt is null)
             {
-                incident.DownAlertedAt = incident.LastAlertedAt = now;
                 Raise(ToAlert(incident, AlertKind.Down, now), now);
-                raised = true;
             }
-            else if (incident.LastAlertedAt is { } last && Options.RealertInterval > TimeSpan.Zero && now >= last + Options.RealertInterval)
+            else
             {
-                incident.LastAlertedAt = now;
                 incident.StillDownAlerts++;
                 Raise(ToAlert(incident, AlertKind.StillDown, now, incident.StillDownAlerts), now);
-                raised = true;
             }
+
+            incident.LastAlertedAt = now;
+            raised = true;
         }
 
         return raised;
     }
 
-    /// <summary>Writes a message to the outbox of every channel configured now, once per channel however often raised.</summary>
+    /// <summary>
+    /// When the next alert of an open incident is due: its DOWN alert <see cref="NotificationOptions.Delay"/> after it
+    /// opened, then a still-down alert every <see cref="NotificationOptions.RealertInterval"/> after the last alert
+    /// (none when re-alerts are off), held back to the end of its check's mute.
+    /// </summary>
+    private DateTimeOffset? DueAt(TrackedIncident incident)
+    {
+        DateTimeOffset? due = incident.LastAlertedAt is not { } last ? incident.StartedAt + Options.Delay
+            : Options.RealertInterval > TimeSpan.Zero ? last + Options.RealertInterval
+            : null;
+        return due is { } at && MutedUntil(incident.CheckType) is { } until && until > at ? until : due;
+    }
+
+    /// <summary>
+    /// Writes a message to the outbox of every channel configured now. Every alert is raised once (an incident keeps
+    /// the alerts raised for it, a flapping check its mute), so no message is queued twice.
+    /// </summary>
     private void Raise(Alert alert, DateTimeOffset now)
     {
         var targets = Targets();
         foreach (var target in targets)
         {
-            var id = DeliveryId(alert, target.Channel);
-            if (!Kept.Outbox.Exists(delivery => delivery.Id == id))
-            {
-                Kept.Outbox.Add(new PendingDelivery(id, target.Channel, alert, now, 0, now));
-            }
+            Kept.Outbox.Add(new PendingDelivery(DeliveryId(alert, target.Channel), target.Channel, alert, now, 0, now));
         }
 
         LogRaised(logger, _account, alert.Kind, alert.CheckType, targets.Count);
     }
 
-    private bool DropExpired(DateTimeOffset now)
+    /// <summary>
+    /// Drops, and counts, the messages not delivered within <see cref="NotificationOptions.GiveUpAfter"/> and those of
+    /// channels that are no longer configured (the account's settings or the deployment's defaults changed), which
+    /// could never go and would keep the timer due.
+    /// </summary>
+    private bool DropUndeliverable(DateTimeOffset now)
     {
-        var expired = Kept.Outbox
-            .Where(delivery => now - delivery.QueuedAt > Options.GiveUpAfter && !IsInFlight(delivery))
+        var configured = Targets().Select(target => target.Channel).ToHashSet();
+        var dropped = Kept.Outbox
+            .Where(delivery => (now - delivery.QueuedAt > Options.GiveUpAfter && !IsInFlight(delivery)) || !configured.Contains(delivery.Channel))
             .ToList();
-        foreach (var delivery in expired)
+        foreach (var delivery in dropped)
         {
             Kept.Outbox.Remove(delivery);
             var counters = Counters(delivery.Channel);
             counters.Dropped++;
-            LogGaveUp(logger, _account, delivery.Channel, delivery.Alert.Kind, delivery.Attempts, counters.LastError);
+            if (configured.Contains(delivery.Channel))
+            {
+                LogGaveUp(logger, _account, delivery.Channel, delivery.Alert.Kind, delivery.Attempts, counters.LastError);
+            }
+            else
+            {
+                LogChannelGone(logger, _account, delivery.Channel, delivery.Alert.Kind);
+            }
         }
 
-        return expired.Count > 0;
+        return dropped.Count > 0;
     }
 
     /// <summary>Forgets closed incidents after a while (the newest are kept to recognise repeats) and old openings.</summary>
@@ -402,12 +420,9 @@ public sealed partial class NotifierGrain(
         DateTimeOffset? next = null;
         foreach (var incident in Kept.Incidents.Values.Where(incident => incident.EndedAt is null))
         {
-            var due = incident.DownAlertedAt is null
-                ? incident.StartedAt + Options.Delay
-                : Options.RealertInterval > TimeSpan.Zero ? incident.LastAlertedAt + Options.RealertInterval : null;
-            if (due is { } at)
+            if (DueAt(incident) is { } due)
             {
-                next = Earliest(next, MutedUntil(incident.CheckType) is { } until && until > at ? until : at);
+                next = Earliest(next, due);
             }
         }
 
@@ -451,7 +466,8 @@ public sealed partial class NotifierGrain(
     /// <summary>Where a channel delivers now, from the account's settings and the deployment's defaults; null when it is off.</summary>
     private ChannelTarget? Target(NotificationChannel channel)
     {
-        var language = NotificationRules.TryParseLanguage(_settings.Language ?? Options.Language, out var chosen) ? chosen : NotificationLanguage.Ru;
+        // Both were validated: the account's before it was stored, the deployment's at start-up.
+        _ = NotificationRules.TryParseLanguage(_settings.Language ?? Options.Language, out var language);
         switch (channel)
         {
             case NotificationChannel.Mattermost:
@@ -526,4 +542,7 @@ public sealed partial class NotifierGrain(
 
     [LoggerMessage(EventId = 7006, Level = LogLevel.Information, Message = "{Account}: notification settings changed (Mattermost {Mattermost}, email {Email}, webhook {Webhook})")]
     private static partial void LogConfigured(ILogger logger, string account, bool mattermost, bool email, bool webhook);
+
+    [LoggerMessage(EventId = 7007, Level = LogLevel.Warning, Message = "{Account}: {Channel} is no longer configured; its {Kind} alert is dropped")]
+    private static partial void LogChannelGone(ILogger logger, string account, NotificationChannel channel, AlertKind kind);
 }

@@ -64,21 +64,16 @@ public sealed class TrackedIncident
     [Id(6)]
     public string? Error { get; set; }
 
-    /// <summary>When its DOWN alert was raised; null while none was.</summary>
-    [Id(7)]
-    public DateTimeOffset? DownAlertedAt { get; set; }
-
-    /// <summary>When its last DOWN or still-down alert was raised.</summary>
+    /// <summary>
+    /// When its last DOWN or still-down alert was raised; null while none was (and then closing it raises no RESTORED
+    /// alert).
+    /// </summary>
     [Id(8)]
     public DateTimeOffset? LastAlertedAt { get; set; }
 
     /// <summary>How many still-down alerts were raised.</summary>
     [Id(9)]
     public int StillDownAlerts { get; set; }
-
-    /// <summary>Whether its RESTORED alert was raised.</summary>
-    [Id(10)]
-    public bool RestoredAlerted { get; set; }
 }
 
 /// <summary>One message for one channel, with its tries so far.</summary>

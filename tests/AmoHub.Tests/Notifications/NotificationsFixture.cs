@@ -22,6 +22,9 @@ public sealed class NotificationsFixture : IAsyncLifetime
     /// <summary>The first retry wait the hub runs with.</summary>
     public static readonly TimeSpan RetryInitial = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long one delivery may take in the hub.</summary>
+    public static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(3);
+
     private InProcessAmoHub? _hub;
     private MattermostStandIn? _webhooks;
     private SmtpStandIn? _smtp;
@@ -48,7 +51,7 @@ public sealed class NotificationsFixture : IAsyncLifetime
         ["AmoHub:Notifications:FlapMute"] = FlapMute.ToString("c", CultureInfo.InvariantCulture),
         ["AmoHub:Notifications:RetryInitial"] = RetryInitial.ToString("c", CultureInfo.InvariantCulture),
         ["AmoHub:Notifications:RetryMax"] = "00:00:02",
-        ["AmoHub:Notifications:DeliveryTimeout"] = "00:00:03",
+        ["AmoHub:Notifications:DeliveryTimeout"] = DeliveryTimeout.ToString("c", CultureInfo.InvariantCulture),
         ["AmoHub:Notifications:ReminderPeriod"] = "00:00:02",
         ["AmoHub:Notifications:Smtp:Host"] = "127.0.0.1",
         ["AmoHub:Notifications:Smtp:Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture),

@@ -46,4 +46,31 @@ public sealed class NotifierRestartTests
         Assert.Equal(1, status.Sent);
         Assert.Single(webhooks.Received(account));
     }
+
+    [Fact]
+    public async Task A_message_for_a_channel_gone_from_the_configuration_is_dropped_and_counted_when_the_notifier_comes_back()
+    {
+        using var database = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        await using var webhooks = await MattermostStandIn.StartAsync();
+        await using var smtp = SmtpStandIn.Start();
+        var settings = Settings(smtp);
+        var account = NewAccount();
+        settings["AmoHub:Notifications:Mattermost:WebhookUrl"] = webhooks.Url(account).AbsoluteUri;
+        webhooks.Behave(account, WebhookBehaviour.Fail);
+
+        await using (var first = await InProcessAmoHub.StartOnAsync(database, settings))
+        {
+            await Notifier(first, account).NotifyAsync(Notices.Opened(Notices.NewId(), account, CheckType.Get, DateTimeOffset.UtcNow - TimeSpan.FromMinutes(1)));
+            await Eventually.MatchAsync(
+                () => Task.FromResult(webhooks.Received(account)), posts => posts.Count > 0, TimeSpan.FromSeconds(10), "a failed try at the default webhook");
+        }
+
+        // The deployment no longer has a default webhook: the DOWN alert queued for it can never go.
+        settings.Remove("AmoHub:Notifications:Mattermost:WebhookUrl");
+        await using var second = await InProcessAmoHub.StartOnAsync(database, settings);
+        var status = await Notifier(second, account).GetStatusAsync();
+
+        var mattermost = status.Channels.Single(channel => channel.Channel == NotificationChannel.Mattermost);
+        Assert.Equal((false, 0, 1L, null), (mattermost.Configured, mattermost.Pending, mattermost.Dropped, mattermost.NextAttemptAt));
+    }
 }

@@ -7,6 +7,7 @@ using AmoHub.Grains.Probes;
 using AmoHub.ServiceDefaults.Configuration;
 using AmoHub.ServiceDefaults.Storage;
 using Orleans.Configuration;
+using Orleans.Storage;
 
 namespace AmoHub.Silo;
 
@@ -38,11 +39,20 @@ public static class SiloConfiguration
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
         }
 
-        silo.AddAdoNetGrainStorage(StorageNames.Default, options =>
+        // On SQLite the ADO.NET storage is wrapped so its writes take the process's write turn with every other
+        // writer of the file (see AmoHubDatabase.WaitWriteTurnAsync); the rows are the same either way.
+        var adoNetStorage = database.Provider == StorageProvider.MySql ? StorageNames.Default : StorageNames.Default + "-sqlite";
+        silo.AddAdoNetGrainStorage(adoNetStorage, options =>
         {
             options.Invariant = database.OrleansInvariant;
             options.ConnectionString = database.ConnectionString;
         });
+        if (database.Provider != StorageProvider.MySql)
+        {
+            silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default, (provider, _) =>
+                new WriteTurnGrainStorage(provider.GetRequiredKeyedService<IGrainStorage>(adoNetStorage), database));
+        }
+
         silo.UseAdoNetReminderService(options =>
         {
             options.Invariant = database.OrleansInvariant;

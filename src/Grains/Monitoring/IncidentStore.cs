@@ -21,7 +21,8 @@ public sealed class IncidentStore(AmoHubDatabase database, TimeProvider time)
     /// <summary>Records an incident that opened at <paramref name="startedAt"/> and returns its id; idempotent.</summary>
     public async Task<long> OpenAsync(string account, CheckType checkType, DateTimeOffset startedAt, string? details, string? errorCode, int? httpStatus)
     {
-        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var write = await database.OpenWriteAsync(CancellationToken.None);
+        var connection = write.Connection;
         await using (var upsert = connection.CreateCommand())
         {
             upsert.CommandText = Sql.Upsert(database.Provider, "incidents", OpenColumns, OpenKey, OpenUpdate);
@@ -43,7 +44,8 @@ public sealed class IncidentStore(AmoHubDatabase database, TimeProvider time)
     /// <summary>Closes the incident that opened at <paramref name="startedAt"/>; a closed one keeps its first end.</summary>
     public async Task CloseAsync(string account, CheckType checkType, DateTimeOffset startedAt, DateTimeOffset endedAt)
     {
-        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var write = await database.OpenWriteAsync(CancellationToken.None);
+        var connection = write.Connection;
         await using var command = connection.CreateCommand();
         command.CommandText = """
             UPDATE incidents SET end_time = @end_time, duration = @end_time - start_time
@@ -89,7 +91,8 @@ public sealed class IncidentStore(AmoHubDatabase database, TimeProvider time)
     /// <summary>Acknowledges an incident unless it already is; false when there is no such incident.</summary>
     public async Task<bool> AcknowledgeAsync(string account, long id, string? by)
     {
-        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var write = await database.OpenWriteAsync(CancellationToken.None);
+        var connection = write.Connection;
         await using var command = connection.CreateCommand();
         command.CommandText = """
             UPDATE incidents SET acknowledged_at = @now, acknowledged_by = @by
@@ -102,7 +105,8 @@ public sealed class IncidentStore(AmoHubDatabase database, TimeProvider time)
     /// <summary>Adds a note to an incident; false when there is no such incident.</summary>
     public async Task<bool> AddNoteAsync(string account, long id, string? author, string text)
     {
-        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var write = await database.OpenWriteAsync(CancellationToken.None);
+        var connection = write.Connection;
         if (!await ExistsAsync(connection, account, id))
         {
             return false;

@@ -87,8 +87,9 @@ public sealed partial class RetentionPurge(
         while (true)
         {
             int deleted;
-            await using (var connection = await database.OpenAsync(cancellationToken))
+            await using (var write = await database.OpenWriteAsync(cancellationToken))
             {
+                var connection = write.Connection;
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 if (deleteFirst is not null)
                 {

@@ -26,7 +26,8 @@ public sealed class CrmReadModel(AmoHubDatabase database)
 
     private async Task UpsertContactOnceAsync(string account, ContactSnapshot contact)
     {
-        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var write = await database.OpenWriteAsync(CancellationToken.None);
+        var connection = write.Connection;
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted);
         await ExecuteAsync(connection, transaction, _upsertContact, command => command
             .With("@account", account)
@@ -58,7 +59,8 @@ public sealed class CrmReadModel(AmoHubDatabase database)
 
     private async Task DeleteContactOnceAsync(string account, long amoCrmId)
     {
-        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var write = await database.OpenWriteAsync(CancellationToken.None);
+        var connection = write.Connection;
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted);
         foreach (var sql in new[]
                  {
@@ -82,7 +84,8 @@ public sealed class CrmReadModel(AmoHubDatabase database)
 
     private async Task UpsertLeadOnceAsync(string account, LeadSnapshot lead)
     {
-        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var write = await database.OpenWriteAsync(CancellationToken.None);
+        var connection = write.Connection;
         long? contactRow = null;
         if (lead.MainContactId is { } contactId)
         {
@@ -109,7 +112,8 @@ public sealed class CrmReadModel(AmoHubDatabase database)
     /// <summary>Removes a lead.</summary>
     public Task DeleteLeadAsync(string account, long amoCrmId) => RetryingAsync(async () =>
     {
-        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var write = await database.OpenWriteAsync(CancellationToken.None);
+        var connection = write.Connection;
         await ExecuteAsync(connection, null, "DELETE FROM leads WHERE account = @account AND amocrm_id = @amocrm_id",
             command => command.With("@account", account).With("@amocrm_id", amoCrmId));
     });

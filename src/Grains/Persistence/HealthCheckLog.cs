@@ -104,7 +104,8 @@ public sealed partial class HealthCheckLog(AmoHubDatabase database, ILogger<Heal
 
     private async Task WriteOnceAsync(IReadOnlyList<HealthCheckRecord> batch, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var write = await database.OpenWriteAsync(cancellationToken);
+        var connection = write.Connection;
 
         // On SQLite the raw INSERT takes the database's write lock before the rollups are read, so the
         // read-modify-write below runs alone; on MySQL the rollup rows are locked as they are read.

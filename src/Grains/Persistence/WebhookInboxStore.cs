@@ -18,7 +18,8 @@ public sealed class WebhookInboxStore(AmoHubDatabase database)
     public async Task AppendAsync(string account, WebhookDelivery delivery)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var write = await database.OpenWriteAsync(CancellationToken.None);
+        var connection = write.Connection;
         await using var command = connection.CreateCommand();
         command.CommandText = "INSERT INTO webhook_inbox (account, received_at, events, event_count) VALUES (@account, @received_at, @events, @event_count)";
         command.With("@account", account)
@@ -57,7 +58,8 @@ public sealed class WebhookInboxStore(AmoHubDatabase database)
             return;
         }
 
-        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var write = await database.OpenWriteAsync(CancellationToken.None);
+        var connection = write.Connection;
         await using var command = connection.CreateCommand();
         command.CommandText = $"UPDATE webhook_inbox SET applied_at = @at WHERE id IN ({string.Join(", ", ids.Select((_, i) => $"@id{i}"))})";
         command.With("@at", at.ToUnixTimeMilliseconds());
@@ -72,7 +74,8 @@ public sealed class WebhookInboxStore(AmoHubDatabase database)
     /// <summary>Deletes applied deliveries received before <paramref name="before"/>, a bounded batch at a time.</summary>
     public async Task<int> PurgeAppliedAsync(string account, DateTimeOffset before, int limit)
     {
-        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var write = await database.OpenWriteAsync(CancellationToken.None);
+        var connection = write.Connection;
         await using var command = connection.CreateCommand();
         command.CommandText = database.Provider == StorageProvider.MySql
             ? "DELETE FROM webhook_inbox WHERE account = @account AND applied_at IS NOT NULL AND received_at < @before ORDER BY id LIMIT @limit"

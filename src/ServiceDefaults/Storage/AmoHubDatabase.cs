@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using MySqlConnector;
@@ -10,10 +11,15 @@ namespace AmoHub.ServiceDefaults.Storage;
 /// </summary>
 public sealed class AmoHubDatabase
 {
-    private AmoHubDatabase(StorageProvider provider, string connectionString)
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> SqliteWriters = new(StringComparer.Ordinal);
+
+    private readonly SemaphoreSlim? _writers;
+
+    private AmoHubDatabase(StorageProvider provider, string connectionString, SemaphoreSlim? writers)
     {
         Provider = provider;
         ConnectionString = connectionString;
+        _writers = writers;
     }
 
     /// <summary>The engine.</summary>
@@ -37,7 +43,7 @@ public sealed class AmoHubDatabase
     {
         if (settings.Provider == StorageProvider.MySql)
         {
-            return new AmoHubDatabase(settings.Provider, settings.ConnectionString!);
+            return new AmoHubDatabase(settings.Provider, settings.ConnectionString!, null);
         }
 
         var builder = settings.ConnectionString is null
@@ -48,13 +54,49 @@ public sealed class AmoHubDatabase
             : new SqliteConnectionStringBuilder(settings.ConnectionString);
         builder.Pooling = true;
         builder.DefaultTimeout = Math.Max(builder.DefaultTimeout, 30);
-        var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource, baseDirectory));
+        var file = Path.GetFullPath(builder.DataSource, baseDirectory);
+        var folder = Path.GetDirectoryName(file);
         if (!string.IsNullOrEmpty(folder))
         {
             Directory.CreateDirectory(folder);
         }
 
-        return new AmoHubDatabase(settings.Provider, builder.ConnectionString);
+        return new AmoHubDatabase(settings.Provider, builder.ConnectionString, SqliteWriters.GetOrAdd(file, _ => new SemaphoreSlim(1, 1)));
+    }
+
+    /// <summary>
+    /// Waits for this process's turn to write. SQLite lets one writer at a time, and Microsoft.Data.Sqlite waits for
+    /// a busy database by putting its thread to sleep for 150 ms a try, so writers colliding on separate connections
+    /// starve the thread pool (and with it a silo's timers and webhook answers). Writers of one SQLite file in this
+    /// process therefore queue here without holding a thread. MySQL locks rows, so there the turn is free.
+    /// </summary>
+    public async ValueTask<IDisposable> WaitWriteTurnAsync(CancellationToken cancellationToken)
+    {
+        if (_writers is null)
+        {
+            return WriteTurn.Free;
+        }
+
+        await _writers.WaitAsync(cancellationToken);
+        return new WriteTurn(_writers);
+    }
+
+    /// <summary>
+    /// Opens a connection for a write, in this process's turn (see <see cref="WaitWriteTurnAsync"/>); the turn ends
+    /// when the returned write is disposed.
+    /// </summary>
+    public async Task<DatabaseWrite> OpenWriteAsync(CancellationToken cancellationToken)
+    {
+        var turn = await WaitWriteTurnAsync(cancellationToken);
+        try
+        {
+            return new DatabaseWrite(await OpenAsync(cancellationToken), turn);
+        }
+        catch
+        {
+            turn.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Opens a new pooled connection.</summary>
@@ -95,4 +137,42 @@ public sealed class AmoHubDatabase
     private DbConnection CreateConnection() => Provider == StorageProvider.MySql
         ? new MySqlConnection(ConnectionString)
         : new SqliteConnection(ConnectionString);
+}
+
+/// <summary>A connection opened for a write, holding its process's write turn until disposed.</summary>
+public sealed class DatabaseWrite : IAsyncDisposable
+{
+    private readonly IDisposable _turn;
+
+    internal DatabaseWrite(DbConnection connection, IDisposable turn)
+    {
+        Connection = connection;
+        _turn = turn;
+    }
+
+    /// <summary>The open connection.</summary>
+    public DbConnection Connection { get; }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Connection.DisposeAsync();
+        }
+        finally
+        {
+            _turn.Dispose();
+        }
+    }
+}
+
+/// <summary>One writer's turn; disposing it lets the next writer in, once.</summary>
+internal sealed class WriteTurn(SemaphoreSlim? writers) : IDisposable
+{
+    public static readonly WriteTurn Free = new(null);
+
+    private SemaphoreSlim? _writers = writers;
+
+    public void Dispose() => Interlocked.Exchange(ref _writers, null)?.Release();
 }

@@ -1,3 +1,4 @@
+using AmoHub.Grains;
 using AmoHub.Grains.Notifications;
 using AmoHub.ServiceDefaults.Configuration;
 using AmoHub.Silo;
@@ -46,5 +47,17 @@ public sealed class NotificationSettingsTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public void Email_recipients_are_refused_naming_the_field_when_the_deployment_has_no_SMTP_server()
+    {
+        var settings = new NotificationSettings(null, null, new EmailTarget(["ops@example.test"]), null);
+
+        var withoutSmtp = NotificationRules.Validate(settings, new NotificationOptions());
+        var withSmtp = NotificationRules.Validate(settings, new NotificationOptions { Smtp = { Host = "smtp.example", From = "amohub@example.test" } });
+
+        Assert.Contains("AmoHub:Notifications:Smtp:Host", Assert.Single(withoutSmtp["email.recipients"]), StringComparison.Ordinal);
+        Assert.Empty(withSmtp);
     }
 }

@@ -103,4 +103,21 @@ public sealed class NotificationsApiTests(NotificationsFixture fixture) : IClass
         Assert.Equal(HttpStatusCode.OK, none.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, test.StatusCode);
     }
+
+    [Fact]
+    public async Task The_status_endpoint_names_each_channel_and_whether_the_account_configured_it()
+    {
+        using var put = await fixture.Hub.Http.PutAsJsonAsync(Settings, new { mattermost = new { webhookUrl = fixture.Webhooks.Url($"api-status-{Guid.NewGuid():N}") } });
+
+        using var response = await fixture.Hub.Http.GetAsync(new Uri($"{Settings}/status", UriKind.Relative));
+        var status = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var channels = status.GetProperty("channels").EnumerateArray()
+            .ToDictionary(channel => channel.GetProperty("channel").GetString()!, channel => channel.GetProperty("configured").GetBoolean());
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("sandbox", status.GetProperty("account").GetString());
+        Assert.Equal(new Dictionary<string, bool> { ["mattermost"] = true, ["email"] = false, ["webhook"] = false }, channels);
+        Assert.Equal(JsonValueKind.Array, status.GetProperty("muted").ValueKind);
+    }
 }

@@ -14,6 +14,20 @@ public enum StorageProvider
     MySql,
 }
 
+/// <summary>When a SQLite commit is on the disk.</summary>
+public enum SqliteDurability
+{
+    /// <summary>
+    /// WAL with <c>synchronous=NORMAL</c>: the log is flushed at checkpoints, not at every commit. Nothing committed is
+    /// lost when AmoHub crashes or is killed; a power cut or an operating system crash may lose the last commits
+    /// (the database stays consistent as of an earlier moment).
+    /// </summary>
+    Normal,
+
+    /// <summary>WAL with <c>synchronous=FULL</c>: every commit waits for the disk, which limits writes to the disk's flush rate.</summary>
+    Full,
+}
+
 /// <summary>Settings under <c>AmoHub:Storage</c>.</summary>
 public sealed class StorageSettings : IValidatableObject
 {
@@ -28,6 +42,9 @@ public sealed class StorageSettings : IValidatableObject
 
     /// <summary>Folder of the SQLite file when no connection string is given; relative to the directory AmoHub starts in.</summary>
     public string DataDirectory { get; set; } = "data";
+
+    /// <summary>When a SQLite commit is on the disk; MySQL follows its own server settings.</summary>
+    public SqliteDurability SqliteDurability { get; set; } = SqliteDurability.Normal;
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

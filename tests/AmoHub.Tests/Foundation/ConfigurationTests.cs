@@ -10,6 +10,7 @@ public sealed class ConfigurationTests
     [Theory]
     [InlineData("AmoHub__Storage__Provider", "Postgres", "AmoHub:Storage:Provider")]
     [InlineData("AmoHub__Storage__Provider", "MySql", "AmoHub:Storage:ConnectionString")]
+    [InlineData("AmoHub__Storage__SqliteDurability", "Fsync", "AmoHub:Storage:SqliteDurability")]
     [InlineData("AmoHub__Cluster__GatewayPort", "70000", "AmoHub:Cluster:GatewayPort")]
     [InlineData("AmoHub__Probes__Interval", "soon", "AmoHub:Probes:Interval")]
     [InlineData("AmoHub__Accounts__0__Subdomain", "not a subdomain!", "AmoHub:Accounts:0:Subdomain")]

@@ -3,7 +3,7 @@ using AmoHub.Tests.Infrastructure;
 
 namespace AmoHub.Tests.Foundation;
 
-public sealed class WriteTurnTests
+public sealed class SqliteWritingTests
 {
     [Fact]
     public async Task Writers_of_one_SQLite_file_take_turns_even_through_separately_resolved_databases()
@@ -54,5 +54,26 @@ public sealed class WriteTurnTests
 
         Assert.Equal(System.Data.ConnectionState.Open, first.Connection.State);
         Assert.Equal(System.Data.ConnectionState.Open, second.Connection.State);
+    }
+
+    [Theory]
+    [InlineData(null, 1)]
+    [InlineData(SqliteDurability.Normal, 1)]
+    [InlineData(SqliteDurability.Full, 2)]
+    public async Task SQLite_connections_flush_commits_as_the_durability_setting_says(SqliteDurability? durability, long synchronous)
+    {
+        using var file = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        var settings = new StorageSettings { Provider = StorageProvider.Sqlite, ConnectionString = file.ConnectionString };
+        if (durability is { } chosen)
+        {
+            settings.SqliteDurability = chosen;
+        }
+
+        var database = AmoHubDatabase.From(settings, Environment.CurrentDirectory);
+        await using var write = await database.OpenWriteAsync(CancellationToken.None);
+        using var command = write.Connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous";
+
+        Assert.Equal(synchronous, Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
     }
 }

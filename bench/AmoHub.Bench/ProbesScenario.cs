@@ -297,14 +297,14 @@ public static class ProbesScenario
             .Select(failures => string.Create(CultureInfo.InvariantCulture,
                 $"{failures.Count()} webhook deliveries about {failures.Key.Entity} failed from {failures.Min(d => d.At):HH:mm:ss} to {failures.Max(d => d.At):HH:mm:ss}: {failures.Key.Error}"));
 
-    private static async Task<long> ScalarAsync(DbConnection connection, string sql)
+    internal static async Task<long> ScalarAsync(DbConnection connection, string sql)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return await command.ExecuteScalarAsync() is { } value and not DBNull ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : 0;
     }
 
-    private static async Task ExecuteAsync(DbConnection connection, string sql)
+    internal static async Task ExecuteAsync(DbConnection connection, string sql)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;

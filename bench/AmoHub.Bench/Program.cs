@@ -8,16 +8,18 @@ using AmoHub.ServiceDefaults.Storage;
 
 // dotnet run -c Release --project bench/AmoHub.Bench -- <contacts-new|contacts-dedup|stats> [--count N] [--connections C] [--accounts A] [--mysql "<connection string>"]
 // dotnet run -c Release --project bench/AmoHub.Bench -- probes [--probes N] [--minutes M] [--warmup S] [--mysql "<connection string>"]
+// dotnet run -c Release --project bench/AmoHub.Bench -- webhooks [--count EVENTS] [--connections C] [--mysql "<connection string>"]
 var scenario = args.FirstOrDefault() ?? "";
 var count = Option("--count", scenario switch { "contacts-dedup" => 20_000, "stats" => 300, _ => 2_000 });
 var accounts = Option("--accounts", 1);
 var connections = Option("--connections", 32);
 var mySql = args.SkipWhile(a => a != "--mysql").Skip(1).FirstOrDefault();
 var repository = FindRepository();
-if (scenario is not ("contacts-new" or "contacts-dedup" or "stats" or "probes"))
+if (scenario is not ("contacts-new" or "contacts-dedup" or "stats" or "probes" or "webhooks"))
 {
     await Console.Error.WriteLineAsync("usage: AmoHub.Bench <contacts-new|contacts-dedup|stats> [--count N] [--connections C] [--accounts A] [--mysql \"<connection string>\"]");
     await Console.Error.WriteLineAsync("       AmoHub.Bench probes [--probes N] [--minutes M] [--warmup S] [--mysql \"<connection string>\"]");
+    await Console.Error.WriteLineAsync("       AmoHub.Bench webhooks [--count EVENTS] [--connections C] [--mysql \"<connection string>\"]");
     return 2;
 }
 
@@ -25,6 +27,11 @@ if (scenario == "probes")
 {
     return await ReportAsync(await ProbesScenario.RunAsync(
         repository, Option("--probes", 1_000), Option("--minutes", 3), TimeSpan.FromSeconds(Option("--warmup", 30)), mySql));
+}
+
+if (scenario == "webhooks")
+{
+    return await ReportAsync(await WebhooksScenario.RunAsync(repository, Option("--count", 100_000), connections, mySql));
 }
 
 var accountNames = Enumerable.Range(1, accounts).Select(i => string.Create(CultureInfo.InvariantCulture, $"bench-{i:D3}")).ToList();

@@ -24,6 +24,7 @@ public static class WebApiExtensions
         services.AddSingleton<AccountResolver>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddExceptionHandler<AmoCrmExceptionHandler>();
+        services.AddExceptionHandler<StorageUnavailableExceptionHandler>();
         services.AddOptions<WebhookSettings>().BindConfiguration(WebhookSettings.Section);
         services.Configure<FormOptions>(options => options.ValueCountLimit = 50_000);
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [AmoHubDefaults.ReadyTag]);

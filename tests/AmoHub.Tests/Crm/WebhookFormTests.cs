@@ -58,6 +58,23 @@ public sealed class WebhookFormTests
     }
 
     [Fact]
+    public void Keys_with_digits_other_than_ASCII_are_not_amoCRM_fields()
+    {
+        // Arabic-Indic and fullwidth digits match the regular expression \d; they used to reach int.Parse and throw.
+        var (delivery, errors) = AmoCrmWebhookForm.Parse(Form(
+            ("account[subdomain]", "acme"),
+            ("contacts[update][0][id]", "20000001"),
+            ("contacts[update][0][custom_fields][٢][code]", "PHONE"),
+            ("contacts[update][0][custom_fields][٢][values][0][value]", "+7 903 123-45-67"),
+            ("contacts[update][１][id]", "20000002")), ReceivedAt);
+
+        Assert.Empty(errors);
+        var contact = Assert.Single(delivery!.Events);
+        Assert.Equal(20000001L, contact.Id);
+        Assert.Empty(contact.Phones);
+    }
+
+    [Fact]
     public void An_entity_without_an_id_is_an_error()
     {
         var (delivery, errors) = AmoCrmWebhookForm.Parse(Form(("contacts[add][0][name]", "Без id")), ReceivedAt);

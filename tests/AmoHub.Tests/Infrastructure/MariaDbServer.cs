@@ -5,16 +5,17 @@ namespace AmoHub.Tests.Infrastructure;
 
 /// <summary>
 /// A throwaway MariaDB server for this test run: its own data folder under /tmp, a free loopback port, started
-/// once per test process and killed when it exits. Each test gets a database of its own on it.
+/// once per test process and killed when it exits. Each test gets a database of its own on it. A test that stops
+/// the server starts a dedicated one instead, so the others are not disturbed.
 /// Missing binaries fail the tests that need them with a message saying how to install them; nothing is skipped.
 /// </summary>
-public sealed class MariaDbServer
+public sealed class MariaDbServer : IDisposable
 {
     private static readonly Lazy<Task<MariaDbServer>> Shared = new(StartAsync);
     private static int _databases;
 
-    private readonly Process _process;
     private readonly string _folder;
+    private Process _process;
 
     private MariaDbServer(Process process, string folder, int port)
     {
@@ -29,6 +30,27 @@ public sealed class MariaDbServer
 
     /// <summary>The server of this test run, started on first use.</summary>
     public static Task<MariaDbServer> GetAsync() => Shared.Value;
+
+    /// <summary>A server of the caller's own, which it may stop and restart; disposing it removes it.</summary>
+    public static Task<MariaDbServer> StartDedicatedAsync() => StartAsync();
+
+    /// <summary>Kills the server process, as a crash or a pulled plug would; connections to it fail until <see cref="RestartAsync"/>.</summary>
+    public async Task StopServerAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>Starts the server again on the same port and data folder and waits until it takes connections.</summary>
+    public async Task RestartAsync()
+    {
+        _process.Dispose();
+        _process = Launch(_folder, Port);
+        await WaitUntilReadyAsync();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Stop();
 
     /// <summary>Creates an empty database and returns a connection string to it.</summary>
     public async Task<string> CreateDatabaseAsync()
@@ -57,7 +79,6 @@ public sealed class MariaDbServer
 
     private static async Task<MariaDbServer> StartAsync()
     {
-        var server = Find("mariadbd");
         var installer = Find("mariadb-install-db");
         var folder = Directory.CreateTempSubdirectory("amohub-mariadb-").FullName;
         var data = Path.Combine(folder, "data");
@@ -65,8 +86,16 @@ public sealed class MariaDbServer
         await RunAsync(installer, $"--no-defaults --datadir={data} --auth-root-authentication-method=normal --skip-test-db{asRoot}");
 
         var port = FreePort.Next();
-        var process = Process.Start(new ProcessStartInfo(server,
-            $"--no-defaults --datadir={data} --socket={folder}/mysqld.sock --pid-file={folder}/mysqld.pid " +
+        var instance = new MariaDbServer(Launch(folder, port), folder, port);
+        await instance.WaitUntilReadyAsync();
+        return instance;
+    }
+
+    private static Process Launch(string folder, int port)
+    {
+        var asRoot = Environment.UserName == "root" ? " --user=root" : "";
+        var process = Process.Start(new ProcessStartInfo(Find("mariadbd"),
+            $"--no-defaults --datadir={Path.Combine(folder, "data")} --socket={folder}/mysqld.sock --pid-file={folder}/mysqld.pid " +
             $"--port={port} --bind-address=127.0.0.1 --skip-grant-tables --skip-name-resolve --skip-log-bin " +
             $"--innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=2 --max-connections=500{asRoot}")
         {
@@ -77,18 +106,21 @@ public sealed class MariaDbServer
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        return process;
+    }
 
-        var instance = new MariaDbServer(process, folder, port);
+    private async Task WaitUntilReadyAsync()
+    {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
             try
             {
-                await using var connection = new MySqlConnection(instance.ConnectionString(null));
+                await using var connection = new MySqlConnection(ConnectionString(null));
                 await connection.OpenAsync();
-                return instance;
+                return;
             }
-            catch (MySqlException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            catch (MySqlException) when (DateTime.UtcNow < deadline && !_process.HasExited)
             {
                 await Task.Delay(200);
             }

@@ -44,6 +44,13 @@ public sealed class TestDatabase : IDisposable
         return new TestDatabase(provider, $"Data Source={Path.Combine(folder, "amohub.db")}", folder);
     }
 
+    /// <summary>Creates a database on a MariaDB server of the test's own (<see cref="MariaDbServer.StartDedicatedAsync"/>).</summary>
+    public static async Task<TestDatabase> CreateOnAsync(MariaDbServer server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return new TestDatabase(StorageProvider.MySql, await server.CreateDatabaseAsync(), null);
+    }
+
     /// <summary>Runs a scalar query against the database.</summary>
     public async Task<long> ScalarAsync(string sql)
     {

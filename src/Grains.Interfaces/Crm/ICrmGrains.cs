@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace AmoHub.Grains;
 
 /// <summary>
@@ -116,6 +118,10 @@ public interface ILeadNameIndexGrain : IGrainWithStringKey
 /// </summary>
 public interface IWebhookInboxGrain : IGrainWithStringKey
 {
-    /// <summary>Stores the delivery durably and schedules it for applying.</summary>
+    /// <summary>
+    /// Stores the delivery durably and schedules it for applying. Interleaved, so deliveries arriving together are
+    /// stored by one write.
+    /// </summary>
+    [AlwaysInterleave]
     Task AcceptAsync(WebhookDelivery delivery);
 }

@@ -27,6 +27,8 @@ public sealed partial class WebhookInboxGrain(
 
     private Task? _draining;
     private bool _moreToDrain;
+    private InboxBatch? _collecting;
+    private Task _lastWrite = Task.CompletedTask;
     private DateTimeOffset _lastPurge;
     private bool _reminderRegistered;
 
@@ -42,7 +44,20 @@ public sealed partial class WebhookInboxGrain(
     /// <inheritdoc />
     public async Task AcceptAsync(WebhookDelivery delivery)
     {
-        await store.AppendAsync(Account, delivery);
+        // Deliveries that arrive while a write is in flight share the next write, so a burst costs one commit per
+        // write rather than one per delivery, and each caller still returns only once its own delivery is stored.
+        var batch = _collecting;
+        if (batch is null)
+        {
+            batch = _collecting = new InboxBatch(delivery);
+            batch.Written = _lastWrite = WriteAfterAsync(_lastWrite, batch);
+        }
+        else
+        {
+            batch.Deliveries.Add(delivery);
+        }
+
+        await batch.Written;
         if (!_reminderRegistered)
         {
             await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5));
@@ -50,6 +65,26 @@ public sealed partial class WebhookInboxGrain(
         }
 
         StartDraining();
+    }
+
+    /// <summary>Writes a batch once the write before it is over; from then on, new deliveries start the next batch.</summary>
+    private async Task WriteAfterAsync(Task previous, InboxBatch batch)
+    {
+        try
+        {
+            await previous;
+        }
+        catch (Exception)
+        {
+            // The earlier batch's callers see its failure; this batch is written on its own.
+        }
+
+        if (ReferenceEquals(_collecting, batch))
+        {
+            _collecting = null;
+        }
+
+        await store.AppendAsync(Account, batch.Deliveries);
     }
 
     /// <inheritdoc />
@@ -185,4 +220,12 @@ public sealed partial class WebhookInboxGrain(
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Applying webhook deliveries of {Account} failed; they stay in the inbox and are retried")]
     private static partial void LogDrainFailed(ILogger logger, Exception exception, string account);
+}
+
+/// <summary>Deliveries waiting for one inbox write, and that write.</summary>
+internal sealed class InboxBatch(WebhookDelivery first)
+{
+    public List<WebhookDelivery> Deliveries { get; } = [first];
+
+    public Task Written { get; set; } = Task.CompletedTask;
 }

@@ -14,19 +14,34 @@ public sealed class WebhookInboxStore(AmoHubDatabase database)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Stores a delivery; returns when it is durable.</summary>
-    public async Task AppendAsync(string account, WebhookDelivery delivery)
+    /// <summary>Most deliveries one INSERT carries; larger groups are written as several INSERTs in one transaction.</summary>
+    private const int RowsPerInsert = 100;
+
+    /// <summary>Stores deliveries in the order given, in one transaction; returns when they are committed.</summary>
+    public async Task AppendAsync(string account, IReadOnlyList<WebhookDelivery> deliveries)
     {
-        ArgumentNullException.ThrowIfNull(delivery);
+        ArgumentNullException.ThrowIfNull(deliveries);
         await using var write = await database.OpenWriteAsync(CancellationToken.None);
         var connection = write.Connection;
-        await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO webhook_inbox (account, received_at, events, event_count) VALUES (@account, @received_at, @events, @event_count)";
-        command.With("@account", account)
-            .With("@received_at", delivery.ReceivedAt.ToUnixTimeMilliseconds())
-            .With("@events", JsonSerializer.Serialize(delivery.Events, Json))
-            .With("@event_count", delivery.Events.Length);
-        await command.ExecuteNonQueryAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        foreach (var chunk in deliveries.Chunk(RowsPerInsert))
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "INSERT INTO webhook_inbox (account, received_at, events, event_count) VALUES " +
+                string.Join(", ", chunk.Select((_, i) => $"(@account, @received_at{i}, @events{i}, @event_count{i})"));
+            command.With("@account", account);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                command.With($"@received_at{i}", chunk[i].ReceivedAt.ToUnixTimeMilliseconds())
+                    .With($"@events{i}", JsonSerializer.Serialize(chunk[i].Events, Json))
+                    .With($"@event_count{i}", chunk[i].Events.Length);
+            }
+
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
     }
 
     /// <summary>The oldest deliveries not applied yet, in arrival order.</summary>

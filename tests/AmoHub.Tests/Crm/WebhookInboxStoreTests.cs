@@ -17,9 +17,9 @@ public sealed class WebhookInboxStoreTests
         var store = new WebhookInboxStore(database.Database);
         var old = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         WebhookEvent[] events = [new(WebhookEntity.Contact, WebhookAction.Add, 1, "A", null, null, old, old, [], false)];
-        await store.AppendAsync("acme", new WebhookDelivery("acme", null, [.. events], old));
-        await store.AppendAsync("acme", new WebhookDelivery("acme", null, [.. events], old));
-        await store.AppendAsync("acme", new WebhookDelivery("acme", null, [.. events], old.AddDays(30)));
+        await store.AppendAsync("acme", [new WebhookDelivery("acme", null, [.. events], old)]);
+        await store.AppendAsync("acme", [new WebhookDelivery("acme", null, [.. events], old)]);
+        await store.AppendAsync("acme", [new WebhookDelivery("acme", null, [.. events], old.AddDays(30))]);
         var pending = await store.PendingAsync("acme", 10);
         await store.MarkAppliedAsync([pending[0].Id, pending[2].Id], old.AddDays(30));
 
@@ -28,5 +28,24 @@ public sealed class WebhookInboxStoreTests
         Assert.Equal(1, purged);
         Assert.Equal([pending[1].Id], (await store.PendingAsync("acme", 10)).Select(e => e.Id));
         Assert.Equal(2, await database.ScalarAsync("SELECT COUNT(*) FROM webhook_inbox"));
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Deliveries_appended_together_are_stored_whole_and_in_the_order_given(StorageProvider engine)
+    {
+        using var database = await TestDatabase.CreateAsync(engine);
+        await new SchemaMigrator(database.Database, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
+        var store = new WebhookInboxStore(database.Database);
+        var at = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var deliveries = Enumerable.Range(1, 250)
+            .Select(i => new WebhookDelivery("acme", null, [new(WebhookEntity.Lead, WebhookAction.Update, i, $"Lead {i}", null, null, at, at, [], false)], at.AddSeconds(i)))
+            .ToList();
+
+        await store.AppendAsync("acme", deliveries);
+
+        var pending = await store.PendingAsync("acme", 1000);
+        Assert.Equal(Enumerable.Range(1, 250).Select(i => (long)i), pending.Select(entry => Assert.Single(entry.Events).Id));
+        Assert.Equal(deliveries.Select(d => d.ReceivedAt), pending.Select(entry => entry.ReceivedAt));
     }
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every AmoHub test: the sandbox's own tests, then unit, SQLite, MariaDB, CRM sync and multi-process
 # cluster tests, then the dashboard's browser tests. Installs what the tests need from Debian when it is missing
-# (mariadb-server, chromium); the tests start
-# their own throwaway MariaDB on a free loopback port. Extra arguments go to each `dotnet test`.
+# (mariadb-server, chromium); the tests start their own throwaway MariaDB on a free loopback port and drive
+# Chromium headless. Extra arguments go to each `dotnet test`.
 set -euo pipefail
 cd "$(dirname "$0")"
 

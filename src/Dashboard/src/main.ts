@@ -83,8 +83,11 @@ class App {
     byId("lang").addEventListener("click", () => {
       setLang(lang() === "ru" ? "en" : "ru");
       this.labelStatic();
+      this.fillSwitcher();
       this.monitor.redraw();
-      void this.admin.load();
+      if (this.view.page === "admin") {
+        void this.admin.load();
+      }
     });
     byId("theme").addEventListener("click", () => {
       const next = document.documentElement.dataset.theme === "dark" ? "light" : "dark";
@@ -127,14 +130,16 @@ class App {
       window.setTimeout(() => void this.loadAccounts(), 10_000);
       return;
     }
-    const select = byId<HTMLSelectElement>("account");
-    select.replaceChildren(
-      ...this.accounts.map((account) => {
-        const option = new Option(account.sandbox ? `${account.subdomain} (${t("sandbox")})` : account.subdomain, account.subdomain);
-        return option;
-      }),
-    );
+    this.fillSwitcher();
     this.route();
+  }
+
+  private fillSwitcher(): void {
+    const select = byId<HTMLSelectElement>("account");
+    select.replaceChildren(...this.accounts.map((account) => new Option(account.sandbox ? `${account.subdomain} (${t("sandbox")})` : account.subdomain, account.subdomain)));
+    if (this.view.account) {
+      select.value = this.view.account;
+    }
   }
 
   private route(): void {

@@ -39,13 +39,15 @@ export function renderTile(check: CheckStatus, uptime24h: number | null | undefi
   return tile;
 }
 
-function metric(label: string, value: string, name: string, ticking?: string | null): HTMLElement {
+function metric(label: string, value: string, name: string, ticking?: string | null): DocumentFragment {
   const dd = el("dd", undefined, value);
   dd.dataset.metric = name;
   if (ticking) {
     dd.dataset.since = ticking;
   }
-  return el("div", "metric", el("dt", undefined, label), dd);
+  const pair = document.createDocumentFragment();
+  pair.append(el("dt", undefined, label), dd);
+  return pair;
 }
 
 function relative(template: string, iso: string, now: number): HTMLElement {

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using AmoHub.Sandbox;
 using AmoHub.Tests.Infrastructure;
 using Microsoft.Playwright;
+using IRequest = Microsoft.Playwright.IRequest;
 
 namespace AmoHub.Dashboard.Tests;
 
@@ -75,7 +76,9 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
         {
             var tile = page.Locator(".tile[data-check='GET']");
             await Assertions.Expect(tile).ToHaveAttributeAsync("data-status", "down", new() { Timeout = 60_000 });
-            Assert.Equal("rgb(220, 38, 38)", await tile.EvaluateAsync<string>("t => getComputedStyle(t).borderTopColor"));
+            // Tiles are redrawn with every pushed result, so the colour is read from whichever tile is current.
+            Assert.Equal("rgb(220, 38, 38)", await page.EvaluateAsync<string>(
+                "() => getComputedStyle(document.querySelector(\".tile[data-check='GET'][data-status='down']\")).borderTopColor"));
             var open = page.Locator(".incident[data-open='true'][data-check='GET']");
             await Assertions.Expect(open).ToHaveCountAsync(1, new() { Timeout = 60_000 });
             await Assertions.Expect(page.Locator(".incident").First).ToHaveAttributeAsync("data-open", "true");
@@ -188,6 +191,56 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
         await page.Locator(".account-row[data-account='acme-shop'] .danger").ClickAsync();
         await Assertions.Expect(page.Locator(".account-row[data-account='acme-shop']")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator(".account-row[data-account='sandbox'] .danger")).ToBeDisabledAsync();
+    }
+
+    [Fact]
+    public async Task A_refused_stream_shows_reconnecting_and_the_page_goes_live_by_itself_once_the_stream_answers()
+    {
+        var page = await fixture.OpenAsync();
+        await page.RouteAsync("**/api/stream*", route => route.AbortAsync());
+        await page.GotoAsync("/");
+        var live = page.GetByTestId("live");
+        await Assertions.Expect(live).ToHaveAttributeAsync("data-state", "reconnecting");
+        await Assertions.Expect(live).ToHaveTextAsync("переподключение…");
+        await Assertions.Expect(page.Locator(".tile")).ToHaveCountAsync(5);
+
+        await page.UnrouteAsync("**/api/stream*");
+        await Assertions.Expect(live).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 60_000 });
+        await Assertions.Expect(live).ToHaveTextAsync("онлайн");
+    }
+
+    [Fact]
+    public async Task The_api_key_kept_in_the_browser_goes_with_every_request_including_the_stream()
+    {
+        var page = await fixture.OpenAsync();
+        await page.AddInitScriptAsync("localStorage.setItem('amohub.apiKey', 'test-key-1')");
+        var requests = new List<IRequest>();
+        page.Request += (_, request) =>
+        {
+            if (request.Url.Contains("/api/", StringComparison.Ordinal))
+            {
+                lock (requests)
+                {
+                    requests.Add(request);
+                }
+            }
+        };
+        await page.GotoAsync("/");
+        await Assertions.Expect(page.GetByTestId("live")).ToHaveAttributeAsync("data-state", "live");
+        await Assertions.Expect(page.Locator(".tile")).ToHaveCountAsync(5);
+
+        IRequest[] seen;
+        lock (requests)
+        {
+            seen = [.. requests];
+        }
+
+        Assert.Contains(seen, request => request.Url.Contains("/api/stream", StringComparison.Ordinal));
+        Assert.Contains(seen, request => request.Url.Contains("/api/status", StringComparison.Ordinal));
+        foreach (var request in seen)
+        {
+            Assert.Equal("test-key-1", await request.HeaderValueAsync("x-api-key"));
+        }
     }
 
     [Fact]

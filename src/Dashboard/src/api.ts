@@ -94,6 +94,7 @@ export interface CrmSummary {
   contacts: number;
   leads: number;
   webhookEventsLastHour: number;
+  webhookDeliveriesLastHour: number;
   webhookDeliveriesPending: number;
   sync: {
     requestsPerSecondLimit: number;

@@ -18,7 +18,7 @@ export function renderCrm(summary: CrmSummary): Node[] {
       "crm-figures",
       figure(t("contacts"), number(summary.contacts), "contacts"),
       figure(t("leads"), number(summary.leads), "leads"),
-      figure(t("webhooksLastHour"), number(summary.webhookEventsLastHour), "webhooks"),
+      figure(t("webhooksLastHour"), number(summary.webhookDeliveriesLastHour), "webhooks", t("webhookEvents", { n: number(summary.webhookEventsLastHour) })),
       figure(t("webhooksPending"), number(summary.webhookDeliveriesPending), "pending"),
     ),
     el(
@@ -32,8 +32,8 @@ export function renderCrm(summary: CrmSummary): Node[] {
   ];
 }
 
-function figure(label: string, value: string, name: string): HTMLElement {
-  const element = el("div", "figure", el("strong", undefined, value), el("span", undefined, label));
+function figure(label: string, value: string, name: string, note?: string): HTMLElement {
+  const element = el("div", "figure", el("strong", undefined, value), el("span", undefined, label), note ? el("small", undefined, note) : null);
   element.dataset.figure = name;
   return element;
 }

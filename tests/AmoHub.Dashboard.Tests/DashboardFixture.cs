@@ -35,6 +35,9 @@ public sealed class DashboardFixture : IAsyncLifetime
 
         Directory.CreateDirectory(ScreenshotDirectory);
         Hub = await MonitoringHost.StartAsync(StorageProvider.Sqlite);
+        await MonitoringHost.WaitForAllAsync(Hub, "up", seconds: 60);
+        // The machine may be shared with other builds: a page may take a while to show what the server says.
+        Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

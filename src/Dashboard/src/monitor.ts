@@ -252,7 +252,7 @@ export class Monitor {
     const root = this.tilesPanel.root;
     const checks = orderChecks([...this.status.values()], checkTypes);
     if (checks.length === 0) {
-      this.tilesPanel.empty(t("noStats"));
+      this.tilesPanel.empty(t("noChecksYet"));
       return;
     }
     const now = Date.now();

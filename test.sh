@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs every AmoHub test: the sandbox's own tests, then unit, SQLite, MariaDB, CRM sync and multi-process
-# cluster tests. Installs what the tests need from Debian when it is missing (mariadb-server); the tests start
-# their own throwaway MariaDB on a free loopback port. Extra arguments go to each `dotnet test`.
+# cluster tests, then the dashboard's browser tests. Installs what the tests need from Debian when it is missing
+# (mariadb-server, chromium); the tests start their own throwaway MariaDB on a free loopback port and drive
+# Chromium headless. Extra arguments go to each `dotnet test`.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 missing=()
 command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} from Debian for the tests..."
@@ -20,7 +22,7 @@ dotnet build AmoHub.sln -nologo -v q
 # One test assembly at a time: several tests measure amoCRM's rate limit and token lifetimes, which a
 # machine saturated by a second test run in parallel would distort.
 status=0
-for project in tests/AmoHub.Sandbox.Tests tests/AmoHub.Tests; do
+for project in tests/AmoHub.Sandbox.Tests tests/AmoHub.Tests tests/AmoHub.Dashboard.Tests; do
   dotnet test "$project" --no-build "$@" || status=$?
 done
 exit $status

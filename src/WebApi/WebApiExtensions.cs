@@ -41,6 +41,7 @@ public static class WebApiExtensions
     /// <summary>Maps the API, the OpenAPI document, health endpoints and the dashboard's static files.</summary>
     public static WebApplication MapAmoHubWebApi(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseResponseCompression();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -62,7 +63,12 @@ public static class WebApiExtensions
         {
             var files = new PhysicalFileProvider(dashboard);
             app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
-            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+            // The files keep their names from build to build, so browsers revalidate them (ETag) rather than keep an old build.
+            app.UseStaticFiles(new StaticFileOptions
+            {
+                FileProvider = files,
+                OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
+            });
         }
 
         return app;

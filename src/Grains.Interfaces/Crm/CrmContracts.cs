@@ -133,7 +133,10 @@ public sealed record Page<T>(
     [property: Id(2)] int PageSize,
     [property: Id(3)] long Total);
 
-/// <summary>The CRM side of an account for the dashboard: what we keep and what arrives.</summary>
+/// <summary>
+/// The CRM side of an account for the dashboard: what we keep and what arrives (webhook deliveries, and the events
+/// they carried, received in the last hour; deliveries not applied yet).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.CrmSummary")]
 public sealed record CrmSummary(
     [property: Id(0)] string Account,
@@ -141,7 +144,8 @@ public sealed record CrmSummary(
     [property: Id(2)] long Leads,
     [property: Id(3)] long WebhookEventsLastHour,
     [property: Id(4)] long WebhookDeliveriesPending,
-    [property: Id(5)] AccountSyncStatus Sync);
+    [property: Id(5)] AccountSyncStatus Sync,
+    [property: Id(6)] long WebhookDeliveriesLastHour);
 
 /// <summary>
 /// Reads the CRM read model for the HTTP API. A stateless worker: any silo answers, several at once.

@@ -21,8 +21,8 @@ public sealed class CrmQueryGrain(CrmReadModel readModel, WebhookInboxStore inbo
     {
         account = AccountName.Normalize(account);
         var (contacts, leads) = await readModel.CountAsync(account);
-        var (pending, eventsLastHour) = await inbox.CountsAsync(account, time.GetUtcNow().AddHours(-1));
+        var (pending, eventsLastHour, deliveriesLastHour) = await inbox.CountsAsync(account, time.GetUtcNow().AddHours(-1));
         var sync = await GrainFactory.GetGrain<IAccountGrain>(GrainKeys.Account(account)).GetSyncStatusAsync();
-        return new CrmSummary(account, contacts, leads, eventsLastHour, pending, sync);
+        return new CrmSummary(account, contacts, leads, eventsLastHour, pending, sync, deliveriesLastHour);
     }
 }

@@ -99,15 +99,15 @@ public sealed class WebhookInboxStore(AmoHubDatabase database)
         return await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>How many deliveries wait, and how many events arrived since <paramref name="since"/>.</summary>
-    public async Task<(long Pending, long EventsSince)> CountsAsync(string account, DateTimeOffset since)
+    /// <summary>How many deliveries wait, and how many events and deliveries arrived since <paramref name="since"/>.</summary>
+    public async Task<(long Pending, long EventsSince, long DeliveriesSince)> CountsAsync(string account, DateTimeOffset since)
     {
         await using var connection = await database.OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT (SELECT COUNT(*) FROM webhook_inbox WHERE account = @account AND applied_at IS NULL), (SELECT COALESCE(SUM(event_count), 0) FROM webhook_inbox WHERE account = @account AND received_at >= @since)";
+        command.CommandText = "SELECT (SELECT COUNT(*) FROM webhook_inbox WHERE account = @account AND applied_at IS NULL), (SELECT COALESCE(SUM(event_count), 0) FROM webhook_inbox WHERE account = @account AND received_at >= @since), (SELECT COUNT(*) FROM webhook_inbox WHERE account = @account AND received_at >= @since)";
         command.With("@account", account).With("@since", since.ToUnixTimeMilliseconds());
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
-        return (reader.GetLong(0), reader.GetLong(1));
+        return (reader.GetLong(0), reader.GetLong(1), reader.GetLong(2));
     }
 }

@@ -90,6 +90,32 @@ public sealed class WebhookSyncTests
             hub.Sandbox.Sandbox.GetContacts(Account).Select(c => c.Name).Where(name => !name.StartsWith("AmoHub", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task The_sync_status_counts_the_webhook_deliveries_and_events_of_the_last_hour_and_what_is_kept()
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(StorageProvider.Sqlite);
+        var amoCrm = hub.Sandbox.Sandbox;
+        await SubscribeAsync(hub);
+        var contact = amoCrm.CreateContactAsUser(Account, "Создан в amoCRM", ["+7 (911) 123-00-01"]);
+        amoCrm.CreateLeadAsUser(Account, "Заявка из amoCRM", contactIds: [contact.Id]);
+        amoCrm.EditContactAsUser(Account, contact.Id, name: "Создан в amoCRM (VIP)");
+        await WaitUntilSettledAsync(hub);
+
+        var delivered = amoCrm.GetDeliveries(Account).Where(d => d.Succeeded).ToList();
+        Assert.NotEmpty(delivered);
+        var status = await hub.Http.GetFromJsonAsync<JsonElement>($"/api/amocrm/status?account={Account}");
+
+        Assert.Equal(delivered.Count, status.GetProperty("webhookDeliveriesLastHour").GetInt64());
+        Assert.Equal(await hub.Database.ScalarAsync("SELECT COALESCE(SUM(event_count), 0) FROM webhook_inbox"), status.GetProperty("webhookEventsLastHour").GetInt64());
+        Assert.True(status.GetProperty("webhookEventsLastHour").GetInt64() >= 3, "three changes were delivered");
+        Assert.Equal(0, status.GetProperty("webhookDeliveriesPending").GetInt64());
+        Assert.Equal(1, await hub.Database.ScalarAsync($"SELECT COUNT(*) FROM contacts WHERE amocrm_id = {contact.Id}"));
+        Assert.Equal(await hub.Database.ScalarAsync("SELECT COUNT(*) FROM contacts"), status.GetProperty("contacts").GetInt64());
+        Assert.Equal(await hub.Database.ScalarAsync("SELECT COUNT(*) FROM leads"), status.GetProperty("leads").GetInt64());
+        Assert.True(status.GetProperty("leads").GetInt64() >= 1, "the lead made in amoCRM is kept");
+        Assert.Equal(7, status.GetProperty("sync").GetProperty("requestsPerSecondLimit").GetInt32());
+    }
+
     [Theory]
     [ClassData(typeof(Engines))]
     public async Task A_delivery_to_an_unknown_secret_or_for_another_account_is_refused_and_nothing_is_stored(StorageProvider engine)

@@ -1,0 +1,78 @@
+import { lang, t } from "./i18n";
+
+/** Creates an element with a class, text and children; no innerHTML anywhere, so server text is never markup. */
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  ...children: (Node | string | null | undefined)[]
+): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  if (className) {
+    element.className = className;
+  }
+  for (const child of children) {
+    if (child !== null && child !== undefined) {
+      element.append(child);
+    }
+  }
+  return element;
+}
+
+export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const element = document.getElementById(id);
+  if (!element) {
+    throw new Error(`#${id} is missing from index.html`);
+  }
+  return element as T;
+}
+
+export function ms(value: number | null | undefined): string {
+  if (value === null || value === undefined) {
+    return t("none");
+  }
+  return value >= 10_000 ? t("s", { n: number(value / 1000, 1) }) : t("ms", { n: number(Math.round(value), 0) });
+}
+
+export function percent(value: number | null | undefined): string {
+  if (value === null || value === undefined) {
+    return t("none");
+  }
+  const digits = value >= 99.995 || value === 0 ? 0 : value >= 99 ? 2 : 1;
+  return `${number(value, digits)}%`;
+}
+
+export function number(value: number, digits = 0): string {
+  return value.toLocaleString(lang() === "ru" ? "ru-RU" : "en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** A duration in words a person reads at a glance: 42 s, 5 min, 3 h 20 min, 2 d 4 h. */
+export function duration(milliseconds: number): string {
+  const seconds = Math.max(0, Math.floor(milliseconds / 1000));
+  if (seconds < 60) {
+    return t("s", { n: seconds });
+  }
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) {
+    return t("min", { n: minutes });
+  }
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) {
+    return minutes % 60 === 0 ? t("h", { n: hours }) : `${t("h", { n: hours })} ${t("min", { n: minutes % 60 })}`;
+  }
+  const days = Math.floor(hours / 24);
+  return hours % 24 === 0 ? t("d", { n: days }) : `${t("d", { n: days })} ${t("h", { n: hours % 24 })}`;
+}
+
+export function dateTime(iso: string): string {
+  return new Date(iso).toLocaleString(lang() === "ru" ? "ru-RU" : "en-GB", {
+    day: "2-digit",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  });
+}
+
+export function since(iso: string | null | undefined, now: number): string | null {
+  return iso ? duration(now - Date.parse(iso)) : null;
+}

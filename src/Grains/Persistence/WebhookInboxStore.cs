@@ -21,7 +21,9 @@ public sealed class WebhookInboxStore(AmoHubDatabase database)
     public async Task AppendAsync(string account, IReadOnlyList<WebhookDelivery> deliveries)
     {
         ArgumentNullException.ThrowIfNull(deliveries);
-        await using var write = await database.OpenWriteAsync(CancellationToken.None);
+
+        // amoCRM waits for the answer (2 s at most), so the delivery goes before background writes.
+        await using var write = await database.OpenWriteAsync(WritePriority.Urgent, CancellationToken.None);
         var connection = write.Connection;
         await using var transaction = await connection.BeginTransactionAsync();
         foreach (var chunk in deliveries.Chunk(RowsPerInsert))

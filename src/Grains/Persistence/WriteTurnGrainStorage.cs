@@ -17,14 +17,14 @@ public sealed class WriteTurnGrainStorage(IGrainStorage inner, AmoHubDatabase da
     /// <inheritdoc />
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        using var turn = await database.WaitWriteTurnAsync(CancellationToken.None);
+        using var turn = await database.WaitWriteTurnAsync(WritePriority.Normal, CancellationToken.None);
         await inner.WriteStateAsync(stateName, grainId, grainState);
     }
 
     /// <inheritdoc />
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        using var turn = await database.WaitWriteTurnAsync(CancellationToken.None);
+        using var turn = await database.WaitWriteTurnAsync(WritePriority.Normal, CancellationToken.None);
         await inner.ClearStateAsync(stateName, grainId, grainState);
     }
 }

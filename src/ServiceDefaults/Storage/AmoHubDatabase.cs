@@ -11,12 +11,12 @@ namespace AmoHub.ServiceDefaults.Storage;
 /// </summary>
 public sealed class AmoHubDatabase
 {
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> SqliteWriters = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, WriteTurns> SqliteWriters = new(StringComparer.Ordinal);
 
-    private readonly SemaphoreSlim? _writers;
+    private readonly WriteTurns? _writers;
     private readonly string? _synchronous;
 
-    private AmoHubDatabase(StorageProvider provider, string connectionString, SemaphoreSlim? writers, string? synchronous)
+    private AmoHubDatabase(StorageProvider provider, string connectionString, WriteTurns? writers, string? synchronous)
     {
         Provider = provider;
         ConnectionString = connectionString;
@@ -69,7 +69,7 @@ public sealed class AmoHubDatabase
         return new AmoHubDatabase(
             settings.Provider,
             builder.ConnectionString,
-            SqliteWriters.GetOrAdd(file, _ => new SemaphoreSlim(1, 1)),
+            SqliteWriters.GetOrAdd(file, _ => new WriteTurns()),
             settings.SqliteDurability == SqliteDurability.Full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
     }
 
@@ -79,24 +79,20 @@ public sealed class AmoHubDatabase
     /// starve the thread pool (and with it a silo's timers and webhook answers). Writers of one SQLite file in this
     /// process therefore queue here without holding a thread. MySQL locks rows, so there the turn is free.
     /// </summary>
-    public async ValueTask<IDisposable> WaitWriteTurnAsync(CancellationToken cancellationToken)
-    {
-        if (_writers is null)
-        {
-            return WriteTurn.Free;
-        }
-
-        await _writers.WaitAsync(cancellationToken);
-        return new WriteTurn(_writers);
-    }
+    /// <remarks><see cref="WritePriority.Urgent"/> writers go before normal ones that wait.</remarks>
+    public Task<IDisposable> WaitWriteTurnAsync(WritePriority priority, CancellationToken cancellationToken) =>
+        _writers is null ? Task.FromResult<IDisposable>(NoTurn.Instance) : _writers.WaitAsync(priority, cancellationToken);
 
     /// <summary>
     /// Opens a connection for a write, in this process's turn (see <see cref="WaitWriteTurnAsync"/>); the turn ends
     /// when the returned write is disposed.
     /// </summary>
-    public async Task<DatabaseWrite> OpenWriteAsync(CancellationToken cancellationToken)
+    public Task<DatabaseWrite> OpenWriteAsync(CancellationToken cancellationToken) => OpenWriteAsync(WritePriority.Normal, cancellationToken);
+
+    /// <summary>Opens a connection for a write, waiting for the turn in the line of <paramref name="priority"/>.</summary>
+    public async Task<DatabaseWrite> OpenWriteAsync(WritePriority priority, CancellationToken cancellationToken)
     {
-        var turn = await WaitWriteTurnAsync(cancellationToken);
+        var turn = await WaitWriteTurnAsync(priority, cancellationToken);
         try
         {
             return new DatabaseWrite(await OpenAsync(cancellationToken), turn);
@@ -190,12 +186,12 @@ public sealed class DatabaseWrite : IAsyncDisposable
     }
 }
 
-/// <summary>One writer's turn; disposing it lets the next writer in, once.</summary>
-internal sealed class WriteTurn(SemaphoreSlim? writers) : IDisposable
+/// <summary>The turn of a database whose writers need none (MySQL).</summary>
+internal sealed class NoTurn : IDisposable
 {
-    public static readonly WriteTurn Free = new(null);
+    public static readonly NoTurn Instance = new();
 
-    private SemaphoreSlim? _writers = writers;
-
-    public void Dispose() => Interlocked.Exchange(ref _writers, null)?.Release();
+    public void Dispose()
+    {
+    }
 }

@@ -76,4 +76,23 @@ public sealed class SqliteWritingTests
 
         Assert.Equal(synchronous, Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    [Fact]
+    public async Task An_urgent_writer_goes_before_normal_writers_that_waited_longer_and_a_turn_passes_once()
+    {
+        var turns = new WriteTurns();
+        var first = await turns.WaitAsync(WritePriority.Normal, CancellationToken.None);
+        var normal = turns.WaitAsync(WritePriority.Normal, CancellationToken.None);
+        var urgent = turns.WaitAsync(WritePriority.Urgent, CancellationToken.None);
+
+        first.Dispose();
+        first.Dispose();
+        var second = await urgent.WaitAsync(TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromMilliseconds(100));
+
+        Assert.False(normal.IsCompleted, "a normal writer got in beside the urgent one");
+        second.Dispose();
+        (await normal.WaitAsync(TimeSpan.FromSeconds(30))).Dispose();
+        (await turns.WaitAsync(WritePriority.Normal, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30))).Dispose();
+    }
 }

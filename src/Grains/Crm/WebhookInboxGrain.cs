@@ -43,6 +43,7 @@ public sealed partial class WebhookInboxGrain(
     public async Task AcceptAsync(WebhookDelivery delivery)
     {
         await store.AppendAsync(Account, delivery);
+        WebhookMetrics.CountAccepted(Account, delivery.Events.Length);
         if (!_reminderRegistered)
         {
             await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5));
@@ -103,6 +104,7 @@ public sealed partial class WebhookInboxGrain(
                 }
 
                 await store.MarkAppliedAsync(entries.Select(e => e.Id).ToList(), time.GetUtcNow());
+                WebhookMetrics.CountApplied(Account, entries.Sum(e => e.Events.Count));
             }
 
             // A webhook event loses a tie with what we keep (it may be a stale duplicate), so a change made within

@@ -74,7 +74,7 @@ public static partial class SecurityExtensions
     }
 
     /// <summary>
-    /// Adds CORS (when configured), authentication, authorization and rate limiting to the pipeline, and says once
+    /// Adds CORS (when configured), authentication, rate limiting and authorization to the pipeline, and says once
     /// at start-up whether API keys guard this process.
     /// </summary>
     public static WebApplication UseAmoHubSecurity(this WebApplication app)
@@ -86,20 +86,24 @@ public static partial class SecurityExtensions
             app.UseCors(CorsPolicy);
         }
 
+        // Limits count after authentication (a key's requests count against the key) and before authorization, so
+        // refused requests, guesses at keys among them, count against their address too.
         app.UseAuthentication();
-        app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseAuthorization();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SecurityExtensions).FullName!);
-        if (auth.Enabled)
+        app.Lifetime.ApplicationStarted.Register(() =>
         {
-            LogKeysOn(logger, auth.Keys.Count, auth.AnonymousRead);
-        }
-        else
-        {
-            LogKeysOff(logger);
-        }
-
+            if (auth.Enabled)
+            {
+                LogKeysOn(logger, auth.Keys.Count, auth.AnonymousRead);
+            }
+            else
+            {
+                LogKeysOff(logger);
+            }
+        });
         return app;
     }
 

@@ -1,6 +1,8 @@
 using AmoHub.ServiceDefaults.Configuration;
 using AmoHub.ServiceDefaults.Phones;
+using AmoHub.ServiceDefaults.Security;
 using AmoHub.ServiceDefaults.Storage;
+using AmoHub.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Configuration;
@@ -10,7 +12,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace AmoHub.ServiceDefaults;
 
-/// <summary>What every AmoHub process has: configuration sources, the database, problem details and health endpoints.</summary>
+/// <summary>
+/// What every AmoHub process has: configuration sources, the database, problem details, security (API keys, rate
+/// and size limits, CORS), telemetry and health endpoints.
+/// </summary>
 public static class AmoHubDefaults
 {
     /// <summary>Tag of the health checks that decide readiness.</summary>
@@ -18,7 +23,8 @@ public static class AmoHubDefaults
 
     /// <summary>
     /// Adds the reference deployments' variable names as a configuration source, binds and checks the storage
-    /// settings (a bad one throws, naming its key), and registers the database, problem details and health checks.
+    /// settings (a bad one throws, naming its key), and registers the database, problem details, health checks,
+    /// security and telemetry.
     /// </summary>
     public static AmoHubDatabase AddAmoHubDefaults(this WebApplicationBuilder builder)
     {
@@ -30,14 +36,21 @@ public static class AmoHubDefaults
         builder.Services.AddSingleton(new PhoneNormalizer(ValidatedSettings.Get<PhoneSettings>(builder.Configuration, PhoneSettings.Section)));
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
+        builder.AddAmoHubSecurity();
+        builder.AddAmoHubTelemetry();
         return database;
     }
 
-    /// <summary>Maps <c>/health/live</c> (the process answers) and <c>/health/ready</c> (every ready check passes).</summary>
-    public static WebApplication MapAmoHubHealth(this WebApplication app)
+    /// <summary>
+    /// Adds the security middleware, then maps <c>/health/live</c> (the process answers), <c>/health/ready</c>
+    /// (every ready check passes), both open and never rate limited, and <c>/metrics</c>.
+    /// </summary>
+    public static WebApplication UseAmoHubDefaults(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.UseAmoHubSecurity();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).DisableRateLimiting();
+        app.MapAmoHubMetrics();
         return app;
     }
 

@@ -11,6 +11,7 @@ using AmoHub.Sandbox;
 using AmoHub.ServiceDefaults;
 using AmoHub.ServiceDefaults.Configuration;
 using AmoHub.WebApi;
+using Orleans.Dashboard;
 
 namespace AmoHub.Silo;
 
@@ -68,6 +69,8 @@ public static class SiloHost
         builder.Services.AddSingleton<HealthCheckLog>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<HealthCheckLog>());
         builder.UseOrleans(silo => silo
+            .AddActivityPropagation()
+            .AddDashboard()
             .UseAmoHubStorage(database, cluster, probes)
             .AddAmoHubGrains(probes, amoCrm, accounts)
             .AddAmoHubMonitoring(monitoring)
@@ -85,7 +88,7 @@ public static class SiloHost
         }
         else
         {
-            app.MapAmoHubHealth();
+            app.UseAmoHubDefaults();
         }
 
         return app;

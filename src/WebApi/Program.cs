@@ -5,6 +5,7 @@ using AmoHub.WebApi;
 using System.Data.Common;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 // The WebApi as a process of its own: an Orleans client of the silos of the cluster.
 try
@@ -14,6 +15,8 @@ try
     var cluster = ValidatedSettings.Get<ClusterSettings>(builder.Configuration, ClusterSettings.Section);
     builder.UseOrleansClient(client =>
     {
+        client.AddActivityPropagation();
+        client.AddDashboard();
         client.Configure<ClusterOptions>(options =>
         {
             options.ClusterId = cluster.ClusterId;

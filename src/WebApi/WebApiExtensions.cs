@@ -1,4 +1,5 @@
 using AmoHub.ServiceDefaults;
+using AmoHub.ServiceDefaults.Security;
 using AmoHub.WebApi.Accounts;
 using AmoHub.WebApi.Crm;
 using AmoHub.WebApi.Hosting;
@@ -8,6 +9,7 @@ using AmoHub.WebApi.Monitoring;
 using AmoHub.WebApi.Operations;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.FileProviders;
+using Orleans.Dashboard;
 
 namespace AmoHub.WebApi;
 
@@ -17,6 +19,9 @@ namespace AmoHub.WebApi;
 /// </summary>
 public static class WebApiExtensions
 {
+    /// <summary>Where the Orleans dashboard for operators is served.</summary>
+    public const string OrleansDashboardPath = "/orleans";
+
     /// <summary>Registers what the endpoints need: OpenAPI, the account resolver, the cluster readiness check.</summary>
     public static IServiceCollection AddAmoHubWebApi(this IServiceCollection services)
     {
@@ -38,15 +43,19 @@ public static class WebApiExtensions
         return services;
     }
 
-    /// <summary>Maps the API, the OpenAPI document, health endpoints and the dashboard's static files.</summary>
+    /// <summary>
+    /// Adds the security middleware and maps the API, the OpenAPI document, health and metrics endpoints, the Orleans
+    /// dashboard (admin only) and the dashboard's static files.
+    /// </summary>
     public static WebApplication MapAmoHubWebApi(this WebApplication app)
     {
         app.UseSecurityHeaders();
         app.UseResponseCompression();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapAmoHubHealth();
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.UseAmoHubDefaults();
+        app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(AccessPolicies.Read);
+        app.MapOrleansDashboard(OrleansDashboardPath).RequireAuthorization(AccessPolicies.Admin).OfferBrowserLogin();
         app.MapStatusApi();
         app.MapIncidentsApi();
         app.MapStreamApi();

@@ -6,12 +6,13 @@ namespace AmoHub.Grains.AmoCrm;
 /// request may start only once one of the last <c>perSecond</c> requests was answered more than a second (plus a
 /// margin) ago. A request arrives between its start and its answer, so the arrivals of any <c>perSecond + 1</c>
 /// requests span more than a second even when a loaded machine delays sends unevenly. Used from inside one grain
-/// activation, so it needs no locks.
+/// activation; the lock is for <see cref="InLastSecond"/>, which metrics read from other threads.
 /// </summary>
 public sealed class RequestBudget(int perSecond, TimeSpan margin, TimeProvider time)
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
     private readonly Queue<Slot> _slots = new();
+    private readonly Lock _lock = new();
 
     /// <summary>The configured limit.</summary>
     public int PerSecond => perSecond;
@@ -22,7 +23,10 @@ public sealed class RequestBudget(int perSecond, TimeSpan margin, TimeProvider t
         get
         {
             var since = time.GetUtcNow() - Window;
-            return _slots.Count(slot => slot.AnsweredAt is not { } answered || answered > since);
+            lock (_lock)
+            {
+                return _slots.Count(slot => slot.AnsweredAt is not { } answered || answered > since);
+            }
         }
     }
 
@@ -32,19 +36,24 @@ public sealed class RequestBudget(int perSecond, TimeSpan margin, TimeProvider t
         while (true)
         {
             var now = time.GetUtcNow();
-            while (_slots.Count > 0 && _slots.Peek().AnsweredAt is { } answered && answered <= now - Window - margin)
+            Slot oldest;
+            lock (_lock)
             {
-                _slots.Dequeue();
+                while (_slots.Count > 0 && _slots.Peek().AnsweredAt is { } answered && answered <= now - Window - margin)
+                {
+                    _slots.Dequeue();
+                }
+
+                if (_slots.Count < perSecond)
+                {
+                    var slot = new Slot(time);
+                    _slots.Enqueue(slot);
+                    return slot;
+                }
+
+                oldest = _slots.Peek();
             }
 
-            if (_slots.Count < perSecond)
-            {
-                var slot = new Slot(time);
-                _slots.Enqueue(slot);
-                return slot;
-            }
-
-            var oldest = _slots.Peek();
             if (oldest.AnsweredAt is { } done)
             {
                 var wait = done + Window + margin - now;

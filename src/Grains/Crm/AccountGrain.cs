@@ -106,6 +106,15 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         {
             _secrets = AccountSecrets.Unseal(sealedSecrets, _protector);
         }
+
+        AmoCrmMetrics.Track(Subdomain, _budget);
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        AmoCrmMetrics.Untrack(Subdomain, _budget);
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -294,7 +303,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         }
 
         using var budgetSlot = await _budget.WaitAsync(CancellationToken.None);
-        _requestsTotal++;
+        CountRequest();
         var startedAt = _time.GetUtcNow();
         var started = Stopwatch.GetTimestamp();
         using var deadline = new CancellationTokenSource(timeout, _time);
@@ -317,7 +326,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
             var failure = AmoCrmResponses.ToException(response);
             if (failure.Failure == AmoCrmFailure.RateLimited)
             {
-                _rateLimitedTotal++;
+                CountRateLimited();
             }
 
             // Client errors (token refused, no rights, rate limited) are warnings with a reason; amoCRM failing or
@@ -583,7 +592,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
             using (await _budget.WaitAsync(CancellationToken.None))
             using (var timeout = new CancellationTokenSource(_settings.RequestTimeout, _time))
             {
-                _requestsTotal++;
+                CountRequest();
                 try
                 {
                     using var response = await call(Api, token, timeout.Token);
@@ -609,7 +618,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
 
             if (failure.Failure == AmoCrmFailure.RateLimited)
             {
-                _rateLimitedTotal++;
+                CountRateLimited();
                 LogRateLimited(_logger, Subdomain);
             }
 
@@ -644,6 +653,18 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
     {
         _secrets = secrets;
         _state.State.SealedSecrets = secrets.Seal(_protector);
+    }
+
+    private void CountRequest()
+    {
+        _requestsTotal++;
+        AmoCrmMetrics.CountRequest(Subdomain);
+    }
+
+    private void CountRateLimited()
+    {
+        _rateLimitedTotal++;
+        AmoCrmMetrics.CountRateLimited(Subdomain);
     }
 
     private Task BackOffAsync(int attempt) =>
@@ -702,7 +723,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         }
 
         using var budgetSlot = await _budget.WaitAsync(CancellationToken.None);
-        _requestsTotal++;
+        CountRequest();
         TokenResponse? token;
         using (var timeout = new CancellationTokenSource(_settings.RequestTimeout, _time))
         {

@@ -58,6 +58,7 @@ public sealed partial class WebhookInboxGrain(
         }
 
         await batch.Written;
+        WebhookMetrics.CountAccepted(Account, delivery.Events.Length);
         if (!_reminderRegistered)
         {
             await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5));
@@ -138,6 +139,7 @@ public sealed partial class WebhookInboxGrain(
                 }
 
                 await store.MarkAppliedAsync(entries.Select(e => e.Id).ToList(), time.GetUtcNow());
+                WebhookMetrics.CountApplied(Account, entries.Sum(e => e.Events.Count));
             }
 
             // A webhook event loses a tie with what we keep (it may be a stale duplicate), so a change made within

@@ -222,6 +222,7 @@ public sealed partial class ProbeGrain(
         var result = ProbeEvaluation.Classify(measured, schedule.Value.For(_checkType));
         _lastResult = result;
         healthChecks.Append(new HealthCheckRecord(_account, _checkType, result));
+        ProbeMetrics.RecordResult(_account, _checkType, result);
 
         var probe = state.State;
         var previous = probe.Status;

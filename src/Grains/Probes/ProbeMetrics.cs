@@ -3,8 +3,8 @@ using System.Diagnostics.Metrics;
 namespace AmoHub.Grains.Probes;
 
 /// <summary>
-/// The probes' own measurements, on the <c>AmoHub.Probes</c> meter: how late each scheduled check started
-/// against its slot (a silo that cannot keep up shows it here first).
+/// The probes' own measurements, on the <c>AmoHub.Probes</c> meter: each check's result and response time, and how
+/// late each scheduled check started against its slot (a silo that cannot keep up shows it here first).
 /// </summary>
 public static class ProbeMetrics
 {
@@ -16,7 +16,22 @@ public static class ProbeMetrics
     private static readonly Histogram<double> Lateness = Meter.CreateHistogram<double>(
         "amohub.probe.lateness", unit: "ms", description: "How long after its scheduled slot a probe's check started");
 
+    private static readonly Counter<long> Results = Meter.CreateCounter<long>(
+        "amohub.probe.results", unit: "{result}", description: "Check results by account, check type and status (up, warning, down)");
+
+    private static readonly Histogram<double> ResponseTime = Meter.CreateHistogram<double>(
+        "amohub.probe.response_time", unit: "ms", description: "How long amoCRM took to answer a check");
+
     /// <summary>Records how late a check started.</summary>
     public static void RecordLateness(TimeSpan lateness, CheckType checkType) =>
         Lateness.Record(Math.Max(0, lateness.TotalMilliseconds), new KeyValuePair<string, object?>("check_type", checkType.ToWireName()));
+
+    /// <summary>Records a check's result.</summary>
+    public static void RecordResult(string account, CheckType checkType, CheckResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var type = new KeyValuePair<string, object?>("check_type", checkType.ToWireName());
+        Results.Add(1, new KeyValuePair<string, object?>("account", account), type, new KeyValuePair<string, object?>("status", result.Status.ToWireName()));
+        ResponseTime.Record(result.ResponseTimeMs, type);
+    }
 }

@@ -1,3 +1,4 @@
+using AmoHub.ServiceDefaults.Security;
 using AmoHub.Grains;
 using AmoHub.Grains.Keys;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -53,7 +54,7 @@ public static class AccountsApi
     /// <summary>Maps the accounts endpoints.</summary>
     public static RouteGroupBuilder MapAccountsApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/accounts").WithTags("Accounts");
+        var group = endpoints.MapGroup("/api/accounts").WithTags("Accounts").RequireReadOrWriteByMethod();
         group.MapGet("/", ListAsync).WithName("ListAccounts");
         group.MapGet("/{subdomain}", GetAsync).WithName("GetAccount");
         group.MapPost("/", CreateAsync).WithName("CreateAccount");

@@ -1,7 +1,9 @@
+using AmoHub.ServiceDefaults.Security;
 using AmoHub.Grains;
 using AmoHub.Grains.Keys;
 using AmoHub.WebApi.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace AmoHub.WebApi.Crm;
@@ -25,12 +27,18 @@ public static class AmoCrmWebhooksApi
     /// <summary>Maps the webhook receiver and the subscription endpoints.</summary>
     public static RouteGroupBuilder MapAmoCrmWebhooksApi(this IEndpointRouteBuilder endpoints)
     {
+        // amoCRM has no API key: the secret path and the account check authenticate a delivery. Deliveries have their
+        // own rate limit (amoCRM retries) and body limit (it batches many events into one form).
+        var limits = endpoints.ServiceProvider.GetRequiredService<LimitSettings>();
         endpoints.MapPost("/webhooks/amocrm/{secret}", ReceiveAsync)
             .WithTags("amoCRM webhooks")
             .WithName("ReceiveAmoCrmWebhook")
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .AllowAnonymous()
+            .RequireRateLimiting(SecurityExtensions.WebhookRateLimit)
+            .WithMetadata(new RequestSizeLimitAttribute(limits.WebhookMaxBodySize));
 
-        var group = endpoints.MapGroup("/api/amocrm").WithTags("amoCRM");
+        var group = endpoints.MapGroup("/api/amocrm").WithTags("amoCRM").RequireReadOrWriteByMethod();
         group.MapPost("/webhooks", SubscribeAsync).WithName("SubscribeAmoCrmWebhooks");
         group.MapDelete("/webhooks", UnsubscribeAsync).WithName("UnsubscribeAmoCrmWebhooks");
         group.MapGet("/status", StatusAsync).WithName("GetAmoCrmStatus");
@@ -60,6 +68,11 @@ public static class AmoCrmWebhooksApi
         try
         {
             form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Delivery too large",
+                detail: "The delivery is larger than AmoHub:Limits:WebhookMaxBodySize.");
         }
         catch (Exception exception) when (exception is InvalidDataException or InvalidOperationException or BadHttpRequestException)
         {

@@ -1,3 +1,4 @@
+using AmoHub.ServiceDefaults.Security;
 using AmoHub.Grains;
 using AmoHub.Grains.Keys;
 using AmoHub.ServiceDefaults.Phones;
@@ -12,7 +13,7 @@ public static class ContactsApi
     /// <summary>Maps the contacts endpoints.</summary>
     public static RouteGroupBuilder MapContactsApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/contacts").WithTags("Contacts");
+        var group = endpoints.MapGroup("/api/contacts").WithTags("Contacts").RequireReadOrWriteByMethod();
         group.MapPost("/", CreateAsync).WithName("CreateContact");
         group.MapGet("/{amocrmId:long}", GetAsync).WithName("GetContact");
         group.MapGet("/", ListAsync).WithName("ListContacts");

@@ -1,3 +1,4 @@
+using AmoHub.ServiceDefaults.Security;
 using AmoHub.Grains;
 using AmoHub.Grains.Keys;
 using AmoHub.ServiceDefaults.Phones;
@@ -12,7 +13,7 @@ public static class LeadsApi
     /// <summary>Maps the leads endpoints.</summary>
     public static RouteGroupBuilder MapLeadsApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/leads").WithTags("Leads");
+        var group = endpoints.MapGroup("/api/leads").WithTags("Leads").RequireReadOrWriteByMethod();
         group.MapPost("/", CreateAsync).WithName("CreateLead");
         group.MapGet("/{amocrmId:long}", GetAsync).WithName("GetLead");
         group.MapGet("/", ListAsync).WithName("ListLeads");

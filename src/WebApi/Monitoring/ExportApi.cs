@@ -1,3 +1,4 @@
+using AmoHub.ServiceDefaults.Security;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using AmoHub.Grains;
@@ -18,7 +19,7 @@ public static class ExportApi
     /// <summary>Maps the export endpoints.</summary>
     public static RouteGroupBuilder MapExportApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/export").WithTags("Monitoring");
+        var group = endpoints.MapGroup("/api/export").WithTags("Monitoring").RequireReadOrWriteByMethod();
         group.MapGet("/health-checks", ExportResultsAsync).WithName("ExportHealthChecks");
         group.MapGet("/incidents", ExportIncidentsAsync).WithName("ExportIncidents");
         group.MapGet("/stats", ExportStatsAsync).WithName("ExportStats");

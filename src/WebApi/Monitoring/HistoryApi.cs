@@ -1,3 +1,4 @@
+using AmoHub.ServiceDefaults.Security;
 using AmoHub.Grains;
 using AmoHub.WebApi.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,7 +19,7 @@ public static class HistoryApi
     /// <summary>Maps the history endpoint.</summary>
     public static RouteGroupBuilder MapHistoryApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/history").WithTags("Monitoring");
+        var group = endpoints.MapGroup("/api/history").WithTags("Monitoring").RequireReadOrWriteByMethod();
         group.MapGet("/", GetHistoryAsync).WithName("GetHistory");
         return group;
     }

@@ -1,3 +1,4 @@
+using AmoHub.ServiceDefaults.Security;
 using AmoHub.Grains;
 using AmoHub.WebApi.Crm;
 using AmoHub.WebApi.Hosting;
@@ -55,7 +56,7 @@ public static class IncidentsApi
     /// <summary>Maps the incidents endpoints.</summary>
     public static RouteGroupBuilder MapIncidentsApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/incidents").WithTags("Monitoring");
+        var group = endpoints.MapGroup("/api/incidents").WithTags("Monitoring").RequireReadOrWriteByMethod();
         group.MapGet("/", ListAsync).WithName("ListIncidents");
         group.MapGet("/{id:long}", GetAsync).WithName("GetIncident");
         group.MapPost("/{id:long}/acknowledge", AcknowledgeAsync).WithName("AcknowledgeIncident");

@@ -1,3 +1,4 @@
+using AmoHub.ServiceDefaults.Security;
 using AmoHub.Grains;
 using AmoHub.Grains.Keys;
 using AmoHub.WebApi.Hosting;
@@ -14,7 +15,7 @@ public static class NotificationsApi
     /// <summary>Maps the notification endpoints.</summary>
     public static RouteGroupBuilder MapNotificationsApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/accounts/{account}/notifications").WithTags("Notifications");
+        var group = endpoints.MapGroup("/api/accounts/{account}/notifications").WithTags("Notifications").RequireReadOrWriteByMethod();
         group.MapGet("/", GetAsync).WithName("GetNotificationSettings");
         group.MapPut("/", PutAsync).WithName("PutNotificationSettings");
         group.MapGet("/status", GetStatusAsync).WithName("GetNotificationStatus");

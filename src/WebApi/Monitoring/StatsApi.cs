@@ -1,3 +1,4 @@
+using AmoHub.ServiceDefaults.Security;
 using AmoHub.Grains;
 using AmoHub.WebApi.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,7 +11,7 @@ public static class StatsApi
     /// <summary>Maps the statistics endpoint.</summary>
     public static RouteGroupBuilder MapStatsApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/stats").WithTags("Monitoring");
+        var group = endpoints.MapGroup("/api/stats").WithTags("Monitoring").RequireReadOrWriteByMethod();
         group.MapGet("/", GetStatsAsync).WithName("GetStats");
         return group;
     }

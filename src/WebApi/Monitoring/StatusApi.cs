@@ -1,3 +1,4 @@
+using AmoHub.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using AmoHub.Grains;
 using AmoHub.Grains.Keys;
@@ -29,7 +30,7 @@ public static class StatusApi
     /// <summary>Maps the status endpoint.</summary>
     public static RouteGroupBuilder MapStatusApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/status").WithTags("Monitoring");
+        var group = endpoints.MapGroup("/api/status").WithTags("Monitoring").RequireReadOrWriteByMethod();
         group.MapGet("/", GetStatusAsync).WithName("GetStatus");
         return group;
     }

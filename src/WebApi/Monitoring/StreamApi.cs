@@ -1,3 +1,4 @@
+using AmoHub.ServiceDefaults.Security;
 using System.Text.Json;
 using AmoHub.Grains;
 using AmoHub.WebApi.Hosting;
@@ -31,7 +32,7 @@ public static class StreamApi
 
     /// <summary>Maps the stream endpoint.</summary>
     public static IEndpointConventionBuilder MapStreamApi(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/api/stream", StreamAsync).WithTags("Monitoring").WithName("Stream");
+        endpoints.MapGet("/api/stream", StreamAsync).WithTags("Monitoring").WithName("Stream").RequireAuthorization(AccessPolicies.Read);
 
     private static async Task<IResult> StreamAsync(
         string? account, string? clientId, AccountResolver accounts, LiveFeed feed, IOptions<JsonOptions> json, HttpContext context)

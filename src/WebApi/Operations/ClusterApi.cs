@@ -1,3 +1,4 @@
+using AmoHub.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AmoHub.WebApi.Operations;
@@ -14,7 +15,7 @@ public static class ClusterApi
     /// <summary>Maps the cluster endpoint.</summary>
     public static RouteGroupBuilder MapClusterApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/cluster").WithTags("Operations");
+        var group = endpoints.MapGroup("/api/cluster").WithTags("Operations").RequireAuthorization(AccessPolicies.Admin);
         group.MapGet("/", GetClusterAsync).WithName("GetCluster");
         return group;
     }

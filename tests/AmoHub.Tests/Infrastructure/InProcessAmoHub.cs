@@ -3,6 +3,7 @@ using AmoHub.ServiceDefaults.Storage;
 using AmoHub.Silo;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace AmoHub.Tests.Infrastructure;
 
@@ -35,18 +36,21 @@ public sealed class InProcessAmoHub : IAsyncDisposable
     /// <summary>The services of the host, for tests that look inside.</summary>
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts AmoHub on <paramref name="engine"/> with extra settings (<c>AmoHub:…</c> keys).</summary>
-    public static async Task<InProcessAmoHub> StartAsync(StorageProvider engine, IReadOnlyDictionary<string, string>? settings = null) =>
-        await StartAsync(await TestDatabase.CreateAsync(engine), ownsDatabase: true, settings);
+    /// <summary>
+    /// Starts AmoHub on <paramref name="engine"/> with extra settings (<c>AmoHub:…</c> keys); <paramref name="logs"/>,
+    /// when given, receives everything the host logs from its start on.
+    /// </summary>
+    public static async Task<InProcessAmoHub> StartAsync(StorageProvider engine, IReadOnlyDictionary<string, string>? settings = null, ILoggerProvider? logs = null) =>
+        await StartAsync(await TestDatabase.CreateAsync(engine), ownsDatabase: true, settings, logs);
 
     /// <summary>
     /// Starts AmoHub on a database the test keeps, so that starting another one on it after this one stops is a
     /// restart of the same deployment.
     /// </summary>
     public static Task<InProcessAmoHub> StartOnAsync(TestDatabase database, IReadOnlyDictionary<string, string>? settings = null) =>
-        StartAsync(database, ownsDatabase: false, settings);
+        StartAsync(database, ownsDatabase: false, settings, logs: null);
 
-    private static async Task<InProcessAmoHub> StartAsync(TestDatabase database, bool ownsDatabase, IReadOnlyDictionary<string, string>? settings)
+    private static async Task<InProcessAmoHub> StartAsync(TestDatabase database, bool ownsDatabase, IReadOnlyDictionary<string, string>? settings, ILoggerProvider? logs)
     {
         var url = $"http://127.0.0.1:{FreePort.Next()}";
         var values = new Dictionary<string, string>
@@ -71,6 +75,11 @@ public sealed class InProcessAmoHub : IAsyncDisposable
         }
 
         var app = SiloHost.Build([.. values.Select(pair => $"--{pair.Key}={pair.Value}")]);
+        if (logs is not null)
+        {
+            app.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
+        }
+
         await app.StartAsync();
         var hub = new InProcessAmoHub(app, database, ownsDatabase, new Uri(url));
         return hub;

@@ -39,6 +39,19 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task The_Orleans_dashboard_renders_its_silo_overview_within_its_own_content_security_policy()
+    {
+        // No keys are configured here, so operator pages answer on loopback without a login.
+        var page = await fixture.OpenAsync();
+        await page.GotoAsync("/orleans/");
+
+        await Assertions.Expect(page.GetByText("Overview").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Cluster Profiling").First).ToBeVisibleAsync();
+        await ScreenshotAsync(page, "orleans-dashboard");
+        await AssertNoCspViolationsAsync(page);
+    }
+
+    [Fact]
     public async Task A_check_result_pushed_by_the_server_changes_a_tile_without_a_reload()
     {
         var page = await fixture.OpenAsync();

@@ -14,6 +14,19 @@ public enum StorageProvider
     MySql,
 }
 
+/// <summary>Who brings the database schema up to date.</summary>
+public enum MigrationMode
+{
+    /// <summary>Every silo applies missing migrations at start-up (one at a time, under a lock).</summary>
+    OnStart,
+
+    /// <summary>
+    /// A separate run of <c>AmoHub.Silo --migrate</c> (the Kubernetes migration Job) applies them; silos only
+    /// wait until the schema is current, so their database user needs no DDL rights.
+    /// </summary>
+    External,
+}
+
 /// <summary>Settings under <c>AmoHub:Storage</c>.</summary>
 public sealed class StorageSettings : IValidatableObject
 {
@@ -28,6 +41,13 @@ public sealed class StorageSettings : IValidatableObject
 
     /// <summary>Folder of the SQLite file when no connection string is given; relative to the directory AmoHub starts in.</summary>
     public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Who applies schema migrations.</summary>
+    public MigrationMode Migrations { get; set; } = MigrationMode.OnStart;
+
+    /// <summary>With <see cref="MigrationMode.External"/>: how long a silo waits for the schema before it gives up.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan MigrationWaitTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

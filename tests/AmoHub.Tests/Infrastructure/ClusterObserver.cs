@@ -37,11 +37,21 @@ public sealed class ClusterObserver : IAsyncDisposable
         return new ClusterObserver(host);
     }
 
-    /// <summary>The membership status of every silo generation, by silo port.</summary>
+    /// <summary>
+    /// The membership status of every silo generation, by silo port; none while the cluster cannot answer (the
+    /// management grain's silo was just lost), so a caller polls again.
+    /// </summary>
     public async Task<IReadOnlyList<(int Port, SiloStatus Status)>> SilosAsync()
     {
-        var hosts = await Management.GetDetailedHosts(onlyActive: false);
-        return hosts.Select(host => (host.SiloAddress.Endpoint.Port, host.Status)).ToList();
+        try
+        {
+            var hosts = await Management.GetDetailedHosts(onlyActive: false);
+            return hosts.Select(host => (host.SiloAddress.Endpoint.Port, host.Status)).ToList();
+        }
+        catch (Exception exception) when (exception is OrleansException or TimeoutException)
+        {
+            return [];
+        }
     }
 
     /// <summary>The silo port of every active grain whose key starts with <paramref name="keyPrefix"/>, by key.</summary>

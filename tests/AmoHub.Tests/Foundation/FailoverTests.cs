@@ -140,6 +140,10 @@ public sealed class FailoverTests(ITestOutputHelper output)
                 settings.RequestsPerSecond = 60;
                 settings.WebhookRetries = 30;
                 settings.WebhookRetryDelay = TimeSpan.FromSeconds(1);
+                // Under a full parallel test run the WebApi may answer slower than amoCRM's 2 s; the test is about
+                // failover, so slow answers must not get the webhook disabled and end the webhook traffic.
+                settings.WebhookTimeout = TimeSpan.FromSeconds(5);
+                settings.DisableWebhookAfterFailures = 1_000_000;
             });
             var silos = new List<(AmoHubProcess, Dictionary<string, string>)>();
             for (var i = 0; i < 2; i++)

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 
 namespace AmoHub.ServiceDefaults;
 
@@ -22,9 +23,9 @@ public static class AmoHubDefaults
     public const string ReadyTag = "ready";
 
     /// <summary>
-    /// Adds the reference deployments' variable names as a configuration source, binds and checks the storage
-    /// settings (a bad one throws, naming its key), and registers the database, problem details, health checks,
-    /// security and telemetry.
+    /// Adds the reference deployments' variable names as a configuration source, binds and checks the storage and
+    /// shutdown settings (a bad one throws, naming its key), and registers the database, problem details, health
+    /// checks, security and telemetry.
     /// </summary>
     public static AmoHubDatabase AddAmoHubDefaults(this WebApplicationBuilder builder)
     {
@@ -32,6 +33,9 @@ public static class AmoHubDefaults
 
         var storage = ValidatedSettings.Get<StorageSettings>(builder.Configuration, StorageSettings.Section);
         var database = AmoHubDatabase.From(storage, Environment.CurrentDirectory);
+        var shutdown = ValidatedSettings.Get<ShutdownSettings>(builder.Configuration, ShutdownSettings.Section);
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = shutdown.ShutdownTimeout);
+        builder.Services.AddSingleton(storage);
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(new PhoneNormalizer(ValidatedSettings.Get<PhoneSettings>(builder.Configuration, PhoneSettings.Section)));
         builder.Services.AddProblemDetails();

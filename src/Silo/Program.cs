@@ -2,8 +2,18 @@ using AmoHub.Silo;
 using System.Data.Common;
 using Microsoft.Extensions.Options;
 
+const string MigrateSwitch = "--migrate";
 try
 {
+    if (args.Contains(MigrateSwitch))
+    {
+        var applied = await SiloHost.MigrateAsync([.. args.Where(arg => arg != MigrateSwitch)]);
+        Console.WriteLine(applied.Count == 0
+            ? "AmoHub schema is up to date; nothing to apply."
+            : $"AmoHub schema migrated: applied {string.Join(", ", applied)}.");
+        return 0;
+    }
+
     var app = SiloHost.Build(args);
     await app.RunAsync();
     return 0;

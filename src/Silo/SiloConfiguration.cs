@@ -16,7 +16,9 @@ public static class SiloConfiguration
 {
     /// <summary>
     /// Clustering follows storage: on MySQL silos find each other through the membership table (so several
-    /// processes form one cluster); on SQLite the silo runs alone with localhost clustering.
+    /// processes form one cluster); on SQLite the silo runs alone with localhost clustering. In a Kubernetes pod
+    /// Orleans' Kubernetes hosting adds the pod's name, address and labels; the membership table stays the
+    /// membership provider.
     /// </summary>
     public static ISiloBuilder UseAmoHubStorage(this ISiloBuilder silo, AmoHubDatabase database, ClusterSettings cluster, ProbeSchedule probes)
     {
@@ -33,6 +35,10 @@ public static class SiloConfiguration
                 options.Invariant = database.OrleansInvariant;
                 options.ConnectionString = database.ConnectionString;
             });
+            if (cluster.RunsInKubernetes())
+            {
+                silo.UseKubernetesHosting();
+            }
         }
         else
         {

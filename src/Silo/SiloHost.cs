@@ -68,6 +68,9 @@ public static class SiloHost
         builder.Services.AddAmoHubSecretProtection();
         builder.Services.AddSingleton<HealthCheckLog>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<HealthCheckLog>());
+        // How fast a silo that stopped answering is declared dead (AmoHub:Cluster:Membership:ProbeTimeout,
+        // NumMissedProbesLimit, … as in Orleans' ClusterMembershipOptions).
+        builder.Services.Configure<Orleans.Configuration.ClusterMembershipOptions>(configuration.GetSection(ClusterSettings.Section + ":Membership"));
         builder.UseOrleans(silo => silo
             .AddActivityPropagation()
             .AddDashboard()
@@ -92,6 +95,19 @@ public static class SiloHost
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// The migrations-only run (<c>AmoHub.Silo --migrate</c>, the Kubernetes migration Job): applies the missing
+    /// schema migrations to the configured database and returns; a second run finds nothing to do.
+    /// </summary>
+    public static async Task<IReadOnlyList<int>> MigrateAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.AddAmoHubDefaults();
+        builder.Services.AddSingleton<SchemaMigrator>();
+        await using var app = builder.Build();
+        return await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(CancellationToken.None);
     }
 
     /// <summary>

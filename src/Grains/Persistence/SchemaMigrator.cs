@@ -56,6 +56,27 @@ public sealed partial class SchemaMigrator(AmoHubDatabase database, ILogger<Sche
         }
     }
 
+    /// <summary>
+    /// The versions this build knows that the database has not applied yet, read without changing anything (no
+    /// DDL, no lock): all of them while the history table does not exist.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> PendingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        HashSet<int> applied;
+        try
+        {
+            applied = await AppliedVersionsAsync(connection, cancellationToken);
+        }
+        catch (DbException)
+        {
+            // No history table: nothing has been migrated yet.
+            applied = [];
+        }
+
+        return ScriptsFor(database.Provider).Select(migration => migration.Version).Where(version => !applied.Contains(version)).ToList();
+    }
+
     private async Task ApplyAsync(DbConnection connection, Migration migration, CancellationToken cancellationToken)
     {
         // SQLite runs DDL inside a transaction, so a script applies whole or not at all.

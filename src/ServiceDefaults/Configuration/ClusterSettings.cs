@@ -28,6 +28,18 @@ public sealed class ClusterSettings : IValidatableObject
     /// <summary>The address other silos and clients reach this silo at; defaults to <c>POD_IP</c>, else loopback.</summary>
     public string? AdvertisedAddress { get; set; }
 
+    /// <summary>
+    /// Whether the silo runs Orleans' Kubernetes hosting (pod labels, silo name and address from the pod, and a
+    /// silo whose pod is gone is declared dead at once). Unset means "when running in a Kubernetes pod":
+    /// <c>KUBERNETES_SERVICE_HOST</c> and <c>POD_NAME</c> are both set.
+    /// </summary>
+    public bool? Kubernetes { get; set; }
+
+    /// <summary>Whether Kubernetes hosting is on, by <see cref="Kubernetes"/> or by the pod's environment.</summary>
+    public bool RunsInKubernetes() =>
+        Kubernetes ?? (Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 }
+                       && Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 });
+
     /// <summary>The advertised address, resolved.</summary>
     public IPAddress ResolveAdvertisedAddress() =>
         IPAddress.Parse(AdvertisedAddress ?? Environment.GetEnvironmentVariable("POD_IP") ?? "127.0.0.1");

@@ -28,6 +28,19 @@ public enum SqliteDurability
     Full,
 }
 
+/// <summary>Who brings the database schema up to date.</summary>
+public enum MigrationMode
+{
+    /// <summary>Every silo applies missing migrations at start-up (one at a time, under a lock).</summary>
+    OnStart,
+
+    /// <summary>
+    /// A separate run of <c>AmoHub.Silo --migrate</c> (the Kubernetes migration Job) applies them; silos only
+    /// wait until the schema is current, so their database user needs no DDL rights.
+    /// </summary>
+    External,
+}
+
 /// <summary>Settings under <c>AmoHub:Storage</c>.</summary>
 public sealed class StorageSettings : IValidatableObject
 {
@@ -45,6 +58,13 @@ public sealed class StorageSettings : IValidatableObject
 
     /// <summary>When a SQLite commit is on the disk; MySQL follows its own server settings.</summary>
     public SqliteDurability SqliteDurability { get; set; } = SqliteDurability.Normal;
+
+    /// <summary>Who applies schema migrations.</summary>
+    public MigrationMode Migrations { get; set; } = MigrationMode.OnStart;
+
+    /// <summary>With <see cref="MigrationMode.External"/>: how long a silo waits for the schema before it gives up.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan MigrationWaitTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

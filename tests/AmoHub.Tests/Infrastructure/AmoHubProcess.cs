@@ -38,11 +38,12 @@ public sealed class AmoHubProcess : IAsyncDisposable
     /// <summary>The exit code, once it has ended.</summary>
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Starts the silo executable (<c>src/Silo</c>).</summary>
-    public static AmoHubProcess StartSilo(IReadOnlyDictionary<string, string> settings) => Start("Silo", "AmoHub.Silo.dll", settings);
+    /// <summary>Starts the silo executable (<c>src/Silo</c>) with optional command-line arguments.</summary>
+    public static AmoHubProcess StartSilo(IReadOnlyDictionary<string, string> settings, params string[] arguments) =>
+        Start("Silo", "AmoHub.Silo.dll", settings, arguments);
 
     /// <summary>Starts the WebApi executable (<c>src/WebApi</c>).</summary>
-    public static AmoHubProcess StartWebApi(IReadOnlyDictionary<string, string> settings) => Start("WebApi", "AmoHub.WebApi.dll", settings);
+    public static AmoHubProcess StartWebApi(IReadOnlyDictionary<string, string> settings) => Start("WebApi", "AmoHub.WebApi.dll", settings, []);
 
     /// <summary>Waits until <c>/health/ready</c> answers 200; fails with the process output otherwise.</summary>
     public async Task WaitUntilReadyAsync(TimeSpan? timeout = null)
@@ -94,6 +95,14 @@ public sealed class AmoHubProcess : IAsyncDisposable
         return await WaitForExitAsync(TimeSpan.FromSeconds(60));
     }
 
+    /// <summary>Kills the process with SIGKILL, as a crashed node or an OOM kill does: nothing runs after it.</summary>
+    public async Task KillAsync()
+    {
+        using var kill = Process.Start("kill", ["-KILL", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        await WaitForExitAsync(TimeSpan.FromSeconds(30));
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
@@ -115,7 +124,7 @@ public sealed class AmoHubProcess : IAsyncDisposable
         }
     }
 
-    private static AmoHubProcess Start(string project, string assembly, IReadOnlyDictionary<string, string> settings)
+    private static AmoHubProcess Start(string project, string assembly, IReadOnlyDictionary<string, string> settings, string[] arguments)
     {
         var path = Path.Combine(RepositoryPaths.Root, "src", project, "bin", RepositoryPaths.Configuration, "net10.0", assembly);
         if (!File.Exists(path))
@@ -123,7 +132,7 @@ public sealed class AmoHubProcess : IAsyncDisposable
             throw new FileNotFoundException($"{path} is missing: build the solution first (dotnet test AmoHub.sln builds it).");
         }
 
-        var start = new ProcessStartInfo("dotnet", $"\"{path}\"")
+        var start = new ProcessStartInfo("dotnet", [path, .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -18,6 +18,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The Kubernetes manifest tests render deploy/k8s with `kubectl kustomize`, which needs kubectl 1.27 or newer
+# (Debian's kubernetes-client is 1.20, too old for the overlays). Say so up front rather than deep in a test.
+if ! command -v kubectl >/dev/null 2>&1; then
+  echo "kubectl is not installed: the Kubernetes manifest tests will fail. Install kubectl 1.27+ (https://kubernetes.io/docs/tasks/tools/)." >&2
+fi
+
 dotnet build AmoHub.sln -nologo -v q
 # One test assembly at a time: several tests measure amoCRM's rate limit and token lifetimes, which a
 # machine saturated by a second test run in parallel would distort.

@@ -15,6 +15,7 @@ namespace AmoHub.Tests.Faults;
 /// trace) while it is down, AmoHub serves again once it is back without being restarted, and every contact a
 /// caller was told about (2xx) is in the read model and in amoCRM exactly once.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class MariaDbOutageTests
 {
     private const string Account = "sandbox";

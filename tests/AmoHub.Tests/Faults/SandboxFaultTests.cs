@@ -15,6 +15,7 @@ namespace AmoHub.Tests.Faults;
 /// once: no request hangs, every error is a problem+json, and amoCRM ends up with one entity per phone and per
 /// lead name once callers retry what failed.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class SandboxFaultTests
 {
     private const string Account = "sandbox";

@@ -12,6 +12,7 @@ namespace AmoHub.Tests.Foundation;
 /// Two silos and a WebApi as separate processes on MariaDB, under steady CRM and webhook traffic, while one silo
 /// is killed or stopped: nothing AmoHub accepted is lost, and the cluster heals.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class FailoverTests(ITestOutputHelper output)
 {
     private const string Account = "acme";

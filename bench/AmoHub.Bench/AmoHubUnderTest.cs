@@ -54,6 +54,11 @@ public sealed class AmoHubUnderTest : IAsyncDisposable
         start.Environment["AmoHub__Cluster__SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
         start.Environment["AmoHub__Cluster__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+
+        // One load generator on one address sends far more than a client may by default; the benchmark measures
+        // AmoHub's capacity, not its rate limiter.
+        start.Environment["AmoHub__Limits__RequestsPerWindow"] = "10000000";
+        start.Environment["AmoHub__Limits__WebhookRequestsPerWindow"] = "10000000";
         if (mySqlConnectionString is not null)
         {
             start.Environment["AmoHub__Storage__Provider"] = "MySql";

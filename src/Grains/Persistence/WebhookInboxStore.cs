@@ -106,7 +106,11 @@ public sealed class WebhookInboxStore(AmoHubDatabase database)
     {
         await using var connection = await database.OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT (SELECT COUNT(*) FROM webhook_inbox WHERE account = @account AND applied_at IS NULL), (SELECT COALESCE(SUM(event_count), 0) FROM webhook_inbox WHERE account = @account AND received_at >= @since), (SELECT COUNT(*) FROM webhook_inbox WHERE account = @account AND received_at >= @since)";
+        command.CommandText = """
+            SELECT (SELECT COUNT(*) FROM webhook_inbox WHERE account = @account AND applied_at IS NULL),
+                   COALESCE(SUM(event_count), 0), COUNT(*)
+            FROM webhook_inbox WHERE account = @account AND received_at >= @since
+            """;
         command.With("@account", account).With("@since", since.ToUnixTimeMilliseconds());
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();

@@ -63,7 +63,7 @@ public sealed class AmoHubDatabase
             Directory.CreateDirectory(folder);
         }
 
-        // A connection's synchronous level is its own, so it is set on each connection AmoHub opens. Orleans' providers
+        // A connection's synchronous level is its own, so it is set on each connection AmoHub opens to write. Orleans' providers
         // open theirs with SQLite's default (FULL); the WAL is one log, so a database of mixed commits still loses only
         // a tail of them on a power cut, never a middle.
         return new AmoHubDatabase(
@@ -93,12 +93,27 @@ public sealed class AmoHubDatabase
     public async Task<DatabaseWrite> OpenWriteAsync(WritePriority priority, CancellationToken cancellationToken)
     {
         var turn = await WaitWriteTurnAsync(priority, cancellationToken);
+        DbConnection? connection = null;
         try
         {
-            return new DatabaseWrite(await OpenAsync(cancellationToken), turn);
+            connection = await OpenAsync(cancellationToken);
+            if (_synchronous is not null)
+            {
+                // Only commits care how they reach the disk, so only writes pay for saying it.
+                await using var pragma = connection.CreateCommand();
+                pragma.CommandText = _synchronous;
+                await pragma.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return new DatabaseWrite(connection, turn);
         }
         catch
         {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+
             turn.Dispose();
             throw;
         }
@@ -111,13 +126,6 @@ public sealed class AmoHubDatabase
         try
         {
             await connection.OpenAsync(cancellationToken);
-            if (_synchronous is not null)
-            {
-                await using var pragma = connection.CreateCommand();
-                pragma.CommandText = _synchronous;
-                await pragma.ExecuteNonQueryAsync(cancellationToken);
-            }
-
             return connection;
         }
         catch
@@ -137,13 +145,6 @@ public sealed class AmoHubDatabase
         try
         {
             connection.Open();
-            if (_synchronous is not null)
-            {
-                using var pragma = connection.CreateCommand();
-                pragma.CommandText = _synchronous;
-                pragma.ExecuteNonQuery();
-            }
-
             return connection;
         }
         catch

@@ -8,17 +8,16 @@ namespace AmoHub.WebApi.Hosting;
 public static class SecurityHeaders
 {
     /// <summary>The content security policy.</summary>
-    public const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
-        + "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+    public const string ContentSecurityPolicy = $"{PolicyStart} style-src 'self'; img-src 'self' data:; font-src 'self'; {PolicyEnd}";
 
     /// <summary>
     /// The policy of the Orleans dashboard at <c>/orleans</c>, a page AmoHub does not write: it sets styles inline and
     /// embeds its icon font, so it may do both; scripts, connections and framing stay as strict.
     /// </summary>
-    public const string OrleansDashboardPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
-        + "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+    public const string OrleansDashboardPolicy = $"{PolicyStart} style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; {PolicyEnd}";
+
+    private const string PolicyStart = "default-src 'self'; script-src 'self';";
+    private const string PolicyEnd = "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
     /// <summary>Adds the headers to every response of the pipeline after this point.</summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>

@@ -20,8 +20,14 @@ public sealed class EntityState<TSnapshot>
 /// One amoCRM entity (contact or lead). Snapshots from creates, syncs and webhooks arrive in any order and more
 /// than once; the newer <c>updated_at</c> wins. amoCRM's times have one-second resolution, so on a tie only a
 /// snapshot read from amoCRM's API (the current truth) replaces the kept one; a webhook event, which may be a stale
-/// duplicate, does not. A deletion wins over anything not newer than it. State is written before the read model,
-/// and both before the caller gets its answer.
+/// duplicate, does not. A deletion wins over anything not newer than it.
+/// <para>
+/// The read model is written before the state, and both before the caller gets its answer. A change the state
+/// holds is a no-op when it comes again, so the state must never get ahead of the read model: a silo killed between
+/// the two writes, or a state write that fails, leaves the state behind, and the retry of the change (the inbox
+/// applies it again, a sync reads it again) writes both. After a failed state write the activation goes, so the
+/// next one starts from what storage holds rather than from a change it never stored.
+/// </para>
 /// </summary>
 public abstract class AmoCrmEntityGrain<TSnapshot>(IPersistentState<EntityState<TSnapshot>> state) : Grain
     where TSnapshot : class
@@ -44,10 +50,10 @@ public abstract class AmoCrmEntityGrain<TSnapshot>(IPersistentState<EntityState<
             return false;
         }
 
+        await WriteReadModelAsync(snapshot);
         current.Snapshot = snapshot;
         current.DeletedAt = null;
-        await state.WriteStateAsync();
-        await WriteReadModelAsync(snapshot);
+        await WriteStateAsync();
         return true;
     }
 
@@ -59,9 +65,9 @@ public abstract class AmoCrmEntityGrain<TSnapshot>(IPersistentState<EntityState<
             return;
         }
 
-        state.State.DeletedAt = at;
-        await state.WriteStateAsync();
         await DeleteFromReadModelAsync();
+        state.State.DeletedAt = at;
+        await WriteStateAsync();
     }
 
     /// <summary>The entity, or null when unknown or deleted.</summary>
@@ -79,6 +85,19 @@ public abstract class AmoCrmEntityGrain<TSnapshot>(IPersistentState<EntityState<
 
     /// <summary>Removes the entity's read-model rows.</summary>
     protected abstract Task DeleteFromReadModelAsync();
+
+    private async Task WriteStateAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception)
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
 
     private static bool Loses(DateTimeOffset incoming, DateTimeOffset kept, bool readFromAmoCrm) =>
         readFromAmoCrm ? incoming < kept : incoming <= kept;

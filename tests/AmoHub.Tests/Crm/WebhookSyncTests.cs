@@ -90,6 +90,49 @@ public sealed class WebhookSyncTests
             hub.Sandbox.Sandbox.GetContacts(Account).Select(c => c.Name).Where(name => !name.StartsWith("AmoHub", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
     }
 
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task A_contact_whose_state_write_failed_is_kept_in_full_when_the_inbox_applies_it_again(StorageProvider engine)
+    {
+        // A failed state write stands in for a silo killed between the read-model write and the state write: the
+        // retry must not find the change already held and skip the write the first attempt never finished.
+        var logs = new CapturedLogs();
+        await using var hub = await InProcessAmoHub.StartAsync(engine, logs: logs);
+        var amoCrm = hub.Sandbox.Sandbox;
+        await SubscribeAsync(hub);
+        await hub.Database.ExecuteAsync(engine == StorageProvider.Sqlite
+            ? """
+              CREATE TRIGGER refuse_contact_state BEFORE INSERT ON OrleansGrainState
+              WHEN NEW.GrainIdExtensionString LIKE 'sandbox/contact:%'
+              BEGIN SELECT RAISE(ABORT, 'contact state refused by the test'); END
+              """
+            : """
+              CREATE TRIGGER refuse_contact_state BEFORE INSERT ON OrleansGrainState FOR EACH ROW
+              BEGIN
+                  IF NEW.GrainIdExtensionString LIKE 'sandbox/contact:%' THEN
+                      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'contact state refused by the test';
+                  END IF;
+              END
+              """);
+
+        var first = amoCrm.CreateContactAsUser(Account, "Первый", ["+7 903 400-00-01"]);
+        await Eventually.MatchAsync(
+            () => Task.FromResult(logs.Lines.Count(line => line.EventId == 4101)),
+            failures => failures > 0,
+            TimeSpan.FromSeconds(30),
+            "the inbox to fail applying the delivery");
+        Assert.Equal(0, await hub.Database.ScalarAsync($"SELECT COUNT(*) FROM OrleansGrainState WHERE GrainIdExtensionString = 'sandbox/contact:{first.Id}'"));
+
+        await hub.Database.ExecuteAsync("DROP TRIGGER refuse_contact_state");
+        var second = amoCrm.CreateContactAsUser(Account, "Второй", ["+7 903 400-00-02"]);
+        await WaitUntilSettledAsync(hub);
+
+        await AssertReadModelMatchesAsync(hub);
+        var states = await GrainStateRows.ReadAsync(hub.Database);
+        Assert.Contains("+79034000001", states[$"sandbox/contact:{first.Id}"], StringComparison.Ordinal);
+        Assert.Contains("+79034000002", states[$"sandbox/contact:{second.Id}"], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_sync_status_counts_the_webhook_deliveries_and_events_of_the_last_hour_and_what_is_kept()
     {

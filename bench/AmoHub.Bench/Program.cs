@@ -65,6 +65,7 @@ if (scenario == "contacts-new")
             ["amoCRM requests"] = stats.GetProperty("requests").GetDouble(),
             ["429s"] = stats.GetProperty("too_many_requests").GetDouble(),
             ["contacts in amoCRM"] = stats.GetProperty("contacts_created").GetDouble(),
+            ["phones held twice"] = await PhonesHeldTwiceAsync(),
         });
 }
 else
@@ -77,7 +78,11 @@ else
     result = Result(
         $"{engine}, {count} requests for {known} known phones, {connections} connections",
         latencies, failures, seconds, cpu,
-        new Dictionary<string, double> { ["contacts in amoCRM"] = stats.GetProperty("contacts_created").GetDouble() });
+        new Dictionary<string, double>
+        {
+            ["contacts in amoCRM"] = stats.GetProperty("contacts_created").GetDouble(),
+            ["phones held twice"] = await PhonesHeldTwiceAsync(),
+        });
 }
 
 return await ReportAsync(result);
@@ -210,6 +215,14 @@ async Task<LoadResult> TimeReadsAsync(string name, string path, Dictionary<strin
 
 async Task<JsonElement> SandboxStatsAsync() =>
     await http.GetFromJsonAsync<JsonElement>(new Uri(hub.Sandbox, "_sandbox/accounts/sandbox/stats"));
+
+// Duplicates in amoCRM: phones that more than one of the sandbox account's contacts hold.
+async Task<double> PhonesHeldTwiceAsync() =>
+    (await http.GetFromJsonAsync<JsonElement>(new Uri(hub.Sandbox, "_sandbox/accounts/sandbox/contacts")))
+        .EnumerateArray()
+        .SelectMany(contact => contact.GetProperty("phones").EnumerateArray().Select(phone => phone.GetProperty("value").GetString()))
+        .GroupBy(phone => phone, StringComparer.Ordinal)
+        .Count(group => group.Count() > 1);
 
 static string Phone(int i) => string.Create(CultureInfo.InvariantCulture, $"+7910{i:D7}");
 

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace AmoHub.Grains;
 
 /// <summary>
@@ -29,10 +31,12 @@ public interface IAccountRegistryGrain : IGrainWithStringKey
     /// <summary>Removes an account and stops its probes; false when there is no such account.</summary>
     Task<bool> RemoveAsync(string subdomain);
 
-    /// <summary>One account, or null.</summary>
+    /// <summary>One account, or null. Read-only, so the reads of every API request run side by side.</summary>
+    [ReadOnly]
     Task<AccountDefinition?> FindAsync(string subdomain);
 
     /// <summary>All accounts, ordered by subdomain.</summary>
+    [ReadOnly]
     Task<IReadOnlyList<AccountDefinition>> ListAsync();
 
     /// <summary>Records which account a webhook secret (by its hash) belongs to.</summary>
@@ -41,6 +45,7 @@ public interface IAccountRegistryGrain : IGrainWithStringKey
     /// <summary>Forgets a webhook secret.</summary>
     Task UnregisterWebhookAsync(string secretHash);
 
-    /// <summary>The account a webhook secret belongs to, or null.</summary>
+    /// <summary>The account a webhook secret belongs to, or null; read-only, like <see cref="FindAsync"/>.</summary>
+    [ReadOnly]
     Task<string?> FindWebhookAccountAsync(string secretHash);
 }

@@ -13,7 +13,12 @@ public sealed class OurCopy(CrmReadModel readModel, IGrainFactory grains)
     /// <summary>The contact we keep with this E.164 phone, if any.</summary>
     public async Task<ContactSnapshot?> FindContactAsync(string account, string phone) =>
         await readModel.FindContactByPhoneAsync(account, phone) is { } id
-        && await grains.GetGrain<IContactGrain>(GrainKeys.Contact(account, id)).GetAsync() is { } contact
+            ? await ConfirmContactAsync(account, id, phone)
+            : null;
+
+    /// <summary>Contact <paramref name="amoCrmId"/>, if we keep it and it still holds this E.164 phone.</summary>
+    public async Task<ContactSnapshot?> ConfirmContactAsync(string account, long amoCrmId, string phone) =>
+        await grains.GetGrain<IContactGrain>(GrainKeys.Contact(account, amoCrmId)).GetAsync() is { } contact
         && contact.Phones.Contains(phone)
             ? contact
             : null;

@@ -4,19 +4,27 @@ namespace AmoHub.Grains.Crm;
 
 /// <summary>
 /// The dedup lock of one phone. Not reentrant: concurrent creates of one phone run one after another, so the
-/// first reaches amoCRM and the rest find its contact in our copy. The lock holds no state of its own: our copy
+/// first reaches amoCRM and the rest find its contact in our copy. The lock stores nothing: our copy
 /// (<c>contact_phones</c>) is the truth, so a phone changed in amoCRM is free again as soon as the change is applied.
+/// While active it remembers the contact it answered last, and asks that contact grain first, which confirms it
+/// still holds the phone; only when it does not is the read model searched.
 /// </summary>
 public sealed class PhoneIndexGrain(OurCopy ourCopy) : Grain, IPhoneIndexGrain
 {
+    private long? _answered;
+
     /// <inheritdoc />
     public async Task<ContactResult> GetOrCreateAsync(string name)
     {
         var key = this.GetPrimaryKeyString();
         var account = GrainKeys.AccountOf(key);
         var phone = key[(key.IndexOf(':', StringComparison.Ordinal) + 1)..];
-        return await ourCopy.FindContactAsync(account, phone) is { } contact
-            ? new ContactResult(contact, Created: false)
-            : await GrainFactory.GetGrain<IAccountGrain>(GrainKeys.Account(account)).FindOrCreateContactAsync(phone, name);
+        var result = (_answered is { } id ? await ourCopy.ConfirmContactAsync(account, id, phone) : null) is { } remembered
+            ? new ContactResult(remembered, Created: false)
+            : await ourCopy.FindContactAsync(account, phone) is { } found
+                ? new ContactResult(found, Created: false)
+                : await GrainFactory.GetGrain<IAccountGrain>(GrainKeys.Account(account)).FindOrCreateContactAsync(phone, name);
+        _answered = result.Contact.AmoCrmId;
+        return result;
     }
 }

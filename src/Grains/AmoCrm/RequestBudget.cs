@@ -31,7 +31,16 @@ public sealed class RequestBudget(int perSecond, TimeSpan margin, TimeProvider t
     }
 
     /// <summary>Waits until a request may start without breaking the budget; dispose the slot when its answer is in.</summary>
-    public async Task<IDisposable> WaitAsync(CancellationToken cancellationToken)
+    public async Task<IDisposable> WaitAsync(CancellationToken cancellationToken) =>
+        (await WaitCoreAsync(take: true, cancellationToken))!;
+
+    /// <summary>
+    /// Waits until a request could start without breaking the budget, and takes nothing: for work that gathers
+    /// what to send while the budget is full, then sends it all at once.
+    /// </summary>
+    public Task WaitForRoomAsync(CancellationToken cancellationToken) => WaitCoreAsync(take: false, cancellationToken);
+
+    private async Task<Slot?> WaitCoreAsync(bool take, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -46,6 +55,11 @@ public sealed class RequestBudget(int perSecond, TimeSpan margin, TimeProvider t
 
                 if (_slots.Count < perSecond)
                 {
+                    if (!take)
+                    {
+                        return null;
+                    }
+
                     var slot = new Slot(time);
                     _slots.Enqueue(slot);
                     return slot;

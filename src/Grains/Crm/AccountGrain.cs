@@ -79,9 +79,9 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         _contactSync = new Coalescer(SyncContactsCoreAsync);
         _leadSync = new Coalescer(SyncLeadsCoreAsync);
         _contacts = new DedupCreatePump<PendingContact, ContactSnapshot>(
-            item => item.Phone, _contactSync.RunAsync, item => ourCopy.FindContactAsync(Subdomain, item.Phone), CreateContactsAsync, _settings, BackOffAsync);
+            item => item.Phone, WaitForBudgetRoomAsync, _contactSync.RunAsync, item => ourCopy.FindContactAsync(Subdomain, item.Phone), CreateContactsAsync, _settings, BackOffAsync);
         _leads = new DedupCreatePump<NewLead, LeadSnapshot>(
-            item => NameKeys.Normalize(item.Name), _leadSync.RunAsync, item => ourCopy.FindLeadAsync(Subdomain, item.Name), CreateLeadsAsync, _settings, BackOffAsync);
+            item => NameKeys.Normalize(item.Name), WaitForBudgetRoomAsync, _leadSync.RunAsync, item => ourCopy.FindLeadAsync(Subdomain, item.Name), CreateLeadsAsync, _settings, BackOffAsync);
     }
 
     private string Subdomain => _state.State.Definition?.Subdomain
@@ -666,6 +666,8 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         _rateLimitedTotal++;
         AmoCrmMetrics.CountRateLimited(Subdomain);
     }
+
+    private Task WaitForBudgetRoomAsync() => _budget.WaitForRoomAsync(CancellationToken.None);
 
     private Task BackOffAsync(int attempt) =>
         Task.Delay(TimeSpan.FromMilliseconds(Math.Min(250 * Math.Pow(2, attempt - 1), 5_000)), _time);

@@ -5,11 +5,13 @@ namespace AmoHub.Grains.Crm;
 /// <summary>
 /// Collects concurrent "find or create" requests of one account and serves them in cycles: one sync of our copy
 /// with amoCRM, a lookup of every requested key in our copy, then creates in batches for the keys still
-/// missing. A cycle that fails with a transient amoCRM error runs again from the sync, so entities a failed
+/// missing. A cycle starts once amoCRM's budget has room for its first request; callers arriving while it waits
+/// join it, so under load each request spent on amoCRM serves as many callers as possible. A cycle that fails with a transient amoCRM error runs again from the sync, so entities a failed
 /// create did make are found instead of made twice. Runs inside one grain activation, so it needs no locks.
 /// </summary>
 public sealed class DedupCreatePump<TItem, TSnapshot>(
     Func<TItem, string> keyOf,
+    Func<Task> roomAsync,
     Func<Task> syncAsync,
     Func<TItem, Task<TSnapshot?>> findAsync,
     Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TSnapshot>>> createAsync,
@@ -37,6 +39,7 @@ public sealed class DedupCreatePump<TItem, TSnapshot>(
     {
         while (_pending.Count > 0)
         {
+            await roomAsync();
             var cycle = _pending.Take(settings.MaxPerCycle).ToList();
             _pending.RemoveRange(0, cycle.Count);
             await RunCycleAsync(cycle);

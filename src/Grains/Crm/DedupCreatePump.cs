@@ -6,8 +6,9 @@ namespace AmoHub.Grains.Crm;
 /// Collects concurrent "find or create" requests of one account and serves them in cycles: one sync of our copy
 /// with amoCRM, a lookup of every requested key in our copy, then creates in batches for the keys still
 /// missing. A cycle starts once amoCRM's budget has room for its first request; callers arriving while it waits
-/// join it, so under load each request spent on amoCRM serves as many callers as possible. A cycle that fails with a transient amoCRM error runs again from the sync, so entities a failed
-/// create did make are found instead of made twice. Runs inside one grain activation, so it needs no locks.
+/// join it, so under load each request spent on amoCRM serves as many callers as possible. A cycle that fails
+/// with a transient amoCRM error runs again from the sync, so entities a failed create did make are found instead
+/// of made twice. Runs inside one grain activation, so it needs no locks.
 /// </summary>
 public sealed class DedupCreatePump<TItem, TSnapshot>(
     Func<TItem, string> keyOf,

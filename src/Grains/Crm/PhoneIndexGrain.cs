@@ -19,12 +19,14 @@ public sealed class PhoneIndexGrain(OurCopy ourCopy) : Grain, IPhoneIndexGrain
         var key = this.GetPrimaryKeyString();
         var account = GrainKeys.AccountOf(key);
         var phone = key[(key.IndexOf(':', StringComparison.Ordinal) + 1)..];
-        var result = (_answered is { } id ? await ourCopy.ConfirmContactAsync(account, id, phone) : null) is { } remembered
-            ? new ContactResult(remembered, Created: false)
-            : await ourCopy.FindContactAsync(account, phone) is { } found
-                ? new ContactResult(found, Created: false)
-                : await GrainFactory.GetGrain<IAccountGrain>(GrainKeys.Account(account)).FindOrCreateContactAsync(phone, name);
+        var kept = await RememberedAsync(account, phone) ?? await ourCopy.FindContactAsync(account, phone);
+        var result = kept is not null
+            ? new ContactResult(kept, Created: false)
+            : await GrainFactory.GetGrain<IAccountGrain>(GrainKeys.Account(account)).FindOrCreateContactAsync(phone, name);
         _answered = result.Contact.AmoCrmId;
         return result;
     }
+
+    private Task<ContactSnapshot?> RememberedAsync(string account, string phone) =>
+        _answered is { } id ? ourCopy.ConfirmContactAsync(account, id, phone) : Task.FromResult<ContactSnapshot?>(null);
 }

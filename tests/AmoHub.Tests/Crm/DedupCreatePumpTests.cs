@@ -1,0 +1,60 @@
+using AmoHub.Grains.AmoCrm;
+using AmoHub.Grains.Crm;
+
+namespace AmoHub.Tests.Crm;
+
+/// <summary>How create cycles gather their callers while amoCRM's budget is full.</summary>
+public sealed class DedupCreatePumpTests
+{
+    [Fact]
+    public async Task Callers_arriving_while_the_budget_is_full_share_one_sync_and_one_create()
+    {
+        var room = new TaskCompletionSource();
+        var syncs = 0;
+        var batches = new List<IReadOnlyList<string>>();
+        var pump = new DedupCreatePump<string, string>(
+            keyOf: phone => phone,
+            roomAsync: () => room.Task,
+            syncAsync: async () =>
+            {
+                await Task.Yield();
+                syncs++;
+            },
+            findAsync: _ => Task.FromResult<string?>(null),
+            createAsync: items =>
+            {
+                batches.Add(items);
+                return Task.FromResult<IReadOnlyList<string>>([.. items.Select(phone => "contact " + phone)]);
+            },
+            new AmoCrmSettings(),
+            backOffAsync: _ => Task.CompletedTask);
+
+        var first = pump.EnqueueAsync("+79030000001");
+        var second = pump.EnqueueAsync("+79030000002");
+        var third = pump.EnqueueAsync("+79030000001");
+        Assert.Equal(0, syncs);
+        room.SetResult();
+
+        var answers = await Task.WhenAll(first, second, third);
+
+        Assert.Equal(1, syncs);
+        Assert.Equal(["+79030000001", "+79030000002"], Assert.Single(batches));
+        Assert.Equal([("contact +79030000001", true), ("contact +79030000002", true), ("contact +79030000001", false)], answers);
+    }
+
+    [Fact]
+    public async Task Waiting_for_room_in_the_budget_takes_no_slot()
+    {
+        var budget = new RequestBudget(2, TimeSpan.Zero, TimeProvider.System);
+        (await budget.WaitAsync(CancellationToken.None)).Dispose();
+        (await budget.WaitAsync(CancellationToken.None)).Dispose();
+
+        var room = budget.WaitForRoomAsync(CancellationToken.None);
+        Assert.False(room.IsCompleted, "two requests answered just now fill a budget of two a second");
+        await room.WaitAsync(TimeSpan.FromSeconds(5));
+
+        var slots = new[] { budget.WaitAsync(CancellationToken.None), budget.WaitAsync(CancellationToken.None) };
+        Assert.All(slots, slot => Assert.True(slot.IsCompletedSuccessfully, "the wait for room left both slots free"));
+        Assert.False(budget.WaitAsync(CancellationToken.None).IsCompleted, "a third request in the same second waits");
+    }
+}

@@ -53,4 +53,7 @@ internal static class MonitoringHost
 
     public static async Task<List<JsonElement>> IncidentsAsync(InProcessAmoHub hub, string account = "sandbox", string query = "") =>
         (await hub.Http.GetFromJsonAsync<JsonElement>($"/api/incidents?account={account}{query}")).EnumerateArray().ToList();
+
+    /// <summary>The incidents as JSON, for an assertion's message.</summary>
+    public static string Describe(IEnumerable<JsonElement> incidents) => "[" + string.Join(", ", incidents.Select(incident => incident.GetRawText())) + "]";
 }

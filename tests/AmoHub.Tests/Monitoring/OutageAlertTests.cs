@@ -25,7 +25,7 @@ public sealed class OutageAlertTests
 
         // Only the outage's incidents: a check that failed once while the host was starting has one of its own.
         var opened = await MonitoringHost.IncidentsAsync(hub, query: "&open=true");
-        Assert.Equal(5, opened.Count);
+        Assert.True(opened.Count == 5, $"expected the outage's 5 open incidents: {MonitoringHost.Describe(await MonitoringHost.IncidentsAsync(hub))}");
         var down = await mattermost.WaitForAsync(Token, 5, TimeSpan.FromSeconds(30));
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.Equal(5, mattermost.Accepted(Token).Count);
@@ -67,7 +67,9 @@ public sealed class OutageAlertTests
         await MonitoringHost.WaitForAllAsync(hub, "down");
         await Task.Delay(Delay + TimeSpan.FromSeconds(2));
         Assert.All(await MonitoringHost.ChecksAsync(hub), check => Assert.Equal("down", check.GetProperty("status").GetString()));
-        Assert.Equal(5, (await MonitoringHost.IncidentsAsync(hub)).Count);
+        // Only the outage's incidents: a check that failed once while the host was starting has one of its own.
+        var opened = await MonitoringHost.IncidentsAsync(hub, query: "&open=true");
+        Assert.True(opened.Count == 5, $"expected the outage's 5 open incidents: {MonitoringHost.Describe(await MonitoringHost.IncidentsAsync(hub))}");
         Assert.Empty(mattermost.Accepted(Token));
 
         mattermost.Behave(Token, WebhookBehaviour.Accept);

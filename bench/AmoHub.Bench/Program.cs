@@ -8,7 +8,7 @@ using AmoHub.ServiceDefaults.Storage;
 
 // dotnet run -c Release --project bench/AmoHub.Bench -- <contacts-new|contacts-dedup|stats> [--count N] [--warmup-requests W] [--connections C] [--accounts A] [--mysql "<connection string>"]
 // dotnet run -c Release --project bench/AmoHub.Bench -- probes [--probes N] [--minutes M] [--warmup S] [--mysql "<connection string>"]
-// dotnet run -c Release --project bench/AmoHub.Bench -- webhooks [--count EVENTS] [--connections C] [--mysql "<connection string>"]
+// dotnet run -c Release --project bench/AmoHub.Bench -- webhooks [--count EVENTS] [--warmup-events W] [--connections C] [--mysql "<connection string>"]
 var scenario = args.FirstOrDefault() ?? "";
 var count = Option("--count", scenario switch { "contacts-dedup" => 40_000, "stats" => 1_000, _ => 2_000 });
 
@@ -23,7 +23,7 @@ if (scenario is not ("contacts-new" or "contacts-dedup" or "stats" or "probes" o
 {
     await Console.Error.WriteLineAsync("usage: AmoHub.Bench <contacts-new|contacts-dedup|stats> [--count N] [--warmup-requests W] [--connections C] [--accounts A] [--mysql \"<connection string>\"]");
     await Console.Error.WriteLineAsync("       AmoHub.Bench probes [--probes N] [--minutes M] [--warmup S] [--mysql \"<connection string>\"]");
-    await Console.Error.WriteLineAsync("       AmoHub.Bench webhooks [--count EVENTS] [--connections C] [--mysql \"<connection string>\"]");
+    await Console.Error.WriteLineAsync("       AmoHub.Bench webhooks [--count EVENTS] [--warmup-events W] [--connections C] [--mysql \"<connection string>\"]");
     return 2;
 }
 
@@ -35,7 +35,7 @@ if (scenario == "probes")
 
 if (scenario == "webhooks")
 {
-    return await ReportAsync(await WebhooksScenario.RunAsync(repository, Option("--count", 100_000), connections, mySql));
+    return await ReportAsync(await WebhooksScenario.RunAsync(repository, Option("--count", 100_000), Option("--warmup-events", 5_000), connections, mySql));
 }
 
 var accountNames = Enumerable.Range(1, accounts).Select(i => string.Create(CultureInfo.InvariantCulture, $"bench-{i:D3}")).ToList();

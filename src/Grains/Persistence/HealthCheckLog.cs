@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
 using AmoHub.Grains.Monitoring;
+using AmoHub.Grains.Probes;
 using AmoHub.ServiceDefaults.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,22 +18,43 @@ public sealed record HealthCheckRecord(string Account, CheckType CheckType, Chec
 /// one writer turns whatever has queued up into a single multi-row INSERT. The same transaction adds the batch
 /// to its minute, hour and day rows of <c>health_rollups</c> (see <see cref="HealthRollupStore"/>), so rollups
 /// always hold exactly the results that were written. A failed write is retried whole with back-off; results
-/// queue (bounded) meanwhile. On shutdown the queue is drained.
+/// queue meanwhile, up to <c>capacity</c> (200,000: ten minutes of 20,000 checks a minute); past it the oldest
+/// queued results give way to new ones, and every one given up is counted (<see cref="Dropped"/> and the
+/// <c>amohub.probe.results_dropped</c> metric) and logged. On shutdown the queue is drained.
 /// </summary>
-public sealed partial class HealthCheckLog(AmoHubDatabase database, ILogger<HealthCheckLog> logger) : BackgroundService
+public sealed partial class HealthCheckLog : BackgroundService
 {
     private const int MaxBatch = 500;
-    private const int Capacity = 200_000;
 
-    private readonly Channel<HealthCheckRecord> _queue = Channel.CreateBounded<HealthCheckRecord>(
-        new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
+    /// <summary>After the first dropped result, a warning for every this many more.</summary>
+    private const int DropsPerWarning = 10_000;
+
+    private readonly AmoHubDatabase _database;
+    private readonly ILogger<HealthCheckLog> _logger;
+    private readonly int _capacity;
+    private readonly Channel<HealthCheckRecord> _queue;
+    private long _dropped;
+
+    /// <summary>Creates the log; <paramref name="capacity"/> results may wait for the database.</summary>
+    public HealthCheckLog(AmoHubDatabase database, ILogger<HealthCheckLog> logger, int capacity = 200_000)
+    {
+        _database = database;
+        _logger = logger;
+        _capacity = capacity;
+        _queue = Channel.CreateBounded<HealthCheckRecord>(
+            new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest },
+            OnDropped);
+    }
+
+    /// <summary>Results given up because the queue was full (the database unreachable or too slow for too long).</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>Queues a result; never blocks the probe.</summary>
     public void Append(HealthCheckRecord record)
     {
         if (!_queue.Writer.TryWrite(record))
         {
-            LogNotQueued(logger, record.Account, record.CheckType);
+            LogNotQueued(_logger, record.Account, record.CheckType);
         }
     }
 
@@ -83,11 +105,11 @@ public sealed partial class HealthCheckLog(AmoHubDatabase database, ILogger<Heal
             {
                 if (stoppingToken.IsCancellationRequested)
                 {
-                    LogDropped(logger, exception, batch.Count);
+                    LogDropped(_logger, exception, batch.Count);
                     return;
                 }
 
-                LogRetry(logger, exception, batch.Count, delay);
+                LogRetry(_logger, exception, batch.Count, delay);
                 try
                 {
                     await Task.Delay(delay, stoppingToken);
@@ -104,7 +126,7 @@ public sealed partial class HealthCheckLog(AmoHubDatabase database, ILogger<Heal
 
     private async Task WriteOnceAsync(IReadOnlyList<HealthCheckRecord> batch, CancellationToken cancellationToken)
     {
-        await using var write = await database.OpenWriteAsync(cancellationToken);
+        await using var write = await _database.OpenWriteAsync(cancellationToken);
         var connection = write.Connection;
 
         // On SQLite the raw INSERT takes the database's write lock before the rollups are read, so the
@@ -117,7 +139,7 @@ public sealed partial class HealthCheckLog(AmoHubDatabase database, ILogger<Heal
             rollups.Add(record);
         }
 
-        await HealthRollupStore.MergeAsync(connection, transaction, database.Provider, rollups, cancellationToken);
+        await HealthRollupStore.MergeAsync(connection, transaction, _database.Provider, rollups, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -146,6 +168,16 @@ public sealed partial class HealthCheckLog(AmoHubDatabase database, ILogger<Heal
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    private void OnDropped(HealthCheckRecord record)
+    {
+        var dropped = Interlocked.Increment(ref _dropped);
+        ProbeMetrics.RecordDropped(record.Account, record.CheckType);
+        if (dropped % DropsPerWarning == 1)
+        {
+            LogQueueFull(_logger, _capacity, record.Account, record.CheckType, dropped);
+        }
+    }
+
     private static string? Truncate(string? text, int length) =>
         text is null || text.Length <= length ? text : text[..length];
 
@@ -154,6 +186,10 @@ public sealed partial class HealthCheckLog(AmoHubDatabase database, ILogger<Heal
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Shutting down with the database unreachable: {Count} health check results were not written")]
     private static partial void LogDropped(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning,
+        Message = "{Capacity} health check results are waiting to be written: the oldest, of {Account}/{CheckType}, was given up ({Dropped} given up so far)")]
+    private static partial void LogQueueFull(ILogger logger, int capacity, string account, CheckType checkType, long dropped);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Debug, Message = "A result of {Account}/{CheckType} arrived after shutdown began and was not recorded")]
     private static partial void LogNotQueued(ILogger logger, string account, CheckType checkType);

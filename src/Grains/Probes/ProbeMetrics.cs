@@ -22,6 +22,9 @@ public static class ProbeMetrics
     private static readonly Histogram<double> ResponseTime = Meter.CreateHistogram<double>(
         "amohub.probe.response_time", unit: "ms", description: "How long amoCRM took to answer a check");
 
+    private static readonly Counter<long> Dropped = Meter.CreateCounter<long>(
+        "amohub.probe.results_dropped", unit: "{result}", description: "Check results given up unwritten because too many were waiting for the database");
+
     /// <summary>Records how late a check started.</summary>
     public static void RecordLateness(TimeSpan lateness, CheckType checkType) =>
         Lateness.Record(Math.Max(0, lateness.TotalMilliseconds), new KeyValuePair<string, object?>("check_type", checkType.ToWireName()));
@@ -34,4 +37,8 @@ public static class ProbeMetrics
         Results.Add(1, new KeyValuePair<string, object?>("account", account), type, new KeyValuePair<string, object?>("status", result.Status.ToWireName()));
         ResponseTime.Record(result.ResponseTimeMs, type);
     }
+
+    /// <summary>Records a check result given up unwritten.</summary>
+    public static void RecordDropped(string account, CheckType checkType) =>
+        Dropped.Add(1, new KeyValuePair<string, object?>("account", account), new KeyValuePair<string, object?>("check_type", checkType.ToWireName()));
 }

@@ -33,7 +33,7 @@ public sealed class IncidentTests
         hub.Sandbox.Sandbox.SetFault(Account, new SandboxFault(FailureRate: 1.0, FailureStatus: 503));
         await MonitoringHost.WaitForAllAsync(hub, "down");
         // Only the outage's incidents: a check that failed once while the host was starting has one of its own.
-        var open = await MonitoringHost.IncidentsAsync(hub, query: "&open=true");
+        var open = await MonitoringHost.WaitForOpenIncidentsAsync(hub, 5);
         Assert.Equal(MonitoringHost.AllChecks.Order(), open.Select(i => i.GetProperty("checkType").GetString()!).Order());
         Assert.All(open, incident => Assert.True(incident.GetProperty("open").GetBoolean()));
         Assert.All(open, incident => Assert.Equal(JsonValueKind.Null, incident.GetProperty("endTime").ValueKind));
@@ -41,7 +41,12 @@ public sealed class IncidentTests
 
         hub.Sandbox.Sandbox.ClearFaults(Account);
         await MonitoringHost.WaitForAllAsync(hub, "up");
-        var all = await MonitoringHost.IncidentsAsync(hub);
+        // A probe publishes its status before it writes the incident's end, so the table may trail the status a moment.
+        var all = await Eventually.MatchAsync(
+            () => MonitoringHost.IncidentsAsync(hub),
+            found => found.Count(incident => outage.Contains(incident.GetProperty("id").GetInt64()) && !incident.GetProperty("open").GetBoolean()) == 5,
+            TimeSpan.FromSeconds(20),
+            "the outage's five incidents to be closed");
         var closed = all.Where(incident => outage.Contains(incident.GetProperty("id").GetInt64())).ToList();
 
         Assert.True(closed.Count == 5, $"expected the outage's 5 incidents: {MonitoringHost.Describe(all)}");

@@ -54,6 +54,13 @@ internal static class MonitoringHost
     public static async Task<List<JsonElement>> IncidentsAsync(InProcessAmoHub hub, string account = "sandbox", string query = "") =>
         (await hub.Http.GetFromJsonAsync<JsonElement>($"/api/incidents?account={account}{query}")).EnumerateArray().ToList();
 
+    /// <summary>
+    /// Waits until <paramref name="count"/> incidents are open: a probe publishes its status before it writes the
+    /// incident, so the table may trail the status a moment.
+    /// </summary>
+    public static Task<List<JsonElement>> WaitForOpenIncidentsAsync(InProcessAmoHub hub, int count) =>
+        Eventually.MatchAsync(() => IncidentsAsync(hub, query: "&open=true"), open => open.Count == count, TimeSpan.FromSeconds(20), $"{count} open incidents");
+
     /// <summary>The incidents as JSON, for an assertion's message.</summary>
     public static string Describe(IEnumerable<JsonElement> incidents) => "[" + string.Join(", ", incidents.Select(incident => incident.GetRawText())) + "]";
 }

@@ -63,9 +63,11 @@ public sealed class AmoHubDatabase
             Directory.CreateDirectory(folder);
         }
 
-        // A connection's synchronous level is its own, so it is set on each connection AmoHub opens to write. Orleans' providers
-        // open theirs with SQLite's default (FULL); the WAL is one log, so a database of mixed commits still loses only
-        // a tail of them on a power cut, never a middle.
+        // A connection's synchronous level is its own and stays with it in the pool, so it is set on each connection
+        // AmoHub opens to write. Orleans' providers use the same connection string and pool, so their commits run at
+        // AmoHub's level or, on a connection AmoHub never wrote with, at SQLite's default (FULL): never less durable
+        // than the setting. The WAL is one log, so a database of mixed commits still loses only a tail of them on a
+        // power cut, never a middle.
         return new AmoHubDatabase(
             settings.Provider,
             builder.ConnectionString,

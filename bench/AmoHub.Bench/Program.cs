@@ -13,7 +13,8 @@ var scenario = args.FirstOrDefault() ?? "";
 var count = Option("--count", scenario switch { "contacts-dedup" => 40_000, "stats" => 1_000, _ => 2_000 });
 
 // Requests sent before measuring, so that the numbers are of AmoHub's steady state rather than of the JIT
-// compiling and re-compiling its hot paths (tiered compilation takes a few thousand calls to settle).
+// compiling and re-compiling its hot paths: tiered compilation with dynamic PGO took more than 10,000 dedup
+// requests to settle on two shared cores (bench/README.md).
 var warmupRequests = Option("--warmup-requests", scenario switch { "contacts-dedup" => 100_000, "stats" => 500, _ => 0 });
 var accounts = Option("--accounts", 1);
 var connections = Option("--connections", 32);

@@ -44,10 +44,10 @@ public static class WebhooksScenario
         // reminder, new connections) and took 340-390 ms, which alone made the p99 of a 2,000-delivery run.
         var warmup = await SendAsync(http, destination, Deliveries(warmupEvents, seed: 11), connections);
         await WaitUntilAppliedAsync(hub);
-        long warmupRows;
+        long lastWarmupId;
         await using (var connection = await hub.Database.OpenAsync(CancellationToken.None))
         {
-            warmupRows = await ProbesScenario.ScalarAsync(connection, "SELECT COALESCE(MAX(id), 0) FROM webhook_inbox");
+            lastWarmupId = await ProbesScenario.ScalarAsync(connection, "SELECT COALESCE(MAX(id), 0) FROM webhook_inbox");
         }
 
         var deliveries = Deliveries(events, seed: 7);
@@ -61,7 +61,7 @@ public static class WebhooksScenario
         var cpuWithApply = hub.CpuSeconds - cpu;
 
         var acceptedEvents = deliveries.Where((_, i) => accepted[i]).Sum(d => d.Events);
-        var lags = await LagsAsync(hub, warmupRows);
+        var lags = await LagsAsync(hub, lastWarmupId);
         var (lag50, lag95, lag99) = LoadResult.Percentiles(lags);
         var storage = await StorageBytesAsync(hub) - storageBefore;
         var failed = deliveries.Count - accepted.Count(a => a);

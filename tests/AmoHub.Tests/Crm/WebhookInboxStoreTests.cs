@@ -12,7 +12,7 @@ public sealed class WebhookInboxStoreTests
     [ClassData(typeof(Engines))]
     public async Task Purging_removes_only_applied_deliveries_older_than_the_cutoff(StorageProvider engine)
     {
-        using var database = await MigratedAsync(engine);
+        using var database = await TestDatabase.CreateMigratedAsync(engine);
         var store = new WebhookInboxStore(database.Database);
         var old = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         WebhookEvent[] events = [new(WebhookEntity.Contact, WebhookAction.Add, 1, "A", null, null, old, old, [], false)];
@@ -33,7 +33,7 @@ public sealed class WebhookInboxStoreTests
     [ClassData(typeof(Engines))]
     public async Task Deliveries_appended_together_are_stored_whole_and_in_the_order_given(StorageProvider engine)
     {
-        using var database = await MigratedAsync(engine);
+        using var database = await TestDatabase.CreateMigratedAsync(engine);
         var store = new WebhookInboxStore(database.Database);
         var at = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var deliveries = Enumerable.Range(1, 250)
@@ -47,10 +47,4 @@ public sealed class WebhookInboxStoreTests
         Assert.Equal(deliveries.Select(d => d.ReceivedAt), pending.Select(entry => entry.ReceivedAt));
     }
 
-    private static async Task<TestDatabase> MigratedAsync(StorageProvider engine)
-    {
-        var database = await TestDatabase.CreateAsync(engine);
-        await new SchemaMigrator(database.Database, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
-        return database;
-    }
 }

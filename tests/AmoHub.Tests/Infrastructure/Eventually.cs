@@ -1,3 +1,5 @@
+using System.Collections;
+
 namespace AmoHub.Tests.Infrastructure;
 
 /// <summary>Polls until a condition holds; fails with the last value seen when it does not in time.</summary>
@@ -20,6 +22,10 @@ public static class Eventually
         }
         while (DateTime.UtcNow < deadline);
 
-        throw new TimeoutException($"Timed out after {timeout} waiting for {what}; last value: {last}");
+        throw new TimeoutException($"Timed out after {timeout} waiting for {what}; last value: {Describe(last)}");
     }
+
+    /// <summary>A value as the failure shows it: a sequence by its items (JSON elements print as JSON).</summary>
+    private static string? Describe(object? value) =>
+        value is IEnumerable items and not string ? "[" + string.Join(", ", items.Cast<object?>()) + "]" : value?.ToString();
 }

@@ -1,4 +1,6 @@
+using AmoHub.Grains.Persistence;
 using AmoHub.ServiceDefaults.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AmoHub.Tests.Infrastructure;
 
@@ -42,6 +44,14 @@ public sealed class TestDatabase : IDisposable
 
         var folder = Directory.CreateTempSubdirectory("amohub-sqlite-").FullName;
         return new TestDatabase(provider, $"Data Source={Path.Combine(folder, "amohub.db")}", folder);
+    }
+
+    /// <summary>Creates a database on the given engine with AmoHub's schema in it.</summary>
+    public static async Task<TestDatabase> CreateMigratedAsync(StorageProvider provider)
+    {
+        var database = await CreateAsync(provider);
+        await new SchemaMigrator(database.Database, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
+        return database;
     }
 
     /// <summary>Creates a database on a MariaDB server of the test's own (<see cref="MariaDbServer.StartDedicatedAsync"/>).</summary>

@@ -14,8 +14,7 @@ public sealed class HealthCheckLogTests
     [Fact]
     public async Task Results_past_the_queue_s_capacity_give_way_oldest_first_and_every_one_given_up_is_counted_and_warned_about()
     {
-        using var database = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
-        await new SchemaMigrator(database.Database, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
+        using var database = await TestDatabase.CreateMigratedAsync(StorageProvider.Sqlite);
         using var logs = new CapturedLogs();
         using var factory = LoggerFactory.Create(builder => builder.AddProvider(logs));
         using var log = new HealthCheckLog(database.Database, factory.CreateLogger<HealthCheckLog>(), capacity: 10);

@@ -54,13 +54,21 @@ internal static class MonitoringHost
     public static async Task<List<JsonElement>> IncidentsAsync(InProcessAmoHub hub, string account = "sandbox", string query = "") =>
         (await hub.Http.GetFromJsonAsync<JsonElement>($"/api/incidents?account={account}{query}")).EnumerateArray().ToList();
 
-    /// <summary>
-    /// Waits until <paramref name="count"/> incidents are open: a probe publishes its status before it writes the
-    /// incident, so the table may trail the status a moment.
-    /// </summary>
+    // A probe publishes its status before it writes the incident's open or close, so after a status change the
+    // incident table may trail it a moment: the two waits below poll it.
+
+    /// <summary>Waits until <paramref name="count"/> incidents are open, and returns them.</summary>
     public static Task<List<JsonElement>> WaitForOpenIncidentsAsync(InProcessAmoHub hub, int count) =>
         Eventually.MatchAsync(() => IncidentsAsync(hub, query: "&open=true"), open => open.Count == count, TimeSpan.FromSeconds(20), $"{count} open incidents");
 
-    /// <summary>The incidents as JSON, for an assertion's message.</summary>
-    public static string Describe(IEnumerable<JsonElement> incidents) => "[" + string.Join(", ", incidents.Select(incident => incident.GetRawText())) + "]";
+    /// <summary>Waits until every incident in <paramref name="ids"/> is closed, and returns all the account's incidents.</summary>
+    public static Task<List<JsonElement>> WaitForClosedAsync(InProcessAmoHub hub, IReadOnlySet<long> ids) =>
+        Eventually.MatchAsync(
+            () => IncidentsAsync(hub),
+            all => all.Count(incident => ids.Contains(incident.GetProperty("id").GetInt64()) && !incident.GetProperty("open").GetBoolean()) == ids.Count,
+            TimeSpan.FromSeconds(20),
+            $"incidents {string.Join(", ", ids)} to be closed");
+
+    /// <summary>The ids of <paramref name="incidents"/>.</summary>
+    public static HashSet<long> Ids(IEnumerable<JsonElement> incidents) => incidents.Select(incident => incident.GetProperty("id").GetInt64()).ToHashSet();
 }

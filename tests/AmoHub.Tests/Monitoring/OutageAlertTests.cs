@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Text.Json;
 using AmoHub.Sandbox;
 using AmoHub.ServiceDefaults.Storage;
 using AmoHub.Tests.Infrastructure;
@@ -27,7 +26,7 @@ public sealed class OutageAlertTests
         hub.Sandbox.Sandbox.SetFault(Account, new SandboxFault(FailureRate: 1.0, FailureStatus: 503));
         await MonitoringHost.WaitForAllAsync(hub, "down");
         var opened = await MonitoringHost.WaitForOpenIncidentsAsync(hub, 5);
-        var outage = Ids(opened);
+        var outage = MonitoringHost.Ids(opened);
         var down = await WaitForPostsAsync(mattermost, outage, 5);
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.Equal(5, PostsOf(mattermost, outage).Count);
@@ -53,7 +52,7 @@ public sealed class OutageAlertTests
         hub.Sandbox.Sandbox.ClearFaults(Account);
         await MonitoringHost.WaitForAllAsync(hub, "up");
         await Task.Delay(Delay + TimeSpan.FromSeconds(2));
-        var blip = Ids((await MonitoringHost.IncidentsAsync(hub)).Where(incident => incident.GetProperty("id").GetInt64() > outage.Max()));
+        var blip = MonitoringHost.Ids((await MonitoringHost.IncidentsAsync(hub)).Where(incident => incident.GetProperty("id").GetInt64() > outage.Max()));
         Assert.NotEmpty(blip);
         Assert.Empty(PostsOf(mattermost, blip));
         Assert.Equal(10, PostsOf(mattermost, outage).Count);
@@ -73,7 +72,7 @@ public sealed class OutageAlertTests
         await MonitoringHost.WaitForAllAsync(hub, "down");
         await Task.Delay(Delay + TimeSpan.FromSeconds(2));
         Assert.All(await MonitoringHost.ChecksAsync(hub), check => Assert.Equal("down", check.GetProperty("status").GetString()));
-        var outage = Ids(await MonitoringHost.WaitForOpenIncidentsAsync(hub, 5));
+        var outage = MonitoringHost.Ids(await MonitoringHost.WaitForOpenIncidentsAsync(hub, 5));
         Assert.Empty(PostsOf(mattermost, outage));
 
         mattermost.Behave(Token, WebhookBehaviour.Accept);
@@ -81,13 +80,8 @@ public sealed class OutageAlertTests
         Assert.Equal(5, delivered.Select(post => post.DeliveryId).Distinct().Count());
         hub.Sandbox.Sandbox.ClearFaults(Account);
         await MonitoringHost.WaitForAllAsync(hub, "up");
-
-        // A probe publishes its status before it writes the incident's end, so the table may trail the status a moment.
-        await Eventually.MatchAsync(
-            () => hub.Database.ScalarAsync("SELECT COUNT(*) FROM incidents WHERE end_time IS NULL"), open => open == 0, TimeSpan.FromSeconds(20), "every incident to be closed");
+        await MonitoringHost.WaitForClosedAsync(hub, outage);
     }
-
-    private static HashSet<long> Ids(IEnumerable<JsonElement> incidents) => incidents.Select(incident => incident.GetProperty("id").GetInt64()).ToHashSet();
 
     /// <summary>The accepted posts about <paramref name="incidents"/> (delivery ids <c>incident:{id}:…</c>).</summary>
     private static List<ReceivedPost> PostsOf(MattermostStandIn mattermost, IReadOnlySet<long> incidents) =>

@@ -18,8 +18,7 @@ public sealed class RetentionTests
     [ClassData(typeof(Engines))]
     public async Task The_purge_removes_results_rollups_and_closed_incidents_past_their_retention_and_keeps_the_rest(StorageProvider engine)
     {
-        using var database = await TestDatabase.CreateAsync(engine);
-        await new SchemaMigrator(database.Database, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
+        using var database = await TestDatabase.CreateMigratedAsync(engine);
         var now = DateTimeOffset.UtcNow;
         double[] daysAgo = [800, 40, 31, 29, 1];
         var records = daysAgo

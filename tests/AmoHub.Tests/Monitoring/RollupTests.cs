@@ -15,7 +15,7 @@ public sealed class RollupTests
     [ClassData(typeof(Engines))]
     public async Task Minute_hour_and_day_rollups_hold_exactly_the_raw_results_written(StorageProvider engine)
     {
-        using var database = await MigratedAsync(engine);
+        using var database = await TestDatabase.CreateMigratedAsync(engine);
         var records = MonitoringSamples.Results(Account, DateTimeOffset.UtcNow, hoursBack: 30);
 
         // Batches of 97 split minutes, hours and days across batches: every bucket is merged several times.
@@ -30,7 +30,7 @@ public sealed class RollupTests
     [ClassData(typeof(Engines))]
     public async Task Two_writers_adding_to_the_same_buckets_at_once_lose_and_double_no_result(StorageProvider engine)
     {
-        using var database = await MigratedAsync(engine);
+        using var database = await TestDatabase.CreateMigratedAsync(engine);
         var now = DateTimeOffset.UtcNow;
         var first = MonitoringSamples.Results(Account, now, hoursBack: 2, seed: 1);
         var second = MonitoringSamples.Results(Account, now, hoursBack: 2, seed: 2);
@@ -91,12 +91,6 @@ public sealed class RollupTests
         Assert.Single(RangePlan.Cover(start, start + (20 * 60_000)));
     }
 
-    private static async Task<TestDatabase> MigratedAsync(StorageProvider engine)
-    {
-        var database = await TestDatabase.CreateAsync(engine);
-        await new SchemaMigrator(database.Database, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
-        return database;
-    }
 
     private static async Task<List<(string CheckType, long Timestamp, string Status, int ResponseTime)>> ReadRawAsync(TestDatabase database)
     {

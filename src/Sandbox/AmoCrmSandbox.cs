@@ -55,6 +55,12 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
     public IReadOnlyList<SandboxDelivery> GetDeliveries(string subdomain) => Account(subdomain).Deliveries();
 
     /// <summary>
+    /// The account's webhook deliveries still underway: an attempt waiting for its answer, or a retry waiting for its
+    /// pause to end. Zero means every change made so far has had its last delivery attempt recorded.
+    /// </summary>
+    public int GetDeliveriesUnderway(string subdomain) => Account(subdomain).DeliveriesUnderway;
+
+    /// <summary>
     /// Makes a single-use authorization code (valid 20 minutes), as a user granting an integration access would;
     /// trade it at <c>POST {subdomain}/oauth2/access_token</c>.
     /// </summary>

@@ -146,6 +146,27 @@ public sealed class WebhookTests(SandboxFixture fixture) : IClassFixture<Sandbox
         Assert.StartsWith("No answer within", first.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_delivery_is_underway_from_the_change_until_its_last_attempt_is_recorded()
+    {
+        var account = SandboxFixture.NewAccount();
+        using var client = fixture.Client(account);
+        await SubscribeAsync(client, "slow", "add_contact");
+        Assert.Equal(0, fixture.Sandbox.GetDeliveriesUnderway(account));
+
+        await client.CreateContactsAsync("""[{"name":"Анна"}]""");
+        var during = fixture.Sandbox.GetDeliveriesUnderway(account);
+
+        // The slow receiver never answers in time: the first attempt and every retry fail, then the delivery ends.
+        var attempts = 1 + fixture.Settings.WebhookRetries;
+        var recorded = await Eventually.MatchAsync(
+            () => (Attempts: fixture.Sandbox.GetDeliveries(account).Count, Underway: fixture.Sandbox.GetDeliveriesUnderway(account)),
+            state => state.Attempts == attempts && state.Underway == 0,
+            "every attempt to be recorded and the delivery to end");
+        Assert.Equal(1, during);
+        Assert.Equal(attempts, recorded.Attempts);
+    }
+
     private async Task<string> SubscribeAsync(HttpClient client, string kind, params string[] settings)
     {
         var destination = _receiver.Destination(kind);

@@ -12,6 +12,16 @@ internal sealed partial class SandboxAccount
     private long _lastWebhookId;
     private long _webhookAttempts;
     private long _webhookFailures;
+    private int _deliveriesUnderway;
+
+    /// <summary>Deliveries started and not yet ended: an attempt in flight or a retry waiting for its turn.</summary>
+    public int DeliveriesUnderway => Volatile.Read(ref _deliveriesUnderway);
+
+    /// <summary>Counts a delivery from before its first attempt until its last attempt is recorded.</summary>
+    public void DeliveryStarted() => Interlocked.Increment(ref _deliveriesUnderway);
+
+    /// <inheritdoc cref="DeliveryStarted"/>
+    public void DeliveryEnded() => Interlocked.Decrement(ref _deliveriesUnderway);
 
     public IReadOnlyList<SandboxWebhook> Webhooks()
     {

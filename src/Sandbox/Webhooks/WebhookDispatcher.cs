@@ -34,6 +34,7 @@ internal sealed class WebhookDispatcher(SandboxSettings settings, ILogger logger
             }
 
             _running.RemoveAll(task => task.IsCompleted);
+            account.DeliveryStarted();
             _running.Add(Task.Run(() => DeliverAsync(account, webhookId, destination, form)));
         }
     }
@@ -78,6 +79,10 @@ internal sealed class WebhookDispatcher(SandboxSettings settings, ILogger logger
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
             // The sandbox stops: pending retries are dropped.
+        }
+        finally
+        {
+            account.DeliveryEnded();
         }
     }
 

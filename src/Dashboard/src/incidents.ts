@@ -42,6 +42,11 @@ export class IncidentsPanel {
     }
   }
 
+  /** The check types with an open incident, as last loaded. */
+  openChecks(): Set<string> {
+    return new Set(this.open.map((incident) => incident.checkType));
+  }
+
   private async more(button: HTMLButtonElement): Promise<void> {
     if (!this.next) {
       return;

@@ -120,9 +120,28 @@ export class Monitor {
       this.charts.get(update.checkType)?.append(Date.parse(update.data.lastCheck) / 1000, update.data.responseTime, update.data.status === "down", 3600);
     }
     if (!previous || previous.status !== check.status) {
-      window.clearTimeout(this.incidentsTimer);
-      this.incidentsTimer = window.setTimeout(() => void this.incidents.load(this.account), 1_500);
+      this.followIncidents(0);
     }
+  }
+
+  // A probe pushes its status before it writes the incident it opens or closes, so a list read at once may trail the
+  // tiles: it is read again, later each time, until a down check has an open incident and an up check has none.
+  private followIncidents(attempt: number): void {
+    window.clearTimeout(this.incidentsTimer);
+    const account = this.account;
+    this.incidentsTimer = window.setTimeout(() => {
+      void this.incidents.load(account).then(() => {
+        if (account === this.account && attempt < 4 && !this.incidentsMatchTiles()) {
+          this.followIncidents(attempt + 1);
+        }
+      });
+    }, 1_500 * 2 ** attempt);
+  }
+
+  private incidentsMatchTiles(): boolean {
+    const open = this.incidents.openChecks();
+    return [...this.status.values()].every((check) =>
+      check.status === "down" ? open.has(check.checkType) : check.status !== "up" || !open.has(check.checkType));
   }
 
   /** Redraws what depends on the language or the theme. */

@@ -3,7 +3,7 @@ namespace AmoHub.Sandbox.Tests.Infrastructure;
 /// <summary>Polls until a condition holds, for things the sandbox does in the background.</summary>
 public static class Eventually
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     /// <summary>The first value of <paramref name="probe"/> that satisfies <paramref name="condition"/>.</summary>
     public static Task<T> MatchAsync<T>(Func<T> probe, Func<T, bool> condition, string what) =>

@@ -25,7 +25,8 @@ public class SandboxFixture : IAsyncLifetime
         {
             Url = new Uri("http://127.0.0.1:0/"),
             BlockAfter429s = 5,
-            WebhookTimeout = TimeSpan.FromMilliseconds(500),
+            // Far above a loaded machine's slowest answer from a test receiver; the slow receiver takes longer still.
+            WebhookTimeout = TimeSpan.FromSeconds(3),
             WebhookRetries = 2,
             WebhookRetryDelay = TimeSpan.FromMilliseconds(100),
             DisableWebhookAfterFailures = 3,

@@ -61,7 +61,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             case "fail":
                 return Results.StatusCode(StatusCodes.Status500InternalServerError);
             case "slow":
-                await Task.Delay(TimeSpan.FromSeconds(3), context.RequestAborted);
+                await Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted);
                 return Results.Ok();
             default:
                 return Results.Ok();

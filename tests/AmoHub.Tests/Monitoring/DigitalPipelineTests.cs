@@ -17,7 +17,7 @@ public sealed class DigitalPipelineTests
         // Point amoCRM's webhooks somewhere else: the change is still written, but no webhook comes back.
         using var moved = await hub.Http.PostAsJsonAsync("/api/amocrm/webhooks?account=sandbox", new { publicUrl = "http://127.0.0.1:9/" });
         Assert.True(moved.IsSuccessStatusCode);
-        var down = await Eventually.MatchAsync(() => MonitoringHost.ChecksAsync(hub), checks => checks.Status("DP") == "down", TimeSpan.FromSeconds(30), "DP to go down");
+        var down = await Eventually.MatchAsync(() => MonitoringHost.ChecksAsync(hub), checks => checks.Status("DP") == "down", TimeSpan.FromSeconds(60), "DP to go down");
         var dp = down.Single(c => c.GetProperty("checkType").GetString() == "DP");
         Assert.Equal("no_webhook", dp.GetProperty("reason").GetString());
         Assert.Equal("up", down.Status("GET"));

@@ -24,14 +24,20 @@ public sealed class AmoCrmSettings
     [Range(1, 20)]
     public int MaxAttempts { get; set; } = 5;
 
-    /// <summary>Entities per create request (amoCRM accepts 250 and recommends 50).</summary>
-    [Range(1, 250)]
+    /// <summary>The most entities amoCRM accepts in one create request.</summary>
+    public const int MaxCreateBatchSize = 250;
+
+    /// <summary>
+    /// Entities per create request (amoCRM recommends 50). A cycle with more to create than fits in one second of
+    /// budget at this size uses as few requests as <see cref="MaxCreateBatchSize"/> allows.
+    /// </summary>
+    [Range(1, MaxCreateBatchSize)]
     public int CreateBatchSize { get; set; } = 50;
 
     /// <summary>
     /// New contacts or leads checked against one sync of our copy. Each cycle costs one sync request plus one
     /// create request per batch, so a larger cycle means more creates per request spent.
     /// </summary>
-    [Range(1, 1000)]
-    public int MaxPerCycle { get; set; } = 250;
+    [Range(1, 5000)]
+    public int MaxPerCycle { get; set; } = 1000;
 }

@@ -68,7 +68,7 @@ public sealed class DedupCreatePump<TItem, TSnapshot>(
                     }
                 }
 
-                foreach (var batch in missing.Chunk(settings.CreateBatchSize))
+                foreach (var batch in missing.Chunk(BatchSize(missing.Count)))
                 {
                     var created = await createAsync(batch.Select(group => group[0].Item).ToList());
                     for (var i = 0; i < batch.Length; i++)
@@ -92,6 +92,25 @@ public sealed class DedupCreatePump<TItem, TSnapshot>(
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Entities per create request for a cycle with <paramref name="missing"/> to create: the configured batch while
+    /// the cycle's creates fit in one second of budget beside a sync request; beyond that, as few requests as amoCRM's
+    /// limit allows, evenly filled. A quiet account keeps the recommended 50; a burst of new contacts is not held to
+    /// 50 a request, which would leave the budget, not the caller, deciding how fast contacts are made (the next
+    /// sync reads every created contact back, a page per 250, so the budget left for creates is smaller still).
+    /// </summary>
+    private int BatchSize(int missing)
+    {
+        var createsPerSecond = Math.Max(1, settings.RequestsPerSecond - 1);
+        if (missing <= createsPerSecond * settings.CreateBatchSize)
+        {
+            return settings.CreateBatchSize;
+        }
+
+        var requests = (missing + AmoCrmSettings.MaxCreateBatchSize - 1) / AmoCrmSettings.MaxCreateBatchSize;
+        return (missing + requests - 1) / requests;
     }
 
     private sealed record Pending(TItem Item, string Key)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using AmoHub.Grains.AmoCrm;
 using AmoHub.Grains.Crm;
 
@@ -40,6 +41,37 @@ public sealed class DedupCreatePumpTests
         Assert.Equal(1, syncs);
         Assert.Equal(["+79030000001", "+79030000002"], Assert.Single(batches));
         Assert.Equal([("contact +79030000001", true), ("contact +79030000002", true), ("contact +79030000001", false)], answers);
+    }
+
+    [Theory]
+    [InlineData(120, new[] { 50, 50, 20 })]
+    [InlineData(300, new[] { 50, 50, 50, 50, 50, 50 })]
+    [InlineData(512, new[] { 171, 171, 170 })]
+    [InlineData(3000, new[] { 250, 250, 250, 250, 250, 250, 250, 250, 250, 250, 250, 250 })]
+    public async Task A_cycle_keeps_the_configured_batch_while_its_creates_fit_in_a_second_of_budget_and_then_uses_the_fewest_requests(int callers, int[] expected)
+    {
+        // 7 requests a second: one for the sync, six for creates. Up to 300 fit in six batches of 50; more are made in
+        // as few requests of amoCRM's 250 at most as will hold them, evenly filled.
+        var room = new TaskCompletionSource();
+        var batches = new List<int>();
+        var pump = new DedupCreatePump<string, string>(
+            keyOf: phone => phone,
+            roomAsync: () => room.Task,
+            syncAsync: () => Task.CompletedTask,
+            findAsync: _ => Task.FromResult<string?>(null),
+            createAsync: items =>
+            {
+                batches.Add(items.Count);
+                return Task.FromResult<IReadOnlyList<string>>([.. items]);
+            },
+            new AmoCrmSettings { RequestsPerSecond = 7, CreateBatchSize = 50, MaxPerCycle = 5000 },
+            backOffAsync: _ => Task.CompletedTask);
+
+        var answers = Enumerable.Range(0, callers).Select(i => pump.EnqueueAsync(string.Create(CultureInfo.InvariantCulture, $"+7903{i:D7}"))).ToList();
+        room.SetResult();
+        await Task.WhenAll(answers);
+
+        Assert.Equal(expected, batches);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
 {
     private const string Account = "sandbox";
 
-    /// <summary>The sandbox's added latency: far above a normal answer on a loaded machine, under the probes' 2 s timeout.</summary>
+    /// <summary>The sandbox's added latency: far above a normal answer on a loaded machine, under the probes' 5 s timeout.</summary>
     private const int SlowMs = 1500;
     private static readonly string[] Checks = ["GET", "POST", "WEB", "HOOK", "DP"];
 

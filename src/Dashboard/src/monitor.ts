@@ -104,6 +104,7 @@ export class Monitor {
   stop(): void {
     window.clearInterval(this.refreshTimer);
     window.clearInterval(this.crmTimer);
+    window.clearTimeout(this.incidentsTimer);
     this.account = "";
   }
 
@@ -140,8 +141,15 @@ export class Monitor {
 
   private incidentsMatchTiles(): boolean {
     const open = this.incidents.openChecks();
-    return [...this.status.values()].every((check) =>
-      check.status === "down" ? open.has(check.checkType) : check.status !== "up" || !open.has(check.checkType));
+    for (const check of this.status.values()) {
+      if (check.status === "down" && !open.has(check.checkType)) {
+        return false;
+      }
+      if (check.status === "up" && open.has(check.checkType)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Redraws what depends on the language or the theme. */

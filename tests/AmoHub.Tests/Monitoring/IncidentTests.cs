@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -61,50 +62,47 @@ public sealed class IncidentTests
     [Fact]
     public async Task Slow_answers_give_warnings_with_the_reason_at_the_configured_thresholds_and_escalate_when_they_persist()
     {
-        // The slowed answers sit far from the next threshold (600 ms in 300..2000, 2.5 s in 2..6 s), so a loaded machine's
-        // extra hundreds of milliseconds do not turn a warning into down or a slow answer into a timeout.
-        await using var hub = await MonitoringHost.StartAsync(StorageProvider.Sqlite, new Dictionary<string, string>
-        {
-            ["AmoHub:Probes:Thresholds:Get:Warning"] = "00:00:00.300",
-            ["AmoHub:Probes:Thresholds:Get:Down"] = "00:00:02",
-            ["AmoHub:Probes:Timeout"] = "00:00:06",
-            ["AmoHub:Probes:EscalateAfter"] = "1000",
-        });
+        await using var hub = await MonitoringHost.StartAsync(StorageProvider.Sqlite, GetThresholds(escalateAfter: 1000));
         await MonitoringHost.WaitForAllAsync(hub, "up");
 
         hub.Sandbox.Sandbox.SetFault(Account, new SandboxFault(Latency: TimeSpan.FromMilliseconds(600)));
         var slow = await Eventually.MatchAsync(
             () => MonitoringHost.ChecksAsync(hub), checks => checks.Status("GET") == "warning", TimeSpan.FromSeconds(20), "GET to warn");
-        var get = slow.Single(c => c.GetProperty("checkType").GetString() == "GET");
-        Assert.Equal("slow", get.GetProperty("reason").GetString());
-        Assert.InRange(get.GetProperty("responseTime").GetInt32(), 300, 1999);
+        Assert.Equal("slow", slow.Reason("GET"));
+        Assert.InRange(slow.Check("GET").GetProperty("responseTime").GetInt32(), 300, 1999);
         Assert.Equal("up", slow.Status("HOOK"));
 
         hub.Sandbox.Sandbox.SetFault(Account, new SandboxFault(Latency: TimeSpan.FromMilliseconds(2500)));
         var down = await Eventually.MatchAsync(
             () => MonitoringHost.ChecksAsync(hub), checks => checks.Status("GET") == "down", TimeSpan.FromSeconds(20), "GET to go down");
-        Assert.Equal("slow", down.Single(c => c.GetProperty("checkType").GetString() == "GET").GetProperty("reason").GetString());
+        Assert.Equal("slow", down.Reason("GET"));
         hub.Sandbox.Sandbox.ClearFaults(Account);
 
-        await using var escalating = await MonitoringHost.StartAsync(StorageProvider.Sqlite, new Dictionary<string, string>
-        {
-            ["AmoHub:Probes:Thresholds:Get:Warning"] = "00:00:00.300",
-            ["AmoHub:Probes:Thresholds:Get:Down"] = "00:00:02",
-            ["AmoHub:Probes:Timeout"] = "00:00:06",
-            ["AmoHub:Probes:EscalateAfter"] = "3",
-        });
+        await using var escalating = await MonitoringHost.StartAsync(StorageProvider.Sqlite, GetThresholds(escalateAfter: 3));
         await MonitoringHost.WaitForAllAsync(escalating, "up");
         escalating.Sandbox.Sandbox.SetFault(Account, new SandboxFault(Latency: TimeSpan.FromMilliseconds(600)));
         await Eventually.MatchAsync(
             () => MonitoringHost.ChecksAsync(escalating),
-            checks => checks.Single(c => c.GetProperty("checkType").GetString() == "GET") is var get
-                && get.GetProperty("status").GetString() == "down" && get.GetProperty("reason").GetString() == "escalated",
+            checks => checks.Status("GET") == "down" && checks.Reason("GET") == "escalated",
             TimeSpan.FromSeconds(30),
             "GET to escalate");
         await Eventually.MatchAsync(
             () => escalating.Database.ScalarAsync("SELECT COUNT(*) FROM health_checks WHERE check_type = 'GET' AND status = 'warning' AND error_code = 'slow'"),
             count => count >= 3, TimeSpan.FromSeconds(10), "the three slow warnings to be recorded");
     }
+
+    /// <summary>
+    /// GET warns from 300 ms and is down from 2 s, with a 6 s timeout. The slowed answers sit far from the next
+    /// threshold (600 ms in 300 ms..2 s, 2.5 s in 2..6 s), so a loaded machine's extra hundreds of milliseconds turn
+    /// neither a warning into down nor a slow answer into a timeout.
+    /// </summary>
+    private static Dictionary<string, string> GetThresholds(int escalateAfter) => new()
+    {
+        ["AmoHub:Probes:Thresholds:Get:Warning"] = "00:00:00.300",
+        ["AmoHub:Probes:Thresholds:Get:Down"] = "00:00:02",
+        ["AmoHub:Probes:Timeout"] = "00:00:06",
+        ["AmoHub:Probes:EscalateAfter"] = escalateAfter.ToString(CultureInfo.InvariantCulture),
+    };
 
     [Fact]
     public async Task Incidents_can_be_acknowledged_and_noted_and_bad_input_names_the_field()

@@ -41,10 +41,16 @@ internal static class MonitoringHost
     public static async Task<List<JsonElement>> ChecksAsync(InProcessAmoHub hub, string account = "sandbox") =>
         (await hub.Http.GetFromJsonAsync<JsonElement>($"/api/status?account={account}")).GetProperty("checks").EnumerateArray().ToList();
 
+    /// <summary>The check of <paramref name="checkType"/>, or an undefined element when the status has none.</summary>
+    public static JsonElement Check(this List<JsonElement> checks, string checkType) =>
+        checks.FirstOrDefault(c => c.GetProperty("checkType").GetString() == checkType);
+
     public static string Status(this List<JsonElement> checks, string checkType) =>
-        checks.FirstOrDefault(c => c.GetProperty("checkType").GetString() == checkType) is { ValueKind: JsonValueKind.Object } check
-            ? check.GetProperty("status").GetString()!
-            : "missing";
+        checks.Check(checkType) is { ValueKind: JsonValueKind.Object } check ? check.GetProperty("status").GetString()! : "missing";
+
+    /// <summary>The reason the check of <paramref name="checkType"/> gives for its status, if any.</summary>
+    public static string? Reason(this List<JsonElement> checks, string checkType) =>
+        checks.Check(checkType) is { ValueKind: JsonValueKind.Object } check ? check.GetProperty("reason").GetString() : null;
 
     /// <summary>Waits until every check of <paramref name="account"/> reports <paramref name="status"/>.</summary>
     public static Task<List<JsonElement>> WaitForAllAsync(InProcessAmoHub hub, string status, string account = "sandbox", int seconds = 30) =>

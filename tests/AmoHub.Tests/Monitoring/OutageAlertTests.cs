@@ -96,7 +96,6 @@ public sealed class OutageAlertTests
     {
         var hub = await MonitoringHost.StartAsync(engine, new Dictionary<string, string>
         {
-            ["AmoHub:Probes:Interval"] = "00:00:01",
             ["AmoHub:Notifications:Delay"] = Delay.ToString("c", CultureInfo.InvariantCulture),
             ["AmoHub:Notifications:RealertInterval"] = "00:00:00",
             ["AmoHub:Notifications:RetryInitial"] = "00:00:01",

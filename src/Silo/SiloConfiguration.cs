@@ -84,6 +84,7 @@ public static class SiloConfiguration
         services.AddSingleton<CrmReadModel>();
         services.AddSingleton<OurCopy>();
         services.AddSingleton<WebhookInboxStore>();
+        services.AddSingleton<CrmDeadLetters>();
         services.AddHttpClient(AccountGrain.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {

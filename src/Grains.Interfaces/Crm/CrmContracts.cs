@@ -135,7 +135,7 @@ public sealed record Page<T>(
 
 /// <summary>
 /// The CRM side of an account for the dashboard: what we keep and what arrives (webhook deliveries, and the events
-/// they carried, received in the last hour; deliveries not applied yet).
+/// they carried, received in the last hour; deliveries not applied yet), and the entities set aside.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.CrmSummary")]
 public sealed record CrmSummary(
@@ -145,7 +145,21 @@ public sealed record CrmSummary(
     [property: Id(3)] long WebhookEventsLastHour,
     [property: Id(4)] long WebhookDeliveriesPending,
     [property: Id(5)] AccountSyncStatus Sync,
-    [property: Id(6)] long WebhookDeliveriesLastHour);
+    [property: Id(6)] long WebhookDeliveriesLastHour,
+    [property: Id(7)] long DeadLetters,
+    [property: Id(8)] ImmutableArray<DeadLetter> RecentDeadLetters);
+
+/// <summary>
+/// A contact or lead AmoHub set aside because applying it failed (<paramref name="Source"/>: <c>webhook</c> or
+/// <c>sync</c>), so it did not stop the rest of its account.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("amohub.DeadLetter")]
+public sealed record DeadLetter(
+    [property: Id(0)] string Source,
+    [property: Id(1)] string Entity,
+    [property: Id(2)] long AmoCrmId,
+    [property: Id(3)] string Reason,
+    [property: Id(4)] DateTimeOffset At);
 
 /// <summary>
 /// Reads the CRM read model for the HTTP API. A stateless worker: any silo answers, several at once.

@@ -46,6 +46,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
     private readonly TimeProvider _time;
     private readonly ILogger<AccountGrain> _logger;
     private readonly ISecretProtector _protector;
+    private readonly CrmDeadLetters _deadLetters;
     private readonly RequestBudget _budget;
     private readonly DedupCreatePump<PendingContact, ContactSnapshot> _contacts;
     private readonly DedupCreatePump<NewLead, LeadSnapshot> _leads;
@@ -66,8 +67,10 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         IOptions<AmoCrmSettings> settings,
         TimeProvider time,
         ISecretProtector protector,
+        CrmDeadLetters deadLetters,
         ILogger<AccountGrain> logger)
     {
+        _deadLetters = deadLetters;
         _state = state;
         _protector = protector;
         _httpClients = httpClients;
@@ -454,21 +457,25 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         var state = _state.State;
         var from = state.ContactsSynced ? state.ContactsCursor : (long?)null;
         var newest = state.ContactsCursor;
+        var heldBack = long.MaxValue;
         for (var page = 1; ; page++)
         {
             var list = await CallAsync(
                 (api, token, ct) => api.ListContactsAsync(token, page, PageSize, from, "asc", ct), retryUnknownOutcome: true);
             var contacts = list?.Embedded?.Contacts ?? [];
-            await Task.WhenAll(contacts.Select(contact => contact.IsDeleted
+            var done = await Task.WhenAll(contacts.Select(contact => _deadLetters.ApplyOrSetAsideAsync(Subdomain, "sync", WebhookEntity.Contact, contact.Id, () => contact.IsDeleted
                 ? ContactGrain(contact.Id).DeleteAsync(FromUnix(contact.UpdatedAt))
-                : ContactGrain(contact.Id).ApplyAsync(ToSnapshot(contact), readFromAmoCrm: true)));
+                : ContactGrain(contact.Id).ApplyAsync(ToSnapshot(contact), readFromAmoCrm: true))));
             newest = contacts.Select(c => c.UpdatedAt).Append(newest).Max();
+            heldBack = contacts.Where((_, i) => !done[i]).Select(c => c.UpdatedAt - 1).Append(heldBack).Min();
             if (contacts.Count < PageSize)
             {
                 break;
             }
         }
 
+        // An entity that failed and was kept is read again by the next sync: the cursor stays before it.
+        newest = Math.Max(Math.Min(newest, heldBack), state.ContactsCursor);
         if (!state.ContactsSynced || newest != state.ContactsCursor)
         {
             state.ContactsSynced = true;
@@ -526,21 +533,24 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         var state = _state.State;
         var from = state.LeadsSynced ? state.LeadsCursor : (long?)null;
         var newest = state.LeadsCursor;
+        var heldBack = long.MaxValue;
         for (var page = 1; ; page++)
         {
             var list = await CallAsync(
                 (api, token, ct) => api.ListLeadsAsync(token, page, PageSize, from, "asc", "contacts", ct), retryUnknownOutcome: true);
             var leads = list?.Embedded?.Leads ?? [];
-            await Task.WhenAll(leads.Select(lead => lead.IsDeleted
+            var done = await Task.WhenAll(leads.Select(lead => _deadLetters.ApplyOrSetAsideAsync(Subdomain, "sync", WebhookEntity.Lead, lead.Id, () => lead.IsDeleted
                 ? LeadGrain(lead.Id).DeleteAsync(FromUnix(lead.UpdatedAt))
-                : LeadGrain(lead.Id).ApplyAsync(ToSnapshot(lead), readFromAmoCrm: true)));
+                : LeadGrain(lead.Id).ApplyAsync(ToSnapshot(lead), readFromAmoCrm: true))));
             newest = leads.Select(l => l.UpdatedAt).Append(newest).Max();
+            heldBack = leads.Where((_, i) => !done[i]).Select(l => l.UpdatedAt - 1).Append(heldBack).Min();
             if (leads.Count < PageSize)
             {
                 break;
             }
         }
 
+        newest = Math.Max(Math.Min(newest, heldBack), state.LeadsCursor);
         if (!state.LeadsSynced || newest != state.LeadsCursor)
         {
             state.LeadsSynced = true;

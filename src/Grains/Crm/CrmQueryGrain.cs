@@ -6,7 +6,7 @@ namespace AmoHub.Grains.Crm;
 
 /// <summary>Answers the API's CRM list queries from the read model, on whichever silo the call lands.</summary>
 [StatelessWorker]
-public sealed class CrmQueryGrain(CrmReadModel readModel, WebhookInboxStore inbox, TimeProvider time) : Grain, ICrmQueryGrain
+public sealed class CrmQueryGrain(CrmReadModel readModel, WebhookInboxStore inbox, CrmDeadLetters deadLetters, TimeProvider time) : Grain, ICrmQueryGrain
 {
     /// <inheritdoc />
     public Task<Page<ContactSnapshot>> ListContactsAsync(string account, string? phone, string? name, int page, int pageSize) =>
@@ -22,7 +22,8 @@ public sealed class CrmQueryGrain(CrmReadModel readModel, WebhookInboxStore inbo
         account = AccountName.Normalize(account);
         var (contacts, leads) = await readModel.CountAsync(account);
         var (pending, eventsLastHour, deliveriesLastHour) = await inbox.CountsAsync(account, time.GetUtcNow().AddHours(-1));
+        var (deadLetterCount, recentDeadLetters) = await deadLetters.ReadAsync(account, latest: 10);
         var sync = await GrainFactory.GetGrain<IAccountGrain>(GrainKeys.Account(account)).GetSyncStatusAsync();
-        return new CrmSummary(account, contacts, leads, eventsLastHour, pending, sync, deliveriesLastHour);
+        return new CrmSummary(account, contacts, leads, eventsLastHour, pending, sync, deliveriesLastHour, deadLetterCount, recentDeadLetters);
     }
 }

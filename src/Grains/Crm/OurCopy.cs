@@ -23,14 +23,18 @@ public sealed class OurCopy(CrmReadModel readModel, IGrainFactory grains)
             ? contact
             : null;
 
-    /// <summary>The lead we keep with this name (compared by <see cref="NameKeys"/>), if any.</summary>
+    /// <summary>The oldest lead we keep with this name (compared by <see cref="NameKeys"/>), if any.</summary>
     public async Task<LeadSnapshot?> FindLeadAsync(string account, string name)
     {
         var key = NameKeys.Normalize(name);
-        return await readModel.FindLeadByNameAsync(account, key) is { } id
-            && await grains.GetGrain<ILeadGrain>(GrainKeys.Lead(account, id)).GetAsync() is { } lead
-            && NameKeys.Normalize(lead.Name) == key
-                ? lead
-                : null;
+        foreach (var id in await readModel.FindLeadsByNameAsync(account, name))
+        {
+            if (await grains.GetGrain<ILeadGrain>(GrainKeys.Lead(account, id)).GetAsync() is { } lead && NameKeys.Normalize(lead.Name) == key)
+            {
+                return lead;
+            }
+        }
+
+        return null;
     }
 }

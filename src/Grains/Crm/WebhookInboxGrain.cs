@@ -9,11 +9,13 @@ namespace AmoHub.Grains.Crm;
 
 /// <summary>
 /// Takes an account's webhook deliveries: stores each one before answering, then applies them in arrival order
-/// to the contact and lead grains, and asks the account grain for one (coalesced) sync of what they touched.
+/// to the contact and lead grains, and asks the account grain for one (coalesced) sync of what they touched. An
+/// event that fails for a reason of its own is set aside (<see cref="CrmDeadLetters"/>) and the rest go on.
 /// A reminder brings the inbox back after a restart to finish what was stored but not yet applied.
 /// </summary>
 public sealed partial class WebhookInboxGrain(
     WebhookInboxStore store,
+    CrmDeadLetters deadLetters,
     PhoneNormalizer phones,
     TimeProvider time,
     ILogger<WebhookInboxGrain> logger) : Grain, IWebhookInboxGrain, IRemindable
@@ -31,6 +33,8 @@ public sealed partial class WebhookInboxGrain(
     private Task _lastWrite = Task.CompletedTask;
     private DateTimeOffset _lastPurge;
     private bool _reminderRegistered;
+    private int _failedPasses;
+    private IGrainTimer? _retry;
 
     private string Account => GrainKeys.AccountOf(this.GetPrimaryKeyString());
 
@@ -128,19 +132,30 @@ public sealed partial class WebhookInboxGrain(
                     break;
                 }
 
+                var done = new List<long>(entries.Count);
                 foreach (var entry in entries)
                 {
                     foreach (var change in entry.Events)
                     {
-                        await ApplyAsync(change, entry.ReceivedAt);
+                        if (!await deadLetters.ApplyOrSetAsideAsync(Account, "webhook", change.Entity, change.Id, () => ApplyAsync(change, entry.ReceivedAt)))
+                        {
+                            // Kept for another try: what is done so far is marked, the rest waits behind it in order.
+                            await MarkAppliedAsync(done, entries);
+                            RetryLater(exception: null);
+                            return;
+                        }
+
                         contactsTouched |= change.Entity == WebhookEntity.Contact;
                         leadsTouched |= change.Entity == WebhookEntity.Lead;
                     }
+
+                    done.Add(entry.Id);
                 }
 
-                await store.MarkAppliedAsync(entries.Select(e => e.Id).ToList(), time.GetUtcNow());
-                WebhookMetrics.CountApplied(Account, entries.Sum(e => e.Events.Count));
+                await MarkAppliedAsync(done, entries);
             }
+
+            _failedPasses = 0;
 
             // A webhook event loses a tie with what we keep (it may be a stale duplicate), so a change made within
             // the same second as the previous one is picked up by one sync after the batch; lead events carry
@@ -164,9 +179,37 @@ public sealed partial class WebhookInboxGrain(
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            // Nothing is lost: the deliveries stay in the inbox and the reminder tries again.
-            LogDrainFailed(logger, exception, Account);
+            // Nothing is lost: the deliveries stay in the inbox and are tried again.
+            RetryLater(exception);
         }
+    }
+
+    private async Task MarkAppliedAsync(List<long> done, IReadOnlyList<InboxEntry> entries)
+    {
+        if (done.Count == 0)
+        {
+            return;
+        }
+
+        await store.MarkAppliedAsync(done, time.GetUtcNow());
+        WebhookMetrics.CountApplied(Account, entries.Where(e => done.Contains(e.Id)).Sum(e => e.Events.Count));
+    }
+
+    /// <summary>
+    /// Tries the inbox again after a failed pass, sooner than the reminder would: 5 s, then twice as long each time
+    /// up to a minute, so an event that keeps failing is set aside within seconds and a storage outage is not hammered.
+    /// </summary>
+    private void RetryLater(Exception? exception)
+    {
+        LogDrainFailed(logger, exception, Account);
+        _failedPasses++;
+        var delay = TimeSpan.FromSeconds(Math.Min(5 * Math.Pow(2, _failedPasses - 1), 60));
+        _retry?.Dispose();
+        _retry = this.RegisterGrainTimer(() =>
+        {
+            StartDraining();
+            return Task.CompletedTask;
+        }, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
     /// <summary>Applies one event to its contact or lead grain.</summary>
@@ -221,7 +264,7 @@ public sealed partial class WebhookInboxGrain(
     }
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Applying webhook deliveries of {Account} failed; they stay in the inbox and are retried")]
-    private static partial void LogDrainFailed(ILogger logger, Exception exception, string account);
+    private static partial void LogDrainFailed(ILogger logger, Exception? exception, string account);
 }
 
 /// <summary>Deliveries waiting for one inbox write, and that write.</summary>

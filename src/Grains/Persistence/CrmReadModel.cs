@@ -17,6 +17,16 @@ public sealed class CrmReadModel(AmoHubDatabase database)
     private readonly string _upsertContact = Sql.Upsert(database.Provider, "contacts", ContactColumns, ["account", "amocrm_id"], ["name", "name_key", "phone", "created_at", "updated_at"]);
     private readonly string _upsertLead = Sql.Upsert(database.Provider, "leads", LeadColumns, ["account", "amocrm_id"], ["name", "name_key", "status_id", "pipeline_id", "contact_amocrm_id", "contact_id", "created_at", "updated_at"]);
 
+    /// <summary>Longest name the read model keeps; the grain keeps the whole name.</summary>
+    public const int NameLength = 1000;
+
+    /// <summary>Longest name key and phone the read model keeps.</summary>
+    private const int KeyLength = 255;
+    private const int PhoneLength = 64;
+
+    /// <summary>The <c>name_key</c> of a name: <see cref="NameKeys"/>' key, cut to the column.</summary>
+    public static string NameKeyOf(string name) => Sql.Fit(NameKeys.Normalize(name), KeyLength);
+
     /// <summary>Writes a contact and replaces its phones, in one transaction; links leads waiting for it.</summary>
     public Task UpsertContactAsync(string account, ContactSnapshot contact)
     {
@@ -32,15 +42,15 @@ public sealed class CrmReadModel(AmoHubDatabase database)
         await ExecuteAsync(connection, transaction, _upsertContact, command => command
             .With("@account", account)
             .With("@amocrm_id", contact.AmoCrmId)
-            .With("@name", contact.Name)
-            .With("@name_key", Truncate(NameKeys.Normalize(contact.Name), 255))
-            .With("@phone", contact.Phones.IsDefaultOrEmpty ? null : contact.Phones[0])
+            .With("@name", Sql.Fit(contact.Name, NameLength))
+            .With("@name_key", NameKeyOf(contact.Name))
+            .With("@phone", contact.Phones.IsDefaultOrEmpty ? null : Sql.Fit(contact.Phones[0], PhoneLength))
             .With("@created_at", contact.CreatedAt.ToUnixTimeMilliseconds())
             .With("@updated_at", contact.UpdatedAt.ToUnixTimeMilliseconds()));
         await ExecuteAsync(connection, transaction, "DELETE FROM contact_phones WHERE account = @account AND amocrm_id = @amocrm_id", command => command
             .With("@account", account)
             .With("@amocrm_id", contact.AmoCrmId));
-        foreach (var phone in contact.Phones.IsDefault ? [] : contact.Phones.Distinct(StringComparer.Ordinal))
+        foreach (var phone in contact.Phones.IsDefault ? [] : contact.Phones.Select(p => Sql.Fit(p, PhoneLength)).Distinct(StringComparer.Ordinal))
         {
             await ExecuteAsync(connection, transaction, "INSERT INTO contact_phones (account, phone, amocrm_id) VALUES (@account, @phone, @amocrm_id)", command => command
                 .With("@account", account)
@@ -99,8 +109,8 @@ public sealed class CrmReadModel(AmoHubDatabase database)
         await ExecuteAsync(connection, null, _upsertLead, command => command
             .With("@account", account)
             .With("@amocrm_id", lead.AmoCrmId)
-            .With("@name", lead.Name)
-            .With("@name_key", Truncate(NameKeys.Normalize(lead.Name), 255))
+            .With("@name", Sql.Fit(lead.Name, NameLength))
+            .With("@name_key", NameKeyOf(lead.Name))
             .With("@status_id", lead.StatusId)
             .With("@pipeline_id", lead.PipelineId)
             .With("@contact_amocrm_id", lead.MainContactId)
@@ -142,9 +152,26 @@ public sealed class CrmReadModel(AmoHubDatabase database)
     public Task<long?> FindContactByPhoneAsync(string account, string phone) =>
         ScalarAsync("SELECT MIN(amocrm_id) FROM contact_phones WHERE account = @account AND phone = @key", account, phone);
 
-    /// <summary>The amoCRM id of the oldest lead we know with this normalized name.</summary>
-    public Task<long?> FindLeadByNameAsync(string account, string normalizedName) =>
-        ScalarAsync("SELECT MIN(amocrm_id) FROM leads WHERE account = @account AND name_key = @key", account, Truncate(normalizedName, 255));
+    /// <summary>
+    /// The amoCRM ids of the leads whose stored key matches this name's, oldest first. A key longer than the column
+    /// is stored cut, so names that share the first 255 characters of their key share a row key: the caller compares
+    /// the whole names.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> FindLeadsByNameAsync(string account, string name)
+    {
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT amocrm_id FROM leads WHERE account = @account AND name_key = @key ORDER BY amocrm_id LIMIT 50";
+        command.With("@account", account).With("@key", NameKeyOf(name));
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new List<long>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetLong(0));
+        }
+
+        return ids;
+    }
 
     /// <summary>Contacts with this phone or whose name contains <paramref name="name"/>, newest first.</summary>
     public async Task<Page<ContactSnapshot>> ListContactsAsync(string account, string? phone, string? name, int page, int pageSize)
@@ -306,6 +333,4 @@ public sealed class CrmReadModel(AmoHubDatabase database)
 
     private static string EscapeLike(string text) =>
         text.Replace("!", "!!", StringComparison.Ordinal).Replace("%", "!%", StringComparison.Ordinal).Replace("_", "!_", StringComparison.Ordinal);
-
-    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 }

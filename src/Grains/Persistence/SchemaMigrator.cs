@@ -15,6 +15,12 @@ public sealed partial class SchemaMigrator(AmoHubDatabase database, ILogger<Sche
 {
     private const string LockName = "amohub.schema";
 
+    /// <summary>Work a script cannot do in SQL, run right after the script of its version, in the same transaction where the engine has one.</summary>
+    private static readonly Dictionary<int, Func<DbConnection, DbTransaction?, CancellationToken, Task>> CodeSteps = new()
+    {
+        [7] = NameKeyRekey.RunAsync,
+    };
+
     /// <summary>The scripts for one engine, in version order.</summary>
     public static IReadOnlyList<Migration> ScriptsFor(StorageProvider provider)
     {
@@ -87,6 +93,11 @@ public sealed partial class SchemaMigrator(AmoHubDatabase database, ILogger<Sche
         foreach (var statement in migration.Statements)
         {
             await ExecuteAsync(connection, statement, cancellationToken, transaction);
+        }
+
+        if (CodeSteps.TryGetValue(migration.Version, out var step))
+        {
+            await step(connection, transaction, cancellationToken);
         }
 
         await using (var record = connection.CreateCommand())

@@ -19,6 +19,21 @@ public static class Sql
     }
 
     /// <summary>
+    /// Text cut to fit a column of <paramref name="length"/> characters (MySQL refuses longer text in strict mode),
+    /// never between the two halves of a surrogate pair.
+    /// </summary>
+    public static string Fit(string text, int length)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length <= length)
+        {
+            return text;
+        }
+
+        return char.IsHighSurrogate(text[length - 1]) ? text[..(length - 1)] : text[..length];
+    }
+
+    /// <summary>
     /// An INSERT of one row that updates <paramref name="update"/> columns when a row with the same unique key exists
     /// (see <see cref="OnConflictUpdate"/>).
     /// </summary>

@@ -16,13 +16,15 @@ public sealed class PhoneSettings
 
 /// <summary>
 /// Turns the many spellings of a phone number (<c>89031234567</c>, <c>+7 (903) 123-45-67</c>, <c>8-903-123-45-67</c>)
-/// into one E.164 string (<c>+79031234567</c>), the identity AmoHub deduplicates contacts by.
+/// into one E.164 string (<c>+79031234567</c>), the identity AmoHub deduplicates contacts by. An extension
+/// (<c>доб. 123</c>, <c>ext. 123</c>, <c>x123</c>, <c>#123</c>) stays in the key as RFC 3966 writes it
+/// (<c>+74951234567;ext=123</c>): two extensions of one office number are two people, and the bare number a third.
 /// </summary>
 public sealed class PhoneNormalizer(PhoneSettings settings)
 {
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
 
-    /// <summary>The E.164 form of a valid number; false for anything that is not one.</summary>
+    /// <summary>The E.164 form of a valid number, with its extension if it has one; false for anything that is not one.</summary>
     public bool TryNormalize(string? input, out string e164)
     {
         e164 = "";
@@ -40,6 +42,11 @@ public sealed class PhoneNormalizer(PhoneSettings settings)
             }
 
             e164 = Util.Format(number, PhoneNumberFormat.E164);
+            if (number.HasExtension && number.Extension.Length > 0)
+            {
+                e164 += ";ext=" + number.Extension;
+            }
+
             return true;
         }
         catch (NumberParseException)

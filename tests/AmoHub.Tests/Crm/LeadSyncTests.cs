@@ -49,6 +49,65 @@ public sealed class LeadSyncTests
         Assert.Single(hub.Sandbox.Sandbox.GetLeads(Account));
     }
 
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Names_equal_only_under_a_database_collation_stay_two_leads_and_repeats_find_them(StorageProvider engine)
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(engine);
+        string[] names = ["Кафе Cafe", "Кафе Café", "Straße 1", "Strasse 1"];
+
+        var statuses = new List<(string Name, HttpStatusCode Status)>();
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var name in names)
+            {
+                using var response = await hub.Http.PostAsJsonAsync("/api/leads", new { name });
+                statuses.Add((name, response.StatusCode));
+            }
+        }
+
+        Assert.All(names, name => Assert.Equal(
+            [HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.OK],
+            statuses.Where(s => s.Name == name).Select(s => s.Status)));
+        Assert.Equal(names.Length, hub.Sandbox.Sandbox.GetLeads(Account).Count);
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Names_that_differ_by_yo_invisible_characters_or_compatibility_forms_are_one_lead(StorageProvider engine)
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(engine);
+        string[] spellings = ["Алёна: кухня", "Алена: кухня", "Але\u00ADна:\u200B кухня", "\uFEFFАлена： кухня"];
+
+        var statuses = new List<HttpStatusCode>();
+        foreach (var name in spellings)
+        {
+            using var response = await hub.Http.PostAsJsonAsync("/api/leads", new { name });
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], statuses);
+        Assert.Single(hub.Sandbox.Sandbox.GetLeads(Account));
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Two_extensions_of_one_office_number_are_two_contacts(StorageProvider engine)
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(engine);
+        string[] phones = ["+7 495 700-00-01 доб. 101", "+7 495 700-00-01 доб. 102", "8 (495) 700-00-01 ext. 101"];
+
+        var statuses = new List<HttpStatusCode>();
+        foreach (var phone in phones)
+        {
+            using var response = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = "Офис", phone });
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.OK], statuses);
+        Assert.Equal(2, hub.Sandbox.Sandbox.GetContacts(Account).Count);
+    }
+
     [Fact]
     public async Task A_lead_for_a_contact_id_nobody_has_is_refused_naming_contactId()
     {

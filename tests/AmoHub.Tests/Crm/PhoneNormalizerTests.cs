@@ -31,6 +31,29 @@ public sealed class PhoneNormalizerTests
     public void A_number_with_another_country_code_keeps_it() =>
         Assert.True(_phones.TryNormalize("+49 30 901820", out var e164) && e164 == "+4930901820");
 
+    [Theory]
+    [InlineData("+7 495 123-45-67 доб. 123", "+74951234567;ext=123")]
+    [InlineData("8 (495) 123-45-67 ext. 123", "+74951234567;ext=123")]
+    [InlineData("84951234567 x123", "+74951234567;ext=123")]
+    [InlineData("+7 495 123 45 67 #123", "+74951234567;ext=123")]
+    [InlineData("+7 495 123-45-67 доб. 1", "+74951234567;ext=1")]
+    public void An_extension_stays_in_the_key(string spelling, string expected)
+    {
+        Assert.True(_phones.TryNormalize(spelling, out var key));
+        Assert.Equal(expected, key);
+    }
+
+    [Fact]
+    public void Two_extensions_of_one_office_number_and_the_bare_number_are_three_keys()
+    {
+        string[] spellings = ["+7 495 123-45-67 доб. 123", "+7 495 123-45-67 доб. 124", "+7 495 123-45-67"];
+
+        var keys = spellings.Select(spelling => _phones.TryNormalize(spelling, out var key) ? key : null).ToList();
+
+        Assert.DoesNotContain(null, keys);
+        Assert.Equal(3, keys.Distinct().Count());
+    }
+
     [Fact]
     public void Masking_keeps_only_the_country_code_and_the_last_two_digits() =>
         Assert.Equal("+7********67", PhoneNormalizer.Mask("+79031234567"));

@@ -133,6 +133,69 @@ public sealed class WebhookSyncTests
         Assert.Contains("+79034000002", states[$"sandbox/contact:{second.Id}"], StringComparison.Ordinal);
     }
 
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task A_contact_named_longer_than_any_column_is_kept_and_the_account_goes_on(StorageProvider engine)
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(engine);
+        await SubscribeAsync(hub);
+        var longName = string.Concat(Enumerable.Repeat("Очень длинное имя контакта ", 60));
+
+        var contact = hub.Sandbox.Sandbox.CreateContactAsUser(Account, longName, ["+7 903 600-00-01"]);
+        await WaitUntilSettledAsync(hub);
+        using var next = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = "Следующий", phone = "+7 903 600-00-02" });
+        using var same = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = "Тот же", phone = "8 903 600-00-01" });
+
+        Assert.Equal(HttpStatusCode.Created, next.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, same.StatusCode);
+        var found = await same.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(contact.Id, found.GetProperty("amocrmId").GetInt64());
+        Assert.Equal(longName, found.GetProperty("name").GetString());
+        Assert.Equal(1, await hub.Database.ScalarAsync($"SELECT COUNT(*) FROM contacts WHERE amocrm_id = {contact.Id}"));
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task A_contact_that_fails_every_time_is_set_aside_and_everything_behind_it_goes_on(StorageProvider engine)
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(engine);
+        var amoCrm = hub.Sandbox.Sandbox;
+        await SubscribeAsync(hub);
+        await hub.Database.ExecuteAsync(engine == StorageProvider.Sqlite
+            ? """
+              CREATE TRIGGER refuse_bad_contact BEFORE INSERT ON contacts
+              WHEN NEW.name LIKE 'Испорченный%'
+              BEGIN SELECT RAISE(ABORT, 'contact refused by the test'); END
+              """
+            : """
+              CREATE TRIGGER refuse_bad_contact BEFORE INSERT ON contacts FOR EACH ROW
+              BEGIN
+                  IF NEW.name LIKE 'Испорченный%' THEN
+                      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'contact refused by the test';
+                  END IF;
+              END
+              """);
+
+        var bad = amoCrm.CreateContactAsUser(Account, "Испорченный", ["+7 903 700-00-01"]);
+        var good = amoCrm.CreateContactAsUser(Account, "Исправный", ["+7 903 700-00-02"]);
+
+        var status = await Eventually.MatchAsync(
+            () => hub.Http.GetFromJsonAsync<JsonElement>($"/api/amocrm/status?account={Account}"),
+            s => s.GetProperty("deadLetters").GetInt64() >= 1 && s.GetProperty("webhookDeliveriesPending").GetInt64() == 0,
+            TimeSpan.FromSeconds(90),
+            "the refused contact to be set aside and the inbox to drain");
+        await WaitUntilSettledAsync(hub);
+        using var created = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = "Новый", phone = "+7 903 700-00-03" });
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var letter = status.GetProperty("recentDeadLetters")[0];
+        Assert.Equal(bad.Id, letter.GetProperty("amoCrmId").GetInt64());
+        Assert.Equal("contact", letter.GetProperty("entity").GetString());
+        Assert.Contains("refused by the test", letter.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, await hub.Database.ScalarAsync($"SELECT COUNT(*) FROM contacts WHERE amocrm_id = {good.Id}"));
+        Assert.Equal(0, await hub.Database.ScalarAsync($"SELECT COUNT(*) FROM contacts WHERE amocrm_id = {bad.Id}"));
+    }
+
     [Fact]
     public async Task The_sync_status_counts_the_webhook_deliveries_and_events_of_the_last_hour_and_what_is_kept()
     {

@@ -59,4 +59,21 @@ public sealed class SchemaMigrationTests
             SchemaMigrator.ScriptsFor(StorageProvider.MySql).Select(migration => migration.Version),
             applied.SelectMany(versions => versions).Order());
     }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Name_keys_written_under_the_older_rule_are_rewritten_under_todays(StorageProvider engine)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(engine);
+        await database.ExecuteAsync(
+            "INSERT INTO leads (account, amocrm_id, name, name_key, created_at, updated_at) VALUES ('acme', 1, 'Алёна\u200B Кафе', 'алёна\u200B кафе', 0, 0), ('acme', 2, 'Заказ 2', 'заказ 2', 0, 0)");
+
+        await using (var connection = await database.Database.OpenAsync(CancellationToken.None))
+        {
+            await NameKeyRekey.RunAsync(connection, null, CancellationToken.None);
+        }
+
+        Assert.Equal(1, await database.ScalarAsync("SELECT COUNT(*) FROM leads WHERE amocrm_id = 1 AND name_key = 'алена кафе'"));
+        Assert.Equal(1, await database.ScalarAsync("SELECT COUNT(*) FROM leads WHERE amocrm_id = 2 AND name_key = 'заказ 2'"));
+    }
 }

@@ -59,6 +59,7 @@ public sealed class AmoHubUnderTest : IAsyncDisposable
         // AmoHub's capacity, not its rate limiter.
         start.Environment["AmoHub__Limits__RequestsPerWindow"] = "10000000";
         start.Environment["AmoHub__Limits__WebhookRequestsPerWindow"] = "10000000";
+        start.Environment["AmoHub__AmoCrm__AllowedHosts__0"] = "127.0.0.1";
         if (mySqlConnectionString is not null)
         {
             start.Environment["AmoHub__Storage__Provider"] = "MySql";

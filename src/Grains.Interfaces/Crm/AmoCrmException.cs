@@ -28,7 +28,8 @@ public enum AmoCrmFailure
 }
 
 /// <summary>
-/// An amoCRM call that did not succeed. The message carries amoCRM's title and detail, never a token.
+/// An amoCRM call that did not succeed. The message says what kind of answer came (and the fields a 400 named), never
+/// the answer's text nor a token.
 /// It crosses grain boundaries, so it keeps to simple fields.
 /// </summary>
 [GenerateSerializer, Alias("amohub.AmoCrmException")]

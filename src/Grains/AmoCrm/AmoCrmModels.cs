@@ -231,34 +231,3 @@ public sealed class TokenResponse
 
     public string? RefreshToken { get; set; }
 }
-
-/// <summary>amoCRM's problem+json error body, with the validation errors a 400 adds.</summary>
-public sealed class AmoProblem
-{
-    public string? Title { get; set; }
-
-    public string? Detail { get; set; }
-
-    public int? Status { get; set; }
-
-    public string? Hint { get; set; }
-
-    [JsonPropertyName("validation-errors")]
-    public List<AmoValidationError>? ValidationErrors { get; set; }
-}
-
-public sealed class AmoValidationError
-{
-    public string? RequestId { get; set; }
-
-    public List<AmoFieldError> Errors { get; set; } = [];
-}
-
-public sealed class AmoFieldError
-{
-    public string? Code { get; set; }
-
-    public string? Path { get; set; }
-
-    public string? Detail { get; set; }
-}

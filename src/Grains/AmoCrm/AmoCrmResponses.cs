@@ -31,51 +31,31 @@ public static class AmoCrmResponses
         return ToException(response.StatusCode.GetValueOrDefault(), error?.Content, error?.ContentHeaders?.ContentType?.MediaType ?? response.ContentHeaders?.ContentType?.MediaType);
     }
 
-    /// <summary>Maps an unsuccessful status and body to an exception.</summary>
+    /// <summary>
+    /// Maps an unsuccessful status and body to an exception. The message never carries the answer's text (titles,
+    /// details, validation errors, HTML): it reaches API callers and the dashboard, and whatever answered could put
+    /// anything there, a reflected credential among it. The body only tells HTML (amoCRM's edge) from the rest.
+    /// </summary>
     public static AmoCrmException ToException(HttpStatusCode status, string? body, string? mediaType)
     {
         var isHtml = mediaType?.Contains("html", StringComparison.OrdinalIgnoreCase) == true
             || body?.TrimStart().StartsWith('<') == true;
-        var problem = isHtml ? null : TryParseProblem(body);
         var code = (int)status;
-        var said = problem is null ? "" : $": {problem.Title}{(problem.Detail is null ? "" : $" — {problem.Detail}")}{Describe(problem.ValidationErrors)}";
         return status switch
         {
-            HttpStatusCode.Unauthorized => new(AmoCrmFailure.Unauthorized, status, $"amoCRM refused the token (401){said}."),
+            HttpStatusCode.Unauthorized => new(AmoCrmFailure.Unauthorized, status, "amoCRM refused the token (401)."),
             HttpStatusCode.TooManyRequests => new(AmoCrmFailure.RateLimited, status, "amoCRM answered 429 Too Many Requests."),
             HttpStatusCode.Forbidden when isHtml => new(AmoCrmFailure.Blocked, status, "amoCRM blocked the integration (403); support must lift the block."),
-            HttpStatusCode.Forbidden => new(AmoCrmFailure.Forbidden, status, $"amoCRM refused the call (403){said}."),
-            HttpStatusCode.BadRequest => new(AmoCrmFailure.Invalid, status, $"amoCRM rejected the data (400){said}."),
-            _ when code >= 500 => new(AmoCrmFailure.Unavailable, status, $"amoCRM failed ({code}){said}."),
-            _ => new(AmoCrmFailure.Unexpected, status, $"amoCRM answered {code}{said}."),
+            HttpStatusCode.Forbidden => new(AmoCrmFailure.Forbidden, status, "amoCRM refused the call (403)."),
+            HttpStatusCode.BadRequest => new(AmoCrmFailure.Invalid, status, "amoCRM rejected the data (400)."),
+            _ when code >= 500 => new(AmoCrmFailure.Unavailable, status, $"amoCRM failed ({code})."),
+            _ => new(AmoCrmFailure.Unexpected, status, $"amoCRM answered {code}."),
         };
     }
 
     /// <summary>A call that got no answer in time, or whose connection failed.</summary>
     public static AmoCrmException Unreachable(Exception exception) =>
         new(AmoCrmFailure.Unavailable, null, $"amoCRM did not answer: {exception.GetType().Name}.");
-
-    private static AmoProblem? TryParseProblem(string? body)
-    {
-        if (string.IsNullOrWhiteSpace(body))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize<AmoProblem>(body, AmoCrmJson.Options);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static string Describe(List<AmoValidationError>? errors) =>
-        errors is null or { Count: 0 }
-            ? ""
-            : " (" + string.Join("; ", errors.SelectMany(e => e.Errors).Select(e => $"{e.Path}: {e.Code} {e.Detail}".Trim())) + ")";
 }
 
 /// <summary>amoCRM's JSON conventions: snake_case names, nulls left out.</summary>

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
@@ -26,17 +27,48 @@ public static partial class SecurityExtensions
     /// <summary>The CORS policy, present only when <c>AmoHub:Cors:Origins</c> names any.</summary>
     private const string CorsPolicy = "amohub:cors";
 
-    /// <summary>Binds and checks <c>AmoHub:Auth</c>, <c>AmoHub:Limits</c> and <c>AmoHub:Cors</c>, and registers what they need.</summary>
+    /// <summary>
+    /// Binds and checks <c>AmoHub:Auth</c>, <c>AmoHub:Limits</c>, <c>AmoHub:Cors</c>, <c>AmoHub:Network</c> and the
+    /// allowed amoCRM hosts, and registers what they need.
+    /// </summary>
     public static WebApplicationBuilder AddAmoHubSecurity(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var auth = ValidatedSettings.Get<AuthSettings>(builder.Configuration, AuthSettings.Section);
         var limits = ValidatedSettings.Get<LimitSettings>(builder.Configuration, LimitSettings.Section);
         var cors = ValidatedSettings.Get<CorsSettings>(builder.Configuration, CorsSettings.Section);
+        var network = ValidatedSettings.Get<NetworkSettings>(builder.Configuration, NetworkSettings.Section);
         var services = builder.Services;
         services.AddSingleton(auth);
         services.AddSingleton(limits);
         services.AddSingleton(cors);
+        services.AddSingleton(network);
+        services.AddSingleton(ValidatedSettings.Get<AmoCrmHosts>(builder.Configuration, AmoCrmHosts.Section));
+
+        // ASPNETCORE_FORWARDEDHEADERS_ENABLED makes ASP.NET believe forwarded headers from anyone; this runs after it
+        // and believes only the configured proxies (loopback when none is), whoever turned forwarding on.
+        services.PostConfigure<ForwardedHeadersOptions>(options =>
+        {
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            options.KnownProxies.Clear();
+            options.KnownIPNetworks.Clear();
+            if (!network.HasProxies)
+            {
+                options.KnownIPNetworks.Add(new System.Net.IPNetwork(System.Net.IPAddress.Loopback, 8));
+                options.KnownProxies.Add(System.Net.IPAddress.IPv6Loopback);
+                return;
+            }
+
+            foreach (var proxy in network.Proxies)
+            {
+                options.KnownProxies.Add(proxy);
+            }
+
+            foreach (var range in network.Networks)
+            {
+                options.KnownIPNetworks.Add(range);
+            }
+        });
         services.AddSingleton<ApiKeyRing>();
         services.AddSingleton<IAuthorizationHandler, AccessRequirementHandler>();
         // The core alone: AddAuthentication would also add Data Protection, whose hosted service would then read the
@@ -81,6 +113,12 @@ public static partial class SecurityExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         var auth = app.Services.GetRequiredService<AuthSettings>();
+        if (app.Services.GetRequiredService<NetworkSettings>().HasProxies
+            && !string.Equals(app.Configuration["FORWARDEDHEADERS_ENABLED"], "true", StringComparison.OrdinalIgnoreCase))
+        {
+            app.UseForwardedHeaders();
+        }
+
         if (app.Services.GetRequiredService<CorsSettings>().Origins.Count > 0)
         {
             app.UseCors(CorsPolicy);

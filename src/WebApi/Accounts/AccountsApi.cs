@@ -1,6 +1,7 @@
 using AmoHub.ServiceDefaults.Security;
 using AmoHub.Grains;
 using AmoHub.Grains.Keys;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AmoHub.WebApi.Accounts;
@@ -71,7 +72,8 @@ public static class AccountsApi
     private static async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> GetAsync(string subdomain, IClusterClient client) =>
         await Registry(client).FindAsync(subdomain) is { } account ? TypedResults.Ok(AccountResponse.From(account)) : UnknownAccount(subdomain);
 
-    private static async Task<Results<Created<AccountResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(AccountRequest? body, IClusterClient client)
+    private static async Task<Results<Created<AccountResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        AccountRequest? body, IClusterClient client, AmoCrmHosts hosts)
     {
         if (body is null)
         {
@@ -89,7 +91,7 @@ public static class AccountsApi
             errors["subdomain"] = ["must be an amoCRM subdomain: letters, digits and hyphens, at most 63."];
         }
 
-        var baseUrl = BaseUrl(body.BaseUrl, errors);
+        var baseUrl = await BaseUrlAsync(body.BaseUrl, errors, hosts, client);
         var credentials = Credentials(body, errors, required: true);
         TestEntity(body.TestLeadId, "testLeadId", errors);
         TestEntity(body.TestContactId, "testContactId", errors);
@@ -110,8 +112,12 @@ public static class AccountsApi
         return TypedResults.Created($"/api/accounts/{subdomain}", AccountResponse.From(account));
     }
 
+    /// <summary>
+    /// Changes an account. Moving it to another amoCRM address sends its credentials there, so that takes the admin
+    /// role and the credentials again (the stored ones never follow a new address).
+    /// </summary>
     private static async Task<Results<Ok<AccountResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string subdomain, AccountRequest? body, IClusterClient client)
+        string subdomain, AccountRequest? body, IClusterClient client, AmoCrmHosts hosts, HttpContext http, IAuthorizationService authorization)
     {
         if (body is null)
         {
@@ -124,7 +130,7 @@ public static class AccountsApi
             errors["subdomain"] = ["cannot be changed: remove the account and add it under the new subdomain."];
         }
 
-        var baseUrl = BaseUrl(body.BaseUrl, errors);
+        var baseUrl = await BaseUrlAsync(body.BaseUrl, errors, hosts, client);
         var credentials = Credentials(body, errors, required: false);
         TestEntity(body.TestLeadId, "testLeadId", errors);
         TestEntity(body.TestContactId, "testContactId", errors);
@@ -141,6 +147,23 @@ public static class AccountsApi
         if (known.FromConfiguration)
         {
             return FromConfiguration(known.Subdomain);
+        }
+
+        if (baseUrl is not null && baseUrl != known.BaseUrl)
+        {
+            if (!(await authorization.AuthorizeAsync(http.User, http, AccessPolicies.Admin)).Succeeded)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Admin role needed",
+                    detail: "Moving an account to another amoCRM address sends its credentials there: that takes an admin key.");
+            }
+
+            if (credentials is null)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+                {
+                    ["accessToken"] = ["is required with a new baseUrl, or OAuth settings are: the stored credentials never follow a new address."],
+                });
+            }
         }
 
         var account = known with
@@ -170,22 +193,40 @@ public static class AccountsApi
         return TypedResults.NoContent();
     }
 
-    private static Uri? BaseUrl(string? value, Dictionary<string, string[]> errors)
+    private static async Task<Uri?> BaseUrlAsync(string? value, Dictionary<string, string[]> errors, AmoCrmHosts hosts, IClusterClient client)
     {
         if (value is null)
         {
             return null;
         }
 
+        if (value.Length > AmoCrmHosts.MaxBaseUrlLength)
+        {
+            errors["baseUrl"] = [$"must be at most {AmoCrmHosts.MaxBaseUrlLength} characters."];
+            return null;
+        }
+
         if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp)
-            || !string.IsNullOrEmpty(url.Query) || !string.IsNullOrEmpty(url.UserInfo))
+            || !string.IsNullOrEmpty(url.Query) || !string.IsNullOrEmpty(url.Fragment) || !string.IsNullOrEmpty(url.UserInfo))
         {
             errors["baseUrl"] = ["must be an absolute http(s) URL without query or credentials, e.g. https://acme.amocrm.ru/."];
             return null;
         }
 
-        return url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
+        url = url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
+        if (hosts.Refuse(url) is { } why && !await IsSandboxAsync(url, client))
+        {
+            errors["baseUrl"] = [why];
+            return null;
+        }
+
+        return url;
     }
+
+    /// <summary>Whether the address is the built-in sandbox's, which runs in this deployment.</summary>
+    private static async Task<bool> IsSandboxAsync(Uri url, IClusterClient client) =>
+        (await Registry(client).ListAsync()).Any(account => account.IsSandbox
+            && string.Equals(account.BaseUrl.GetLeftPart(UriPartial.Authority), url.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase));
 
     private static void TestEntity(long? id, string field, Dictionary<string, string[]> errors)
     {

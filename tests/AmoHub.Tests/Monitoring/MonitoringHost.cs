@@ -23,6 +23,8 @@ internal static class MonitoringHost
             ["AmoHub:Probes:Timeout"] = "00:00:05",
             ["AmoHub:Probes:RecoverAfter"] = "1",
             ["AmoHub:Probes:Thresholds:Dp:Timeout"] = "00:00:15",
+            // Accounts the tests add over the API point at stand-in amoCRMs on loopback.
+            ["AmoHub:AmoCrm:AllowedHosts:0"] = "127.0.0.1",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string>())
         {

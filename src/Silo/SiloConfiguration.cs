@@ -85,6 +85,7 @@ public static class SiloConfiguration
         services.AddSingleton<OurCopy>();
         services.AddSingleton<WebhookInboxStore>();
         services.AddSingleton<CrmDeadLetters>();
+        services.AddSingleton<AmoCrmClock>();
         services.AddHttpClient(AccountGrain.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {

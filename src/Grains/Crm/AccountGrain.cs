@@ -474,8 +474,9 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
             }
         }
 
-        // An entity that failed and was kept is read again by the next sync: the cursor stays before it.
-        newest = Math.Max(Math.Min(newest, heldBack), state.ContactsCursor);
+        // An entity that failed and was kept is read again by the next sync: the cursor stays before it. It never
+        // passes now, whatever time an entity claims, or a sync from there would miss every change until then.
+        newest = Math.Max(Math.Min(Math.Min(newest, heldBack), _time.GetUtcNow().ToUnixTimeSeconds()), state.ContactsCursor);
         if (!state.ContactsSynced || newest != state.ContactsCursor)
         {
             state.ContactsSynced = true;
@@ -550,7 +551,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
             }
         }
 
-        newest = Math.Max(Math.Min(newest, heldBack), state.LeadsCursor);
+        newest = Math.Max(Math.Min(Math.Min(newest, heldBack), _time.GetUtcNow().ToUnixTimeSeconds()), state.LeadsCursor);
         if (!state.LeadsSynced || newest != state.LeadsCursor)
         {
             state.LeadsSynced = true;

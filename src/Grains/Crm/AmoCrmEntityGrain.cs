@@ -18,9 +18,11 @@ public sealed class EntityState<TSnapshot>
 
 /// <summary>
 /// One amoCRM entity (contact or lead). Snapshots from creates, syncs and webhooks arrive in any order and more
-/// than once; the newer <c>updated_at</c> wins. amoCRM's times have one-second resolution, so on a tie only a
-/// snapshot read from amoCRM's API (the current truth) replaces the kept one; a webhook event, which may be a stale
-/// duplicate, does not. A deletion wins over anything not newer than it.
+/// than once; the newer <c>updated_at</c> wins (a time far ahead of now is not believed: <see cref="AmoCrmClock"/>).
+/// amoCRM's times have one-second resolution, so on a tie only a snapshot read from amoCRM's API (the current truth)
+/// replaces the kept one; a webhook event, which may be a stale duplicate, does not. A deletion wins over any webhook
+/// event, whatever its time (amoCRM's clock and AmoHub's need not agree, and a deleted entity changes no more): only
+/// amoCRM's API, reading the entity live and newer than the deletion, brings it back.
 /// <para>
 /// The read model is written before the state, and both before the caller gets its answer. A change the state
 /// holds is a no-op when it comes again, so the state must never get ahead of the read model: a silo killed between
@@ -29,7 +31,7 @@ public sealed class EntityState<TSnapshot>
 /// next one starts from what storage holds rather than from a change it never stored.
 /// </para>
 /// </summary>
-public abstract class AmoCrmEntityGrain<TSnapshot>(IPersistentState<EntityState<TSnapshot>> state) : Grain
+public abstract class AmoCrmEntityGrain<TSnapshot>(IPersistentState<EntityState<TSnapshot>> state, AmoCrmClock clock) : Grain
     where TSnapshot : class
 {
     /// <summary>The account the entity belongs to.</summary>
@@ -44,7 +46,18 @@ public abstract class AmoCrmEntityGrain<TSnapshot>(IPersistentState<EntityState<
         ArgumentNullException.ThrowIfNull(snapshot);
         var current = state.State;
         var updatedAt = UpdatedAtOf(snapshot);
-        if ((current.DeletedAt is { } deletedAt && updatedAt <= deletedAt)
+        if (clock.IsAhead(updatedAt, Account, AmoCrmId))
+        {
+            if (!readFromAmoCrm)
+            {
+                return false;
+            }
+
+            updatedAt = clock.Now;
+            snapshot = WithUpdatedAt(snapshot, updatedAt);
+        }
+
+        if ((current.DeletedAt is { } deletedAt && (!readFromAmoCrm || updatedAt <= deletedAt))
             || (current.Snapshot is { } kept && (Loses(updatedAt, UpdatedAtOf(kept), readFromAmoCrm) || SameContent(kept, snapshot))))
         {
             return false;
@@ -60,6 +73,11 @@ public abstract class AmoCrmEntityGrain<TSnapshot>(IPersistentState<EntityState<
     /// <summary>Marks the entity deleted (amoCRM deleted it); later older snapshots are ignored.</summary>
     public async Task DeleteAsync(DateTimeOffset at)
     {
+        if (clock.IsAhead(at, Account, AmoCrmId))
+        {
+            at = clock.Now;
+        }
+
         if (state.State.DeletedAt is { } deletedAt && deletedAt >= at)
         {
             return;
@@ -76,6 +94,9 @@ public abstract class AmoCrmEntityGrain<TSnapshot>(IPersistentState<EntityState<
 
     /// <summary>The snapshot's <c>updated_at</c>.</summary>
     protected abstract DateTimeOffset UpdatedAtOf(TSnapshot snapshot);
+
+    /// <summary>The snapshot with another <c>updated_at</c>.</summary>
+    protected abstract TSnapshot WithUpdatedAt(TSnapshot snapshot, DateTimeOffset updatedAt);
 
     /// <summary>Whether two snapshots say the same thing (applying one over the other changes nothing).</summary>
     protected abstract bool SameContent(TSnapshot kept, TSnapshot incoming);

@@ -40,4 +40,11 @@ public sealed class AmoCrmSettings
     /// </summary>
     [Range(1, 5000)]
     public int MaxPerCycle { get; set; } = 1000;
+
+    /// <summary>
+    /// How far ahead of AmoHub's clock an amoCRM time may be: a later one is taken as now, so one entity stamped years
+    /// ahead cannot freeze it against every later change.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 }

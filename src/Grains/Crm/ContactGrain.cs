@@ -5,10 +5,14 @@ namespace AmoHub.Grains.Crm;
 /// <summary>One amoCRM contact; see <see cref="AmoCrmEntityGrain{TSnapshot}"/> for the ordering rules.</summary>
 public sealed class ContactGrain(
     [PersistentState("contact", StorageNames.Default)] IPersistentState<EntityState<ContactSnapshot>> state,
-    CrmReadModel readModel) : AmoCrmEntityGrain<ContactSnapshot>(state), IContactGrain
+    CrmReadModel readModel,
+    AmoCrmClock clock) : AmoCrmEntityGrain<ContactSnapshot>(state, clock), IContactGrain
 {
     /// <inheritdoc />
     protected override DateTimeOffset UpdatedAtOf(ContactSnapshot snapshot) => snapshot.UpdatedAt;
+
+    /// <inheritdoc />
+    protected override ContactSnapshot WithUpdatedAt(ContactSnapshot snapshot, DateTimeOffset updatedAt) => snapshot with { UpdatedAt = updatedAt };
 
     /// <inheritdoc />
     protected override bool SameContent(ContactSnapshot kept, ContactSnapshot incoming) =>

@@ -5,10 +5,14 @@ namespace AmoHub.Grains.Crm;
 /// <summary>One amoCRM lead; see <see cref="AmoCrmEntityGrain{TSnapshot}"/> for the ordering rules.</summary>
 public sealed class LeadGrain(
     [PersistentState("lead", StorageNames.Default)] IPersistentState<EntityState<LeadSnapshot>> state,
-    CrmReadModel readModel) : AmoCrmEntityGrain<LeadSnapshot>(state), ILeadGrain
+    CrmReadModel readModel,
+    AmoCrmClock clock) : AmoCrmEntityGrain<LeadSnapshot>(state, clock), ILeadGrain
 {
     /// <inheritdoc />
     protected override DateTimeOffset UpdatedAtOf(LeadSnapshot snapshot) => snapshot.UpdatedAt;
+
+    /// <inheritdoc />
+    protected override LeadSnapshot WithUpdatedAt(LeadSnapshot snapshot, DateTimeOffset updatedAt) => snapshot with { UpdatedAt = updatedAt };
 
     /// <inheritdoc />
     protected override bool SameContent(LeadSnapshot kept, LeadSnapshot incoming) => kept == incoming;

@@ -221,7 +221,7 @@ public sealed partial class WebhookInboxGrain(
             var contact = GrainFactory.GetGrain<IContactGrain>(GrainKeys.Contact(Account, change.Id));
             if (change.Action == WebhookAction.Delete)
             {
-                await contact.DeleteAsync(receivedAt);
+                await contact.DeleteAsync(change.UpdatedAt ?? receivedAt);
                 return;
             }
 
@@ -247,7 +247,7 @@ public sealed partial class WebhookInboxGrain(
         var lead = GrainFactory.GetGrain<ILeadGrain>(GrainKeys.Lead(Account, change.Id));
         if (change.Action == WebhookAction.Delete)
         {
-            await lead.DeleteAsync(receivedAt);
+            await lead.DeleteAsync(change.UpdatedAt ?? receivedAt);
             return;
         }
 

@@ -196,6 +196,56 @@ public sealed class WebhookSyncTests
         Assert.Equal(0, await hub.Database.ScalarAsync($"SELECT COUNT(*) FROM contacts WHERE amocrm_id = {bad.Id}"));
     }
 
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task A_webhook_stamped_years_ahead_does_not_freeze_the_contact(StorageProvider engine)
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(engine);
+        var destination = await SubscribeAsync(hub);
+        var contact = hub.Sandbox.Sandbox.CreateContactAsUser(Account, "Сегодня", ["+7 903 800-00-01"]);
+        await WaitUntilSettledAsync(hub);
+
+        var future = DateTimeOffset.UtcNow.AddYears(5).ToUnixTimeSeconds();
+        using (var forged = await PostFormAsync(hub, destination,
+                   $"contacts[update][0][id]={contact.Id}&contacts[update][0][name]=Из будущего&contacts[update][0][updated_at]={future}&account[subdomain]={Account}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, forged.StatusCode);
+        }
+
+        await WaitUntilSettledAsync(hub);
+        hub.Sandbox.Sandbox.EditContactAsUser(Account, contact.Id, name: "Завтра");
+        await WaitUntilSettledAsync(hub);
+
+        await AssertReadModelMatchesAsync(hub);
+        Assert.Equal(1, await hub.Database.ScalarAsync($"SELECT COUNT(*) FROM contacts WHERE amocrm_id = {contact.Id} AND name = 'Завтра'"));
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task An_update_stamped_after_a_delete_by_a_skewed_clock_does_not_bring_the_contact_back(StorageProvider engine)
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(engine);
+        var destination = await SubscribeAsync(hub);
+        var contact = hub.Sandbox.Sandbox.CreateContactAsUser(Account, "Удаляемый", ["+7 903 800-00-02"]);
+        await WaitUntilSettledAsync(hub);
+        hub.Sandbox.Sandbox.DeleteContactAsUser(Account, contact.Id);
+        await WaitUntilSettledAsync(hub);
+        Assert.Equal(0, await hub.Database.ScalarAsync($"SELECT COUNT(*) FROM contacts WHERE amocrm_id = {contact.Id}"));
+
+        var skewed = DateTimeOffset.UtcNow.AddSeconds(2).ToUnixTimeSeconds();
+        using (var late = await PostFormAsync(hub, destination,
+                   $"contacts[update][0][id]={contact.Id}&contacts[update][0][name]=Призрак&contacts[update][0][updated_at]={skewed}&account[subdomain]={Account}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, late.StatusCode);
+        }
+
+        await WaitUntilSettledAsync(hub);
+        using var samePhone = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = "Новый владелец", phone = "+7 903 800-00-02" });
+
+        Assert.Equal(0, await hub.Database.ScalarAsync($"SELECT COUNT(*) FROM contacts WHERE amocrm_id = {contact.Id}"));
+        Assert.Equal(HttpStatusCode.Created, samePhone.StatusCode);
+    }
+
     [Fact]
     public async Task The_sync_status_counts_the_webhook_deliveries_and_events_of_the_last_hour_and_what_is_kept()
     {

@@ -10,6 +10,9 @@ namespace AmoHub.Grains.Monitoring;
 /// </summary>
 public sealed class IncidentStore(AmoHubDatabase database, TimeProvider time)
 {
+    /// <summary>Notes an incident shows with it; the rest are paged through its notes.</summary>
+    public const int NotesShown = 20;
+
     private const int DetailsLength = 1000;
     private const string Columns =
         "id, account, check_type, start_time, end_time, details, error_code, http_status, acknowledged_at, acknowledged_by";
@@ -102,21 +105,60 @@ public sealed class IncidentStore(AmoHubDatabase database, TimeProvider time)
         return await command.ExecuteNonQueryAsync() > 0 || await ExistsAsync(connection, account, id);
     }
 
-    /// <summary>Adds a note to an incident; false when there is no such incident.</summary>
-    public async Task<bool> AddNoteAsync(string account, long id, string? author, string text)
+    /// <summary>
+    /// Adds a note to an incident, unless it has <see cref="IIncidentsGrain.MaxNotes"/> already: the count and the insert are one
+    /// statement, so two writers cannot both take the last place.
+    /// </summary>
+    public async Task<AddedNote> AddNoteAsync(string account, long id, string? author, string text)
     {
         await using var write = await database.OpenWriteAsync(CancellationToken.None);
         var connection = write.Connection;
+        var now = time.GetUtcNow();
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.CommandText = """
+                INSERT INTO incident_notes (incident_id, created_at, author, text)
+                SELECT id, @now, @author, @text FROM incidents
+                WHERE account = @account AND id = @id AND (SELECT COUNT(*) FROM incident_notes WHERE incident_id = @id) < @max
+                """;
+            insert.With("@account", account).With("@id", id).With("@now", now.ToUnixTimeMilliseconds()).With("@author", author)
+                .With("@text", text).With("@max", IIncidentsGrain.MaxNotes);
+            if (await insert.ExecuteNonQueryAsync() == 0)
+            {
+                return new AddedNote(await ExistsAsync(connection, account, id) ? NoteOutcome.Full : NoteOutcome.NoIncident, null);
+            }
+        }
+
+        await using var lastId = connection.CreateCommand();
+        lastId.CommandText = database.Provider == StorageProvider.MySql ? "SELECT LAST_INSERT_ID()" : "SELECT last_insert_rowid()";
+        var noteId = Convert.ToInt64(await lastId.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        return new AddedNote(NoteOutcome.Added, new IncidentNote(DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds()), author, text, noteId));
+    }
+
+    /// <summary>An incident's notes, newest first; null when the account has no such incident.</summary>
+    public async Task<IReadOnlyList<IncidentNote>?> ListNotesAsync(string account, long id, int limit, long? beforeId)
+    {
+        await using var connection = await database.OpenAsync(CancellationToken.None);
         if (!await ExistsAsync(connection, account, id))
         {
-            return false;
+            return null;
         }
 
         await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO incident_notes (incident_id, created_at, author, text) VALUES (@id, @now, @author, @text)";
-        command.With("@id", id).With("@now", time.GetUtcNow().ToUnixTimeMilliseconds()).With("@author", author).With("@text", text);
-        await command.ExecuteNonQueryAsync();
-        return true;
+        command.CommandText = $"""
+            SELECT id, created_at, author, text FROM incident_notes
+            WHERE incident_id = @id {(beforeId is null ? "" : "AND id < @before")}
+            ORDER BY id DESC LIMIT @limit
+            """;
+        command.With("@id", id).With("@before", beforeId).With("@limit", limit);
+        var notes = new List<IncidentNote>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            notes.Add(ReadNote(reader, 0));
+        }
+
+        return notes;
     }
 
     private static async Task<bool> ExistsAsync(DbConnection connection, string account, long id)
@@ -159,6 +201,7 @@ public sealed class IncidentStore(AmoHubDatabase database, TimeProvider time)
         return incidents;
     }
 
+    /// <summary>The incidents with how many notes each holds and its newest <see cref="NotesShown"/>, oldest of them first.</summary>
     private static async Task<IReadOnlyList<IncidentView>> WithNotesAsync(DbConnection connection, List<IncidentView> incidents)
     {
         if (incidents.Count == 0)
@@ -168,30 +211,47 @@ public sealed class IncidentStore(AmoHubDatabase database, TimeProvider time)
 
         await using var command = connection.CreateCommand();
         var names = incidents.Select((incident, i) => $"@i{i}").ToList();
-        command.CommandText =
-            $"SELECT incident_id, created_at, author, text FROM incident_notes WHERE incident_id IN ({string.Join(", ", names)}) ORDER BY created_at, id";
+        command.CommandText = $"""
+            SELECT incident_id, total, id, created_at, author, text FROM (
+                SELECT incident_id, id, created_at, author, text,
+                       ROW_NUMBER() OVER (PARTITION BY incident_id ORDER BY id DESC) AS newest,
+                       COUNT(*) OVER (PARTITION BY incident_id) AS total
+                FROM incident_notes WHERE incident_id IN ({string.Join(", ", names)})
+            ) numbered
+            WHERE newest <= @shown
+            ORDER BY incident_id, id
+            """;
         for (var i = 0; i < incidents.Count; i++)
         {
             command.With(names[i], incidents[i].Id);
         }
 
-        var notes = new Dictionary<long, List<IncidentNote>>();
+        command.With("@shown", NotesShown);
+        var notes = new Dictionary<long, (List<IncidentNote> Newest, int Total)>();
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
             {
                 var id = reader.GetLong(0);
-                if (!notes.TryGetValue(id, out var list))
+                if (!notes.TryGetValue(id, out var entry))
                 {
-                    notes[id] = list = [];
+                    notes[id] = entry = ([], (int)reader.GetLong(1));
                 }
 
-                list.Add(new IncidentNote(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetLong(1)), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3)));
+                entry.Newest.Add(ReadNote(reader, 2));
             }
         }
 
-        return incidents.Select(incident => notes.TryGetValue(incident.Id, out var list) ? incident with { Notes = list } : incident).ToList();
+        return incidents.Select(incident => notes.TryGetValue(incident.Id, out var entry)
+            ? incident with { Notes = entry.Newest, NotesCount = entry.Total }
+            : incident).ToList();
     }
+
+    private static IncidentNote ReadNote(DbDataReader reader, int first) => new(
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetLong(first + 1)),
+        reader.IsDBNull(first + 2) ? null : reader.GetString(first + 2),
+        reader.GetString(first + 3),
+        reader.GetLong(first));
 
     private static string? Truncate(string? text) =>
         text is null || text.Length <= DetailsLength ? text : text[..DetailsLength];

@@ -18,6 +18,9 @@ public sealed class IncidentsGrain(IncidentStore store) : Grain, IIncidentsGrain
         await store.AcknowledgeAsync(account, id, by) ? await store.GetAsync(account, id) : null;
 
     /// <inheritdoc />
-    public async Task<IncidentView?> AddNoteAsync(string account, long id, string? author, string text) =>
-        await store.AddNoteAsync(account, id, author, text) ? await store.GetAsync(account, id) : null;
+    public Task<AddedNote> AddNoteAsync(string account, long id, string? author, string text) => store.AddNoteAsync(account, id, author, text);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<IncidentNote>?> ListNotesAsync(string account, long id, int limit, long? beforeId) =>
+        store.ListNotesAsync(account, id, limit, beforeId);
 }

@@ -21,6 +21,7 @@ public sealed record IncidentResponse(
     bool Acknowledged,
     DateTimeOffset? AcknowledgedAt,
     string? AcknowledgedBy,
+    int NotesCount,
     IReadOnlyList<IncidentNoteResponse> Notes)
 {
     /// <summary>Maps the grain's view.</summary>
@@ -29,13 +30,21 @@ public sealed record IncidentResponse(
         ArgumentNullException.ThrowIfNull(incident);
         return new(incident.Id, incident.Account, incident.CheckType.ToWireName(), incident.StartedAt, incident.EndedAt, incident.DurationMs,
             incident.EndedAt is null, incident.Details, incident.ErrorCode, incident.HttpStatus, incident.AcknowledgedAt is not null,
-            incident.AcknowledgedAt, incident.AcknowledgedBy,
-            incident.Notes.Select(note => new IncidentNoteResponse(note.CreatedAt, note.Author, note.Text)).ToList());
+            incident.AcknowledgedAt, incident.AcknowledgedBy, incident.NotesCount,
+            incident.Notes.Select(IncidentNoteResponse.From).ToList());
     }
 }
 
 /// <summary>A note on an incident.</summary>
-public sealed record IncidentNoteResponse(DateTimeOffset CreatedAt, string? Author, string Text);
+public sealed record IncidentNoteResponse(long Id, DateTimeOffset CreatedAt, string? Author, string Text)
+{
+    /// <summary>Maps the grain's note.</summary>
+    public static IncidentNoteResponse From(IncidentNote note)
+    {
+        ArgumentNullException.ThrowIfNull(note);
+        return new(note.Id, note.CreatedAt, note.Author, note.Text);
+    }
+}
 
 /// <summary>Body of <c>POST /api/incidents/{id}/acknowledge</c>.</summary>
 public sealed record AcknowledgeRequest(string? By);
@@ -45,7 +54,9 @@ public sealed record NoteRequest(string? Text, string? Author);
 
 /// <summary>
 /// <c>GET /api/incidents</c> (newest first; <c>before</c> pages back by id, a <c>Link: rel="next"</c> header says
-/// where the next page is), <c>GET /api/incidents/{id}</c>, and acknowledging and noting an incident.
+/// where the next page is), <c>GET /api/incidents/{id}</c> (with its newest notes and how many there are),
+/// acknowledging an incident, and its notes: <c>POST</c> answers the note alone, <c>GET</c> pages through them the
+/// same way, and an incident holds at most <see cref="IIncidentsGrain.MaxNotes"/>.
 /// </summary>
 public static class IncidentsApi
 {
@@ -61,6 +72,7 @@ public static class IncidentsApi
         group.MapGet("/{id:long}", GetAsync).WithName("GetIncident");
         group.MapPost("/{id:long}/acknowledge", AcknowledgeAsync).WithName("AcknowledgeIncident");
         group.MapPost("/{id:long}/notes", AddNoteAsync).WithName("AddIncidentNote");
+        group.MapGet("/{id:long}/notes", ListNotesAsync).WithName("ListIncidentNotes");
         return group;
     }
 
@@ -107,11 +119,7 @@ public static class IncidentsApi
         var incidents = await client.GetGrain<IIncidentsGrain>(IIncidentsGrain.Key).ListAsync(resolved.Subdomain, size, before, check, open == true);
         if (incidents.Count == size)
         {
-            var query = context.Request.Query
-                .Where(pair => pair.Key != "before")
-                .Select(pair => $"{Uri.EscapeDataString(pair.Key)}={Uri.EscapeDataString(pair.Value.ToString())}")
-                .Append($"before={incidents[^1].Id}");
-            context.Response.Headers.Link = $"<{context.Request.PathBase}{context.Request.Path}?{string.Join('&', query)}>; rel=\"next\"";
+            LinkNext(context, incidents[^1].Id);
         }
 
         return TypedResults.Ok(incidents.Select(IncidentResponse.From).ToList());
@@ -150,7 +158,7 @@ public static class IncidentsApi
         return incident is null ? UnknownIncident(id) : TypedResults.Ok(IncidentResponse.From(incident));
     }
 
-    private static async Task<Results<Created<IncidentResponse>, ValidationProblem, ProblemHttpResult>> AddNoteAsync(
+    private static async Task<Results<Created<IncidentNoteResponse>, ValidationProblem, ProblemHttpResult>> AddNoteAsync(
         long id, string? account, string? clientId, NoteRequest? body, AccountResolver accounts, IClusterClient client)
     {
         var errors = new Dictionary<string, string[]>();
@@ -167,10 +175,64 @@ public static class IncidentsApi
             return resolution.Problem!;
         }
 
-        var incident = await client.GetGrain<IIncidentsGrain>(IIncidentsGrain.Key).AddNoteAsync(resolved.Subdomain, id, author, text!);
-        return incident is null
-            ? UnknownIncident(id)
-            : TypedResults.Created($"/api/incidents/{id}?account={resolved.Subdomain}", IncidentResponse.From(incident));
+        var added = await client.GetGrain<IIncidentsGrain>(IIncidentsGrain.Key).AddNoteAsync(resolved.Subdomain, id, author, text!);
+        return added.Outcome switch
+        {
+            NoteOutcome.Added => TypedResults.Created($"/api/incidents/{id}/notes?account={resolved.Subdomain}", IncidentNoteResponse.From(added.Note!)),
+            NoteOutcome.Full => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Too many notes",
+                detail: $"Incident {id} holds {IIncidentsGrain.MaxNotes} notes, the most one incident may."),
+            _ => UnknownIncident(id),
+        };
+    }
+
+    private static async Task<Results<Ok<List<IncidentNoteResponse>>, ValidationProblem, ProblemHttpResult>> ListNotesAsync(
+        long id, string? account, string? clientId, int? limit, long? before, AccountResolver accounts, IClusterClient client, HttpContext context)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var size = limit ?? 50;
+        if (size is < 1 or > MaxLimit)
+        {
+            errors["limit"] = [$"must be between 1 and {MaxLimit}."];
+        }
+
+        if (before is <= 0)
+        {
+            errors["before"] = ["must be a note id."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var resolution = await accounts.ResolveAsync(account ?? clientId);
+        if (resolution.Account is not { } resolved)
+        {
+            return resolution.Problem!;
+        }
+
+        var notes = await client.GetGrain<IIncidentsGrain>(IIncidentsGrain.Key).ListNotesAsync(resolved.Subdomain, id, size, before);
+        if (notes is null)
+        {
+            return UnknownIncident(id);
+        }
+
+        if (notes.Count == size)
+        {
+            LinkNext(context, notes[^1].Id);
+        }
+
+        return TypedResults.Ok(notes.Select(IncidentNoteResponse.From).ToList());
+    }
+
+    /// <summary>Points a <c>Link: rel="next"</c> header at the same query paged back from <paramref name="lastId"/>.</summary>
+    private static void LinkNext(HttpContext context, long lastId)
+    {
+        var query = context.Request.Query
+            .Where(pair => pair.Key != "before")
+            .Select(pair => $"{Uri.EscapeDataString(pair.Key)}={Uri.EscapeDataString(pair.Value.ToString())}")
+            .Append($"before={lastId}");
+        context.Response.Headers.Link = $"<{context.Request.PathBase}{context.Request.Path}?{string.Join('&', query)}>; rel=\"next\"";
     }
 
     private static ProblemHttpResult UnknownIncident(long id) =>

@@ -121,7 +121,8 @@ public sealed class IncidentTests
 
         Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
         Assert.Equal(HttpStatusCode.Created, note.StatusCode);
-        var noted = await note.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("amoCRM support ticket 12345", (await note.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("text").GetString());
+        var noted = await hub.Http.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}?account={Account}");
         Assert.True(noted.GetProperty("acknowledged").GetBoolean());
         Assert.Equal("duty engineer", noted.GetProperty("acknowledgedBy").GetString());
         Assert.Equal("amoCRM support ticket 12345", noted.GetProperty("notes")[0].GetProperty("text").GetString());
@@ -130,6 +131,53 @@ public sealed class IncidentTests
         await AssertProblemAsync(badLimit, HttpStatusCode.BadRequest, "limit");
         Assert.Equal(1, await hub.Database.ScalarAsync("SELECT COUNT(*) FROM incident_notes"));
         hub.Sandbox.Sandbox.ClearFaults(Account);
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task A_note_answers_itself_the_incident_shows_its_newest_notes_and_notes_are_paged_and_capped(StorageProvider engine)
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(engine);
+        await hub.Database.ExecuteAsync($"INSERT INTO incidents (account, check_type, start_time) VALUES ('{Account}', 'GET', 1000)");
+        var id = await hub.Database.ScalarAsync("SELECT MAX(id) FROM incidents");
+        await hub.Database.ExecuteAsync(
+            "INSERT INTO incident_notes (incident_id, created_at, author, text) VALUES " +
+            string.Join(", ", Enumerable.Range(0, 498).Select(i => $"({id}, {2000 + i}, 'ops', 'note {i}')")));
+
+        using var added = await hub.Http.PostAsJsonAsync($"/api/incidents/{id}/notes?account={Account}", new { text = "тикет 499", author = "anna" });
+        using var last = await hub.Http.PostAsJsonAsync($"/api/incidents/{id}/notes?account={Account}", new { text = "тикет 500" });
+        using var tooLong = await hub.Http.PostAsJsonAsync($"/api/incidents/{id}/notes?account={Account}", new { text = new string('x', 2001) });
+        using var full = await hub.Http.PostAsJsonAsync($"/api/incidents/{id}/notes?account={Account}", new { text = "тикет 501" });
+        using var firstPage = await hub.Http.GetAsync($"/api/incidents/{id}/notes?account={Account}&limit=200");
+
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        var note = await added.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("тикет 499", note.GetProperty("text").GetString());
+        Assert.False(note.TryGetProperty("notes", out _), "the answer is the note, not the incident with every note");
+        Assert.True((await added.Content.ReadAsStringAsync()).Length < 1024, "a note's answer stays small whatever the incident holds");
+        Assert.Equal(HttpStatusCode.Created, last.StatusCode);
+        await AssertProblemAsync(tooLong, HttpStatusCode.BadRequest, "text");
+        await AssertProblemAsync(full, HttpStatusCode.Conflict, null);
+        Assert.Equal(500, await hub.Database.ScalarAsync($"SELECT COUNT(*) FROM incident_notes WHERE incident_id = {id}"));
+
+        var incident = await hub.Http.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}?account={Account}");
+        Assert.Equal(500, incident.GetProperty("notesCount").GetInt32());
+        Assert.Equal(20, incident.GetProperty("notes").GetArrayLength());
+        Assert.Equal("тикет 500", incident.GetProperty("notes")[19].GetProperty("text").GetString());
+
+        var texts = new List<string>();
+        var next = $"/api/incidents/{id}/notes?account={Account}&limit=200";
+        while (next is not null)
+        {
+            using var page = await hub.Http.GetAsync(next);
+            texts.AddRange((await page.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(n => n.GetProperty("text").GetString()!));
+            next = page.Headers.TryGetValues("Link", out var links) ? links.Single().Split('<', '>')[1] : null;
+        }
+
+        Assert.Equal(500, texts.Count);
+        Assert.Equal(500, texts.Distinct().Count());
+        Assert.Equal("тикет 500", texts[0]);
+        Assert.Equal(HttpStatusCode.OK, firstPage.StatusCode);
     }
 
     [Fact]

@@ -34,8 +34,8 @@ public sealed class RetentionTests
             new("GET", Ago(40), Ago(39), "closed recently enough"),
         ]);
         var notes = new IncidentStore(database.Database, TimeProvider.System);
-        Assert.True(await notes.AddNoteAsync(Account, incidents[0], "ops", "noted"));
-        Assert.True(await notes.AddNoteAsync(Account, incidents[0], "ops", "again"));
+        Assert.Equal(NoteOutcome.Added, (await notes.AddNoteAsync(Account, incidents[0], "ops", "noted")).Outcome);
+        Assert.Equal(NoteOutcome.Added, (await notes.AddNoteAsync(Account, incidents[0], "ops", "again")).Outcome);
         var before = await CountRollupsAsync(database);
 
         // A batch of 2 rows makes every table take several bounded DELETEs.

@@ -54,6 +54,7 @@ public static class WebApiExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAmoHubDefaults();
+        app.UseCharsetGuard();
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(AccessPolicies.Read);
         app.MapOrleansDashboard(OrleansDashboardPath).RequireAuthorization(AccessPolicies.Admin).OfferBrowserLogin();
         app.MapStatusApi();

@@ -126,9 +126,14 @@ public static partial class NotificationRules
             settings.Webhook is { } webhook ? new WebhookTarget(webhook.Url?.Trim() ?? "") : null);
     }
 
-    /// <summary>A webhook URL as it may be shown: scheme and host, the path (which holds the token) masked.</summary>
+    /// <summary>
+    /// A webhook URL as it may be shown: scheme, host and port; the path (which holds the token) and any user and
+    /// password before the host masked.
+    /// </summary>
     public static string Mask(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Authority) + MaskedPath : MaskedPath;
+        Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            ? $"{uri.Scheme}://{(uri.UserInfo.Length > 0 ? "***@" : "")}{uri.Authority}{MaskedPath}"
+            : MaskedPath;
 
     /// <summary>The settings with <paramref name="map"/> applied to each webhook URL (to seal, open or mask them).</summary>
     public static NotificationSettings MapSecrets(NotificationSettings settings, Func<string, string> map)

@@ -46,6 +46,23 @@ public sealed class NotificationsApiTests(NotificationsFixture fixture) : IClass
         Assert.Single(fixture.Webhooks.Accepted(hookToken));
     }
 
+    [Fact]
+    public async Task A_user_and_password_in_a_webhook_URL_are_masked_too()
+    {
+        var password = $"pw-{Guid.NewGuid():N}";
+        var url = fixture.Webhooks.Url("api-userinfo");
+        var withUser = new UriBuilder(url) { UserName = "hookuser", Password = password }.Uri;
+
+        using var put = await fixture.Hub.Http.PutAsJsonAsync(Settings, new { webhook = new { url = withUser.AbsoluteUri } });
+        var read = await fixture.Hub.Http.GetStringAsync(Settings);
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.DoesNotContain(password, await put.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(password, read, StringComparison.Ordinal);
+        Assert.DoesNotContain("hookuser", read, StringComparison.Ordinal);
+        Assert.Equal($"{url.Scheme}://***@{url.Authority}/***", JsonDocument.Parse(read).RootElement.GetProperty("webhook").GetProperty("url").GetString());
+    }
+
     [Theory]
     [InlineData("""{"mattermost": {"webhookUrl": "ftp://mattermost.example/hooks/x"}}""", "mattermost.webhookUrl")]
     [InlineData("""{"mattermost": {"webhookUrl": "https://mattermost.example/hooks/x", "channel": "Town Square!"}}""", "mattermost.channel")]

@@ -34,6 +34,7 @@ public static class WebApiExtensions
         services.Configure<FormOptions>(options => options.ValueCountLimit = 50_000);
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [AmoHubDefaults.ReadyTag]);
         services.AddSingleton<LiveFeed>();
+        services.AddSingleton<StreamSlots>();
         services.AddHostedService(provider => provider.GetRequiredService<LiveFeed>());
         services.AddResponseCompression(options =>
         {

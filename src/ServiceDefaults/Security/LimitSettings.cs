@@ -4,7 +4,7 @@ namespace AmoHub.ServiceDefaults.Security;
 
 /// <summary>
 /// Settings under <c>AmoHub:Limits</c>: how many requests a caller may send per window (counted per API key, or per
-/// client address without one) and how large a request body may be.
+/// client address without one), how many live streams it may hold open, and how large a request body may be.
 /// </summary>
 public sealed class LimitSettings : IValidatableObject
 {
@@ -29,6 +29,14 @@ public sealed class LimitSettings : IValidatableObject
     /// <summary>The largest webhook delivery in bytes (16 MiB: amoCRM batches many events into one form).</summary>
     [Range(1_024, long.MaxValue)]
     public long WebhookMaxBodySize { get; set; } = 16_777_216;
+
+    /// <summary>Live event streams (<c>/api/stream</c>) one API key may hold open at once.</summary>
+    [Range(1, 100_000)]
+    public int MaxStreamsPerKey { get; set; } = 20;
+
+    /// <summary>Live event streams one client address may hold open at once, whatever keys it uses.</summary>
+    [Range(1, 100_000)]
+    public int MaxStreamsPerAddress { get; set; } = 50;
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -23,7 +23,8 @@ public sealed record StreamConnected(string Type, string? Account, DateTimeOffse
 /// within a second of every check (of one account with <c>?account=</c>, of all without), and a keep-alive comment
 /// every <see cref="KeepAlivePeriod"/>. Messages are unnamed with a <c>type</c> field, as the reference monitor's
 /// clients read them. The response is never compressed or buffered, and says so to proxies, so events arrive
-/// promptly through response compression, nginx and the like.
+/// promptly through response compression, nginx and the like. A key or address holds a limited number of streams at
+/// once (<see cref="StreamSlots"/>); past that it gets 429.
 /// </summary>
 public static class StreamApi
 {
@@ -35,7 +36,7 @@ public static class StreamApi
         endpoints.MapGet("/api/stream", StreamAsync).WithTags("Monitoring").WithName("Stream").RequireAuthorization(AccessPolicies.Read);
 
     private static async Task<IResult> StreamAsync(
-        string? account, string? clientId, AccountResolver accounts, LiveFeed feed, IOptions<JsonOptions> json, HttpContext context)
+        string? account, string? clientId, AccountResolver accounts, LiveFeed feed, StreamSlots slots, IOptions<JsonOptions> json, HttpContext context)
     {
         string? subdomain = null;
         if (account is not null || clientId is not null)
@@ -47,6 +48,15 @@ public static class StreamApi
             }
 
             subdomain = resolved.Subdomain;
+        }
+
+        var key = context.User.Identity is { IsAuthenticated: true, Name: { } name } ? name : null;
+        using var slot = slots.TryTake(key, context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        if (slot is null)
+        {
+            context.Response.Headers.RetryAfter = "10";
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many streams",
+                detail: "This API key or address holds as many live streams open as it may (AmoHub:Limits:MaxStreamsPerKey, MaxStreamsPerAddress): close one first.");
         }
 
         var cancellation = context.RequestAborted;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using AmoHub.ServiceDefaults.Storage;
 using AmoHub.Tests.Infrastructure;
+using AmoHub.Tests.Security;
 
 namespace AmoHub.Tests.Monitoring;
 
@@ -52,6 +53,59 @@ public sealed class LiveStreamTests
         var median = lags.Order().ElementAt(lags.Count / 2);
         Assert.True(median < TimeSpan.FromMilliseconds(500), $"half the updates arrived more than {median.TotalMilliseconds:0} ms after their check ended");
         Assert.All(lags, lag => Assert.True(lag < TimeSpan.FromSeconds(5), $"an update arrived {lag.TotalMilliseconds:0} ms after its check ended"));
+    }
+
+    [Fact]
+    public async Task Streams_are_capped_per_key_and_per_address_and_a_closed_stream_frees_its_slot()
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(StorageProvider.Sqlite, ApiKeys.Settings(new Dictionary<string, string>
+        {
+            ["AmoHub:Limits:MaxStreamsPerKey"] = "2",
+            ["AmoHub:Limits:MaxStreamsPerAddress"] = "3",
+        }));
+        using var client = new HttpClient { BaseAddress = hub.Http.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        var open = new List<HttpResponseMessage>();
+        try
+        {
+            open.Add(await OpenStreamAsync(client, ApiKeys.Read));
+            open.Add(await OpenStreamAsync(client, ApiKeys.Read));
+            using var thirdOfKey = await OpenStreamAsync(client, ApiKeys.Read);
+            open.Add(await OpenStreamAsync(client, ApiKeys.Admin));
+            using var fourthOfAddress = await OpenStreamAsync(client, ApiKeys.Admin);
+
+            Assert.All(open, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+            await IncidentTests.AssertProblemAsync(thirdOfKey, HttpStatusCode.TooManyRequests, null);
+            await IncidentTests.AssertProblemAsync(fourthOfAddress, HttpStatusCode.TooManyRequests, null);
+            Assert.True(thirdOfKey.Headers.RetryAfter is not null, "a refused stream says when to try again");
+
+            open[0].Dispose();
+            open.RemoveAt(0);
+            var again = await Eventually.MatchAsync(
+                async () =>
+                {
+                    var response = await OpenStreamAsync(client, ApiKeys.Read);
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        response.Dispose();
+                    }
+
+                    return response;
+                },
+                response => response.StatusCode == HttpStatusCode.OK,
+                TimeSpan.FromSeconds(30),
+                "the closed stream's slot to be given back");
+            open.Add(again);
+        }
+        finally
+        {
+            open.ForEach(response => response.Dispose());
+        }
+    }
+
+    private static async Task<HttpResponseMessage> OpenStreamAsync(HttpClient client, string key)
+    {
+        using var request = ApiKeys.Request(HttpMethod.Get, "/api/stream", key);
+        return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
     }
 
     private static async Task<JsonElement> NextMessageAsync(StreamReader reader)

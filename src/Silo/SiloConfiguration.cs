@@ -86,6 +86,7 @@ public static class SiloConfiguration
         services.AddSingleton<WebhookInboxStore>();
         services.AddSingleton<CrmDeadLetters>();
         services.AddSingleton<AmoCrmClock>();
+        services.AddSingleton<AccountRegistryStore>();
         services.AddHttpClient(AccountGrain.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {

@@ -28,7 +28,10 @@ public interface IAccountRegistryGrain : IGrainWithStringKey
     /// <summary>Adds an account or updates its definition, and makes sure its probes run; idempotent.</summary>
     Task EnsureAsync(AccountDefinition account);
 
-    /// <summary>Removes an account and stops its probes; false when there is no such account.</summary>
+    /// <summary>Starts the probes of every stored account (idempotent): each silo asks at start-up, so an account whose add was cut short gets all of them.</summary>
+    Task ResumeAsync();
+
+    /// <summary>Removes an account, stops its probes and its notifications; false when there is no such account.</summary>
     Task<bool> RemoveAsync(string subdomain);
 
     /// <summary>One account, or null. Read-only, so the reads of every API request run side by side.</summary>

@@ -52,6 +52,9 @@ public interface INotifierGrain : IGrainWithStringKey
 
     /// <summary>Sends a test message on every configured channel at once, without retries, and says how each went.</summary>
     Task<ImmutableArray<ChannelTestResult>> SendTestAsync();
+
+    /// <summary>The account was removed: drops what waits to be sent, stops retrying and forgets its settings.</summary>
+    Task StopAsync();
 }
 
 /// <summary>A note someone left on an incident.</summary>

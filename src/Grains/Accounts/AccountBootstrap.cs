@@ -8,7 +8,8 @@ public sealed record ConfiguredAccount(AccountDefinition Definition, AccountCred
 
 /// <summary>
 /// Runs when a silo becomes active: configures each configured account's grain (credentials included) and hands
-/// the account to the registry, which starts its probes. Every silo does it; both steps are idempotent.
+/// the account to the registry, which starts its probes; then has the registry start the probes of every stored
+/// account, those added over the API included. Every silo does it; every step is idempotent.
 /// </summary>
 public sealed class AccountBootstrap(IGrainFactory grains, IReadOnlyList<ConfiguredAccount> accounts) : IStartupTask
 {
@@ -26,5 +27,7 @@ public sealed class AccountBootstrap(IGrainFactory grains, IReadOnlyList<Configu
                 await account.SubscribeWebhooksAsync(webhooks);
             }
         }
+
+        await registry.ResumeAsync();
     }
 }

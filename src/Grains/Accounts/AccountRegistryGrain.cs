@@ -1,81 +1,132 @@
 using AmoHub.Grains.Keys;
+using AmoHub.Grains.Persistence;
 using AmoHub.Grains.Probes;
 using Microsoft.Extensions.Options;
 
 namespace AmoHub.Grains.Accounts;
 
-/// <summary>Keeps the list of accounts and starts the probes that have a runner for each of them.</summary>
+/// <summary>
+/// Keeps the list of accounts and starts the probes that have a runner for each of them. The accounts live in the
+/// <c>accounts</c> table (<see cref="AccountRegistryStore"/>), a row each, and in memory while the grain is active;
+/// a deployment that kept them in this grain's state (<see cref="AccountRegistryState"/>) has them moved to the
+/// table on the first activation, and the state emptied.
+/// </summary>
 public sealed class AccountRegistryGrain(
     [PersistentState("accounts", StorageNames.Default)] IPersistentState<AccountRegistryState> state,
+    AccountRegistryStore store,
     IEnumerable<IProbeCheck> checks,
     IOptions<ProbeSchedule> schedule) : Grain, IAccountRegistryGrain
 {
+    /// <summary>Probes started at once when every account's probes are brought back.</summary>
+    private const int ResumeBatch = 200;
+
+    private Dictionary<string, AccountDefinition> _accounts = [];
+    private Dictionary<string, string> _webhookSecrets = [];
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var legacy = state.State;
+        if (legacy.Accounts.Count > 0 || legacy.WebhookSecrets.Count > 0)
+        {
+            foreach (var account in legacy.Accounts.Values)
+            {
+                await store.SaveAccountAsync(account);
+            }
+
+            foreach (var (secretHash, subdomain) in legacy.WebhookSecrets)
+            {
+                await store.SaveWebhookSecretAsync(secretHash, subdomain);
+            }
+
+            await state.ClearStateAsync(cancellationToken);
+        }
+
+        (_accounts, _webhookSecrets) = await store.LoadAsync();
+    }
+
     /// <inheritdoc />
     public async Task EnsureAsync(AccountDefinition account)
     {
         ArgumentNullException.ThrowIfNull(account);
         var subdomain = AccountName.Normalize(account.Subdomain);
         account = account with { Subdomain = subdomain };
-        if (!state.State.Accounts.TryGetValue(subdomain, out var known) || known != account)
+        if (!_accounts.TryGetValue(subdomain, out var known) || known != account)
         {
-            state.State.Accounts[subdomain] = account;
-            await state.WriteStateAsync();
+            await store.SaveAccountAsync(account);
+            _accounts[subdomain] = account;
         }
 
-        if (!schedule.Value.Enabled)
-        {
-            return;
-        }
-
-        await Task.WhenAll(checks.Select(check =>
-            GrainFactory.GetGrain<IProbeGrain>(GrainKeys.Probe(subdomain, check.CheckType))
-                .StartAsync(schedule.Value.SettingsFor(check.CheckType, account.BaseUrl))));
+        await StartProbesAsync([account]);
     }
+
+    /// <inheritdoc />
+    public Task ResumeAsync() => StartProbesAsync([.. _accounts.Values]);
 
     /// <inheritdoc />
     public async Task<bool> RemoveAsync(string subdomain)
     {
         subdomain = AccountName.Normalize(subdomain);
-        if (!state.State.Accounts.Remove(subdomain))
+        if (!_accounts.ContainsKey(subdomain))
         {
             return false;
         }
 
-        await state.WriteStateAsync();
+        await store.RemoveAccountAsync(subdomain);
+        _accounts.Remove(subdomain);
         await Task.WhenAll(CheckTypes.All.Select(checkType =>
             GrainFactory.GetGrain<IProbeGrain>(GrainKeys.Probe(subdomain, checkType)).StopAsync()));
+        await GrainFactory.GetGrain<INotifierGrain>(GrainKeys.Notifier(subdomain)).StopAsync();
         return true;
     }
 
     /// <inheritdoc />
     public Task<AccountDefinition?> FindAsync(string subdomain) =>
-        Task.FromResult(AccountName.TryNormalize(subdomain, out var normalized) ? state.State.Accounts.GetValueOrDefault(normalized) : null);
+        Task.FromResult(AccountName.TryNormalize(subdomain, out var normalized) ? _accounts.GetValueOrDefault(normalized) : null);
 
     /// <inheritdoc />
     public async Task RegisterWebhookAsync(string secretHash, string subdomain)
     {
-        if (!state.State.WebhookSecrets.TryGetValue(secretHash, out var known) || known != subdomain)
+        if (!_webhookSecrets.TryGetValue(secretHash, out var known) || known != subdomain)
         {
-            state.State.WebhookSecrets[secretHash] = subdomain;
-            await state.WriteStateAsync();
+            await store.SaveWebhookSecretAsync(secretHash, subdomain);
+            _webhookSecrets[secretHash] = subdomain;
         }
     }
 
     /// <inheritdoc />
     public async Task UnregisterWebhookAsync(string secretHash)
     {
-        if (state.State.WebhookSecrets.Remove(secretHash))
+        if (_webhookSecrets.ContainsKey(secretHash))
         {
-            await state.WriteStateAsync();
+            await store.RemoveWebhookSecretAsync(secretHash);
+            _webhookSecrets.Remove(secretHash);
         }
     }
 
     /// <inheritdoc />
     public Task<string?> FindWebhookAccountAsync(string secretHash) =>
-        Task.FromResult(state.State.WebhookSecrets.GetValueOrDefault(secretHash));
+        Task.FromResult(_webhookSecrets.GetValueOrDefault(secretHash));
 
     /// <inheritdoc />
     public Task<IReadOnlyList<AccountDefinition>> ListAsync() =>
         Task.FromResult<IReadOnlyList<AccountDefinition>>(
-            state.State.Accounts.Values.OrderBy(account => account.Subdomain, StringComparer.Ordinal).ToList());
+            _accounts.Values.OrderBy(account => account.Subdomain, StringComparer.Ordinal).ToList());
+
+    /// <summary>Starts (idempotently) every probe of the accounts, a batch at a time.</summary>
+    private async Task StartProbesAsync(IReadOnlyList<AccountDefinition> accounts)
+    {
+        if (!schedule.Value.Enabled)
+        {
+            return;
+        }
+
+        var starts = accounts.SelectMany(account => checks.Select(check => (account, check)));
+        foreach (var batch in starts.Chunk(ResumeBatch))
+        {
+            await Task.WhenAll(batch.Select(pair =>
+                GrainFactory.GetGrain<IProbeGrain>(GrainKeys.Probe(pair.account.Subdomain, pair.check.CheckType))
+                    .StartAsync(schedule.Value.SettingsFor(pair.check.CheckType, pair.account.BaseUrl))));
+        }
+    }
 }

@@ -122,6 +122,17 @@ public sealed partial class NotifierGrain(
     }
 
     /// <inheritdoc />
+    public async Task StopAsync()
+    {
+        _settings = NoSettings;
+        _inFlight.Clear();
+        await state.ClearStateAsync();
+        await ScheduleAsync(time.GetUtcNow());
+        LogStopped(logger, _account);
+        DeactivateOnIdle();
+    }
+
+    /// <inheritdoc />
     public async Task ReportAsync(DeliveryReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -542,6 +553,9 @@ public sealed partial class NotifierGrain(
 
     [LoggerMessage(EventId = 7006, Level = LogLevel.Information, Message = "{Account}: notification settings changed (Mattermost {Mattermost}, email {Email}, webhook {Webhook})")]
     private static partial void LogConfigured(ILogger logger, string account, bool mattermost, bool email, bool webhook);
+
+    [LoggerMessage(EventId = 7010, Level = LogLevel.Information, Message = "{Account}: the account was removed: its notifications stopped and its pending messages were dropped")]
+    private static partial void LogStopped(ILogger logger, string account);
 
     [LoggerMessage(EventId = 7007, Level = LogLevel.Warning, Message = "{Account}: {Channel} is no longer configured; its {Kind} alert is dropped")]
     private static partial void LogChannelGone(ILogger logger, string account, NotificationChannel channel, AlertKind kind);

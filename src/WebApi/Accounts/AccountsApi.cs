@@ -72,7 +72,7 @@ public static class AccountsApi
     private static async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> GetAsync(string subdomain, IClusterClient client) =>
         await Registry(client).FindAsync(subdomain) is { } account ? TypedResults.Ok(AccountResponse.From(account)) : UnknownAccount(subdomain);
 
-    private static async Task<Results<Created<AccountResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+    private static async Task<Results<Created<AccountResponse>, Ok<AccountResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         AccountRequest? body, IClusterClient client, AmoCrmHosts hosts)
     {
         if (body is null)
@@ -100,16 +100,21 @@ public static class AccountsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        if (await Registry(client).FindAsync(subdomain!) is not null)
+        var account = new AccountDefinition(subdomain!, baseUrl ?? new Uri($"https://{subdomain}.amocrm.ru/"), IsSandbox: false, body.TestLeadId, body.TestContactId);
+        var known = await Registry(client).FindAsync(subdomain!);
+        if (known is not null && known != account)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Account exists",
                 detail: $"Account '{subdomain}' already exists: change it with PATCH /api/accounts/{subdomain}.");
         }
 
-        var account = new AccountDefinition(subdomain!, baseUrl ?? new Uri($"https://{subdomain}.amocrm.ru/"), IsSandbox: false, body.TestLeadId, body.TestContactId);
+        // The same add again (a client retrying after a timeout or a crash) completes it: credentials, registry
+        // entry and every probe, each step idempotent.
         await client.GetGrain<IAccountGrain>(GrainKeys.Account(subdomain!)).ConfigureAsync(account, credentials);
         await Registry(client).EnsureAsync(account);
-        return TypedResults.Created($"/api/accounts/{subdomain}", AccountResponse.From(account));
+        return known is null
+            ? TypedResults.Created($"/api/accounts/{subdomain}", AccountResponse.From(account))
+            : TypedResults.Ok(AccountResponse.From(account));
     }
 
     /// <summary>

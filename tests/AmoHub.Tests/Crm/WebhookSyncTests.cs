@@ -100,20 +100,7 @@ public sealed class WebhookSyncTests
         await using var hub = await InProcessAmoHub.StartAsync(engine, logs: logs);
         var amoCrm = hub.Sandbox.Sandbox;
         await SubscribeAsync(hub);
-        await hub.Database.ExecuteAsync(engine == StorageProvider.Sqlite
-            ? """
-              CREATE TRIGGER refuse_contact_state BEFORE INSERT ON OrleansGrainState
-              WHEN NEW.GrainIdExtensionString LIKE 'sandbox/contact:%'
-              BEGIN SELECT RAISE(ABORT, 'contact state refused by the test'); END
-              """
-            : """
-              CREATE TRIGGER refuse_contact_state BEFORE INSERT ON OrleansGrainState FOR EACH ROW
-              BEGIN
-                  IF NEW.GrainIdExtensionString LIKE 'sandbox/contact:%' THEN
-                      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'contact state refused by the test';
-                  END IF;
-              END
-              """);
+        await RefuseInsertsAsync(hub, engine, "refuse_contact_state", "OrleansGrainState", "NEW.GrainIdExtensionString LIKE 'sandbox/contact:%'", "contact state");
 
         var first = amoCrm.CreateContactAsUser(Account, "Первый", ["+7 903 400-00-01"]);
         await Eventually.MatchAsync(
@@ -161,20 +148,7 @@ public sealed class WebhookSyncTests
         await using var hub = await InProcessAmoHub.StartAsync(engine);
         var amoCrm = hub.Sandbox.Sandbox;
         await SubscribeAsync(hub);
-        await hub.Database.ExecuteAsync(engine == StorageProvider.Sqlite
-            ? """
-              CREATE TRIGGER refuse_bad_contact BEFORE INSERT ON contacts
-              WHEN NEW.name LIKE 'Испорченный%'
-              BEGIN SELECT RAISE(ABORT, 'contact refused by the test'); END
-              """
-            : """
-              CREATE TRIGGER refuse_bad_contact BEFORE INSERT ON contacts FOR EACH ROW
-              BEGIN
-                  IF NEW.name LIKE 'Испорченный%' THEN
-                      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'contact refused by the test';
-                  END IF;
-              END
-              """);
+        await RefuseInsertsAsync(hub, engine, "refuse_bad_contact", "contacts", "NEW.name LIKE 'Испорченный%'", "contact");
 
         var bad = amoCrm.CreateContactAsUser(Account, "Испорченный", ["+7 903 700-00-01"]);
         var good = amoCrm.CreateContactAsUser(Account, "Исправный", ["+7 903 700-00-02"]);
@@ -294,6 +268,23 @@ public sealed class WebhookSyncTests
         Assert.Equal(0, await hub.Database.ScalarAsync("SELECT COUNT(*) FROM webhook_inbox"));
         Assert.Equal(0, await hub.Database.ScalarAsync("SELECT COUNT(*) FROM contacts WHERE amocrm_id = 777"));
     }
+
+    /// <summary>A trigger that refuses inserts into <paramref name="table"/> of rows matching <paramref name="condition"/>, on either engine.</summary>
+    private static Task RefuseInsertsAsync(InProcessAmoHub hub, StorageProvider engine, string name, string table, string condition, string what) =>
+        hub.Database.ExecuteAsync(engine == StorageProvider.Sqlite
+            ? $"""
+               CREATE TRIGGER {name} BEFORE INSERT ON {table}
+               WHEN {condition}
+               BEGIN SELECT RAISE(ABORT, '{what} refused by the test'); END
+               """
+            : $"""
+               CREATE TRIGGER {name} BEFORE INSERT ON {table} FOR EACH ROW
+               BEGIN
+                   IF {condition} THEN
+                       SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '{what} refused by the test';
+                   END IF;
+               END
+               """);
 
     private static async Task<Uri> SubscribeAsync(InProcessAmoHub hub)
     {

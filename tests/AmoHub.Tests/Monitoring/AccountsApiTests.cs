@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AmoHub.ServiceDefaults.Storage;
+using AmoHub.Grains;
 using AmoHub.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 
 namespace AmoHub.Tests.Monitoring;
 
@@ -69,5 +72,67 @@ public sealed class AccountsApiTests
         await IncidentTests.AssertProblemAsync(unknown, HttpStatusCode.NotFound, null);
         var listed = await hub.Http.GetFromJsonAsync<JsonElement>("/api/accounts");
         Assert.Equal(["sandbox"], listed.EnumerateArray().Select(a => a.GetProperty("subdomain").GetString()!).ToArray());
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task An_add_cut_short_before_its_probes_started_gets_them_at_the_next_start_and_a_retry_completes_it(StorageProvider engine)
+    {
+        await using var amoCrm = await StandaloneSandbox.StartAsync();
+        using var database = await TestDatabase.CreateAsync(engine);
+        var add = new { subdomain = "acme", baseUrl = new Uri(amoCrm.Url, "acme/").AbsoluteUri, accessToken = amoCrm.AccessToken };
+
+        // Probes off: the add stores the account and its credentials and starts nothing, as a silo killed right after
+        // the registry's write would leave it.
+        await using (var cutShort = await InProcessAmoHub.StartOnAsync(database, MonitoringHost.FastProbes(new Dictionary<string, string> { ["AmoHub:Probes:Enabled"] = "false" })))
+        {
+            using var created = await cutShort.Http.PostAsJsonAsync("/api/accounts", add);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        Assert.Equal(0, await database.ScalarAsync("SELECT COUNT(*) FROM OrleansReminder WHERE GrainId LIKE '%acme/probe%'"));
+
+        await using var hub = await MonitoringHost.StartOnAsync(database);
+        var checks = await Eventually.MatchAsync(
+            () => MonitoringHost.ChecksAsync(hub, "acme"),
+            found => found.Count == 5 && found.All(check => check.GetProperty("lastCheck").ValueKind != JsonValueKind.Null),
+            TimeSpan.FromSeconds(60), "every probe of the stored account to report after the start");
+        using var retried = await hub.Http.PostAsJsonAsync("/api/accounts", add);
+        using var conflicting = await hub.Http.PostAsJsonAsync("/api/accounts", new { add.subdomain, add.baseUrl, add.accessToken, testLeadId = 42 });
+
+        Assert.Equal(MonitoringHost.AllChecks.Order(), checks.Select(check => check.GetProperty("checkType").GetString()).Order());
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        await IncidentTests.AssertProblemAsync(conflicting, HttpStatusCode.Conflict, null);
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Accounts_kept_in_the_registry_state_of_earlier_versions_still_load(StorageProvider engine)
+    {
+        using var database = await TestDatabase.CreateAsync(engine);
+        var legacy = new AmoHub.Grains.Accounts.AccountRegistryState
+        {
+            Accounts = { ["legacy"] = new AccountDefinition("legacy", new Uri("https://legacy.amocrm.ru/"), IsSandbox: false, TestLeadId: 7) },
+            WebhookSecrets = { ["hash-of-a-secret"] = "legacy" },
+        };
+        await using (var earlier = await InProcessAmoHub.StartOnAsync(database))
+        {
+            // Written through the silo's own grain storage, as the registry of earlier versions wrote its state.
+            var storage = earlier.Services.GetRequiredKeyedService<IGrainStorage>("amohub");
+            var id = GrainId.Create("accountregistry", IAccountRegistryGrain.Key);
+            var stored = new GrainState<AmoHub.Grains.Accounts.AccountRegistryState>();
+            await storage.ReadStateAsync("accounts", id, stored);
+            stored.State = legacy;
+            await storage.WriteStateAsync("accounts", id, stored);
+        }
+
+        await using var hub = await InProcessAmoHub.StartOnAsync(database);
+        var listed = await hub.Http.GetFromJsonAsync<JsonElement>("/api/accounts");
+        var account = await hub.Http.GetFromJsonAsync<JsonElement>("/api/accounts/legacy");
+
+        Assert.Contains("legacy", listed.EnumerateArray().Select(a => a.GetProperty("subdomain").GetString()));
+        Assert.Equal(7, account.GetProperty("testLeadId").GetInt64());
+        Assert.Equal(1, await database.ScalarAsync("SELECT COUNT(*) FROM accounts WHERE subdomain = 'legacy'"));
+        Assert.Equal(1, await database.ScalarAsync("SELECT COUNT(*) FROM webhook_secrets WHERE secret_hash = 'hash-of-a-secret' AND account = 'legacy'"));
     }
 }

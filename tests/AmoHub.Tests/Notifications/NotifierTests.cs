@@ -52,6 +52,35 @@ public sealed class NotifierTests(NotificationsFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_removed_accounts_notifier_drops_what_it_was_retrying_and_stops()
+    {
+        var account = NewAccount();
+        fixture.Webhooks.Behave(account, WebhookBehaviour.Fail);
+        fixture.Webhooks.Behave(HookToken(account), WebhookBehaviour.Fail);
+        await fixture.ConfigureAllChannelsAsync(account);
+        await fixture.Notifier(account).NotifyAsync(Notices.Opened(Notices.NewId(), account, CheckType.Get, DateTimeOffset.UtcNow));
+        await Eventually.MatchAsync(
+            () => Task.FromResult(fixture.Webhooks.Received(account).Count),
+            posts => posts >= 2,
+            TimeSpan.FromSeconds(60),
+            "the failing channel to be retried");
+        Assert.Equal(1, await RemindersOfAsync(account));
+
+        await fixture.Notifier(account).StopAsync();
+
+        var status = await fixture.Notifier(account).GetStatusAsync();
+        Assert.All(status.Channels, channel => Assert.Equal(0, channel.Pending));
+        Assert.Equal(0, status.OpenIncidents);
+        Assert.Equal(0, await RemindersOfAsync(account));
+        var settings = await fixture.Notifier(account).GetSettingsAsync();
+        Assert.Null(settings.Mattermost);
+        Assert.Null(settings.Webhook);
+    }
+
+    private Task<long> RemindersOfAsync(string account) =>
+        fixture.Hub.Database.ScalarAsync($"SELECT COUNT(*) FROM OrleansReminder WHERE GrainId LIKE '%{account}/notifier%'");
+
+    [Fact]
     public async Task A_blip_that_closes_within_the_delay_sends_nothing_at_all()
     {
         var account = NewAccount();

@@ -28,7 +28,11 @@ public interface IAccountRegistryGrain : IGrainWithStringKey
     /// <summary>Adds an account or updates its definition, and makes sure its probes run; idempotent.</summary>
     Task EnsureAsync(AccountDefinition account);
 
-    /// <summary>Starts the probes of every stored account (idempotent): each silo asks at start-up, so an account whose add was cut short gets all of them.</summary>
+    /// <summary>
+    /// Starts the probes of every stored account (idempotent): each silo asks at start-up, so an account whose add
+    /// was cut short gets all of them. Read-only, so the API's reads of the registry go on meanwhile.
+    /// </summary>
+    [ReadOnly]
     Task ResumeAsync();
 
     /// <summary>Removes an account, stops its probes and its notifications; false when there is no such account.</summary>

@@ -1,5 +1,6 @@
 using AmoHub.Grains;
 using AmoHub.Grains.Accounts;
+using AmoHub.Grains.AmoCrm;
 using AmoHub.Grains.Crm;
 using AmoHub.Grains.Monitoring;
 using AmoHub.Grains.Persistence;
@@ -87,7 +88,7 @@ public static class SiloConfiguration
         services.AddSingleton<CrmDeadLetters>();
         services.AddSingleton<AmoCrmClock>();
         services.AddSingleton<AccountRegistryStore>();
-        services.AddHttpClient(AccountGrain.HttpClientName)
+        services.AddHttpClient(AmoCrmConnection.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 AllowAutoRedirect = false,

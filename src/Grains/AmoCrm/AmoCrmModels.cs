@@ -39,7 +39,7 @@ public sealed class AmoAccount
     public string? Subdomain { get; set; }
 }
 
-public sealed class AmoContact
+public sealed class AmoContact : IAmoEntity
 {
     public long Id { get; set; }
 
@@ -82,7 +82,7 @@ public sealed class AmoFieldValue
     };
 }
 
-public sealed class AmoLead
+public sealed class AmoLead : IAmoEntity
 {
     public long Id { get; set; }
 

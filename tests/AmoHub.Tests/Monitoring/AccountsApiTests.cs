@@ -135,4 +135,42 @@ public sealed class AccountsApiTests
         Assert.Equal(1, await database.ScalarAsync("SELECT COUNT(*) FROM accounts WHERE subdomain = 'legacy'"));
         Assert.Equal(1, await database.ScalarAsync("SELECT COUNT(*) FROM webhook_secrets WHERE secret_hash = 'hash-of-a-secret' AND account = 'legacy'"));
     }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task An_account_grain_state_written_before_the_gateway_was_split_still_loads(StorageProvider engine)
+    {
+        await using var amoCrm = await StandaloneSandbox.StartAsync();
+        using var database = await TestDatabase.CreateAsync(engine);
+        var definition = new AccountDefinition("acme", new Uri(amoCrm.Url, "acme/"), IsSandbox: false);
+        var cursor = DateTimeOffset.UtcNow.AddDays(-1).ToUnixTimeSeconds();
+        await using (var earlier = await InProcessAmoHub.StartOnAsync(database))
+        {
+            // The state an earlier AmoHub kept for the account, its token still in plaintext, written through the silo's
+            // own grain storage under the account grain's type and key.
+            var storage = earlier.Services.GetRequiredKeyedService<IGrainStorage>("amohub");
+            var id = GrainId.Create("account", AmoHub.Grains.Keys.GrainKeys.Account("acme"));
+            var stored = new GrainState<AmoHub.Grains.Crm.AccountState>();
+            await storage.ReadStateAsync("account", id, stored);
+            stored.State = new AmoHub.Grains.Crm.AccountState
+            {
+                Definition = definition,
+                Credentials = new AccountCredentials(amoCrm.AccessToken, null, null, null, null, null),
+                AccessToken = amoCrm.AccessToken,
+                ContactsSynced = true,
+                ContactsCursor = cursor,
+            };
+            await storage.WriteStateAsync("account", id, stored);
+        }
+
+        await database.ExecuteAsync($"INSERT INTO accounts (subdomain, base_url, is_sandbox, from_configuration) VALUES ('acme', '{definition.BaseUrl.AbsoluteUri}', 0, 0)");
+        await using var hub = await InProcessAmoHub.StartOnAsync(database);
+        var status = await hub.Http.GetFromJsonAsync<JsonElement>("/api/amocrm/status?account=acme");
+        using var created = await hub.Http.PostAsJsonAsync("/api/contacts?account=acme", new { name = "Иван", phone = "+7 903 555-00-01" });
+
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(cursor), status.GetProperty("sync").GetProperty("contactsSyncedTo").GetDateTimeOffset());
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Single(amoCrm.Sandbox.GetContacts("acme"));
+        Assert.All((await GrainStateRows.ReadAsync(database)).Values, payload => Assert.DoesNotContain(amoCrm.AccessToken, payload, StringComparison.Ordinal));
+    }
 }

@@ -1,0 +1,70 @@
+using AmoHub.Grains.Persistence;
+
+namespace AmoHub.Grains.AmoCrm;
+
+/// <summary>What the sync needs of a contact or lead as amoCRM lists it.</summary>
+public interface IAmoEntity
+{
+    /// <summary>amoCRM's id.</summary>
+    long Id { get; }
+
+    /// <summary>amoCRM's <c>updated_at</c>, Unix seconds.</summary>
+    long UpdatedAt { get; }
+
+    /// <summary>Whether amoCRM lists it as deleted.</summary>
+    bool IsDeleted { get; }
+}
+
+/// <summary>Where a sync of one kind of entity stands: whether the first full one ran, and from when the next reads.</summary>
+/// <param name="Synced">Whether the first full sync ran.</param>
+/// <param name="Cursor">Entities changed at or after this amoCRM time (Unix seconds) are read by the next sync.</param>
+public readonly record struct SyncCursor(bool Synced, long Cursor);
+
+/// <summary>
+/// One sync of our copy with amoCRM for one kind of entity, contacts or leads alike: reads every page changed since
+/// the cursor, applies each entity (an entity that keeps failing is set aside by <see cref="CrmDeadLetters"/>), and
+/// moves the cursor to the newest time it read, but never past an entity kept for another try, nor past now.
+/// </summary>
+public sealed class EntitySync<TEntity>(
+    WebhookEntity kind,
+    Func<string> account,
+    Func<int, long?, Task<IReadOnlyList<TEntity>>> readPage,
+    Func<TEntity, Task> apply,
+    Func<SyncCursor> cursor,
+    Func<SyncCursor, Task> moveCursor,
+    CrmDeadLetters deadLetters,
+    TimeProvider time)
+    where TEntity : IAmoEntity
+{
+    /// <summary>Entities per list page (amoCRM's largest).</summary>
+    public const int PageSize = 250;
+
+    /// <summary>Runs one sync.</summary>
+    public async Task RunAsync()
+    {
+        var start = cursor();
+        var from = start.Synced ? start.Cursor : (long?)null;
+        var newest = start.Cursor;
+        var heldBack = long.MaxValue;
+        for (var page = 1; ; page++)
+        {
+            var entities = await readPage(page, from);
+            var done = await Task.WhenAll(entities.Select(entity =>
+                deadLetters.ApplyOrSetAsideAsync(account(), "sync", kind, entity.Id, () => apply(entity))));
+            newest = entities.Select(e => e.UpdatedAt).Append(newest).Max();
+            heldBack = entities.Where((_, i) => !done[i]).Select(e => e.UpdatedAt - 1).Append(heldBack).Min();
+            if (entities.Count < PageSize)
+            {
+                break;
+            }
+        }
+
+        // An entity that failed and was kept is read again by the next sync: the cursor stays before it. It never
+        // passes now, whatever time an entity claims, or a sync from there would miss every change until then.
+        newest = Math.Max(Math.Min(Math.Min(newest, heldBack), time.GetUtcNow().ToUnixTimeSeconds()), start.Cursor);
+        if (!start.Synced || newest != start.Cursor)
+        {
+            await moveCursor(new SyncCursor(true, newest));
+        }
+    }
+}

@@ -81,16 +81,7 @@ public static class IncidentsApi
         AccountResolver accounts, IClusterClient client, HttpContext context)
     {
         var errors = new Dictionary<string, string[]>();
-        var size = limit ?? 50;
-        if (size is < 1 or > MaxLimit)
-        {
-            errors["limit"] = [$"must be between 1 and {MaxLimit}."];
-        }
-
-        if (before is <= 0)
-        {
-            errors["before"] = ["must be an incident id."];
-        }
+        var size = PageSize(limit, before, "an incident id", errors);
 
         CheckType? check = null;
         if (checkType is not null)
@@ -189,16 +180,7 @@ public static class IncidentsApi
         long id, string? account, string? clientId, int? limit, long? before, AccountResolver accounts, IClusterClient client, HttpContext context)
     {
         var errors = new Dictionary<string, string[]>();
-        var size = limit ?? 50;
-        if (size is < 1 or > MaxLimit)
-        {
-            errors["limit"] = [$"must be between 1 and {MaxLimit}."];
-        }
-
-        if (before is <= 0)
-        {
-            errors["before"] = ["must be a note id."];
-        }
+        var size = PageSize(limit, before, "a note id", errors);
 
         if (errors.Count > 0)
         {
@@ -223,6 +205,23 @@ public static class IncidentsApi
         }
 
         return TypedResults.Ok(notes.Select(IncidentNoteResponse.From).ToList());
+    }
+
+    /// <summary>The page size asked for (50 when left out), with an error for a bad <c>limit</c> or <c>before</c>.</summary>
+    private static int PageSize(int? limit, long? before, string beforeWhat, Dictionary<string, string[]> errors)
+    {
+        var size = limit ?? 50;
+        if (size is < 1 or > MaxLimit)
+        {
+            errors["limit"] = [$"must be between 1 and {MaxLimit}."];
+        }
+
+        if (before is <= 0)
+        {
+            errors["before"] = [$"must be {beforeWhat}."];
+        }
+
+        return size;
     }
 
     /// <summary>Points a <c>Link: rel="next"</c> header at the same query paged back from <paramref name="lastId"/>.</summary>

@@ -1,6 +1,7 @@
 using AmoHub.Grains.Keys;
 using AmoHub.Grains.Persistence;
 using AmoHub.Grains.Probes;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace AmoHub.Grains.Accounts;
@@ -11,17 +12,20 @@ namespace AmoHub.Grains.Accounts;
 /// a deployment that kept them in this grain's state (<see cref="AccountRegistryState"/>) has them moved to the
 /// table on the first activation, and the state emptied.
 /// </summary>
-public sealed class AccountRegistryGrain(
+public sealed partial class AccountRegistryGrain(
     [PersistentState("accounts", StorageNames.Default)] IPersistentState<AccountRegistryState> state,
     AccountRegistryStore store,
     IEnumerable<IProbeCheck> checks,
-    IOptions<ProbeSchedule> schedule) : Grain, IAccountRegistryGrain
+    IOptions<ProbeSchedule> schedule,
+    ILogger<AccountRegistryGrain> logger) : Grain, IAccountRegistryGrain
 {
     /// <summary>Probes started at once when every account's probes are brought back.</summary>
     private const int ResumeBatch = 200;
 
+    private readonly HashSet<string> _started = new(StringComparer.Ordinal);
     private Dictionary<string, AccountDefinition> _accounts = [];
     private Dictionary<string, string> _webhookSecrets = [];
+    private Task? _resuming;
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -58,10 +62,21 @@ public sealed class AccountRegistryGrain(
         }
 
         await StartProbesAsync([account]);
+        _started.Add(subdomain);
     }
 
     /// <inheritdoc />
-    public Task ResumeAsync() => StartProbesAsync([.. _accounts.Values]);
+    public Task ResumeAsync()
+    {
+        // In the background of this activation, so the registry keeps answering meanwhile: a probe busy with a long
+        // check (a Digital Pipeline round trip waits up to a minute) takes its start call only after it.
+        if (_resuming is null || _resuming.IsCompleted)
+        {
+            _resuming = ResumeProbesAsync();
+        }
+
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     public async Task<bool> RemoveAsync(string subdomain)
@@ -113,6 +128,23 @@ public sealed class AccountRegistryGrain(
         Task.FromResult<IReadOnlyList<AccountDefinition>>(
             _accounts.Values.OrderBy(account => account.Subdomain, StringComparer.Ordinal).ToList());
 
+    /// <summary>Starts the probes of every account not started since this activation; a batch that fails is logged and the rest go on.</summary>
+    private async Task ResumeProbesAsync()
+    {
+        foreach (var batch in _accounts.Values.Where(account => !_started.Contains(account.Subdomain)).ToList().Chunk(ResumeBatch / CheckTypes.All.Count))
+        {
+            try
+            {
+                await StartProbesAsync(batch);
+                _started.UnionWith(batch.Select(account => account.Subdomain));
+            }
+            catch (Exception exception) when (exception is TimeoutException or OrleansException)
+            {
+                LogResumeFailed(logger, exception, batch.Length);
+            }
+        }
+    }
+
     /// <summary>Starts (idempotently) every probe of the accounts, a batch at a time.</summary>
     private async Task StartProbesAsync(IReadOnlyList<AccountDefinition> accounts)
     {
@@ -129,4 +161,7 @@ public sealed class AccountRegistryGrain(
                     .StartAsync(schedule.Value.SettingsFor(pair.check.CheckType, pair.account.BaseUrl))));
         }
     }
+
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "Starting the probes of {Count} stored accounts failed; their reminders or the next start bring them back")]
+    private static partial void LogResumeFailed(ILogger logger, Exception exception, int count);
 }

@@ -73,8 +73,17 @@ public sealed partial class AmoCrmConnection(
     {
         var current = state.State;
         var changed = current.Definition != definition;
+        // Tokens minted by one amoCRM address never go to another: a move starts again from the credentials given with it.
+        var moved = current.Definition is { } before && before.BaseUrl != definition.BaseUrl;
         current.Definition = definition;
-        if (credentials is not null && Fingerprint(credentials) is var fingerprint && fingerprint != current.CredentialsFingerprint)
+        if (moved && credentials is null)
+        {
+            KeepSecrets(AccountSecrets.None);
+            current.CredentialsFingerprint = null;
+            current.AccessTokenExpiresAt = null;
+            current.AccessTokenRefreshAt = null;
+        }
+        else if (credentials is not null && Fingerprint(credentials) is var fingerprint && (moved || fingerprint != current.CredentialsFingerprint))
         {
             KeepSecrets(new AccountSecrets(credentials, credentials.AccessToken, credentials.RefreshToken));
             current.CredentialsFingerprint = fingerprint;

@@ -62,6 +62,47 @@ public sealed class AccountAddressTests
     }
 
     [Fact]
+    public async Task An_OAuth_account_moved_with_the_same_credentials_never_sends_the_tokens_its_old_host_issued()
+    {
+        await using var amoCrm = await StandaloneSandbox.StartAsync();
+        await using var other = await RecordingHost.StartAsync(Marker);
+        await using var hub = await InProcessAmoHub.StartAsync(StorageProvider.Sqlite,
+            ApiKeys.Settings(new Dictionary<string, string> { ["AmoHub:AmoCrm:AllowedHosts:0"] = "127.0.0.1" }));
+        var redirect = new Uri("https://amohub.example/oauth/callback");
+        var credentials = new
+        {
+            clientId = "amohub-client",
+            clientSecret = "client-secret",
+            redirectUri = redirect.AbsoluteUri,
+            authorizationCode = amoCrm.Sandbox.CreateAuthorizationCode("acme", "amohub-client", "client-secret", redirect),
+        };
+        using (var added = await hub.Http.SendAsync(ApiKeys.Request(HttpMethod.Post, "/api/accounts", ApiKeys.Write,
+                   new { subdomain = "acme", baseUrl = new Uri(amoCrm.Url, "acme/").AbsoluteUri, credentials.clientId, credentials.clientSecret, credentials.redirectUri, credentials.authorizationCode })))
+        {
+            Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        }
+
+        using (var contact = await hub.Http.SendAsync(ApiKeys.Request(HttpMethod.Post, "/api/contacts?account=acme", ApiKeys.Write,
+                   new { name = "Иван", phone = "+7 903 111-22-33" })))
+        {
+            Assert.Equal(HttpStatusCode.Created, contact.StatusCode);
+        }
+
+        // The same client and the same (spent) code: the tokens amoCRM issued for the code stay behind.
+        using var moved = await hub.Http.SendAsync(ApiKeys.Request(HttpMethod.Patch, "/api/accounts/acme", ApiKeys.Admin,
+            new { baseUrl = other.Url.AbsoluteUri, credentials.clientId, credentials.clientSecret, credentials.redirectUri, credentials.authorizationCode }));
+        using var contactAfter = await hub.Http.SendAsync(ApiKeys.Request(HttpMethod.Post, "/api/contacts?account=acme", ApiKeys.Write,
+            new { name = "Пётр", phone = "+7 903 111-22-44" }));
+
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        Assert.NotEqual(HttpStatusCode.Created, contactAfter.StatusCode);
+        Assert.NotEmpty(other.Requests);
+        Assert.All(other.Requests, request => Assert.DoesNotContain("Bearer", request, StringComparison.Ordinal));
+        Assert.Contains(other.Requests, request => request.Contains("oauth2/access_token", StringComparison.Ordinal)
+            && request.Contains(credentials.authorizationCode, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Without_allowed_hosts_only_amoCRM_and_Kommo_addresses_over_https_are_accepted()
     {
         await using var hub = await InProcessAmoHub.StartAsync(StorageProvider.Sqlite);

@@ -4,7 +4,8 @@ namespace AmoHub.Grains.Probes;
 
 /// <summary>
 /// WEB: loads the account's web UI. A page, a redirect to the login page or a 401 all mean the UI is up;
-/// another client error is a warning; a server error, a refused connection or a timeout is down.
+/// another client error is a warning; a server error, a refused connection or a timeout is down. Only the status code
+/// is kept: the host's own words (its reason phrase) never reach a result, an alert or the status page.
 /// </summary>
 public sealed class WebUiCheck(IHttpClientFactory httpClientFactory) : IProbeCheck
 {
@@ -27,8 +28,8 @@ public sealed class WebUiCheck(IHttpClientFactory httpClientFactory) : IProbeChe
         {
             < 400 or (int)HttpStatusCode.Unauthorized => new CheckOutcome(HealthStatus.Up, code, null),
             (int)HttpStatusCode.TooManyRequests or >= 500 =>
-                new CheckOutcome(HealthStatus.Down, code, $"The web UI answered {code} {response.ReasonPhrase}.", ErrorCode: CheckErrorCodes.ForHttpStatus(code)),
-            _ => new CheckOutcome(HealthStatus.Warning, code, $"The web UI answered {code} {response.ReasonPhrase}.", ErrorCode: CheckErrorCodes.ForHttpStatus(code)),
+                new CheckOutcome(HealthStatus.Down, code, $"The web UI answered {code}.", ErrorCode: CheckErrorCodes.ForHttpStatus(code)),
+            _ => new CheckOutcome(HealthStatus.Warning, code, $"The web UI answered {code}.", ErrorCode: CheckErrorCodes.ForHttpStatus(code)),
         };
     }
 }

@@ -1,6 +1,10 @@
-using AmoHub.Grains;
+using AmoHub.Grains.Interfaces.Monitoring;
+using AmoHub.Grains.Interfaces.Notifications;
+using AmoHub.Grains.Interfaces.Probes;
 using AmoHub.Grains.Monitoring;
-using AmoHub.Grains.Persistence;
+using AmoHub.Grains.Monitoring.Rollups;
+using AmoHub.Grains.Probes;
+using AmoHub.Grains.Storage;
 using AmoHub.ServiceDefaults.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -58,7 +62,7 @@ public sealed class MonitoringHistorySeed(AmoHubDatabase database, DateTimeOffse
             var rollups = new RollupBatch();
             foreach (var record in day)
             {
-                rollups.Add(record, record.Result.Timestamp >= minutesFrom ? RollupResolutions.All : hoursAndDays);
+                rollups.Add(record.Account, record.CheckType, record.Result, record.Result.Timestamp >= minutesFrom ? RollupResolutions.All : hoursAndDays);
             }
 
             await using var connection = await database.OpenAsync(CancellationToken.None);

@@ -1,4 +1,10 @@
 using System.Collections.Concurrent;
+using AmoHub.Sandbox.Accounts;
+using AmoHub.Sandbox.Contacts;
+using AmoHub.Sandbox.Faults;
+using AmoHub.Sandbox.Http;
+using AmoHub.Sandbox.Leads;
+using AmoHub.Sandbox.Webhooks;
 using Microsoft.Extensions.Logging;
 
 namespace AmoHub.Sandbox;

@@ -1,3 +1,6 @@
+using AmoHub.Sandbox.Accounts;
+using AmoHub.Sandbox.Control;
+using AmoHub.Sandbox.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;

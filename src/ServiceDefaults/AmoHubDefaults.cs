@@ -1,5 +1,4 @@
 using AmoHub.ServiceDefaults.Configuration;
-using AmoHub.ServiceDefaults.Phones;
 using AmoHub.ServiceDefaults.Security;
 using AmoHub.ServiceDefaults.Storage;
 using AmoHub.ServiceDefaults.Telemetry;
@@ -8,7 +7,6 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
 namespace AmoHub.ServiceDefaults;
@@ -37,7 +35,6 @@ public static class AmoHubDefaults
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = shutdown.ShutdownTimeout);
         builder.Services.AddSingleton(storage);
         builder.Services.AddSingleton(database);
-        builder.Services.AddSingleton(new PhoneNormalizer(ValidatedSettings.Get<PhoneSettings>(builder.Configuration, PhoneSettings.Section)));
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
         builder.AddAmoHubSecurity();

@@ -1,3 +1,6 @@
+
+
+
 namespace AmoHub.Silo;
 
 /// <summary>What a silo process serves besides grains.</summary>

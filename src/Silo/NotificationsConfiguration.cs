@@ -1,5 +1,4 @@
 using AmoHub.Grains.Notifications;
-using Orleans.Configuration;
 
 namespace AmoHub.Silo;
 

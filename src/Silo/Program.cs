@@ -1,5 +1,5 @@
-using AmoHub.Silo;
 using System.Data.Common;
+using AmoHub.Silo;
 using Microsoft.Extensions.Options;
 
 const string MigrateSwitch = "--migrate";

@@ -1,13 +1,18 @@
-using AmoHub.Grains;
 using AmoHub.Grains.Accounts;
 using AmoHub.Grains.AmoCrm;
 using AmoHub.Grains.Crm;
+using AmoHub.Grains.Crm.Webhooks;
+using AmoHub.Grains.Interfaces.Probes;
 using AmoHub.Grains.Monitoring;
-using AmoHub.Grains.Persistence;
+using AmoHub.Grains.Monitoring.Incidents;
 using AmoHub.Grains.Probes;
+using AmoHub.Grains.Probes.DigitalPipeline;
+using AmoHub.Grains.Storage;
 using AmoHub.ServiceDefaults.Configuration;
 using AmoHub.ServiceDefaults.Storage;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace AmoHub.Silo;
@@ -49,6 +54,7 @@ public static class SiloConfiguration
         // On SQLite the ADO.NET storage is wrapped so its writes take the process's write turn with every other
         // writer of the file (see AmoHubDatabase.WaitWriteTurnAsync); the rows are the same either way.
         var adoNetStorage = database.Provider == StorageProvider.MySql ? StorageNames.Default : StorageNames.Default + "-sqlite";
+        silo.Services.AddSingleton<IPostConfigureOptions<OrleansJsonSerializerOptions>, MovedTypeNamesSetup>();
         silo.AddAdoNetGrainStorage(adoNetStorage, options =>
         {
             options.Invariant = database.OrleansInvariant;
@@ -86,7 +92,7 @@ public static class SiloConfiguration
         services.AddSingleton<OurCopy>();
         services.AddSingleton<WebhookInboxStore>();
         services.AddSingleton<CrmDeadLetters>();
-        services.AddSingleton<AmoCrmClock>();
+        services.AddSingleton(provider => new AmoCrmClock(provider.GetRequiredService<TimeProvider>(), amoCrm.MaxClockSkew, provider.GetRequiredService<ILogger<AmoCrmClock>>()));
         services.AddSingleton<AccountRegistryStore>();
         services.AddHttpClient(AmoCrmConnection.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler

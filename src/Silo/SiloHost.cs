@@ -1,12 +1,14 @@
-using AmoHub.Grains;
 using AmoHub.Grains.Accounts;
+using AmoHub.Grains.AmoCrm;
 using AmoHub.Grains.Crm;
-using AmoHub.Grains.Keys;
+using AmoHub.Grains.Interfaces.Accounts;
+using AmoHub.Grains.Interfaces.Crm;
+using AmoHub.Grains.Interfaces.Keys;
 using AmoHub.Grains.Monitoring;
 using AmoHub.Grains.Notifications;
-using AmoHub.Grains.Persistence;
 using AmoHub.Grains.Probes;
 using AmoHub.Grains.Security;
+using AmoHub.Grains.Storage;
 using AmoHub.Sandbox;
 using AmoHub.ServiceDefaults;
 using AmoHub.ServiceDefaults.Configuration;
@@ -32,6 +34,7 @@ public static class SiloHost
         var hosting = ValidatedSettings.Get<HostingSettings>(configuration, HostingSettings.Section);
         var cluster = ValidatedSettings.Get<ClusterSettings>(configuration, ClusterSettings.Section);
         var probes = ValidatedSettings.Get<ProbeSchedule>(configuration, ProbeSchedule.Section);
+        builder.Services.AddSingleton(new PhoneNormalizer(ValidatedSettings.Get<PhoneSettings>(configuration, PhoneSettings.Section)));
         var monitoring = ValidatedSettings.Get<MonitoringSettings>(configuration, MonitoringSettings.Section);
         var sandbox = ValidatedSettings.Get<SandboxSettings>(configuration, SandboxSettings.Section);
         var accounts = ReadAccounts(configuration);
@@ -63,7 +66,7 @@ public static class SiloHost
         // Order matters: hosted services start in this order and stop in reverse, so the schema exists before
         // the key ring that seals secrets is loaded and the silo starts, and the result writer drains after the
         // silo has stopped its grains.
-        builder.Services.AddSingleton<SchemaMigrator>();
+        builder.Services.AddSingleton(NameKeyRekey.Step).AddSingleton<SchemaMigrator>();
         builder.Services.AddHostedService<SchemaMigrationService>();
         builder.Services.AddAmoHubSecretProtection();
         builder.Services.AddSingleton<HealthCheckLog>();
@@ -105,7 +108,7 @@ public static class SiloHost
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.AddAmoHubDefaults();
-        builder.Services.AddSingleton<SchemaMigrator>();
+        builder.Services.AddSingleton(NameKeyRekey.Step).AddSingleton<SchemaMigrator>();
         await using var app = builder.Build();
         return await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(CancellationToken.None);
     }

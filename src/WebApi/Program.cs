@@ -1,8 +1,9 @@
+using System.Data.Common;
+using AmoHub.Grains.Interfaces.Crm;
 using AmoHub.ServiceDefaults;
 using AmoHub.ServiceDefaults.Configuration;
 using AmoHub.ServiceDefaults.Storage;
 using AmoHub.WebApi;
-using System.Data.Common;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -13,6 +14,7 @@ try
     var builder = WebApplication.CreateBuilder(args);
     var database = builder.AddAmoHubDefaults();
     var cluster = ValidatedSettings.Get<ClusterSettings>(builder.Configuration, ClusterSettings.Section);
+    builder.Services.AddSingleton(new PhoneNormalizer(ValidatedSettings.Get<PhoneSettings>(builder.Configuration, PhoneSettings.Section)));
     builder.UseOrleansClient(client =>
     {
         client.AddActivityPropagation();

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using AmoHub.Sandbox;
+using AmoHub.Sandbox.Faults;
 using AmoHub.Tests.Infrastructure;
 using Microsoft.Playwright;
 using IRequest = Microsoft.Playwright.IRequest;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using AmoHub.Sandbox.Faults;
 using AmoHub.Sandbox.Tests.Infrastructure;
 
 namespace AmoHub.Sandbox.Tests;

@@ -1,4 +1,5 @@
 using System.Net;
+using AmoHub.Sandbox.Leads;
 using AmoHub.Sandbox.Tests.Infrastructure;
 
 namespace AmoHub.Sandbox.Tests;

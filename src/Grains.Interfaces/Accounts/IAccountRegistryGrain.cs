@@ -1,6 +1,6 @@
 using Orleans.Concurrency;
 
-namespace AmoHub.Grains;
+namespace AmoHub.Grains.Interfaces.Accounts;
 
 /// <summary>
 /// An amoCRM account AmoHub serves: where it lives, whether it is the built-in sandbox, the test entities its POST

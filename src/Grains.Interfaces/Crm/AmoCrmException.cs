@@ -1,6 +1,7 @@
 using System.Net;
+using AmoHub.Grains.Interfaces.Probes;
 
-namespace AmoHub.Grains;
+namespace AmoHub.Grains.Interfaces.Crm;
 
 /// <summary>What went wrong when talking to amoCRM, in words an operator can act on.</summary>
 public enum AmoCrmFailure
@@ -25,6 +26,21 @@ public enum AmoCrmFailure
 
     /// <summary>Any other unexpected answer.</summary>
     Unexpected,
+}
+
+/// <summary>How an amoCRM failure reads in a check's result.</summary>
+public static class AmoCrmFailures
+{
+    /// <summary>The check error code (<see cref="CheckErrorCodes"/>) for an amoCRM failure.</summary>
+    public static string ErrorCode(this AmoCrmFailure failure) => failure switch
+    {
+        AmoCrmFailure.Unauthorized => CheckErrorCodes.Unauthorized,
+        AmoCrmFailure.RateLimited => CheckErrorCodes.RateLimited,
+        AmoCrmFailure.Blocked => CheckErrorCodes.Blocked,
+        AmoCrmFailure.Forbidden => CheckErrorCodes.Forbidden,
+        AmoCrmFailure.Unavailable => CheckErrorCodes.ServerError,
+        _ => CheckErrorCodes.ClientError,
+    };
 }
 
 /// <summary>

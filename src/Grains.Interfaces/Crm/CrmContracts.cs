@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace AmoHub.Grains;
+namespace AmoHub.Grains.Interfaces.Crm;
 
 /// <summary>A contact as AmoHub keeps it: amoCRM's id, name and phones in E.164.</summary>
 [GenerateSerializer, Immutable, Alias("amohub.ContactSnapshot")]

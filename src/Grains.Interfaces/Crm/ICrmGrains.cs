@@ -1,9 +1,12 @@
+using AmoHub.Grains.Interfaces.Accounts;
+using AmoHub.Grains.Interfaces.Keys;
+using AmoHub.Grains.Interfaces.Probes;
 using Orleans.Concurrency;
 
-namespace AmoHub.Grains;
+namespace AmoHub.Grains.Interfaces.Crm;
 
 /// <summary>
-/// The one door to amoCRM for one account. Key <see cref="Keys.GrainKeys.Account"/>: <c>account:{subdomain}</c>.
+/// The one door to amoCRM for one account. Key <see cref="GrainKeys.Account"/>: <c>account:{subdomain}</c>.
 /// Holds the tokens and refreshes them in exactly one place, paces every request under the account's budget,
 /// and batches concurrent creates.
 /// </summary>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace AmoHub.Grains;
+namespace AmoHub.Grains.Interfaces.Crm;
 
 /// <summary>
 /// The one rule for "the same name": leads are deduplicated by this key and name searches match it, on every

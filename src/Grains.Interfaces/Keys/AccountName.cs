@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 
-namespace AmoHub.Grains.Keys;
+namespace AmoHub.Grains.Interfaces.Keys;
 
 /// <summary>An amoCRM account is named by its subdomain: lower-case letters, digits and hyphens.</summary>
 public static partial class AccountName

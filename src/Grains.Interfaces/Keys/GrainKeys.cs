@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using AmoHub.Grains.Interfaces.Probes;
 
-namespace AmoHub.Grains.Keys;
+namespace AmoHub.Grains.Interfaces.Keys;
 
 /// <summary>
 /// Builds the string keys of AmoHub's grains. Orleans' ADO.NET storage stores a string key that

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace AmoHub.Grains.Keys;
+namespace AmoHub.Grains.Interfaces.Keys;
 
 /// <summary>
 /// amoCRM signs nothing, so AmoHub authenticates webhook deliveries by a secret in the destination URL. Only its

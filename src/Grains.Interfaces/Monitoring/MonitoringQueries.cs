@@ -1,4 +1,6 @@
-namespace AmoHub.Grains;
+using AmoHub.Grains.Interfaces.Probes;
+
+namespace AmoHub.Grains.Interfaces.Monitoring;
 
 /// <summary>How finely <c>/api/history</c> answers: raw results, or minute, hour or day rollups.</summary>
 public enum HistoryResolution

@@ -1,6 +1,7 @@
+using AmoHub.Grains.Interfaces.Probes;
 using Orleans.Concurrency;
 
-namespace AmoHub.Grains;
+namespace AmoHub.Grains.Interfaces.Monitoring;
 
 /// <summary>
 /// One check result as live clients see it: the probe's status after this result (debounced: escalation and

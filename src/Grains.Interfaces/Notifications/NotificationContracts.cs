@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
+using AmoHub.Grains.Interfaces.Probes;
 
-namespace AmoHub.Grains;
+namespace AmoHub.Grains.Interfaces.Notifications;
 
 /// <summary>The ways an account's notifier reaches people.</summary>
 public enum NotificationChannel

@@ -1,4 +1,5 @@
-namespace AmoHub.Grains;
+
+namespace AmoHub.Grains.Interfaces.Probes;
 
 /// <summary>The machine-readable reasons a check result is not up, as stored in <c>health_checks.error_code</c>.</summary>
 public static class CheckErrorCodes
@@ -38,17 +39,6 @@ public static class CheckErrorCodes
 
     /// <summary>Digital Pipeline: the write succeeded but the webhook carrying the marker never came.</summary>
     public const string NoWebhook = "no_webhook";
-
-    /// <summary>The code for an amoCRM failure.</summary>
-    public static string For(AmoCrmFailure failure) => failure switch
-    {
-        AmoCrmFailure.Unauthorized => Unauthorized,
-        AmoCrmFailure.RateLimited => RateLimited,
-        AmoCrmFailure.Blocked => Blocked,
-        AmoCrmFailure.Forbidden => Forbidden,
-        AmoCrmFailure.Unavailable => ServerError,
-        _ => ClientError,
-    };
 
     /// <summary>The code for an HTTP status that is not a success.</summary>
     public static string ForHttpStatus(int status) => status switch

@@ -1,4 +1,8 @@
-namespace AmoHub.Grains;
+
+
+
+
+namespace AmoHub.Grains.Interfaces.Probes;
 
 /// <summary>The five things AmoHub probes for every amoCRM account.</summary>
 public enum CheckType

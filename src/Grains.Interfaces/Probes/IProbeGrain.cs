@@ -1,9 +1,9 @@
 using Orleans.Concurrency;
 
-namespace AmoHub.Grains;
+namespace AmoHub.Grains.Interfaces.Probes;
 
 /// <summary>
-/// Probes one check of one amoCRM account on a schedule. Key: <see cref="Keys.GrainKeys.Probe"/>,
+/// Probes one check of one amoCRM account on a schedule. Key: <c>GrainKeys.Probe</c>,
 /// <c>{subdomain}/probe:{CHECK}</c>. A reminder keeps the probe scheduled across restarts and
 /// failover; a grain timer runs the check at its interval.
 /// </summary>

@@ -1,4 +1,8 @@
-namespace AmoHub.Grains;
+
+
+
+
+namespace AmoHub.Grains.Interfaces.Probes;
 
 /// <summary>Health of one check: the levels the dashboard colours.</summary>
 public enum HealthStatus

@@ -1,3 +1,7 @@
+using AmoHub.Grains.Interfaces.Accounts;
+using AmoHub.Grains.Interfaces.Crm;
+using AmoHub.Grains.Interfaces.Keys;
+
 namespace AmoHub.Grains.Accounts;
 
 /// <summary>
@@ -19,7 +23,7 @@ public sealed class AccountBootstrap(IGrainFactory grains, IReadOnlyList<Configu
         var registry = grains.GetGrain<IAccountRegistryGrain>(IAccountRegistryGrain.Key);
         foreach (var (definition, credentials, webhooks) in accounts)
         {
-            var account = grains.GetGrain<IAccountGrain>(Keys.GrainKeys.Account(definition.Subdomain));
+            var account = grains.GetGrain<IAccountGrain>(GrainKeys.Account(definition.Subdomain));
             await account.ConfigureAsync(definition, credentials);
             await registry.EnsureAsync(definition);
             if (webhooks is not null && !(await account.GetSyncStatusAsync()).Webhooks.Subscribed)

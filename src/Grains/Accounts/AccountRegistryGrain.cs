@@ -1,6 +1,9 @@
-using AmoHub.Grains.Keys;
-using AmoHub.Grains.Persistence;
+using AmoHub.Grains.Interfaces.Accounts;
+using AmoHub.Grains.Interfaces.Keys;
+using AmoHub.Grains.Interfaces.Notifications;
+using AmoHub.Grains.Interfaces.Probes;
 using AmoHub.Grains.Probes;
+using AmoHub.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,3 +1,5 @@
+using AmoHub.Grains.Interfaces.Accounts;
+
 namespace AmoHub.Grains.Accounts;
 
 /// <summary>The accounts of a deployment, by subdomain.</summary>

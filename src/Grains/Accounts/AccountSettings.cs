@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
-using AmoHub.Grains.Keys;
+using AmoHub.Grains.Interfaces.Accounts;
+using AmoHub.Grains.Interfaces.Crm;
+using AmoHub.Grains.Interfaces.Keys;
 
 namespace AmoHub.Grains.Accounts;
 

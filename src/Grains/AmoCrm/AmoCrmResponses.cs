@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using AmoHub.Grains.Interfaces.Crm;
 using Refit;
 
 namespace AmoHub.Grains.AmoCrm;

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
-using AmoHub.Grains.Crm;
-using AmoHub.Grains.Keys;
+using AmoHub.Grains.Interfaces.Accounts;
+using AmoHub.Grains.Interfaces.Crm;
+using AmoHub.Grains.Interfaces.Keys;
 using Microsoft.Extensions.Logging;
 
 namespace AmoHub.Grains.AmoCrm;

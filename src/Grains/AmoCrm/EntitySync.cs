@@ -1,4 +1,5 @@
-using AmoHub.Grains.Persistence;
+using AmoHub.Grains.Crm;
+using AmoHub.Grains.Interfaces.Crm;
 
 namespace AmoHub.Grains.AmoCrm;
 

@@ -1,3 +1,6 @@
+
+
+
 namespace AmoHub.Grains.AmoCrm;
 
 /// <summary>

@@ -1,15 +1,14 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace AmoHub.Grains.Crm;
 
 /// <summary>
 /// Keeps amoCRM's <c>updated_at</c> times believable. A time far ahead of now (a bad clock, a forged delivery) would
-/// make its snapshot win over every later change, so a time more than <see cref="AmoCrmSettings.MaxClockSkew"/> ahead
+/// make its snapshot win over every later change, so a time more than <c>maxClockSkew</c> (<c>AmoHub:AmoCrm:MaxClockSkew</c>) ahead
 /// is not believed, and is logged: a webhook event carrying one is ignored (the sync it starts reads the truth), and
 /// what amoCRM's API says now is taken as of now.
 /// </summary>
-public sealed partial class AmoCrmClock(TimeProvider time, IOptions<AmoCrmSettings> settings, ILogger<AmoCrmClock> logger)
+public sealed partial class AmoCrmClock(TimeProvider time, TimeSpan maxClockSkew, ILogger<AmoCrmClock> logger)
 {
     /// <summary>AmoHub's time now.</summary>
     public DateTimeOffset Now => time.GetUtcNow();
@@ -18,7 +17,7 @@ public sealed partial class AmoCrmClock(TimeProvider time, IOptions<AmoCrmSettin
     public bool IsAhead(DateTimeOffset at, string account, long amoCrmId)
     {
         var now = time.GetUtcNow();
-        if (at <= now + settings.Value.MaxClockSkew)
+        if (at <= now + maxClockSkew)
         {
             return false;
         }

@@ -1,4 +1,4 @@
-using AmoHub.Grains.Keys;
+using AmoHub.Grains.Interfaces.Keys;
 
 namespace AmoHub.Grains.Crm;
 

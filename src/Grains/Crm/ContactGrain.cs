@@ -1,4 +1,5 @@
-using AmoHub.Grains.Persistence;
+using AmoHub.Grains.Interfaces.Crm;
+using AmoHub.Grains.Storage;
 
 namespace AmoHub.Grains.Crm;
 

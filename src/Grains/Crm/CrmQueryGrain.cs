@@ -1,5 +1,6 @@
-using AmoHub.Grains.Keys;
-using AmoHub.Grains.Persistence;
+using AmoHub.Grains.Crm.Webhooks;
+using AmoHub.Grains.Interfaces.Crm;
+using AmoHub.Grains.Interfaces.Keys;
 using Orleans.Concurrency;
 
 namespace AmoHub.Grains.Crm;

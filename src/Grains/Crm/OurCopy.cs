@@ -1,5 +1,5 @@
-using AmoHub.Grains.Keys;
-using AmoHub.Grains.Persistence;
+using AmoHub.Grains.Interfaces.Crm;
+using AmoHub.Grains.Interfaces.Keys;
 
 namespace AmoHub.Grains.Crm;
 

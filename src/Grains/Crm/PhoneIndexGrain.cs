@@ -1,4 +1,5 @@
-using AmoHub.Grains.Keys;
+using AmoHub.Grains.Interfaces.Crm;
+using AmoHub.Grains.Interfaces.Keys;
 
 namespace AmoHub.Grains.Crm;
 

@@ -1,5 +1,8 @@
-using AmoHub.Grains.Keys;
-using AmoHub.Grains.Persistence;
+using AmoHub.Grains.Interfaces.Keys;
+using AmoHub.Grains.Interfaces.Monitoring;
+using AmoHub.Grains.Interfaces.Notifications;
+using AmoHub.Grains.Interfaces.Probes;
+using AmoHub.Grains.Monitoring.Rollups;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 

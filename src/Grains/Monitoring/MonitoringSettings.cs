@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AmoHub.Grains.Monitoring.Rollups;
 
 namespace AmoHub.Grains.Monitoring;
 

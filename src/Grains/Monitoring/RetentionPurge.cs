@@ -1,5 +1,6 @@
 using System.Data.Common;
-using AmoHub.Grains.Persistence;
+using AmoHub.Grains.Monitoring.Rollups;
+using AmoHub.Grains.Storage;
 using AmoHub.ServiceDefaults.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,4 @@
+using AmoHub.Grains.Interfaces.Monitoring;
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
 

@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text;
+using AmoHub.Grains.Interfaces.Monitoring;
+using AmoHub.Grains.Interfaces.Notifications;
+using AmoHub.Grains.Interfaces.Probes;
 
 namespace AmoHub.Grains.Notifications;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Mail;
 using System.Net.Sockets;
+using AmoHub.Grains.Interfaces.Notifications;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

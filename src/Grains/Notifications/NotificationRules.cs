@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Net.Mail;
 using System.Text.RegularExpressions;
+using AmoHub.Grains.Interfaces.Notifications;
 
 namespace AmoHub.Grains.Notifications;
 

@@ -5,6 +5,9 @@ using System.Net.Mail;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AmoHub.Grains.Interfaces.Monitoring;
+using AmoHub.Grains.Interfaces.Notifications;
+using AmoHub.Grains.Interfaces.Probes;
 using Microsoft.Extensions.Options;
 
 namespace AmoHub.Grains.Notifications;

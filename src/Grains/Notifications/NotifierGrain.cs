@@ -1,6 +1,10 @@
 using System.Collections.Immutable;
-using AmoHub.Grains.Keys;
+using AmoHub.Grains.Interfaces.Keys;
+using AmoHub.Grains.Interfaces.Monitoring;
+using AmoHub.Grains.Interfaces.Notifications;
+using AmoHub.Grains.Interfaces.Probes;
 using AmoHub.Grains.Security;
+using AmoHub.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

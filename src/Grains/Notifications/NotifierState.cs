@@ -1,3 +1,6 @@
+using AmoHub.Grains.Interfaces.Notifications;
+using AmoHub.Grains.Interfaces.Probes;
+
 namespace AmoHub.Grains.Notifications;
 
 /// <summary>

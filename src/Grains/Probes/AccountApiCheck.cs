@@ -1,3 +1,7 @@
+using AmoHub.Grains.Interfaces.Crm;
+using AmoHub.Grains.Interfaces.Keys;
+using AmoHub.Grains.Interfaces.Probes;
+
 namespace AmoHub.Grains.Probes;
 
 /// <summary>
@@ -14,7 +18,7 @@ public sealed class AccountApiCheck(CheckType checkType, IGrainFactory grains) :
     public async Task<CheckOutcome> RunAsync(string account, ProbeSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var outcome = await grains.GetGrain<IAccountGrain>(Keys.GrainKeys.Account(account)).ProbeApiAsync(checkType, settings.Timeout);
+        var outcome = await grains.GetGrain<IAccountGrain>(GrainKeys.Account(account)).ProbeApiAsync(checkType, settings.Timeout);
         return new CheckOutcome(outcome.Status, outcome.HttpStatus, outcome.ErrorMessage, outcome.ResponseTimeMs, outcome.ErrorCode, outcome.StartedAt);
     }
 }

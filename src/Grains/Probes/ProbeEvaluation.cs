@@ -1,4 +1,5 @@
 using System.Globalization;
+using AmoHub.Grains.Interfaces.Probes;
 
 namespace AmoHub.Grains.Probes;
 

@@ -3,9 +3,13 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
-using AmoHub.Grains.Keys;
-using AmoHub.Grains.Monitoring;
-using AmoHub.Grains.Persistence;
+using AmoHub.Grains.Interfaces.Keys;
+using AmoHub.Grains.Interfaces.Monitoring;
+using AmoHub.Grains.Interfaces.Notifications;
+using AmoHub.Grains.Interfaces.Probes;
+using AmoHub.Grains.Monitoring.Incidents;
+using AmoHub.Grains.Probes.DigitalPipeline;
+using AmoHub.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

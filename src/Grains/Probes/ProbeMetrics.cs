@@ -1,4 +1,7 @@
 using System.Diagnostics.Metrics;
+using AmoHub.Grains.Interfaces.Monitoring;
+using AmoHub.Grains.Interfaces.Notifications;
+using AmoHub.Grains.Interfaces.Probes;
 
 namespace AmoHub.Grains.Probes;
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AmoHub.Grains.Interfaces.Probes;
 
 namespace AmoHub.Grains.Probes;
 

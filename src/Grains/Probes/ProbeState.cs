@@ -1,3 +1,5 @@
+using AmoHub.Grains.Interfaces.Probes;
+
 namespace AmoHub.Grains.Probes;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using AmoHub.Grains.Interfaces.Probes;
 
 namespace AmoHub.Grains.Probes;
 

@@ -1,5 +1,5 @@
 using System.Xml.Linq;
-using AmoHub.Grains.Persistence;
+using AmoHub.Grains.Storage;
 using AmoHub.ServiceDefaults.Storage;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 

@@ -1,4 +1,4 @@
-using AmoHub.Grains.Persistence;
+using AmoHub.Grains.Storage;
 using AmoHub.ServiceDefaults.Storage;
 using Microsoft.Extensions.Hosting;
 

@@ -1,9 +1,10 @@
 using System.Text.Json.Serialization;
+using AmoHub.Sandbox.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
-namespace AmoHub.Sandbox;
+namespace AmoHub.Sandbox.Accounts;
 
 /// <summary>The answer of <c>GET api/v4/account</c>.</summary>
 internal sealed record AccountJson(

@@ -1,9 +1,12 @@
+using AmoHub.Sandbox.Faults;
+using AmoHub.Sandbox.Http;
+using AmoHub.Sandbox.Webhooks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace AmoHub.Sandbox;
+namespace AmoHub.Sandbox.Accounts;
 
 /// <summary>
 /// One emulated amoCRM account: its entities, tokens, webhooks, limits and faults. Every member is thread-safe:

@@ -1,4 +1,6 @@
-namespace AmoHub.Sandbox;
+using AmoHub.Sandbox.Faults;
+
+namespace AmoHub.Sandbox.Accounts;
 
 /// <summary>What happened to one sandbox account since it came into existence.</summary>
 /// <param name="Requests">Every <c>/api/v4</c> request that arrived, answered or not.</param>

@@ -1,9 +1,11 @@
+using AmoHub.Sandbox.Accounts;
+using AmoHub.Sandbox.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
-namespace AmoHub.Sandbox;
+namespace AmoHub.Sandbox.Auth;
 
 /// <summary>The body of <c>POST oauth2/access_token</c>.</summary>
 internal sealed record TokenRequest(string? ClientId, string? ClientSecret, string? GrantType, string? Code, string? RefreshToken, string? RedirectUri);

@@ -1,6 +1,7 @@
 using System.Globalization;
+using AmoHub.Sandbox.Http;
 
-namespace AmoHub.Sandbox;
+namespace AmoHub.Sandbox.Contacts;
 
 /// <summary>One contact of a create or update request, as the client sent it.</summary>
 internal sealed record ContactInput(

@@ -1,4 +1,6 @@
-namespace AmoHub.Sandbox;
+using AmoHub.Sandbox.Http;
+
+namespace AmoHub.Sandbox.Contacts;
 
 /// <summary>A multitext contact field the sandbox account has: PHONE or EMAIL, with their enum values.</summary>
 internal sealed class ContactField

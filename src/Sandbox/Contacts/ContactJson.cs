@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
+using AmoHub.Sandbox.Accounts;
+using AmoHub.Sandbox.Http;
 
-namespace AmoHub.Sandbox;
+namespace AmoHub.Sandbox.Contacts;
 
 /// <summary>A contact as <c>GET api/v4/contacts</c> sends it.</summary>
 internal sealed record ContactJson(

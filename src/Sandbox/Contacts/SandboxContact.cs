@@ -1,4 +1,7 @@
-namespace AmoHub.Sandbox;
+
+
+
+namespace AmoHub.Sandbox.Contacts;
 
 /// <summary>A contact as the sandbox holds it. Times are Unix seconds.</summary>
 /// <param name="Id">Its amoCRM id.</param>

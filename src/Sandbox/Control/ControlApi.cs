@@ -1,9 +1,14 @@
+using AmoHub.Sandbox.Accounts;
+using AmoHub.Sandbox.Contacts;
+using AmoHub.Sandbox.Faults;
+using AmoHub.Sandbox.Http;
+using AmoHub.Sandbox.Leads;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
-namespace AmoHub.Sandbox;
+namespace AmoHub.Sandbox.Control;
 
 /// <summary>An account's identity, faults and counters, for <c>GET /_sandbox/accounts/{sub}</c>.</summary>
 internal sealed record AccountStateJson(long Id, string Subdomain, string Name, bool Blocked, FaultJson Fault, SandboxStats Stats)

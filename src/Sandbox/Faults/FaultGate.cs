@@ -1,6 +1,7 @@
+using AmoHub.Sandbox.Http;
 using Microsoft.AspNetCore.Http;
 
-namespace AmoHub.Sandbox;
+namespace AmoHub.Sandbox.Faults;
 
 /// <summary>Applies an account's faults to a request before it is served.</summary>
 internal static class FaultGate

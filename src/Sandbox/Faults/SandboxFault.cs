@@ -1,4 +1,7 @@
-namespace AmoHub.Sandbox;
+
+
+
+namespace AmoHub.Sandbox.Faults;
 
 /// <summary>
 /// Faults switched on for one account. They apply to its <c>/api/v4</c> calls and its web UI page, not to OAuth

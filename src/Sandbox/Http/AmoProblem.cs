@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 
-namespace AmoHub.Sandbox;
+namespace AmoHub.Sandbox.Http;
 
 /// <summary>One rule an entity of a request broke, as amoCRM names it.</summary>
 /// <param name="Code">amoCRM's error code, such as <c>NotSupportedChoice</c>.</param>

@@ -1,8 +1,10 @@
+using AmoHub.Sandbox.Accounts;
+using AmoHub.Sandbox.Faults;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Net.Http.Headers;
 
-namespace AmoHub.Sandbox;
+namespace AmoHub.Sandbox.Http;
 
 /// <summary>
 /// What every <c>/api/v4</c> request passes before its endpoint, in the order amoCRM's layers apply it: the

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace AmoHub.Sandbox;
+namespace AmoHub.Sandbox.Http;
 
 /// <summary>A value that passed validation, or the problem answer that says why it did not.</summary>
 internal sealed class Checked<T>

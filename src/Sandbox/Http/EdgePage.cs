@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 
-namespace AmoHub.Sandbox;
+namespace AmoHub.Sandbox.Http;
 
 /// <summary>
 /// An error page from amoCRM's edge proxy: HTML, not JSON (429, 403 when blocked, 5xx during an outage).

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace AmoHub.Sandbox;
+namespace AmoHub.Sandbox.Http;
 
 /// <summary>A 200 answer in amoCRM's success format, <c>application/hal+json</c>.</summary>
 internal sealed class HalJson<T>(T value) : IResult, IStatusCodeHttpResult

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 
-namespace AmoHub.Sandbox;
+namespace AmoHub.Sandbox.Http;
 
 /// <summary>A HAL link.</summary>
 internal sealed record Link(string Href);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 
-namespace AmoHub.Sandbox;
+namespace AmoHub.Sandbox.Http;
 
 /// <summary>What a list request asks for: the query parameters amoCRM's list endpoints share.</summary>
 internal sealed record ListQuery(

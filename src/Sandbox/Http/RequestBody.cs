@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
-namespace AmoHub.Sandbox;
+namespace AmoHub.Sandbox.Http;
 
 /// <summary>Reads JSON request bodies, answering malformed ones the way amoCRM does: a 400 problem.</summary>
 internal static class RequestBody

@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace AmoHub.Sandbox;
+namespace AmoHub.Sandbox.Http;
 
 /// <summary>The JSON settings amoCRM's wire format needs: snake_case names, Cyrillic, <c>+</c> and <c>&amp;</c> written as is.</summary>
 internal static class SandboxJson

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
-namespace AmoHub.Sandbox;
+namespace AmoHub.Sandbox.Http;
 
 /// <summary>An account's subdomain: the first path segment, lowercase letters, digits and hyphens.</summary>
 internal static partial class SubdomainName

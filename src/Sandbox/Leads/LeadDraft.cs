@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
+using AmoHub.Sandbox.Contacts;
+using AmoHub.Sandbox.Http;
 
-namespace AmoHub.Sandbox;
+namespace AmoHub.Sandbox.Leads;
 
 /// <summary>One lead of a create, complex create or update request, as the client sent it.</summary>
 internal sealed record LeadInput(

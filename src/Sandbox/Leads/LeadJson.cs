@@ -1,6 +1,9 @@
 using System.Text.Json.Serialization;
+using AmoHub.Sandbox.Accounts;
+using AmoHub.Sandbox.Contacts;
+using AmoHub.Sandbox.Http;
 
-namespace AmoHub.Sandbox;
+namespace AmoHub.Sandbox.Leads;
 
 /// <summary>A lead as <c>GET api/v4/leads</c> sends it.</summary>
 internal sealed record LeadJson(

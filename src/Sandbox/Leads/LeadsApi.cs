@@ -1,9 +1,11 @@
+using AmoHub.Sandbox.Accounts;
+using AmoHub.Sandbox.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
-namespace AmoHub.Sandbox;
+namespace AmoHub.Sandbox.Leads;
 
 /// <summary><c>api/v4/leads</c>: list and search, get, create, complex create, update, and the pipeline.</summary>
 internal static class LeadsApi

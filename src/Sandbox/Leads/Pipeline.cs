@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
+using AmoHub.Sandbox.Http;
 
-namespace AmoHub.Sandbox;
+namespace AmoHub.Sandbox.Leads;
 
 /// <summary>The sandbox's only pipeline and its fixed statuses.</summary>
 internal static class Pipeline

@@ -1,4 +1,7 @@
-namespace AmoHub.Sandbox;
+
+
+
+namespace AmoHub.Sandbox.Leads;
 
 /// <summary>A lead as the sandbox holds it. Times are Unix seconds.</summary>
 /// <param name="Id">Its amoCRM id.</param>

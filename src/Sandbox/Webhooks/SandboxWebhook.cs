@@ -1,4 +1,7 @@
-namespace AmoHub.Sandbox;
+
+
+
+namespace AmoHub.Sandbox.Webhooks;
 
 /// <summary>A webhook subscription of a sandbox account.</summary>
 /// <param name="Id">Its id.</param>

@@ -1,6 +1,9 @@
 using System.Globalization;
+using AmoHub.Sandbox.Accounts;
+using AmoHub.Sandbox.Contacts;
+using AmoHub.Sandbox.Leads;
 
-namespace AmoHub.Sandbox;
+namespace AmoHub.Sandbox.Webhooks;
 
 /// <summary>
 /// A change to one entity, in amoCRM's old v2 webhook format: the fields go under

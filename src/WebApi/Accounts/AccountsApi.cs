@@ -1,6 +1,7 @@
+using AmoHub.Grains.Interfaces.Accounts;
+using AmoHub.Grains.Interfaces.Crm;
+using AmoHub.Grains.Interfaces.Keys;
 using AmoHub.ServiceDefaults.Security;
-using AmoHub.Grains;
-using AmoHub.Grains.Keys;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 

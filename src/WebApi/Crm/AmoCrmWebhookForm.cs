@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using AmoHub.Grains;
+using AmoHub.Grains.Interfaces.Crm;
 using Microsoft.Extensions.Primitives;
 
 namespace AmoHub.WebApi.Crm;

@@ -1,6 +1,7 @@
+using AmoHub.Grains.Interfaces.Accounts;
+using AmoHub.Grains.Interfaces.Crm;
+using AmoHub.Grains.Interfaces.Keys;
 using AmoHub.ServiceDefaults.Security;
-using AmoHub.Grains;
-using AmoHub.Grains.Keys;
 using AmoHub.WebApi.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;

@@ -1,7 +1,6 @@
+using AmoHub.Grains.Interfaces.Crm;
+using AmoHub.Grains.Interfaces.Keys;
 using AmoHub.ServiceDefaults.Security;
-using AmoHub.Grains;
-using AmoHub.Grains.Keys;
-using AmoHub.ServiceDefaults.Phones;
 using AmoHub.WebApi.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,5 +1,5 @@
-using AmoHub.Grains;
-using AmoHub.Grains.Keys;
+using AmoHub.Grains.Interfaces.Accounts;
+using AmoHub.Grains.Interfaces.Keys;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AmoHub.WebApi.Hosting;

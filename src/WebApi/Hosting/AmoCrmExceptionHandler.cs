@@ -1,4 +1,4 @@
-using AmoHub.Grains;
+using AmoHub.Grains.Interfaces.Crm;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace AmoHub.WebApi.Hosting;

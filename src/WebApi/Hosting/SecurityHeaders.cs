@@ -1,3 +1,6 @@
+
+
+
 namespace AmoHub.WebApi.Hosting;
 
 /// <summary>

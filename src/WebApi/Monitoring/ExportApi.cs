@@ -1,7 +1,8 @@
-using AmoHub.ServiceDefaults.Security;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using AmoHub.Grains;
+using AmoHub.Grains.Interfaces.Monitoring;
+using AmoHub.Grains.Interfaces.Probes;
+using AmoHub.ServiceDefaults.Security;
 using AmoHub.WebApi.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,5 +1,7 @@
+using AmoHub.Grains.Interfaces.Monitoring;
+using AmoHub.Grains.Interfaces.Notifications;
+using AmoHub.Grains.Interfaces.Probes;
 using AmoHub.ServiceDefaults.Security;
-using AmoHub.Grains;
 using AmoHub.WebApi.Crm;
 using AmoHub.WebApi.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using AmoHub.Grains;
+using AmoHub.Grains.Interfaces.Monitoring;
 
 namespace AmoHub.WebApi.Monitoring;
 

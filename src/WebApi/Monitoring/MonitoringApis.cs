@@ -1,3 +1,6 @@
+
+
+
 namespace AmoHub.WebApi.Monitoring;
 
 /// <summary>The monitoring reads: history, statistics and exports.</summary>

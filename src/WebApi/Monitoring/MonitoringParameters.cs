@@ -1,5 +1,6 @@
 using System.Globalization;
-using AmoHub.Grains;
+using AmoHub.Grains.Interfaces.Monitoring;
+using AmoHub.Grains.Interfaces.Probes;
 using AmoHub.WebApi.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,5 +1,5 @@
+using AmoHub.Grains.Interfaces.Monitoring;
 using AmoHub.ServiceDefaults.Security;
-using AmoHub.Grains;
 using AmoHub.WebApi.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 

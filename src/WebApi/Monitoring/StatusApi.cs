@@ -1,8 +1,10 @@
+using AmoHub.Grains.Interfaces.Keys;
+using AmoHub.Grains.Interfaces.Monitoring;
+using AmoHub.Grains.Interfaces.Notifications;
+using AmoHub.Grains.Interfaces.Probes;
 using AmoHub.ServiceDefaults.Security;
-using Microsoft.AspNetCore.Http.HttpResults;
-using AmoHub.Grains;
-using AmoHub.Grains.Keys;
 using AmoHub.WebApi.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AmoHub.WebApi.Monitoring;
 

@@ -1,6 +1,8 @@
-using AmoHub.ServiceDefaults.Security;
 using System.Text.Json;
-using AmoHub.Grains;
+using AmoHub.Grains.Interfaces.Monitoring;
+using AmoHub.Grains.Interfaces.Notifications;
+using AmoHub.Grains.Interfaces.Probes;
+using AmoHub.ServiceDefaults.Security;
 using AmoHub.WebApi.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;

@@ -1,3 +1,6 @@
+
+
+
 namespace AmoHub.Sandbox.Tests.Infrastructure;
 
 /// <summary>Polls until a condition holds, for things the sandbox does in the background.</summary>

@@ -48,7 +48,7 @@ public sealed class AmoCrmBudgetTests
     public async Task amoCRM_failing_half_its_requests_makes_no_duplicate_and_every_answer_is_clear(StorageProvider engine)
     {
         await using var hub = await InProcessAmoHub.StartAsync(engine);
-        hub.Sandbox.Sandbox.SetFault(Account, new AmoHub.Sandbox.SandboxFault(FailureRate: 0.5, FailureStatus: 502));
+        hub.Sandbox.Sandbox.SetFault(Account, new AmoHub.Sandbox.Faults.SandboxFault(FailureRate: 0.5, FailureStatus: 502));
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 30).Select(async i =>
         {

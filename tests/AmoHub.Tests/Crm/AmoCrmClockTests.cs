@@ -1,6 +1,5 @@
 using AmoHub.Grains.Crm;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AmoHub.Tests.Crm;
@@ -13,7 +12,7 @@ public sealed class AmoCrmClockTests
     public void A_time_within_the_allowed_skew_is_believed_and_one_past_it_is_not()
     {
         var time = new FakeTimeProvider(Now);
-        var clock = new AmoCrmClock(time, Options.Create(new AmoCrmSettings { MaxClockSkew = TimeSpan.FromMinutes(5) }), NullLogger<AmoCrmClock>.Instance);
+        var clock = new AmoCrmClock(time, TimeSpan.FromMinutes(5), NullLogger<AmoCrmClock>.Instance);
 
         Assert.False(clock.IsAhead(Now.AddMinutes(5), "acme", 1));
         Assert.True(clock.IsAhead(Now.AddMinutes(5).AddSeconds(1), "acme", 1));

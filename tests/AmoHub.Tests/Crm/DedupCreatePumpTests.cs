@@ -1,6 +1,5 @@
 using System.Globalization;
 using AmoHub.Grains.AmoCrm;
-using AmoHub.Grains.Crm;
 
 namespace AmoHub.Tests.Crm;
 

@@ -1,4 +1,4 @@
-using AmoHub.Grains;
+using AmoHub.Grains.Interfaces.Crm;
 
 namespace AmoHub.Tests.Crm;
 

@@ -1,4 +1,4 @@
-using AmoHub.ServiceDefaults.Phones;
+using AmoHub.Grains.Interfaces.Crm;
 
 namespace AmoHub.Tests.Crm;
 

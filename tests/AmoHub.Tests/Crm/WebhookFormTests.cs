@@ -1,4 +1,4 @@
-using AmoHub.Grains;
+using AmoHub.Grains.Interfaces.Crm;
 using AmoHub.WebApi.Crm;
 using Microsoft.Extensions.Primitives;
 

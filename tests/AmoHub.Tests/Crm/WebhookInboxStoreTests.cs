@@ -1,8 +1,7 @@
-using AmoHub.Grains;
-using AmoHub.Grains.Persistence;
+using AmoHub.Grains.Crm.Webhooks;
+using AmoHub.Grains.Interfaces.Crm;
 using AmoHub.ServiceDefaults.Storage;
 using AmoHub.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AmoHub.Tests.Crm;
 

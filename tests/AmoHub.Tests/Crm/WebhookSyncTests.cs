@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using AmoHub.ServiceDefaults.Phones;
+using AmoHub.Grains.Interfaces.Crm;
 using AmoHub.ServiceDefaults.Storage;
 using AmoHub.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

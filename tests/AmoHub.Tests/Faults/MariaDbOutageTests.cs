@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using AmoHub.ServiceDefaults.Phones;
+using AmoHub.Grains.Interfaces.Crm;
 using AmoHub.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
-using AmoHub.Grains;
-using AmoHub.Grains.Keys;
+using AmoHub.Grains.Interfaces.Keys;
+using AmoHub.Grains.Interfaces.Probes;
 using AmoHub.ServiceDefaults.Storage;
 using AmoHub.Tests.Infrastructure;
 

@@ -1,4 +1,5 @@
-using AmoHub.Grains.Persistence;
+using AmoHub.Grains.Crm;
+using AmoHub.Grains.Storage;
 using AmoHub.ServiceDefaults.Storage;
 using AmoHub.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -12,7 +13,7 @@ public sealed class SchemaMigrationTests
     public async Task Migrations_apply_once_and_a_second_run_changes_nothing(StorageProvider engine)
     {
         using var database = await TestDatabase.CreateAsync(engine);
-        var migrator = new SchemaMigrator(database.Database, NullLogger<SchemaMigrator>.Instance);
+        var migrator = new SchemaMigrator(database.Database, NullLogger<SchemaMigrator>.Instance, [NameKeyRekey.Step]);
         var expected = SchemaMigrator.ScriptsFor(engine).Select(migration => migration.Version).ToList();
 
         var first = await migrator.MigrateAsync(CancellationToken.None);
@@ -28,7 +29,7 @@ public sealed class SchemaMigrationTests
     public async Task The_schema_holds_Orleans_queries_and_the_read_model(StorageProvider engine)
     {
         using var database = await TestDatabase.CreateAsync(engine);
-        await new SchemaMigrator(database.Database, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
+        await new SchemaMigrator(database.Database, NullLogger<SchemaMigrator>.Instance, [NameKeyRekey.Step]).MigrateAsync(CancellationToken.None);
 
         string[] persistence = ["ReadFromStorageKey", "WriteToStorageKey", "ClearStorageKey"];
         string[] reminders = ["UpsertReminderRowKey", "ReadReminderRowsKey", "ReadReminderRowKey", "ReadRangeRows1Key", "ReadRangeRows2Key", "DeleteReminderRowKey", "DeleteReminderRowsKey"];
@@ -50,7 +51,7 @@ public sealed class SchemaMigrationTests
     {
         using var database = await TestDatabase.CreateAsync(StorageProvider.MySql);
         var migrators = Enumerable.Range(0, 3)
-            .Select(_ => new SchemaMigrator(database.Database, NullLogger<SchemaMigrator>.Instance))
+            .Select(_ => new SchemaMigrator(database.Database, NullLogger<SchemaMigrator>.Instance, [NameKeyRekey.Step]))
             .ToList();
 
         var applied = await Task.WhenAll(migrators.Select(migrator => migrator.MigrateAsync(CancellationToken.None)));

@@ -1,6 +1,6 @@
 using System.Data.Common;
 using System.Text;
-using AmoHub.Grains.Persistence;
+using AmoHub.Grains.Storage;
 
 namespace AmoHub.Tests.Infrastructure;
 

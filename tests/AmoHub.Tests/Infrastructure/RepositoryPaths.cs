@@ -1,3 +1,6 @@
+
+
+
 namespace AmoHub.Tests.Infrastructure;
 
 /// <summary>Where the repository and the build outputs are, found from the test assembly's location.</summary>

@@ -1,3 +1,6 @@
+
+
+
 namespace AmoHub.Tests.Infrastructure;
 
 /// <summary>

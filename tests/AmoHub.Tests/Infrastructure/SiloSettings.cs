@@ -1,3 +1,6 @@
+
+
+
 namespace AmoHub.Tests.Infrastructure;
 
 /// <summary>Settings for a test's AmoHub processes: free ports, a fast probe schedule, the test's database.</summary>

@@ -1,4 +1,5 @@
-using AmoHub.Grains.Persistence;
+using AmoHub.Grains.Crm;
+using AmoHub.Grains.Storage;
 using AmoHub.ServiceDefaults.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -50,7 +51,7 @@ public sealed class TestDatabase : IDisposable
     public static async Task<TestDatabase> CreateMigratedAsync(StorageProvider provider)
     {
         var database = await CreateAsync(provider);
-        await new SchemaMigrator(database.Database, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
+        await new SchemaMigrator(database.Database, NullLogger<SchemaMigrator>.Instance, [NameKeyRekey.Step]).MigrateAsync(CancellationToken.None);
         return database;
     }
 

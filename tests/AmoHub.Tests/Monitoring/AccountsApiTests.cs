@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AmoHub.Grains.Interfaces.Accounts;
+using AmoHub.Grains.Interfaces.Crm;
+using AmoHub.Grains.Interfaces.Keys;
 using AmoHub.ServiceDefaults.Storage;
-using AmoHub.Grains;
 using AmoHub.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
@@ -149,10 +151,10 @@ public sealed class AccountsApiTests
             // The state an earlier AmoHub kept for the account, its token still in plaintext, written through the silo's
             // own grain storage under the account grain's type and key.
             var storage = earlier.Services.GetRequiredKeyedService<IGrainStorage>("amohub");
-            var id = GrainId.Create("account", AmoHub.Grains.Keys.GrainKeys.Account("acme"));
-            var stored = new GrainState<AmoHub.Grains.Crm.AccountState>();
+            var id = GrainId.Create("account", GrainKeys.Account("acme"));
+            var stored = new GrainState<AmoHub.Grains.AmoCrm.AccountState>();
             await storage.ReadStateAsync("account", id, stored);
-            stored.State = new AmoHub.Grains.Crm.AccountState
+            stored.State = new AmoHub.Grains.AmoCrm.AccountState
             {
                 Definition = definition,
                 Credentials = new AccountCredentials(amoCrm.AccessToken, null, null, null, null, null),

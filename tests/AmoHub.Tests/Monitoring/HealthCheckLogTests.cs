@@ -1,9 +1,7 @@
-using AmoHub.Grains;
-using AmoHub.Grains.Persistence;
+using AmoHub.Grains.Probes;
 using AmoHub.ServiceDefaults.Storage;
 using AmoHub.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AmoHub.Tests.Monitoring;
 

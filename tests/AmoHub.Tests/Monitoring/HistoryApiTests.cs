@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using AmoHub.Grains;
-using AmoHub.Grains.Monitoring;
+using AmoHub.Grains.Interfaces.Monitoring;
+using AmoHub.Grains.Interfaces.Notifications;
+using AmoHub.Grains.Interfaces.Probes;
+using AmoHub.Grains.Monitoring.Rollups;
 using AmoHub.ServiceDefaults.Storage;
 using AmoHub.Tests.Infrastructure;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using AmoHub.Grains.Persistence;
+using AmoHub.Grains.Probes;
 using AmoHub.ServiceDefaults.Storage;
 using AmoHub.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Json;
-using AmoHub.Sandbox;
+using AmoHub.Sandbox.Faults;
 using AmoHub.ServiceDefaults.Storage;
 using AmoHub.Tests.Infrastructure;
 

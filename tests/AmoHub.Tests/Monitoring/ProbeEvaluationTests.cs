@@ -1,4 +1,4 @@
-using AmoHub.Grains;
+using AmoHub.Grains.Interfaces.Probes;
 using AmoHub.Grains.Probes;
 
 namespace AmoHub.Tests.Monitoring;

@@ -1,6 +1,8 @@
-using AmoHub.Grains;
+using AmoHub.Grains.Interfaces.Monitoring;
+using AmoHub.Grains.Interfaces.Probes;
 using AmoHub.Grains.Monitoring;
-using AmoHub.Grains.Persistence;
+using AmoHub.Grains.Monitoring.Incidents;
+using AmoHub.Grains.Probes;
 using AmoHub.ServiceDefaults.Configuration;
 using AmoHub.ServiceDefaults.Storage;
 using AmoHub.Tests.Infrastructure;

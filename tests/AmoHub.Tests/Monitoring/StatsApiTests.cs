@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using AmoHub.Grains;
+using AmoHub.Grains.Interfaces.Monitoring;
+using AmoHub.Grains.Interfaces.Notifications;
+using AmoHub.Grains.Interfaces.Probes;
 using AmoHub.ServiceDefaults.Storage;
 using AmoHub.Tests.Infrastructure;
 

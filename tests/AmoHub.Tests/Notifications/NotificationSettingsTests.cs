@@ -1,4 +1,4 @@
-using AmoHub.Grains;
+using AmoHub.Grains.Interfaces.Notifications;
 using AmoHub.Grains.Notifications;
 using AmoHub.ServiceDefaults.Configuration;
 using AmoHub.Silo;

@@ -1,6 +1,7 @@
 using System.Globalization;
-using AmoHub.Grains;
-using AmoHub.Grains.Keys;
+using AmoHub.Grains.Interfaces.Keys;
+using AmoHub.Grains.Interfaces.Notifications;
+using AmoHub.Grains.Interfaces.Probes;
 using AmoHub.ServiceDefaults.Storage;
 using AmoHub.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,5 @@
-using AmoHub.Grains;
+using AmoHub.Grains.Interfaces.Notifications;
+using AmoHub.Grains.Interfaces.Probes;
 using AmoHub.ServiceDefaults.Storage;
 using AmoHub.Tests.Infrastructure;
 using static AmoHub.Tests.Notifications.NotificationsFixture;

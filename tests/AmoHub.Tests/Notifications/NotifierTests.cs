@@ -1,5 +1,6 @@
 using System.Text.Json;
-using AmoHub.Grains;
+using AmoHub.Grains.Interfaces.Notifications;
+using AmoHub.Grains.Interfaces.Probes;
 using AmoHub.Grains.Notifications;
 using AmoHub.Tests.Infrastructure;
 using static AmoHub.Tests.Notifications.NotificationsFixture;

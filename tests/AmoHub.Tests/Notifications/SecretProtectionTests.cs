@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using AmoHub.Grains;
+using AmoHub.Grains.Interfaces.Notifications;
 using AmoHub.ServiceDefaults.Storage;
 using AmoHub.Tests.Infrastructure;
 using static AmoHub.Tests.Notifications.NotificationsFixture;

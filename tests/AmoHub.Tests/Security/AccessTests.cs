@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using AmoHub.Tests.Infrastructure;
 
 namespace AmoHub.Tests.Security;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using AmoHub.Grains;
+using AmoHub.Grains.Interfaces.Probes;
 using AmoHub.Grains.Probes;
 
 namespace AmoHub.Tests.Security;

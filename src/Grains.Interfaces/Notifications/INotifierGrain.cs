@@ -1,0 +1,60 @@
+using System.Collections.Immutable;
+using AmoHub.Grains.Interfaces.Keys;
+using AmoHub.Grains.Interfaces.Probes;
+using Orleans.Concurrency;
+
+namespace AmoHub.Grains.Interfaces.Notifications;
+
+/// <summary>What happened to an incident, as the notifier hears of it.</summary>
+public enum IncidentChange
+{
+    /// <summary>The check went down: the incident opened.</summary>
+    Opened,
+
+    /// <summary>The check came back: the incident closed.</summary>
+    Closed,
+}
+
+/// <summary>
+/// An incident's opening or closing, sent by the probe grain to the account's notifier. <see cref="IncidentId"/> is
+/// the row id in <c>incidents</c>; <see cref="StartedAt"/> and <see cref="EndedAt"/> are the first down result and
+/// the first result after recovery; <see cref="Details"/> is the error that opened it (or the last one).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("amohub.IncidentNotice")]
+public sealed record IncidentNotice(
+    [property: Id(0)] long IncidentId,
+    [property: Id(1)] string Account,
+    [property: Id(2)] CheckType CheckType,
+    [property: Id(3)] IncidentChange Change,
+    [property: Id(4)] DateTimeOffset StartedAt,
+    [property: Id(5)] DateTimeOffset? EndedAt,
+    [property: Id(6)] string? Details,
+    [property: Id(7)] int? HttpStatus,
+    [property: Id(8)] string? ErrorCode);
+
+/// <summary>
+/// Sends an account's alerts (Mattermost, email, a generic webhook) apart from its probes: a probe hands a notice
+/// over one-way and goes on, so a notification channel that is down never slows a check or changes its result.
+/// Key: <see cref="GrainKeys.Notifier"/>, <c>{subdomain}/notifier</c>.
+/// </summary>
+public interface INotifierGrain : IGrainWithStringKey
+{
+    /// <summary>Takes an incident change; delivery, delay, re-alerts and flapping are the notifier's business.</summary>
+    [OneWay]
+    Task NotifyAsync(IncidentNotice notice);
+
+    /// <summary>Validates and stores the account's channels; answers the stored settings masked, or the errors.</summary>
+    Task<NotificationUpdate> ConfigureAsync(NotificationSettings settings);
+
+    /// <summary>The account's settings with webhook URLs masked.</summary>
+    Task<NotificationSettings> GetSettingsAsync();
+
+    /// <summary>Messages waiting and sent, muted checks and the last failure of each channel.</summary>
+    Task<NotifierStatus> GetStatusAsync();
+
+    /// <summary>Sends a test message on every configured channel at once, without retries, and says how each went.</summary>
+    Task<ImmutableArray<ChannelTestResult>> SendTestAsync();
+
+    /// <summary>The account was removed: drops what waits to be sent, stops retrying and forgets its settings.</summary>
+    Task StopAsync();
+}

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using AmoHub.Grains.Interfaces.Crm;
+using AmoHub.Grains.Interfaces.Probes;
+using AmoHub.Grains.Probes.DigitalPipeline;
+using Refit;
+
+namespace AmoHub.Grains.AmoCrm;
+
+/// <summary>
+/// The API probes' requests to amoCRM (GET, POST, HOOK, and the Digital Pipeline's rename), sent by the account
+/// grain within the account's budget, and the test entities they write to. A probe's response time is its request's
+/// own, never the wait for a budget slot.
+/// </summary>
+public sealed class AmoCrmProbeCalls(
+    IPersistentState<AccountState> state,
+    Func<Task> saveState,
+    Func<string> account,
+    AmoCrmConnection connection,
+    TimeProvider time)
+{
+    /// <summary>Runs one check's request and says how it went.</summary>
+    public async Task<ApiProbeOutcome> RunAsync(CheckType checkType, TimeSpan timeout, string? marker)
+    {
+        if (checkType == CheckType.Web || (checkType == CheckType.Dp && string.IsNullOrEmpty(marker)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(checkType), checkType, "The account grain probes GET, POST, HOOK and DP (with a marker) only.");
+        }
+
+        string token;
+        long target = 0;
+        try
+        {
+            token = await connection.AccessTokenAsync(forceRefreshOf: null);
+            if (checkType == CheckType.Post)
+            {
+                if (await TestLeadAsync() is not { } lead)
+                {
+                    return NotConfigured($"No test lead is configured for the POST probe: set AmoHub:Accounts:N:TestLeadId for account {account()}.");
+                }
+
+                target = lead;
+            }
+            else if (checkType == CheckType.Dp)
+            {
+                if (state.State.WebhookDestination is null)
+                {
+                    return NotConfigured(
+                        $"amoCRM's webhooks are not subscribed for account {account()}, so the Digital Pipeline probe cannot see its change come back: POST /api/amocrm/webhooks.");
+                }
+
+                if (await TestContactAsync() is not { } contact)
+                {
+                    return NotConfigured($"No test contact is configured for the Digital Pipeline probe: set AmoHub:Accounts:N:TestContactId for account {account()}.");
+                }
+
+                target = contact;
+            }
+        }
+        catch (AmoCrmException exception)
+        {
+            return new ApiProbeOutcome(exception.IsTransient ? HealthStatus.Down : HealthStatus.Warning, (int?)exception.Status, 0, exception.Message,
+                exception.Failure.ErrorCode());
+        }
+
+        using var budgetSlot = await connection.Budget.WaitAsync(CancellationToken.None);
+        connection.CountRequest();
+        var startedAt = time.GetUtcNow();
+        var started = Stopwatch.GetTimestamp();
+        using var deadline = new CancellationTokenSource(timeout, time);
+        var api = connection.Api;
+        try
+        {
+            using IApiResponse response = checkType switch
+            {
+                CheckType.Get => await api.GetAccountAsync(token, deadline.Token),
+                CheckType.Hook => await api.ListWebhooksAsync(token, deadline.Token),
+                CheckType.Dp => await api.UpdateContactAsync(token, target, new ContactPatch { Name = DigitalPipelineMarkers.ContactName(marker!) }, deadline.Token),
+                _ => await api.UpdateLeadAsync(token, target, new LeadPatch { Price = time.GetUtcNow().ToUnixTimeSeconds() % 1_000_000 }, deadline.Token),
+            };
+            var elapsed = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var code = (int?)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                return new ApiProbeOutcome(HealthStatus.Up, code, elapsed, null, StartedAt: startedAt);
+            }
+
+            var failure = AmoCrmResponses.ToException(response);
+            if (failure.Failure == AmoCrmFailure.RateLimited)
+            {
+                connection.CountRateLimited();
+            }
+
+            // Client errors (token refused, no rights, rate limited) are warnings with a reason; amoCRM failing or
+            // blocking the integration is down.
+            var status = failure.Failure is AmoCrmFailure.Unavailable or AmoCrmFailure.Blocked ? HealthStatus.Down : HealthStatus.Warning;
+            return new ApiProbeOutcome(status, code, elapsed, failure.Message, failure.Failure.ErrorCode(), startedAt);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException)
+        {
+            var elapsed = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            return deadline.IsCancellationRequested
+                ? new ApiProbeOutcome(HealthStatus.Down, null, elapsed, $"amoCRM did not answer within {timeout.TotalSeconds:0.#} s.", CheckErrorCodes.Timeout, startedAt)
+                : new ApiProbeOutcome(HealthStatus.Down, null, elapsed,
+                    $"The request failed: {(exception as HttpRequestException)?.HttpRequestError.ToString() ?? exception.GetType().Name}.", CheckErrorCodes.ConnectionFailed, startedAt);
+        }
+    }
+
+    private static ApiProbeOutcome NotConfigured(string message) =>
+        new(HealthStatus.Warning, null, 0, message, CheckErrorCodes.NotConfigured);
+
+    /// <summary>
+    /// The contact the Digital Pipeline probe renames: the configured one, or in the sandbox one AmoHub creates once.
+    /// A real account without a configured test contact gets none.
+    /// </summary>
+    private async Task<long?> TestContactAsync()
+    {
+        var current = state.State;
+        if (current.Definition?.TestContactId is { } configured)
+        {
+            return configured;
+        }
+
+        if (current.Definition?.IsSandbox != true)
+        {
+            return null;
+        }
+
+        if (current.SandboxTestContactId is null)
+        {
+            var request = new List<NewAmoContact> { new() { Name = DigitalPipelineMarkers.ContactName("setup"), RequestId = "0" } };
+            var answer = await connection.CallAsync((api, token, ct) => api.CreateContactsAsync(token, request, ct), retryUnknownOutcome: false);
+            current.SandboxTestContactId = AmoCrmConnection.MapCreated(answer?.Embedded?.Contacts, 1, "contacts")[0];
+            await saveState();
+        }
+
+        return current.SandboxTestContactId;
+    }
+
+    /// <summary>
+    /// The lead the POST probe writes to: the configured one, or in the sandbox one AmoHub creates once. A real
+    /// account without a configured test lead gets none: AmoHub does not put leads into a sales pipeline by itself.
+    /// </summary>
+    private async Task<long?> TestLeadAsync()
+    {
+        var current = state.State;
+        if (current.Definition?.TestLeadId is { } configured)
+        {
+            return configured;
+        }
+
+        if (current.Definition?.IsSandbox != true)
+        {
+            return null;
+        }
+
+        if (current.SandboxTestLeadId is null)
+        {
+            var request = new List<NewAmoLead> { new() { Name = "AmoHub monitor (POST probe)", RequestId = "0" } };
+            var answer = await connection.CallAsync((api, token, ct) => api.CreateLeadsAsync(token, request, ct), retryUnknownOutcome: false);
+            current.SandboxTestLeadId = AmoCrmConnection.MapCreated(answer?.Embedded?.Leads, 1, "leads")[0];
+            await saveState();
+        }
+
+        return current.SandboxTestLeadId;
+    }
+}

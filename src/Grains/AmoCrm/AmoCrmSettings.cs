@@ -1,0 +1,50 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AmoHub.Grains.AmoCrm;
+
+/// <summary>Settings under <c>AmoHub:AmoCrm</c>: how AmoHub talks to amoCRM.</summary>
+public sealed class AmoCrmSettings
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "AmoHub:AmoCrm";
+
+    /// <summary>Requests per second AmoHub allows itself per account (amoCRM's limit per integration is 7).</summary>
+    [Range(1, 50)]
+    public int RequestsPerSecond { get; set; } = 7;
+
+    /// <summary>Extra spacing added to the one-second window so network jitter never makes amoCRM count one too many.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan PacingMargin { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long one amoCRM request may take.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a request is tried before its callers get an error (429, 5xx and timeouts are retried).</summary>
+    [Range(1, 20)]
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>The most entities amoCRM accepts in one create request.</summary>
+    public const int MaxCreateBatchSize = 250;
+
+    /// <summary>
+    /// Entities per create request (amoCRM recommends 50). A cycle with more to create than fits in one second of
+    /// budget at this size uses as few requests as <see cref="MaxCreateBatchSize"/> allows.
+    /// </summary>
+    [Range(1, MaxCreateBatchSize)]
+    public int CreateBatchSize { get; set; } = 50;
+
+    /// <summary>
+    /// New contacts or leads checked against one sync of our copy. Each cycle costs one sync request plus one
+    /// create request per batch, so a larger cycle means more creates per request spent.
+    /// </summary>
+    [Range(1, 5000)]
+    public int MaxPerCycle { get; set; } = 1000;
+
+    /// <summary>
+    /// How far ahead of AmoHub's clock an amoCRM time may be: a later one is taken as now, so one entity stamped years
+    /// ahead cannot freeze it against every later change.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
+}

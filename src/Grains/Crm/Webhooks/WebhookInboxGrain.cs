@@ -1,0 +1,276 @@
+using System.Collections.Immutable;
+using AmoHub.Grains.Interfaces.Crm;
+using AmoHub.Grains.Interfaces.Keys;
+using AmoHub.Grains.Interfaces.Probes;
+using AmoHub.Grains.Probes.DigitalPipeline;
+using Microsoft.Extensions.Logging;
+
+namespace AmoHub.Grains.Crm.Webhooks;
+
+/// <summary>
+/// Takes an account's webhook deliveries: stores each one before answering, then applies them in arrival order
+/// to the contact and lead grains, and asks the account grain for one (coalesced) sync of what they touched. An
+/// event that fails for a reason of its own is set aside (<see cref="CrmDeadLetters"/>) and the rest go on.
+/// A reminder brings the inbox back after a restart to finish what was stored but not yet applied.
+/// </summary>
+public sealed partial class WebhookInboxGrain(
+    WebhookInboxStore store,
+    CrmDeadLetters deadLetters,
+    PhoneNormalizer phones,
+    TimeProvider time,
+    ILogger<WebhookInboxGrain> logger) : Grain, IWebhookInboxGrain, IRemindable
+{
+    private const string ReminderName = "drain";
+    private const int BatchSize = 100;
+    private const int PurgeBatch = 5_000;
+
+    /// <summary>Applied deliveries are kept this long, for tracing what amoCRM sent.</summary>
+    private static readonly TimeSpan Retention = TimeSpan.FromDays(7);
+
+    private Task? _draining;
+    private bool _moreToDrain;
+    private InboxBatch? _collecting;
+    private Task _lastWrite = Task.CompletedTask;
+    private DateTimeOffset _lastPurge;
+    private bool _reminderRegistered;
+    private int _failedPasses;
+    private IGrainTimer? _retry;
+
+    private string Account => GrainKeys.AccountOf(this.GetPrimaryKeyString());
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        StartDraining();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task AcceptAsync(WebhookDelivery delivery)
+    {
+        // Deliveries that arrive while a write is in flight share the next write, so a burst costs one commit per
+        // write rather than one per delivery, and each caller still returns only once its own delivery is stored.
+        var batch = _collecting;
+        if (batch is null)
+        {
+            batch = _collecting = new InboxBatch(delivery);
+            batch.Written = _lastWrite = WriteAfterAsync(_lastWrite, batch);
+        }
+        else
+        {
+            batch.Deliveries.Add(delivery);
+        }
+
+        await batch.Written;
+        WebhookMetrics.CountAccepted(Account, delivery.Events.Length);
+        if (!_reminderRegistered)
+        {
+            await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5));
+            _reminderRegistered = true;
+        }
+
+        StartDraining();
+    }
+
+    /// <summary>Writes a batch once the write before it is over; from then on, new deliveries start the next batch.</summary>
+    private async Task WriteAfterAsync(Task previous, InboxBatch batch)
+    {
+        try
+        {
+            await previous;
+        }
+        catch (Exception)
+        {
+            // The earlier batch's callers see its failure; this batch is written on its own.
+        }
+
+        if (ReferenceEquals(_collecting, batch))
+        {
+            _collecting = null;
+        }
+
+        await store.AppendAsync(Account, batch.Deliveries);
+    }
+
+    /// <inheritdoc />
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        StartDraining();
+        return Task.CompletedTask;
+    }
+
+    private void StartDraining()
+    {
+        _moreToDrain = true;
+        if (_draining is null || _draining.IsCompleted)
+        {
+            _draining = DrainAsync();
+        }
+    }
+
+    /// <summary>Drains until no delivery arrived during the last pass (one may land while a pass syncs).</summary>
+    private async Task DrainAsync()
+    {
+        while (_moreToDrain)
+        {
+            _moreToDrain = false;
+            await DrainPassAsync();
+        }
+    }
+
+    private async Task DrainPassAsync()
+    {
+        try
+        {
+            var contactsTouched = false;
+            var leadsTouched = false;
+            while (true)
+            {
+                var entries = await store.PendingAsync(Account, BatchSize);
+                if (entries.Count == 0)
+                {
+                    break;
+                }
+
+                var done = new List<long>(entries.Count);
+                foreach (var entry in entries)
+                {
+                    foreach (var change in entry.Events)
+                    {
+                        if (!await deadLetters.ApplyOrSetAsideAsync(Account, "webhook", change.Entity, change.Id, () => ApplyAsync(change, entry.ReceivedAt)))
+                        {
+                            // Kept for another try: what is done so far is marked, the rest waits behind it in order.
+                            await MarkAppliedAsync(done, entries);
+                            RetryLater(exception: null);
+                            return;
+                        }
+
+                        contactsTouched |= change.Entity == WebhookEntity.Contact;
+                        leadsTouched |= change.Entity == WebhookEntity.Lead;
+                    }
+
+                    done.Add(entry.Id);
+                }
+
+                await MarkAppliedAsync(done, entries);
+            }
+
+            _failedPasses = 0;
+
+            // A webhook event loses a tie with what we keep (it may be a stale duplicate), so a change made within
+            // the same second as the previous one is picked up by one sync after the batch; lead events carry
+            // no contact links at all, which the lead sync brings.
+            var account = GrainFactory.GetGrain<IAccountGrain>(GrainKeys.Account(Account));
+            if (contactsTouched)
+            {
+                await account.SyncContactsAsync();
+            }
+
+            if (leadsTouched)
+            {
+                await account.SyncLeadsAsync();
+            }
+
+            if (time.GetUtcNow() - _lastPurge > TimeSpan.FromHours(1))
+            {
+                _lastPurge = time.GetUtcNow();
+                await store.PurgeAppliedAsync(Account, _lastPurge - Retention, PurgeBatch);
+            }
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Nothing is lost: the deliveries stay in the inbox and are tried again.
+            RetryLater(exception);
+        }
+    }
+
+    private async Task MarkAppliedAsync(List<long> done, IReadOnlyList<InboxEntry> entries)
+    {
+        if (done.Count == 0)
+        {
+            return;
+        }
+
+        await store.MarkAppliedAsync(done, time.GetUtcNow());
+        WebhookMetrics.CountApplied(Account, entries.Where(e => done.Contains(e.Id)).Sum(e => e.Events.Count));
+    }
+
+    /// <summary>
+    /// Tries the inbox again after a failed pass, sooner than the reminder would: 5 s, then twice as long each time
+    /// up to a minute, so an event that keeps failing is set aside within seconds and a storage outage is not hammered.
+    /// </summary>
+    private void RetryLater(Exception? exception)
+    {
+        LogDrainFailed(logger, exception, Account);
+        _failedPasses++;
+        var delay = TimeSpan.FromSeconds(Math.Min(5 * Math.Pow(2, _failedPasses - 1), 60));
+        _retry?.Dispose();
+        _retry = this.RegisterGrainTimer(() =>
+        {
+            StartDraining();
+            return Task.CompletedTask;
+        }, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    /// <summary>Applies one event to its contact or lead grain.</summary>
+    private async Task ApplyAsync(WebhookEvent change, DateTimeOffset receivedAt)
+    {
+        var updatedAt = change.UpdatedAt ?? receivedAt;
+        if (change.Entity == WebhookEntity.Contact)
+        {
+            var contact = GrainFactory.GetGrain<IContactGrain>(GrainKeys.Contact(Account, change.Id));
+            if (change.Action == WebhookAction.Delete)
+            {
+                await contact.DeleteAsync(change.UpdatedAt ?? receivedAt);
+                return;
+            }
+
+            if (DigitalPipelineMarkers.TryParse(change.Name, out var marker))
+            {
+                GrainFactory.GetGrain<IProbeGrain>(GrainKeys.Probe(Account, CheckType.Dp)).DigitalPipelineEchoAsync(marker).Ignore();
+            }
+
+            var known = await contact.GetAsync();
+            var contactPhones = change.HasPhoneField || known is null
+                ? change.Phones.Select(p => phones.TryNormalize(p, out var e164) ? e164 : null).OfType<string>().Distinct(StringComparer.Ordinal).ToImmutableArray()
+                : known.Phones;
+            await contact.ApplyAsync(new ContactSnapshot(
+                change.Id,
+                change.Name ?? known?.Name ?? "",
+                contactPhones,
+                change.CreatedAt ?? known?.CreatedAt ?? updatedAt,
+                updatedAt),
+                readFromAmoCrm: false);
+            return;
+        }
+
+        var lead = GrainFactory.GetGrain<ILeadGrain>(GrainKeys.Lead(Account, change.Id));
+        if (change.Action == WebhookAction.Delete)
+        {
+            await lead.DeleteAsync(change.UpdatedAt ?? receivedAt);
+            return;
+        }
+
+        var kept = await lead.GetAsync();
+        await lead.ApplyAsync(new LeadSnapshot(
+            change.Id,
+            change.Name ?? kept?.Name ?? "",
+            change.StatusId ?? kept?.StatusId,
+            change.PipelineId ?? kept?.PipelineId,
+            kept?.MainContactId,
+            change.CreatedAt ?? kept?.CreatedAt ?? updatedAt,
+            updatedAt),
+            readFromAmoCrm: false);
+    }
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Applying webhook deliveries of {Account} failed; they stay in the inbox and are retried")]
+    private static partial void LogDrainFailed(ILogger logger, Exception? exception, string account);
+}
+
+/// <summary>Deliveries waiting for one inbox write, and that write.</summary>
+internal sealed class InboxBatch(WebhookDelivery first)
+{
+    public List<WebhookDelivery> Deliveries { get; } = [first];
+
+    public Task Written { get; set; } = Task.CompletedTask;
+}

@@ -1,8 +1,0 @@
-namespace AmoHub.Grains;
-
-/// <summary>Names of the Orleans storage providers the silo registers.</summary>
-public static class StorageNames
-{
-    /// <summary>Grain state in the deployment's database (SQLite or MySQL).</summary>
-    public const string Default = "amohub";
-}

@@ -1,0 +1,130 @@
+using AmoHub.Sandbox.Contacts;
+using AmoHub.Sandbox.Http;
+using AmoHub.Sandbox.Webhooks;
+
+namespace AmoHub.Sandbox.Accounts;
+
+internal sealed partial class SandboxAccount
+{
+    private readonly Dictionary<long, SandboxContact> _contacts = [];
+    private long _lastContactId = 20_000_000;
+    private long _contactsCreated;
+    private long _contactsUpdated;
+    private long _contactsDeleted;
+
+    public IReadOnlyList<SandboxContact> Contacts()
+    {
+        lock (_lock)
+        {
+            return _contacts.Values.OrderBy(contact => contact.Id).ToList();
+        }
+    }
+
+    public SandboxContact? FindContact(long id)
+    {
+        lock (_lock)
+        {
+            return _contacts.GetValueOrDefault(id);
+        }
+    }
+
+    public (IReadOnlyList<SandboxContact> Items, bool HasMore) ListContacts(ListQuery query)
+    {
+        lock (_lock)
+        {
+            return query.Select(_contacts.Values, contact => contact.Id, contact => contact.UpdatedAt, ContactMatches);
+        }
+    }
+
+    /// <summary>Creates contacts in the drafts' order and tells the webhooks (<c>add_contact</c>).</summary>
+    public IReadOnlyList<SandboxContact> CreateContacts(IReadOnlyList<ContactDraft> drafts, long userId)
+    {
+        lock (_lock)
+        {
+            var now = Now();
+            var created = drafts.Select(draft => AddContact(draft, userId, now)).ToList();
+            Publish(created.Select(contact => WebhookEvent.ForContact("add", contact, Id)));
+            return created;
+        }
+    }
+
+    /// <summary>
+    /// Applies updates (<c>update_contact</c>). Every id must exist, or nothing is applied and the answer is a
+    /// validation error.
+    /// </summary>
+    public Checked<IReadOnlyList<SandboxContact>> UpdateContacts(IReadOnlyList<ContactDraft> drafts, long userId)
+    {
+        lock (_lock)
+        {
+            var unknown = drafts
+                .Where(draft => draft.Id is not { } id || !_contacts.ContainsKey(id))
+                .Select(draft => new RequestErrors(draft.RequestId, [new ValidationError("NotFound", "id", "The contact does not exist.")]))
+                .ToList();
+            if (unknown.Count > 0)
+            {
+                return AmoProblem.Validation(unknown);
+            }
+
+            var now = Now();
+            var updated = drafts
+                .Select(draft =>
+                {
+                    var contact = draft.ApplyTo(_contacts[draft.Id!.Value], userId, now);
+                    _contacts[contact.Id] = contact;
+                    _contactsUpdated++;
+                    return contact;
+                })
+                .ToList();
+            Publish(updated.Select(contact => WebhookEvent.ForContact("update", contact, Id)));
+            return Checked.Ok<IReadOnlyList<SandboxContact>>(updated);
+        }
+    }
+
+    /// <summary>Deletes a contact (<c>delete_contact</c>) and unlinks it from its leads.</summary>
+    public bool DeleteContact(long id)
+    {
+        lock (_lock)
+        {
+            if (!_contacts.Remove(id))
+            {
+                return false;
+            }
+
+            _contactsDeleted++;
+            foreach (var lead in _leads.Values.Where(lead => lead.Contacts.Any(link => link.Id == id)).ToList())
+            {
+                _leads[lead.Id] = lead with { Contacts = lead.Contacts.Where(link => link.Id != id).ToList() };
+            }
+
+            Publish([WebhookEvent.ForDeletedContact(id, Id)]);
+            return true;
+        }
+    }
+
+    private SandboxContact AddContact(ContactDraft draft, long userId, long now)
+    {
+        var contact = draft.Create(++_lastContactId, userId, now);
+        _contacts.Add(contact.Id, contact);
+        _contactsCreated++;
+        return contact;
+    }
+
+    /// <summary>
+    /// amoCRM's full-text search, as far as AmoHub relies on it: the query occurs in the name or a field value,
+    /// or a phone-like query's digits occur in the digits of a field value.
+    /// </summary>
+    private static bool ContactMatches(SandboxContact contact, string query)
+    {
+        var values = contact.Phones.Concat(contact.Emails).Select(value => value.Value).ToList();
+        if (contact.Name.Contains(query, StringComparison.OrdinalIgnoreCase)
+            || values.Any(value => value.Contains(query, StringComparison.OrdinalIgnoreCase)))
+        {
+            return true;
+        }
+
+        var isPhoneLike = query.Any(char.IsAsciiDigit) && query.All(c => char.IsAsciiDigit(c) || c is '+' or '-' or ' ' or '(' or ')');
+        return isPhoneLike && values.Any(value => Digits(value).Contains(Digits(query), StringComparison.Ordinal));
+    }
+
+    private static string Digits(string text) => string.Concat(text.Where(char.IsAsciiDigit));
+}

@@ -1,0 +1,154 @@
+using AmoHub.Sandbox.Contacts;
+using AmoHub.Sandbox.Http;
+using AmoHub.Sandbox.Leads;
+using AmoHub.Sandbox.Webhooks;
+
+namespace AmoHub.Sandbox.Accounts;
+
+internal sealed partial class SandboxAccount
+{
+    private readonly Dictionary<long, SandboxLead> _leads = [];
+    private long _lastLeadId = 30_000_000;
+    private long _leadsCreated;
+    private long _leadsUpdated;
+    private long _leadsDeleted;
+
+    public IReadOnlyList<SandboxLead> Leads()
+    {
+        lock (_lock)
+        {
+            return _leads.Values.OrderBy(lead => lead.Id).ToList();
+        }
+    }
+
+    public SandboxLead? FindLead(long id)
+    {
+        lock (_lock)
+        {
+            return _leads.GetValueOrDefault(id);
+        }
+    }
+
+    public (IReadOnlyList<SandboxLead> Items, bool HasMore) ListLeads(ListQuery query)
+    {
+        lock (_lock)
+        {
+            return query.Select(
+                _leads.Values, lead => lead.Id, lead => lead.UpdatedAt, (lead, search) => lead.Name.Contains(search, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    /// <summary>
+    /// Creates leads linked to existing contacts (<c>add_lead</c>). Every linked contact must exist, or nothing is
+    /// created and the answer is a validation error.
+    /// </summary>
+    public Checked<IReadOnlyList<SandboxLead>> CreateLeads(IReadOnlyList<LeadDraft> drafts, long userId)
+    {
+        lock (_lock)
+        {
+            var unknown = drafts
+                .Select(draft => new RequestErrors(draft.RequestId, draft.Contacts
+                    .Select((link, j) => (link, j))
+                    .Where(item => !_contacts.ContainsKey(item.link.Id))
+                    .Select(item => new ValidationError("NotFound", $"_embedded.contacts.{item.j}.id", "The contact does not exist."))
+                    .ToList()))
+                .Where(failure => failure.Errors.Count > 0)
+                .ToList();
+            if (unknown.Count > 0)
+            {
+                return AmoProblem.Validation(unknown);
+            }
+
+            var now = Now();
+            var created = drafts.Select(draft => AddLead(draft, draft.Contacts, userId, now)).ToList();
+            Publish(created.Select(lead => WebhookEvent.ForLead("add", lead, Id)));
+            return Checked.Ok<IReadOnlyList<SandboxLead>>(created);
+        }
+    }
+
+    /// <summary>Creates each lead with its new main contact in one step (<c>add_contact</c> and <c>add_lead</c>).</summary>
+    public IReadOnlyList<(SandboxLead Lead, SandboxContact? Contact)> CreateComplexLeads(IReadOnlyList<LeadDraft> drafts, long userId)
+    {
+        lock (_lock)
+        {
+            var now = Now();
+            var created = drafts
+                .Select(draft =>
+                {
+                    var contact = draft.NewContact is null ? null : AddContact(draft.NewContact, userId, now);
+                    var lead = AddLead(draft, contact is null ? [] : [new SandboxLeadContact(contact.Id, IsMain: true)], userId, now);
+                    return (lead, contact);
+                })
+                .ToList();
+            Publish(created
+                .Where(item => item.contact is not null)
+                .Select(item => WebhookEvent.ForContact("add", item.contact!, Id))
+                .Concat(created.Select(item => WebhookEvent.ForLead("add", item.lead, Id))));
+            return created;
+        }
+    }
+
+    /// <summary>
+    /// Applies updates (<c>update_lead</c>, and <c>status_lead</c> with the old status when the status changes).
+    /// Every id must exist, or nothing is applied.
+    /// </summary>
+    public Checked<IReadOnlyList<SandboxLead>> UpdateLeads(IReadOnlyList<LeadDraft> drafts, long userId)
+    {
+        lock (_lock)
+        {
+            var unknown = drafts
+                .Where(draft => draft.Id is not { } id || !_leads.ContainsKey(id))
+                .Select(draft => new RequestErrors(draft.RequestId, [new ValidationError("NotFound", "id", "The lead does not exist.")]))
+                .ToList();
+            if (unknown.Count > 0)
+            {
+                return AmoProblem.Validation(unknown);
+            }
+
+            var now = Now();
+            var events = new List<WebhookEvent>();
+            var statusEvents = new List<WebhookEvent>();
+            var updated = new List<SandboxLead>();
+            foreach (var draft in drafts)
+            {
+                var before = _leads[draft.Id!.Value];
+                var lead = draft.ApplyTo(before, userId, now);
+                _leads[lead.Id] = lead;
+                _leadsUpdated++;
+                updated.Add(lead);
+                events.Add(WebhookEvent.ForLead("update", lead, Id));
+                if (lead.StatusId != before.StatusId)
+                {
+                    statusEvents.Add(WebhookEvent.ForLead("status", lead, Id, before.StatusId));
+                }
+            }
+
+            Publish(events.Concat(statusEvents));
+            return Checked.Ok<IReadOnlyList<SandboxLead>>(updated);
+        }
+    }
+
+    /// <summary>Deletes a lead (<c>delete_lead</c>).</summary>
+    public bool DeleteLead(long id)
+    {
+        lock (_lock)
+        {
+            if (!_leads.Remove(id, out var lead))
+            {
+                return false;
+            }
+
+            _leadsDeleted++;
+            Publish([WebhookEvent.ForDeletedLead(lead, Id)]);
+            return true;
+        }
+    }
+
+    private SandboxLead AddLead(LeadDraft draft, IReadOnlyList<SandboxLeadContact> contacts, long userId, long now)
+    {
+        var lead = draft.Create(++_lastLeadId, contacts, userId, now);
+        _leads.Add(lead.Id, lead);
+        _leadsCreated++;
+        return lead;
+    }
+}

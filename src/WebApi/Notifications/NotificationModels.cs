@@ -1,0 +1,95 @@
+using AmoHub.Grains.Interfaces.Monitoring;
+using AmoHub.Grains.Interfaces.Notifications;
+using AmoHub.Grains.Interfaces.Probes;
+
+namespace AmoHub.WebApi.Notifications;
+
+/// <summary>
+/// An account's notification settings as the API reads and writes them. Webhook URLs come back masked
+/// (<c>https://host/***</c>); writing a masked URL back keeps the stored one.
+/// </summary>
+public sealed record NotificationSettingsBody(string? Language, MattermostBody? Mattermost, EmailBody? Email, WebhookBody? Webhook)
+{
+    /// <summary>The settings for the notifier grain.</summary>
+    public NotificationSettings ToSettings() => new(
+        Language,
+        Mattermost is { } mattermost ? new MattermostTarget(mattermost.Enabled, mattermost.WebhookUrl, mattermost.Channel) : null,
+        Email is { } email ? new EmailTarget([.. email.Recipients ?? []]) : null,
+        Webhook is { } webhook ? new WebhookTarget(webhook.Url ?? "") : null);
+
+    /// <summary>The body for the notifier's (masked) settings.</summary>
+    public static NotificationSettingsBody From(NotificationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new(
+            settings.Language,
+            settings.Mattermost is { } mattermost ? new MattermostBody(mattermost.WebhookUrl, mattermost.Channel, mattermost.Enabled) : null,
+            settings.Email is { } email ? new EmailBody([.. email.Recipients]) : null,
+            settings.Webhook is { } webhook ? new WebhookBody(webhook.Url) : null);
+    }
+}
+
+/// <summary>
+/// Mattermost: an incoming webhook URL (left out: the deployment's default), a channel (left out: the webhook's own),
+/// and <c>enabled: false</c> to turn Mattermost off for the account.
+/// </summary>
+public sealed record MattermostBody(string? WebhookUrl, string? Channel, bool Enabled = true);
+
+/// <summary>Email: the addresses that get the account's alerts.</summary>
+public sealed record EmailBody(IReadOnlyList<string>? Recipients);
+
+/// <summary>The generic webhook: the URL alerts are POSTed to as JSON.</summary>
+public sealed record WebhookBody(string? Url);
+
+/// <summary>The notifier's state: open incidents, muted checks, and each channel's queue, counters and last error.</summary>
+public sealed record NotificationStatusResponse(
+    string Account,
+    int OpenIncidents,
+    int Pending,
+    long Sent,
+    IReadOnlyList<MutedCheckResponse> Muted,
+    IReadOnlyList<ChannelStatusResponse> Channels)
+{
+    /// <summary>The response for a notifier's status.</summary>
+    public static NotificationStatusResponse From(NotifierStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return new(
+            status.Account,
+            status.OpenIncidents,
+            status.Pending,
+            status.Sent,
+            status.Muted.Select(muted => new MutedCheckResponse(muted.CheckType.ToWireName(), muted.Until)).ToList(),
+            status.Channels.Select(channel => new ChannelStatusResponse(
+                channel.Channel.ToWireName(),
+                channel.Configured,
+                channel.Pending,
+                channel.Sent,
+                channel.Dropped,
+                channel.LastSentAt,
+                channel.LastError,
+                channel.LastErrorAt,
+                channel.NextAttemptAt)).ToList());
+    }
+}
+
+/// <summary>A check whose alerts are muted after it flapped.</summary>
+public sealed record MutedCheckResponse(string CheckType, DateTimeOffset Until);
+
+/// <summary>One channel of the notifier.</summary>
+public sealed record ChannelStatusResponse(
+    string Channel,
+    bool Configured,
+    int Pending,
+    long Sent,
+    long Dropped,
+    DateTimeOffset? LastSentAt,
+    string? LastError,
+    DateTimeOffset? LastErrorAt,
+    DateTimeOffset? NextAttemptAt);
+
+/// <summary>The outcome of a test message on every configured channel.</summary>
+public sealed record NotificationTestResponse(IReadOnlyList<ChannelTestResponse> Results);
+
+/// <summary>The outcome on one channel; <see cref="Error"/> says what went wrong, without URLs or passwords.</summary>
+public sealed record ChannelTestResponse(string Channel, bool Delivered, string? Error);

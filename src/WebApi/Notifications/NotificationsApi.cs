@@ -1,0 +1,102 @@
+using AmoHub.Grains.Interfaces.Accounts;
+using AmoHub.Grains.Interfaces.Keys;
+using AmoHub.Grains.Interfaces.Monitoring;
+using AmoHub.Grains.Interfaces.Notifications;
+using AmoHub.Grains.Interfaces.Probes;
+using AmoHub.ServiceDefaults.Security;
+using AmoHub.WebApi.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace AmoHub.WebApi.Notifications;
+
+/// <summary>
+/// <c>/api/accounts/{account}/notifications</c>: an account's alert channels (read masked, replaced whole), the
+/// notifier's status, and a test message on every channel.
+/// </summary>
+public static class NotificationsApi
+{
+    /// <summary>Maps the notification endpoints.</summary>
+    public static RouteGroupBuilder MapNotificationsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/accounts/{account}/notifications").WithTags("Notifications").RequireReadOrWriteByMethod();
+        group.MapGet("/", GetAsync).WithName("GetNotificationSettings");
+        group.MapPut("/", PutAsync).WithName("PutNotificationSettings");
+        group.MapGet("/status", GetStatusAsync).WithName("GetNotificationStatus");
+        group.MapPost("/test", TestAsync).WithName("TestNotifications");
+        return group;
+    }
+
+    private static async Task<Results<Ok<NotificationSettingsBody>, ProblemHttpResult>> GetAsync(
+        string account, AccountResolver accounts, IClusterClient client)
+    {
+        var resolution = await accounts.ResolveAsync(account);
+        if (resolution.Account is not { } resolved)
+        {
+            return resolution.Problem!;
+        }
+
+        return TypedResults.Ok(NotificationSettingsBody.From(await Notifier(client, resolved).GetSettingsAsync()));
+    }
+
+    /// <summary>Replaces the account's settings; a bad field answers 400 naming it, and nothing is stored.</summary>
+    private static async Task<Results<Ok<NotificationSettingsBody>, ValidationProblem, ProblemHttpResult>> PutAsync(
+        string account, NotificationSettingsBody? body, AccountResolver accounts, IClusterClient client)
+    {
+        if (body is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["body"] = ["A JSON object {\"language\", \"mattermost\", \"email\", \"webhook\"} is required."],
+            });
+        }
+
+        var resolution = await accounts.ResolveAsync(account);
+        if (resolution.Account is not { } resolved)
+        {
+            return resolution.Problem!;
+        }
+
+        var update = await Notifier(client, resolved).ConfigureAsync(body.ToSettings());
+        return update.Settings is { } stored
+            ? TypedResults.Ok(NotificationSettingsBody.From(stored))
+            : TypedResults.ValidationProblem(update.Errors);
+    }
+
+    private static async Task<Results<Ok<NotificationStatusResponse>, ProblemHttpResult>> GetStatusAsync(
+        string account, AccountResolver accounts, IClusterClient client)
+    {
+        var resolution = await accounts.ResolveAsync(account);
+        if (resolution.Account is not { } resolved)
+        {
+            return resolution.Problem!;
+        }
+
+        return TypedResults.Ok(NotificationStatusResponse.From(await Notifier(client, resolved).GetStatusAsync()));
+    }
+
+    /// <summary>Sends a test message on every configured channel and says how each went; 409 when none is configured.</summary>
+    private static async Task<Results<Ok<NotificationTestResponse>, ProblemHttpResult>> TestAsync(
+        string account, AccountResolver accounts, IClusterClient client)
+    {
+        var resolution = await accounts.ResolveAsync(account);
+        if (resolution.Account is not { } resolved)
+        {
+            return resolution.Problem!;
+        }
+
+        var results = await Notifier(client, resolved).SendTestAsync();
+        if (results.IsEmpty)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "No notification channel is configured",
+                detail: $"Account '{resolved.Subdomain}' has no Mattermost webhook, email recipients or webhook to test.");
+        }
+
+        return TypedResults.Ok(new NotificationTestResponse(
+            results.Select(result => new ChannelTestResponse(result.Channel.ToWireName(), result.Delivered, result.Error)).ToList()));
+    }
+
+    private static INotifierGrain Notifier(IClusterClient client, AccountDefinition account) =>
+        client.GetGrain<INotifierGrain>(GrainKeys.Notifier(account.Subdomain));
+}

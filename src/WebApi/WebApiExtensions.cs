@@ -26,7 +26,7 @@ public static class WebApiExtensions
     /// <summary>Registers what the endpoints need: OpenAPI, the account resolver, the cluster readiness check.</summary>
     public static IServiceCollection AddAmoHubWebApi(this IServiceCollection services)
     {
-        services.AddOpenApi();
+        services.AddOpenApi(options => options.AddOperationTransformer(RequestAccount.DocumentAsync));
         services.AddSingleton<AccountResolver>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddExceptionHandler<AmoCrmExceptionHandler>();

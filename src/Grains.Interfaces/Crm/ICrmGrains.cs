@@ -49,18 +49,8 @@ public interface IAccountGrain : IGrainWithStringKey
     /// inside the account's budget, once, without retries. The response time is the request's own, never the
     /// wait for the budget.
     /// </summary>
-    Task<ApiProbeOutcome> ProbeApiAsync(CheckType checkType, TimeSpan timeout, string? marker = null);
+    Task<CheckOutcome> ProbeApiAsync(CheckType checkType, TimeSpan timeout, string? marker = null);
 }
-
-/// <summary>What an API probe saw; <c>StartedAt</c> is when its request went out, after the wait for a budget slot.</summary>
-[GenerateSerializer, Immutable, Alias("amohub.ApiProbeOutcome")]
-public sealed record ApiProbeOutcome(
-    [property: Id(0)] HealthStatus Status,
-    [property: Id(1)] int? HttpStatus,
-    [property: Id(2)] int ResponseTimeMs,
-    [property: Id(3)] string? ErrorMessage,
-    [property: Id(4)] string? ErrorCode = null,
-    [property: Id(5)] DateTimeOffset? StartedAt = null);
 
 /// <summary>
 /// One amoCRM contact. Key <c>{subdomain}/contact:{amoCRM id}</c>. Applies API results and webhook events

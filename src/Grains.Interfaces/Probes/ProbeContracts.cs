@@ -67,3 +67,18 @@ public static class HealthStatuses
         _ => "unknown",
     };
 }
+
+/// <summary>
+/// What one run of a check saw: the HTTP status if it got an answer, why it is not up if it is not, the request's
+/// own response time when the check measured it itself (API checks wait for the account's budget first), and a short
+/// error code (<see cref="CheckErrorCodes"/>). <c>StartedAt</c> is when the measured request went out, when that was
+/// later than the check began (after the wait for a budget slot). The account grain answers API probes with one.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("amohub.CheckOutcome")]
+public sealed record CheckOutcome(
+    [property: Id(0)] HealthStatus Status,
+    [property: Id(1)] int? HttpStatus,
+    [property: Id(2)] string? ErrorMessage,
+    [property: Id(3)] int? ResponseTimeMs = null,
+    [property: Id(4)] string? ErrorCode = null,
+    [property: Id(5)] DateTimeOffset? StartedAt = null);

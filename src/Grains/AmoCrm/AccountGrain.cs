@@ -181,7 +181,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
     }
 
     /// <inheritdoc />
-    public Task<ApiProbeOutcome> ProbeApiAsync(CheckType checkType, TimeSpan timeout, string? marker = null) =>
+    public Task<CheckOutcome> ProbeApiAsync(CheckType checkType, TimeSpan timeout, string? marker = null) =>
         _probes.RunAsync(checkType, timeout, marker);
 
     private IContactGrain ContactGrain(long id) => GrainFactory.GetGrain<IContactGrain>(GrainKeys.Contact(Subdomain, id));

@@ -19,7 +19,7 @@ public sealed class AmoCrmProbeCalls(
     TimeProvider time)
 {
     /// <summary>Runs one check's request and says how it went.</summary>
-    public async Task<ApiProbeOutcome> RunAsync(CheckType checkType, TimeSpan timeout, string? marker)
+    public async Task<CheckOutcome> RunAsync(CheckType checkType, TimeSpan timeout, string? marker)
     {
         if (checkType == CheckType.Web || (checkType == CheckType.Dp && string.IsNullOrEmpty(marker)))
         {
@@ -58,7 +58,7 @@ public sealed class AmoCrmProbeCalls(
         }
         catch (AmoCrmException exception)
         {
-            return new ApiProbeOutcome(exception.IsTransient ? HealthStatus.Down : HealthStatus.Warning, (int?)exception.Status, 0, exception.Message,
+            return new CheckOutcome(exception.IsTransient ? HealthStatus.Down : HealthStatus.Warning, (int?)exception.Status, exception.Message, 0,
                 exception.Failure.ErrorCode());
         }
 
@@ -81,7 +81,7 @@ public sealed class AmoCrmProbeCalls(
             var code = (int?)response.StatusCode;
             if (response.IsSuccessStatusCode)
             {
-                return new ApiProbeOutcome(HealthStatus.Up, code, elapsed, null, StartedAt: startedAt);
+                return new CheckOutcome(HealthStatus.Up, code, null, elapsed, StartedAt: startedAt);
             }
 
             var failure = AmoCrmResponses.ToException(response);
@@ -93,20 +93,20 @@ public sealed class AmoCrmProbeCalls(
             // Client errors (token refused, no rights, rate limited) are warnings with a reason; amoCRM failing or
             // blocking the integration is down.
             var status = failure.Failure is AmoCrmFailure.Unavailable or AmoCrmFailure.Blocked ? HealthStatus.Down : HealthStatus.Warning;
-            return new ApiProbeOutcome(status, code, elapsed, failure.Message, failure.Failure.ErrorCode(), startedAt);
+            return new CheckOutcome(status, code, failure.Message, elapsed, failure.Failure.ErrorCode(), startedAt);
         }
         catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException)
         {
             var elapsed = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             return deadline.IsCancellationRequested
-                ? new ApiProbeOutcome(HealthStatus.Down, null, elapsed, $"amoCRM did not answer within {timeout.TotalSeconds:0.#} s.", CheckErrorCodes.Timeout, startedAt)
-                : new ApiProbeOutcome(HealthStatus.Down, null, elapsed,
-                    $"The request failed: {(exception as HttpRequestException)?.HttpRequestError.ToString() ?? exception.GetType().Name}.", CheckErrorCodes.ConnectionFailed, startedAt);
+                ? new CheckOutcome(HealthStatus.Down, null, $"amoCRM did not answer within {timeout.TotalSeconds:0.#} s.", elapsed, CheckErrorCodes.Timeout, startedAt)
+                : new CheckOutcome(HealthStatus.Down, null,
+                    $"The request failed: {(exception as HttpRequestException)?.HttpRequestError.ToString() ?? exception.GetType().Name}.", elapsed, CheckErrorCodes.ConnectionFailed, startedAt);
         }
     }
 
-    private static ApiProbeOutcome NotConfigured(string message) =>
-        new(HealthStatus.Warning, null, 0, message, CheckErrorCodes.NotConfigured);
+    private static CheckOutcome NotConfigured(string message) =>
+        new(HealthStatus.Warning, null, message, 0, CheckErrorCodes.NotConfigured);
 
     /// <summary>
     /// The contact the Digital Pipeline probe renames: the configured one, or in the sandbox one AmoHub creates once.

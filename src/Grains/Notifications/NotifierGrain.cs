@@ -26,6 +26,10 @@ namespace AmoHub.Grains.Notifications;
 /// <item>each channel delivers its messages in order, one at a time, retrying with capped exponential back-off; a
 /// channel that fails or hangs holds back only itself.</item>
 /// </list>
+/// The file is longer than most on purpose: raising alerts, the outbox and the schedule change the same state in the
+/// same turn, and their invariants (one message per incident and kind, nothing sent twice) read best in one place;
+/// the words of an alert (<see cref="AlertText"/>), the channel rules (<see cref="NotificationRules"/>) and the
+/// delivery (<see cref="NotificationCourier"/>) live apart.
 /// </summary>
 public sealed partial class NotifierGrain(
     [PersistentState("notifier", StorageNames.Default)] IPersistentState<NotifierState> state,

@@ -15,10 +15,9 @@ public sealed class AccountApiCheck(CheckType checkType, IGrainFactory grains) :
     public CheckType CheckType => checkType;
 
     /// <inheritdoc />
-    public async Task<CheckOutcome> RunAsync(string account, ProbeSettings settings, CancellationToken cancellationToken)
+    public Task<CheckOutcome> RunAsync(string account, ProbeSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var outcome = await grains.GetGrain<IAccountGrain>(GrainKeys.Account(account)).ProbeApiAsync(checkType, settings.Timeout);
-        return new CheckOutcome(outcome.Status, outcome.HttpStatus, outcome.ErrorMessage, outcome.ResponseTimeMs, outcome.ErrorCode, outcome.StartedAt);
+        return grains.GetGrain<IAccountGrain>(GrainKeys.Account(account)).ProbeApiAsync(checkType, settings.Timeout);
     }
 }

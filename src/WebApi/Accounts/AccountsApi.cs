@@ -2,6 +2,7 @@ using AmoHub.Grains.Interfaces.Accounts;
 using AmoHub.Grains.Interfaces.Crm;
 using AmoHub.Grains.Interfaces.Keys;
 using AmoHub.ServiceDefaults.Security;
+using AmoHub.WebApi.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -78,7 +79,7 @@ public static class AccountsApi
     {
         if (body is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A JSON object with at least subdomain and credentials is required."] });
+            return Problems.Invalid("body", "A JSON object with at least subdomain and credentials is required.");
         }
 
         var errors = new Dictionary<string, string[]>();
@@ -98,7 +99,7 @@ public static class AccountsApi
         TestEntity(body.TestContactId, "testContactId", errors);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return Problems.Invalid(errors);
         }
 
         var account = new AccountDefinition(subdomain!, baseUrl ?? new Uri($"https://{subdomain}.amocrm.ru/"), IsSandbox: false, body.TestLeadId, body.TestContactId);
@@ -127,7 +128,7 @@ public static class AccountsApi
     {
         if (body is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A JSON object with the fields to change is required."] });
+            return Problems.Invalid("body", "A JSON object with the fields to change is required.");
         }
 
         var errors = new Dictionary<string, string[]>();
@@ -142,7 +143,7 @@ public static class AccountsApi
         TestEntity(body.TestContactId, "testContactId", errors);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return Problems.Invalid(errors);
         }
 
         if (await Registry(client).FindAsync(subdomain) is not { } known)
@@ -165,10 +166,7 @@ public static class AccountsApi
 
             if (credentials is null)
             {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-                {
-                    ["accessToken"] = ["is required with a new baseUrl, or OAuth settings are: the stored credentials never follow a new address."],
-                });
+                return Problems.Invalid("accessToken", "is required with a new baseUrl, or OAuth settings are: the stored credentials never follow a new address.");
             }
         }
 

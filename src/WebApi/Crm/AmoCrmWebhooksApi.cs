@@ -83,7 +83,7 @@ public static class AmoCrmWebhooksApi
         var (delivery, errors) = AmoCrmWebhookForm.Parse(form, time.GetUtcNow());
         if (delivery is null)
         {
-            return TypedResults.ValidationProblem(errors, title: "The delivery is not in amoCRM's webhook format.");
+            return Problems.Invalid(errors, "The delivery is not in amoCRM's webhook format.");
         }
 
         if (!await client.GetGrain<IAccountGrain>(GrainKeys.Account(subdomain)).OwnsDeliveryAsync(delivery.AccountSubdomain, delivery.AccountId))
@@ -101,45 +101,27 @@ public static class AmoCrmWebhooksApi
     }
 
     private static async Task<Results<Ok<WebhookSubscription>, ValidationProblem, ProblemHttpResult>> SubscribeAsync(
-        SubscribeWebhooksRequest? body, string? account, HttpRequest request, AccountResolver accounts, IClusterClient client, IOptions<WebhookSettings> settings)
+        SubscribeWebhooksRequest? body, RequestAccount account, HttpRequest request, IClusterClient client, IOptions<WebhookSettings> settings)
     {
         var publicUrl = body?.PublicUrl ?? settings.Value.PublicUrl ?? new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/");
         if (!publicUrl.IsAbsoluteUri || (publicUrl.Scheme != Uri.UriSchemeHttps && publicUrl.Scheme != Uri.UriSchemeHttp))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["publicUrl"] = ["must be an absolute http(s) URL where amoCRM can reach AmoHub."] });
-        }
-
-        var resolution = await accounts.ResolveAsync(account);
-        if (resolution.Account is not { } resolved)
-        {
-            return resolution.Problem!;
+            return Problems.Invalid("publicUrl", "must be an absolute http(s) URL where amoCRM can reach AmoHub.");
         }
 
         var baseUrl = publicUrl.AbsoluteUri.EndsWith('/') ? publicUrl : new Uri(publicUrl.AbsoluteUri + "/");
-        return TypedResults.Ok(await client.GetGrain<IAccountGrain>(GrainKeys.Account(resolved.Subdomain)).SubscribeWebhooksAsync(baseUrl));
+        return TypedResults.Ok(await client.GetGrain<IAccountGrain>(GrainKeys.Account(account.Subdomain)).SubscribeWebhooksAsync(baseUrl));
     }
 
     private static async Task<Results<Ok<WebhookSubscription>, ProblemHttpResult>> UnsubscribeAsync(
-        string? account, AccountResolver accounts, IClusterClient client)
+        RequestAccount account, IClusterClient client)
     {
-        var resolution = await accounts.ResolveAsync(account);
-        if (resolution.Account is not { } resolved)
-        {
-            return resolution.Problem!;
-        }
-
-        return TypedResults.Ok(await client.GetGrain<IAccountGrain>(GrainKeys.Account(resolved.Subdomain)).UnsubscribeWebhooksAsync());
+        return TypedResults.Ok(await client.GetGrain<IAccountGrain>(GrainKeys.Account(account.Subdomain)).UnsubscribeWebhooksAsync());
     }
 
     private static async Task<Results<Ok<CrmSummary>, ProblemHttpResult>> StatusAsync(
-        string? account, AccountResolver accounts, IClusterClient client)
+        RequestAccount account, IClusterClient client)
     {
-        var resolution = await accounts.ResolveAsync(account);
-        if (resolution.Account is not { } resolved)
-        {
-            return resolution.Problem!;
-        }
-
-        return TypedResults.Ok(await client.GetGrain<ICrmQueryGrain>(0).GetSummaryAsync(resolved.Subdomain));
+        return TypedResults.Ok(await client.GetGrain<ICrmQueryGrain>(0).GetSummaryAsync(account.Subdomain));
     }
 }

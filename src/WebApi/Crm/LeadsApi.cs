@@ -20,11 +20,11 @@ public static class LeadsApi
     }
 
     private static async Task<Results<Created<LeadResponse>, Ok<LeadResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateLeadRequest? body, string? account, AccountResolver accounts, PhoneNormalizer phones, IClusterClient client)
+        CreateLeadRequest? body, RequestAccount account, PhoneNormalizer phones, IClusterClient client)
     {
         if (body is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A JSON object {\"name\": …} is required."] });
+            return Problems.Invalid("body", "A JSON object {\"name\": …} is required.");
         }
 
         var errors = new Dictionary<string, string[]>();
@@ -46,76 +46,58 @@ public static class LeadsApi
             errors["status"] = ["must be an amoCRM status id (a positive number)."];
         }
 
-        var resolution = await accounts.ResolveAsync(account);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        if (resolution.Account is not { } resolved)
-        {
-            return resolution.Problem!;
+            return Problems.Invalid(errors);
         }
 
         long? contactId = null;
         if (contactPhone is not null)
         {
-            var contact = await client.GetGrain<IPhoneIndexGrain>(GrainKeys.Phone(resolved.Subdomain, contactPhone)).GetOrCreateAsync(contactName ?? name!);
+            var contact = await client.GetGrain<IPhoneIndexGrain>(GrainKeys.Phone(account.Subdomain, contactPhone)).GetOrCreateAsync(contactName ?? name!);
             contactId = contact.Contact.AmoCrmId;
         }
         else if (body.ContactId is { } id)
         {
-            var known = await client.GetGrain<IContactGrain>(GrainKeys.Contact(resolved.Subdomain, id)).GetAsync()
-                ?? await client.GetGrain<IAccountGrain>(GrainKeys.Account(resolved.Subdomain)).FetchContactAsync(id);
+            var known = await client.GetGrain<IContactGrain>(GrainKeys.Contact(account.Subdomain, id)).GetAsync()
+                ?? await client.GetGrain<IAccountGrain>(GrainKeys.Account(account.Subdomain)).FetchContactAsync(id);
             if (known is null)
             {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["contactId"] = [$"Neither AmoHub nor amoCRM has contact {id}."] });
+                return Problems.Invalid("contactId", $"Neither AmoHub nor amoCRM has contact {id}.");
             }
 
             contactId = id;
         }
 
-        var result = await client.GetGrain<ILeadNameIndexGrain>(GrainKeys.LeadName(resolved.Subdomain, NameKeys.Normalize(name!)))
+        var result = await client.GetGrain<ILeadNameIndexGrain>(GrainKeys.LeadName(account.Subdomain, NameKeys.Normalize(name!)))
             .GetOrCreateAsync(new NewLead(name!, body.Status, contactId));
         var response = LeadResponse.From(result.Lead, result.Created);
         return result.Created
-            ? TypedResults.Created($"/api/leads/{result.Lead.AmoCrmId}?account={resolved.Subdomain}", response)
+            ? TypedResults.Created($"/api/leads/{result.Lead.AmoCrmId}?account={account.Subdomain}", response)
             : TypedResults.Ok(response);
     }
 
     private static async Task<Results<Ok<LeadResponse>, ProblemHttpResult>> GetAsync(
-        long amocrmId, string? account, AccountResolver accounts, IClusterClient client)
+        long amocrmId, RequestAccount account, IClusterClient client)
     {
-        var resolution = await accounts.ResolveAsync(account);
-        if (resolution.Account is not { } resolved)
-        {
-            return resolution.Problem!;
-        }
-
-        var lead = await client.GetGrain<ILeadGrain>(GrainKeys.Lead(resolved.Subdomain, amocrmId)).GetAsync();
+        var lead = await client.GetGrain<ILeadGrain>(GrainKeys.Lead(account.Subdomain, amocrmId)).GetAsync();
         return lead is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown lead", detail: $"AmoHub has no lead {amocrmId}.")
             : TypedResults.Ok(LeadResponse.From(lead));
     }
 
     private static async Task<Results<Ok<PageResponse<LeadResponse>>, ValidationProblem, ProblemHttpResult>> ListAsync(
-        string? account, string? name, int? page, int? pageSize, AccountResolver accounts, IClusterClient client)
+        RequestAccount account, string? name, int? page, int? pageSize, IClusterClient client)
     {
         var errors = new Dictionary<string, string[]>();
         var nameFilter = CrmValidation.Name(name, "name", errors, required: false);
         var (pageNumber, size) = CrmValidation.Paging(page, pageSize, errors);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return Problems.Invalid(errors);
         }
 
-        var resolution = await accounts.ResolveAsync(account);
-        if (resolution.Account is not { } resolved)
-        {
-            return resolution.Problem!;
-        }
-
-        var found = await client.GetGrain<ICrmQueryGrain>(0).ListLeadsAsync(resolved.Subdomain, nameFilter, pageNumber, size);
+        var found = await client.GetGrain<ICrmQueryGrain>(0).ListLeadsAsync(account.Subdomain, nameFilter, pageNumber, size);
         return TypedResults.Ok(new PageResponse<LeadResponse>(found.Items.Select(l => LeadResponse.From(l)).ToList(), found.PageNumber, found.PageSize, found.Total));
     }
 }

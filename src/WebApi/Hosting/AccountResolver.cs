@@ -1,11 +1,10 @@
 using AmoHub.Grains.Interfaces.Accounts;
 using AmoHub.Grains.Interfaces.Keys;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AmoHub.WebApi.Hosting;
 
 /// <summary>The outcome of resolving <c>?account=</c>: the account, or a problem saying why there is none.</summary>
-public sealed record AccountResolution(AccountDefinition? Account, ProblemHttpResult? Problem);
+public sealed record AccountResolution(AccountDefinition? Account, IResult? Problem);
 
 /// <summary>
 /// Resolves the <c>?account=</c> of a request. It may be left out when the deployment serves one account.
@@ -35,9 +34,5 @@ public sealed class AccountResolver(IClusterClient client)
             : new(found, null);
     }
 
-    private static AccountResolution Invalid(string message) =>
-        new(null, TypedResults.Problem(
-            statusCode: StatusCodes.Status400BadRequest,
-            title: "One or more validation errors occurred.",
-            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["account"] = [message] } }));
+    private static AccountResolution Invalid(string message) => new(null, Problems.Invalid("account", message));
 }

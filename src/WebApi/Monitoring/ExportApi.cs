@@ -21,51 +21,47 @@ public static class ExportApi
     public static RouteGroupBuilder MapExportApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/export").WithTags("Monitoring").RequireReadOrWriteByMethod();
-        group.MapGet("/health-checks", ExportResultsAsync).WithName("ExportHealthChecks");
-        group.MapGet("/incidents", ExportIncidentsAsync).WithName("ExportIncidents");
-        group.MapGet("/stats", ExportStatsAsync).WithName("ExportStats");
+        group.MapGet("/health-checks", ExportResults).WithName("ExportHealthChecks");
+        group.MapGet("/incidents", ExportIncidents).WithName("ExportIncidents");
+        group.MapGet("/stats", ExportStats).WithName("ExportStats");
         return group;
     }
 
     /// <summary>The raw results, check by check (GET, POST, WEB, HOOK, DP), each oldest first.</summary>
-    private static Task<Results<ExportFile<StoredCheckResult>, ValidationProblem, ProblemHttpResult>> ExportResultsAsync(
-        string? account, string? clientId, string? hours, string? checkType, string? format, AccountResolver accounts, TimeProvider time,
+    private static Results<ExportFile<StoredCheckResult>, ValidationProblem, ProblemHttpResult> ExportResults(
+        RequestAccount account, string? hours, string? checkType, string? format, TimeProvider time,
         IClusterClient client) =>
-        ExportAsync(account ?? clientId, hours, checkType, format, accounts, time, "health-checks",
+        Export(account, hours, checkType, format, time, "health-checks",
             range => ResultPagesAsync(client.GetGrain<IMonitoringQueryGrain>(0), range));
 
     /// <summary>The incidents that overlap the range, by id.</summary>
-    private static Task<Results<ExportFile<StoredIncident>, ValidationProblem, ProblemHttpResult>> ExportIncidentsAsync(
-        string? account, string? clientId, string? hours, string? checkType, string? format, AccountResolver accounts, TimeProvider time,
+    private static Results<ExportFile<StoredIncident>, ValidationProblem, ProblemHttpResult> ExportIncidents(
+        RequestAccount account, string? hours, string? checkType, string? format, TimeProvider time,
         IClusterClient client) =>
-        ExportAsync(account ?? clientId, hours, checkType, format, accounts, time, "incidents",
+        Export(account, hours, checkType, format, time, "incidents",
             range => IncidentPagesAsync(client.GetGrain<IMonitoringQueryGrain>(0), range));
 
     /// <summary>The statistics of <c>/api/stats</c>, one row per check.</summary>
-    private static Task<Results<ExportFile<CheckStats>, ValidationProblem, ProblemHttpResult>> ExportStatsAsync(
-        string? account, string? clientId, string? hours, string? checkType, string? format, AccountResolver accounts, TimeProvider time,
+    private static Results<ExportFile<CheckStats>, ValidationProblem, ProblemHttpResult> ExportStats(
+        RequestAccount account, string? hours, string? checkType, string? format, TimeProvider time,
         IClusterClient client) =>
-        ExportAsync(account ?? clientId, hours, checkType, format, accounts, time, "stats",
+        Export(account, hours, checkType, format, time, "stats",
             range => StatsPagesAsync(client.GetGrain<IMonitoringQueryGrain>(0), range));
 
-    private static async Task<Results<ExportFile<T>, ValidationProblem, ProblemHttpResult>> ExportAsync<T>(
-        string? account, string? hours, string? checkType, string? format, AccountResolver accounts, TimeProvider time, string dataset,
+    private static Results<ExportFile<T>, ValidationProblem, ProblemHttpResult> Export<T>(
+        RequestAccount account, string? hours, string? checkType, string? format, TimeProvider time, string dataset,
         Func<MonitoringRange, IAsyncEnumerable<IReadOnlyList<T>>> pages)
     {
         var parameters = new MonitoringParameters();
         var span = parameters.Hours(hours);
         var check = parameters.CheckType(checkType);
         var chosen = parameters.Choice("format", format, "csv", Formats) == "json" ? ExportFormat.Json : ExportFormat.Csv;
-        var (range, invalid, problem) = await parameters.RangeAsync(account, span, check, accounts, time);
-        if (invalid is not null)
+        if (parameters.Invalid is { } invalid)
         {
             return invalid;
         }
 
-        if (range is null)
-        {
-            return problem!;
-        }
+        var range = MonitoringParameters.Range(account, span, check, time);
 
         var name = string.Create(CultureInfo.InvariantCulture, $"amohub-{range.Account}-{dataset}-{range.To.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}");
         return new ExportFile<T>(name, chosen, pages(range));

@@ -33,8 +33,8 @@ public static class HistoryApi
     /// (default 500, at most 5,000).
     /// </summary>
     private static async Task<Results<Ok<HistoryPage>, ValidationProblem, ProblemHttpResult>> GetHistoryAsync(
-        string? account, string? clientId, string? hours, string? checkType, string? resolution, string? page, string? pageSize,
-        AccountResolver accounts, TimeProvider time, IClusterClient client)
+        RequestAccount account, string? hours, string? checkType, string? resolution, string? page, string? pageSize,
+        TimeProvider time, IClusterClient client)
     {
         var parameters = new MonitoringParameters();
         var span = parameters.Hours(hours);
@@ -47,16 +47,12 @@ public static class HistoryApi
 
         var pageNumber = parameters.Number("page", page, 1, 1, 1_000_000);
         var size = parameters.Number("pageSize", pageSize, DefaultPageSize, 1, MaxPageSize);
-        var (range, invalid, problem) = await parameters.RangeAsync(account ?? clientId, span, check, accounts, time);
-        if (invalid is not null)
+        if (parameters.Invalid is { } invalid)
         {
             return invalid;
         }
 
-        if (range is null)
-        {
-            return problem!;
-        }
+        var range = MonitoringParameters.Range(account, span, check, time);
 
         var history = await client.GetGrain<IMonitoringQueryGrain>(0).GetHistoryAsync(new HistoryRequest(range, chosen, pageNumber, size));
         return TypedResults.Ok(history);

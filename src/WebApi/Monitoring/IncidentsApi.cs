@@ -79,8 +79,8 @@ public static class IncidentsApi
     }
 
     private static async Task<Results<Ok<List<IncidentResponse>>, ValidationProblem, ProblemHttpResult>> ListAsync(
-        string? account, string? clientId, int? limit, long? before, string? checkType, bool? open,
-        AccountResolver accounts, IClusterClient client, HttpContext context)
+        RequestAccount account, int? limit, long? before, string? checkType, bool? open,
+        IClusterClient client, HttpContext context)
     {
         var errors = new Dictionary<string, string[]>();
         var size = PageSize(limit, before, "an incident id", errors);
@@ -100,16 +100,10 @@ public static class IncidentsApi
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return Problems.Invalid(errors);
         }
 
-        var resolution = await accounts.ResolveAsync(account ?? clientId);
-        if (resolution.Account is not { } resolved)
-        {
-            return resolution.Problem!;
-        }
-
-        var incidents = await client.GetGrain<IIncidentsGrain>(IIncidentsGrain.Key).ListAsync(resolved.Subdomain, size, before, check, open == true);
+        var incidents = await client.GetGrain<IIncidentsGrain>(IIncidentsGrain.Key).ListAsync(account.Subdomain, size, before, check, open == true);
         if (incidents.Count == size)
         {
             LinkNext(context, incidents[^1].Id);
@@ -119,59 +113,41 @@ public static class IncidentsApi
     }
 
     private static async Task<Results<Ok<IncidentResponse>, ProblemHttpResult>> GetAsync(
-        long id, string? account, string? clientId, AccountResolver accounts, IClusterClient client)
+        long id, RequestAccount account, IClusterClient client)
     {
-        var resolution = await accounts.ResolveAsync(account ?? clientId);
-        if (resolution.Account is not { } resolved)
-        {
-            return resolution.Problem!;
-        }
-
-        var incident = await client.GetGrain<IIncidentsGrain>(IIncidentsGrain.Key).GetAsync(resolved.Subdomain, id);
+        var incident = await client.GetGrain<IIncidentsGrain>(IIncidentsGrain.Key).GetAsync(account.Subdomain, id);
         return incident is null ? UnknownIncident(id) : TypedResults.Ok(IncidentResponse.From(incident));
     }
 
     private static async Task<Results<Ok<IncidentResponse>, ValidationProblem, ProblemHttpResult>> AcknowledgeAsync(
-        long id, string? account, string? clientId, AcknowledgeRequest? body, AccountResolver accounts, IClusterClient client)
+        long id, RequestAccount account, AcknowledgeRequest? body, IClusterClient client)
     {
         var errors = new Dictionary<string, string[]>();
         var by = CrmValidation.Text(body?.By, "by", MaxAuthorLength, errors, required: false);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return Problems.Invalid(errors);
         }
 
-        var resolution = await accounts.ResolveAsync(account ?? clientId);
-        if (resolution.Account is not { } resolved)
-        {
-            return resolution.Problem!;
-        }
-
-        var incident = await client.GetGrain<IIncidentsGrain>(IIncidentsGrain.Key).AcknowledgeAsync(resolved.Subdomain, id, by);
+        var incident = await client.GetGrain<IIncidentsGrain>(IIncidentsGrain.Key).AcknowledgeAsync(account.Subdomain, id, by);
         return incident is null ? UnknownIncident(id) : TypedResults.Ok(IncidentResponse.From(incident));
     }
 
     private static async Task<Results<Created<IncidentNoteResponse>, ValidationProblem, ProblemHttpResult>> AddNoteAsync(
-        long id, string? account, string? clientId, NoteRequest? body, AccountResolver accounts, IClusterClient client)
+        long id, RequestAccount account, NoteRequest? body, IClusterClient client)
     {
         var errors = new Dictionary<string, string[]>();
         var text = CrmValidation.Text(body?.Text, "text", MaxNoteLength, errors, multiline: true);
         var author = CrmValidation.Text(body?.Author, "author", MaxAuthorLength, errors, required: false);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return Problems.Invalid(errors);
         }
 
-        var resolution = await accounts.ResolveAsync(account ?? clientId);
-        if (resolution.Account is not { } resolved)
-        {
-            return resolution.Problem!;
-        }
-
-        var added = await client.GetGrain<IIncidentsGrain>(IIncidentsGrain.Key).AddNoteAsync(resolved.Subdomain, id, author, text!);
+        var added = await client.GetGrain<IIncidentsGrain>(IIncidentsGrain.Key).AddNoteAsync(account.Subdomain, id, author, text!);
         return added.Outcome switch
         {
-            NoteOutcome.Added => TypedResults.Created($"/api/incidents/{id}/notes?account={resolved.Subdomain}", IncidentNoteResponse.From(added.Note!)),
+            NoteOutcome.Added => TypedResults.Created($"/api/incidents/{id}/notes?account={account.Subdomain}", IncidentNoteResponse.From(added.Note!)),
             NoteOutcome.Full => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Too many notes",
                 detail: $"Incident {id} holds {IIncidentsGrain.MaxNotes} notes, the most one incident may."),
             _ => UnknownIncident(id),
@@ -179,23 +155,17 @@ public static class IncidentsApi
     }
 
     private static async Task<Results<Ok<List<IncidentNoteResponse>>, ValidationProblem, ProblemHttpResult>> ListNotesAsync(
-        long id, string? account, string? clientId, int? limit, long? before, AccountResolver accounts, IClusterClient client, HttpContext context)
+        long id, RequestAccount account, int? limit, long? before, IClusterClient client, HttpContext context)
     {
         var errors = new Dictionary<string, string[]>();
         var size = PageSize(limit, before, "a note id", errors);
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return Problems.Invalid(errors);
         }
 
-        var resolution = await accounts.ResolveAsync(account ?? clientId);
-        if (resolution.Account is not { } resolved)
-        {
-            return resolution.Problem!;
-        }
-
-        var notes = await client.GetGrain<IIncidentsGrain>(IIncidentsGrain.Key).ListNotesAsync(resolved.Subdomain, id, size, before);
+        var notes = await client.GetGrain<IIncidentsGrain>(IIncidentsGrain.Key).ListNotesAsync(account.Subdomain, id, size, before);
         if (notes is null)
         {
             return UnknownIncident(id);

@@ -77,27 +77,15 @@ public sealed class MonitoringParameters
         return fallback;
     }
 
-    /// <summary>
-    /// The range of the last <paramref name="hours"/> up to now for the named account, or the problem to answer
-    /// with: a validation problem when any parameter was bad, else the account resolver's problem.
-    /// </summary>
-    public async Task<(MonitoringRange? Range, ValidationProblem? Invalid, ProblemHttpResult? Problem)> RangeAsync(
-        string? account, int hours, CheckType? checkType, AccountResolver accounts, TimeProvider time)
+    /// <summary>The validation problem naming every bad parameter, or null when all were good.</summary>
+    public ValidationProblem? Invalid => Errors.Count > 0 ? Problems.Invalid(Errors) : null;
+
+    /// <summary>The range of the last <paramref name="hours"/> up to now for the account.</summary>
+    public static MonitoringRange Range(RequestAccount account, int hours, CheckType? checkType, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(accounts);
+        ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(time);
-        if (Errors.Count > 0)
-        {
-            return (null, TypedResults.ValidationProblem(Errors), null);
-        }
-
-        var resolution = await accounts.ResolveAsync(account);
-        if (resolution.Account is not { } resolved)
-        {
-            return (null, null, resolution.Problem);
-        }
-
         var now = time.GetUtcNow();
-        return (new MonitoringRange(resolved.Subdomain, now.AddHours(-hours), now, checkType), null, null);
+        return new MonitoringRange(account.Subdomain, now.AddHours(-hours), now, checkType);
     }
 }

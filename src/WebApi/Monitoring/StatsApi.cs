@@ -22,21 +22,17 @@ public static class StatsApi
     /// histograms, and incident count, downtime, MTTR and MTBF (ms).
     /// </summary>
     private static async Task<Results<Ok<StatsAnswer>, ValidationProblem, ProblemHttpResult>> GetStatsAsync(
-        string? account, string? clientId, string? hours, string? checkType, AccountResolver accounts, TimeProvider time, IClusterClient client)
+        RequestAccount account, string? hours, string? checkType, TimeProvider time, IClusterClient client)
     {
         var parameters = new MonitoringParameters();
-        var (range, invalid, problem) = await parameters.RangeAsync(
-            account ?? clientId, parameters.Hours(hours), parameters.CheckType(checkType), accounts, time);
-        if (invalid is not null)
+        var span = parameters.Hours(hours);
+        var check = parameters.CheckType(checkType);
+        if (parameters.Invalid is { } invalid)
         {
             return invalid;
         }
 
-        if (range is null)
-        {
-            return problem!;
-        }
 
-        return TypedResults.Ok(await client.GetGrain<IMonitoringQueryGrain>(0).GetStatsAsync(range));
+        return TypedResults.Ok(await client.GetGrain<IMonitoringQueryGrain>(0).GetStatsAsync(MonitoringParameters.Range(account, span, check, time)));
     }
 }

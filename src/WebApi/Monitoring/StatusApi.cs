@@ -38,16 +38,10 @@ public static class StatusApi
     }
 
     private static async Task<Results<Ok<AccountStatus>, ProblemHttpResult>> GetStatusAsync(
-        string? account, string? clientId, AccountResolver accounts, IClusterClient client)
+        RequestAccount account, IClusterClient client)
     {
-        var resolution = await accounts.ResolveAsync(account ?? clientId);
-        if (resolution.Account is not { } resolved)
-        {
-            return resolution.Problem!;
-        }
-
         var statuses = await Task.WhenAll(CheckTypes.All.Select(checkType =>
-            client.GetGrain<IProbeGrain>(GrainKeys.Probe(resolved.Subdomain, checkType)).GetStatusAsync()));
+            client.GetGrain<IProbeGrain>(GrainKeys.Probe(account.Subdomain, checkType)).GetStatusAsync()));
         var checks = statuses
             .Where(status => status.Enabled)
             .Select(status => new CheckStatus(
@@ -60,6 +54,6 @@ public static class StatusApi
                 status.Reason,
                 status.StatusSince))
             .ToList();
-        return TypedResults.Ok(new AccountStatus(resolved.Subdomain, resolved.IsSandbox, checks));
+        return TypedResults.Ok(new AccountStatus(account.Subdomain, account.Definition.IsSandbox, checks));
     }
 }

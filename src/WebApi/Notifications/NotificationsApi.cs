@@ -27,70 +27,43 @@ public static class NotificationsApi
     }
 
     private static async Task<Results<Ok<NotificationSettingsBody>, ProblemHttpResult>> GetAsync(
-        string account, AccountResolver accounts, IClusterClient client)
+        RequestAccount account, IClusterClient client)
     {
-        var resolution = await accounts.ResolveAsync(account);
-        if (resolution.Account is not { } resolved)
-        {
-            return resolution.Problem!;
-        }
-
-        return TypedResults.Ok(NotificationSettingsBody.From(await Notifier(client, resolved).GetSettingsAsync()));
+        return TypedResults.Ok(NotificationSettingsBody.From(await Notifier(client, account.Definition).GetSettingsAsync()));
     }
 
     /// <summary>Replaces the account's settings; a bad field answers 400 naming it, and nothing is stored.</summary>
     private static async Task<Results<Ok<NotificationSettingsBody>, ValidationProblem, ProblemHttpResult>> PutAsync(
-        string account, NotificationSettingsBody? body, AccountResolver accounts, IClusterClient client)
+        RequestAccount account, NotificationSettingsBody? body, IClusterClient client)
     {
         if (body is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["body"] = ["A JSON object {\"language\", \"mattermost\", \"email\", \"webhook\"} is required."],
-            });
+            return Problems.Invalid("body", "A JSON object {\"language\", \"mattermost\", \"email\", \"webhook\"} is required.");
         }
 
-        var resolution = await accounts.ResolveAsync(account);
-        if (resolution.Account is not { } resolved)
-        {
-            return resolution.Problem!;
-        }
-
-        var update = await Notifier(client, resolved).ConfigureAsync(body.ToSettings());
+        var update = await Notifier(client, account.Definition).ConfigureAsync(body.ToSettings());
         return update.Settings is { } stored
             ? TypedResults.Ok(NotificationSettingsBody.From(stored))
-            : TypedResults.ValidationProblem(update.Errors);
+            : Problems.Invalid(update.Errors);
     }
 
     private static async Task<Results<Ok<NotificationStatusResponse>, ProblemHttpResult>> GetStatusAsync(
-        string account, AccountResolver accounts, IClusterClient client)
+        RequestAccount account, IClusterClient client)
     {
-        var resolution = await accounts.ResolveAsync(account);
-        if (resolution.Account is not { } resolved)
-        {
-            return resolution.Problem!;
-        }
-
-        return TypedResults.Ok(NotificationStatusResponse.From(await Notifier(client, resolved).GetStatusAsync()));
+        return TypedResults.Ok(NotificationStatusResponse.From(await Notifier(client, account.Definition).GetStatusAsync()));
     }
 
     /// <summary>Sends a test message on every configured channel and says how each went; 409 when none is configured.</summary>
     private static async Task<Results<Ok<NotificationTestResponse>, ProblemHttpResult>> TestAsync(
-        string account, AccountResolver accounts, IClusterClient client)
+        RequestAccount account, IClusterClient client)
     {
-        var resolution = await accounts.ResolveAsync(account);
-        if (resolution.Account is not { } resolved)
-        {
-            return resolution.Problem!;
-        }
-
-        var results = await Notifier(client, resolved).SendTestAsync();
+        var results = await Notifier(client, account.Definition).SendTestAsync();
         if (results.IsEmpty)
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "No notification channel is configured",
-                detail: $"Account '{resolved.Subdomain}' has no Mattermost webhook, email recipients or webhook to test.");
+                detail: $"Account '{account.Subdomain}' has no Mattermost webhook, email recipients or webhook to test.");
         }
 
         return TypedResults.Ok(new NotificationTestResponse(

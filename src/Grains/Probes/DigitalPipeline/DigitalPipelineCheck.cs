@@ -27,7 +27,7 @@ public sealed class DigitalPipelineCheck(IGrainFactory grains, DigitalPipelineWa
             var write = await grains.GetGrain<IAccountGrain>(GrainKeys.Account(account)).ProbeApiAsync(CheckType.Dp, settings.Timeout, marker);
             if (write.Status != HealthStatus.Up)
             {
-                return new CheckOutcome(write.Status, write.HttpStatus, write.ErrorMessage, write.ResponseTimeMs, write.ErrorCode, write.StartedAt);
+                return write;
             }
 
             var written = Stopwatch.GetTimestamp();
@@ -41,12 +41,12 @@ public sealed class DigitalPipelineCheck(IGrainFactory grains, DigitalPipelineWa
                     HealthStatus.Down,
                     write.HttpStatus,
                     $"The test contact was changed (HTTP {write.HttpStatus}) but amoCRM's webhook about it did not arrive within {settings.Timeout.TotalSeconds:0.#} s.",
-                    write.ResponseTimeMs + (int)Stopwatch.GetElapsedTime(written).TotalMilliseconds,
+                    (write.ResponseTimeMs ?? 0) + (int)Stopwatch.GetElapsedTime(written).TotalMilliseconds,
                     CheckErrorCodes.NoWebhook,
                     write.StartedAt);
             }
 
-            return new CheckOutcome(HealthStatus.Up, write.HttpStatus, null, write.ResponseTimeMs + (int)Stopwatch.GetElapsedTime(written).TotalMilliseconds,
+            return new CheckOutcome(HealthStatus.Up, write.HttpStatus, null, (write.ResponseTimeMs ?? 0) + (int)Stopwatch.GetElapsedTime(written).TotalMilliseconds,
                 StartedAt: write.StartedAt);
         }
         finally

@@ -1,4 +1,4 @@
-using AmoHub.Sandbox.Accounts;
+using AmoHub.Sandbox.Api;
 using AmoHub.Sandbox.Control;
 using AmoHub.Sandbox.Http;
 using Microsoft.AspNetCore.Builder;

@@ -1,6 +1,7 @@
 
 
 
+
 namespace AmoHub.Silo;
 
 /// <summary>What a silo process serves besides grains.</summary>

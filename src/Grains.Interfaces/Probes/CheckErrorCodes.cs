@@ -1,4 +1,5 @@
 
+
 namespace AmoHub.Grains.Interfaces.Probes;
 
 /// <summary>The machine-readable reasons a check result is not up, as stored in <c>health_checks.error_code</c>.</summary>

@@ -2,6 +2,7 @@
 
 
 
+
 namespace AmoHub.Grains.Interfaces.Probes;
 
 /// <summary>The five things AmoHub probes for every amoCRM account.</summary>

@@ -2,6 +2,7 @@
 
 
 
+
 namespace AmoHub.Grains.Interfaces.Probes;
 
 /// <summary>Health of one check: the levels the dashboard colours.</summary>

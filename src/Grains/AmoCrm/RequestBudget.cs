@@ -1,6 +1,7 @@
 
 
 
+
 namespace AmoHub.Grains.AmoCrm;
 
 /// <summary>

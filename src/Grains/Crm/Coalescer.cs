@@ -1,6 +1,7 @@
 
 
 
+
 namespace AmoHub.Grains.Crm;
 
 /// <summary>

@@ -1,6 +1,7 @@
 
 
 
+
 namespace AmoHub.Grains.Storage;
 
 /// <summary>Names of the Orleans storage providers the silo registers.</summary>

@@ -1,6 +1,5 @@
 using AmoHub.Sandbox.Contacts;
 using AmoHub.Sandbox.Http;
-using AmoHub.Sandbox.Webhooks;
 
 namespace AmoHub.Sandbox.Accounts;
 

@@ -1,7 +1,6 @@
 using AmoHub.Sandbox.Contacts;
 using AmoHub.Sandbox.Http;
 using AmoHub.Sandbox.Leads;
-using AmoHub.Sandbox.Webhooks;
 
 namespace AmoHub.Sandbox.Accounts;
 

@@ -1,6 +1,5 @@
 using AmoHub.Sandbox.Faults;
 using AmoHub.Sandbox.Http;
-using AmoHub.Sandbox.Webhooks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,7 @@
 
 
 
+
 namespace AmoHub.Sandbox.Contacts;
 
 /// <summary>A contact as the sandbox holds it. Times are Unix seconds.</summary>

@@ -1,6 +1,7 @@
 
 
 
+
 namespace AmoHub.Sandbox.Faults;
 
 /// <summary>

@@ -1,6 +1,7 @@
 
 
 
+
 namespace AmoHub.Sandbox.Leads;
 
 /// <summary>A lead as the sandbox holds it. Times are Unix seconds.</summary>

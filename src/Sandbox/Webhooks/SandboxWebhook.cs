@@ -1,6 +1,7 @@
 
 
 
+
 namespace AmoHub.Sandbox.Webhooks;
 
 /// <summary>A webhook subscription of a sandbox account.</summary>

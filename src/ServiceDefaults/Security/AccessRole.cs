@@ -2,6 +2,7 @@
 
 
 
+
 namespace AmoHub.ServiceDefaults.Security;
 
 /// <summary>What a caller may do. Each role includes the ones below it: admin ⊇ write ⊇ read.</summary>

@@ -2,6 +2,7 @@
 
 
 
+
 namespace AmoHub.ServiceDefaults.Storage;
 
 /// <summary>Which line a writer waits in for its turn.</summary>

@@ -1,6 +1,7 @@
 
 
 
+
 namespace AmoHub.WebApi.Hosting;
 
 /// <summary>

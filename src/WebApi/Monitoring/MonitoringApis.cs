@@ -1,6 +1,7 @@
 
 
 
+
 namespace AmoHub.WebApi.Monitoring;
 
 /// <summary>The monitoring reads: history, statistics and exports.</summary>

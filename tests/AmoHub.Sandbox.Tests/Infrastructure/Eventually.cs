@@ -1,6 +1,7 @@
 
 
 
+
 namespace AmoHub.Sandbox.Tests.Infrastructure;
 
 /// <summary>Polls until a condition holds, for things the sandbox does in the background.</summary>

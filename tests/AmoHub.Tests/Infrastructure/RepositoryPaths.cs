@@ -1,6 +1,7 @@
 
 
 
+
 namespace AmoHub.Tests.Infrastructure;
 
 /// <summary>Where the repository and the build outputs are, found from the test assembly's location.</summary>

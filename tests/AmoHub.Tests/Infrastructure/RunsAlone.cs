@@ -1,6 +1,7 @@
 
 
 
+
 namespace AmoHub.Tests.Infrastructure;
 
 /// <summary>

@@ -1,6 +1,7 @@
 
 
 
+
 namespace AmoHub.Tests.Infrastructure;
 
 /// <summary>Settings for a test's AmoHub processes: free ports, a fast probe schedule, the test's database.</summary>

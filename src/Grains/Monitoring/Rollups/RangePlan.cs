@@ -1,6 +1,7 @@
 
 
 
+
 namespace AmoHub.Grains.Monitoring.Rollups;
 
 /// <summary>Rollup buckets of one resolution whose start lies in [<see cref="From"/>, <see cref="To"/>) (unix ms).</summary>

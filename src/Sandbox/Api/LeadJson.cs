@@ -2,8 +2,9 @@ using System.Text.Json.Serialization;
 using AmoHub.Sandbox.Accounts;
 using AmoHub.Sandbox.Contacts;
 using AmoHub.Sandbox.Http;
+using AmoHub.Sandbox.Leads;
 
-namespace AmoHub.Sandbox.Leads;
+namespace AmoHub.Sandbox.Api;
 
 /// <summary>A lead as <c>GET api/v4/leads</c> sends it.</summary>
 internal sealed record LeadJson(

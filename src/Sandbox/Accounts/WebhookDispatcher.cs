@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using AmoHub.Sandbox.Accounts;
+using AmoHub.Sandbox.Webhooks;
 using Microsoft.Extensions.Logging;
 
-namespace AmoHub.Sandbox.Webhooks;
+namespace AmoHub.Sandbox.Accounts;
 
 /// <summary>
 /// Delivers webhooks in the background, as amoCRM does: a form POST, a short timeout, anything but 2xx is a

@@ -1,17 +1,12 @@
 using AmoHub.Sandbox.Accounts;
+using AmoHub.Sandbox.Auth;
 using AmoHub.Sandbox.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
-namespace AmoHub.Sandbox.Auth;
-
-/// <summary>The body of <c>POST oauth2/access_token</c>.</summary>
-internal sealed record TokenRequest(string? ClientId, string? ClientSecret, string? GrantType, string? Code, string? RefreshToken, string? RedirectUri);
-
-/// <summary>A new token pair.</summary>
-internal sealed record TokenResponse(string TokenType, long ExpiresIn, string AccessToken, string RefreshToken);
+namespace AmoHub.Sandbox.Api;
 
 /// <summary><c>POST /{sub}/oauth2/access_token</c>: amoCRM's OAuth 2.0 token endpoint. Not rate limited.</summary>
 internal static class OAuthApi

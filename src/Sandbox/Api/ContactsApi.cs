@@ -1,11 +1,12 @@
 using AmoHub.Sandbox.Accounts;
+using AmoHub.Sandbox.Contacts;
 using AmoHub.Sandbox.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
-namespace AmoHub.Sandbox.Contacts;
+namespace AmoHub.Sandbox.Api;
 
 /// <summary><c>api/v4/contacts</c>: list and search, get, create, update.</summary>
 internal static class ContactsApi

@@ -1,8 +1,9 @@
 using System.Text.Json.Serialization;
 using AmoHub.Sandbox.Accounts;
+using AmoHub.Sandbox.Contacts;
 using AmoHub.Sandbox.Http;
 
-namespace AmoHub.Sandbox.Contacts;
+namespace AmoHub.Sandbox.Api;
 
 /// <summary>A contact as <c>GET api/v4/contacts</c> sends it.</summary>
 internal sealed record ContactJson(

@@ -1,16 +1,13 @@
-using AmoHub.Sandbox.Auth;
-using AmoHub.Sandbox.Contacts;
+using AmoHub.Sandbox.Accounts;
 using AmoHub.Sandbox.Faults;
 using AmoHub.Sandbox.Http;
-using AmoHub.Sandbox.Leads;
-using AmoHub.Sandbox.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 
-namespace AmoHub.Sandbox.Accounts;
+namespace AmoHub.Sandbox.Api;
 
 /// <summary>
 /// Everything under <c>/{sub}/</c>: the web UI login page, OAuth, and the rate-limited, authenticated

@@ -1,12 +1,13 @@
 using System.Text.Json.Serialization;
 using AmoHub.Sandbox.Accounts;
 using AmoHub.Sandbox.Http;
+using AmoHub.Sandbox.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
-namespace AmoHub.Sandbox.Webhooks;
+namespace AmoHub.Sandbox.Api;
 
 /// <summary>The body of <c>POST</c> and <c>DELETE api/v4/webhooks</c>.</summary>
 internal sealed record WebhookInput(string? Destination, List<string>? Settings);

@@ -1,10 +1,11 @@
 using System.Text.Json.Serialization;
+using AmoHub.Sandbox.Accounts;
 using AmoHub.Sandbox.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
-namespace AmoHub.Sandbox.Accounts;
+namespace AmoHub.Sandbox.Api;
 
 /// <summary>The answer of <c>GET api/v4/account</c>.</summary>
 internal sealed record AccountJson(

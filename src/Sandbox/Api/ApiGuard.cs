@@ -1,10 +1,11 @@
 using AmoHub.Sandbox.Accounts;
 using AmoHub.Sandbox.Faults;
+using AmoHub.Sandbox.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Net.Http.Headers;
 
-namespace AmoHub.Sandbox.Http;
+namespace AmoHub.Sandbox.Api;
 
 /// <summary>
 /// What every <c>/api/v4</c> request passes before its endpoint, in the order amoCRM's layers apply it: the

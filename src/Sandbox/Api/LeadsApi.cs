@@ -1,11 +1,12 @@
 using AmoHub.Sandbox.Accounts;
 using AmoHub.Sandbox.Http;
+using AmoHub.Sandbox.Leads;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
-namespace AmoHub.Sandbox.Leads;
+namespace AmoHub.Sandbox.Api;
 
 /// <summary><c>api/v4/leads</c>: list and search, get, create, complex create, update, and the pipeline.</summary>
 internal static class LeadsApi

@@ -1,9 +1,8 @@
 using System.Globalization;
-using AmoHub.Sandbox.Accounts;
 using AmoHub.Sandbox.Contacts;
 using AmoHub.Sandbox.Leads;
 
-namespace AmoHub.Sandbox.Webhooks;
+namespace AmoHub.Sandbox.Accounts;
 
 /// <summary>
 /// A change to one entity, in amoCRM's old v2 webhook format: the fields go under

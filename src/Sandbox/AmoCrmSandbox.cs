@@ -107,10 +107,11 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
     public SandboxLead CreateLeadAsUser(string subdomain, string name, long price = 0, long? statusId = null, IReadOnlyList<long>? contactIds = null)
     {
         ArgumentNullException.ThrowIfNull(name);
-        RequireStatus(statusId);
+        var account = Account(subdomain);
+        RequireStatus(account, statusId);
         var links = LeadDraft.Links((contactIds ?? []).Select((id, i) => (id, i == 0)));
-        var draft = new LeadDraft("0", null, name, price, statusId, links, null);
-        var created = Account(subdomain).CreateLeads([draft], SandboxAccount.UiUserId);
+        var draft = new LeadDraft("0", null, name, price, statusId, null, links, null);
+        var created = account.CreateLeads([draft], SandboxAccount.UiUserId);
         return created.Failed ? throw new ArgumentException("A contact to link does not exist.", nameof(contactIds)) : created.Value[0];
     }
 
@@ -120,9 +121,10 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
     /// </summary>
     public SandboxLead? EditLeadAsUser(string subdomain, long id, string? name = null, long? statusId = null, long? price = null)
     {
-        RequireStatus(statusId);
-        var draft = new LeadDraft("0", id, name, price, statusId, [], null);
-        var updated = Account(subdomain).UpdateLeads([draft], SandboxAccount.UiUserId);
+        var account = Account(subdomain);
+        RequireStatus(account, statusId);
+        var draft = new LeadDraft("0", id, name, price, statusId, null, [], null);
+        var updated = account.UpdateLeads([draft], SandboxAccount.UiUserId);
         return updated.Failed ? null : updated.Value[0];
     }
 
@@ -173,11 +175,11 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
                 : new SandboxFieldValue(phone.Trim(), "WORK"))
             .ToList();
 
-    private static void RequireStatus(long? statusId)
+    private static void RequireStatus(SandboxAccount account, long? statusId)
     {
-        if (statusId is { } id && !Pipeline.HasStatus(id))
+        if (statusId is { } id && !account.Pipelines().Any(pipeline => pipeline.HasStatus(id)))
         {
-            throw new ArgumentOutOfRangeException(nameof(statusId), id, "The sandbox pipeline has no such status.");
+            throw new ArgumentOutOfRangeException(nameof(statusId), id, "No pipeline of the account has this status.");
         }
     }
 }

@@ -7,10 +7,20 @@ namespace AmoHub.Sandbox.Accounts;
 internal sealed partial class SandboxAccount
 {
     private readonly Dictionary<long, SandboxLead> _leads = [];
+    private readonly List<Pipeline> _pipelines = [Pipeline.Main];
     private long _lastLeadId = 30_000_000;
     private long _leadsCreated;
     private long _leadsUpdated;
     private long _leadsDeleted;
+
+    /// <summary>The account's pipelines, the main one first. Pipelines are only ever added, never removed.</summary>
+    public IReadOnlyList<Pipeline> Pipelines()
+    {
+        lock (_lock)
+        {
+            return _pipelines.ToList();
+        }
+    }
 
     public IReadOnlyList<SandboxLead> Leads()
     {
@@ -111,7 +121,7 @@ internal sealed partial class SandboxAccount
             foreach (var draft in drafts)
             {
                 var before = _leads[draft.Id!.Value];
-                var lead = draft.ApplyTo(before, userId, now);
+                var lead = draft.ApplyTo(before, userId, now, _pipelines);
                 _leads[lead.Id] = lead;
                 _leadsUpdated++;
                 updated.Add(lead);
@@ -145,7 +155,7 @@ internal sealed partial class SandboxAccount
 
     private SandboxLead AddLead(LeadDraft draft, IReadOnlyList<SandboxLeadContact> contacts, long userId, long now)
     {
-        var lead = draft.Create(++_lastLeadId, contacts, userId, now);
+        var lead = draft.Create(++_lastLeadId, contacts, userId, now, _pipelines);
         _leads.Add(lead.Id, lead);
         _leadsCreated++;
         return lead;

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace AmoHub.Sandbox.Api;
 
-/// <summary><c>api/v4/leads</c>: list and search, get, create, complex create, update, and the pipeline.</summary>
+/// <summary><c>api/v4/leads</c>: list and search, get, create, complex create, update, and the pipelines.</summary>
 internal static class LeadsApi
 {
     /// <summary>The most leads one create or update request may carry.</summary>
@@ -59,7 +59,7 @@ internal static class LeadsApi
 
     private static async Task<Results<HalJson<LeadBatchJson>, AmoProblem>> CreateAsync(SandboxAccount account, HttpRequest request)
     {
-        var drafts = await ReadDraftsAsync(request, MaxBatch, LeadRequest.Create);
+        var drafts = await ReadDraftsAsync(account, request, MaxBatch, LeadRequest.Create);
         if (drafts.Failed)
         {
             return drafts.Problem;
@@ -71,7 +71,7 @@ internal static class LeadsApi
 
     private static async Task<Results<HalJson<List<ComplexLeadJson>>, AmoProblem>> CreateComplexAsync(SandboxAccount account, HttpRequest request)
     {
-        var drafts = await ReadDraftsAsync(request, MaxComplexBatch, LeadRequest.Complex);
+        var drafts = await ReadDraftsAsync(account, request, MaxComplexBatch, LeadRequest.Complex);
         if (drafts.Failed)
         {
             return drafts.Problem;
@@ -85,7 +85,7 @@ internal static class LeadsApi
 
     private static async Task<Results<HalJson<LeadBatchJson>, AmoProblem>> UpdateManyAsync(SandboxAccount account, HttpRequest request)
     {
-        var drafts = await ReadDraftsAsync(request, MaxBatch, LeadRequest.Update);
+        var drafts = await ReadDraftsAsync(account, request, MaxBatch, LeadRequest.Update);
         if (drafts.Failed)
         {
             return drafts.Problem;
@@ -103,7 +103,7 @@ internal static class LeadsApi
             return body.Problem;
         }
 
-        var drafts = LeadDraft.FromInputs([body.Value with { Id = id }], LeadRequest.Update);
+        var drafts = LeadDraft.FromInputs([body.Value with { Id = id }], LeadRequest.Update, account.Pipelines());
         if (drafts.Failed)
         {
             return drafts.Problem;
@@ -118,13 +118,17 @@ internal static class LeadsApi
     private static HalJson<PipelineListJson> Pipelines(SandboxAccount account, HttpRequest request)
     {
         var links = new ApiLinks(request, account.Path);
-        return HalJson.Ok(new PipelineListJson(1, links.To("leads/pipelines"), new PipelineListEmbeddedJson([PipelineJson.For(account.Id, links)])));
+        var pipelines = account.Pipelines();
+        return HalJson.Ok(new PipelineListJson(
+            pipelines.Count,
+            links.To("leads/pipelines"),
+            new PipelineListEmbeddedJson(pipelines.Select(pipeline => PipelineJson.For(pipeline, account.Id, links)).ToList())));
     }
 
-    private static async Task<Checked<IReadOnlyList<LeadDraft>>> ReadDraftsAsync(HttpRequest request, int max, LeadRequest kind)
+    private static async Task<Checked<IReadOnlyList<LeadDraft>>> ReadDraftsAsync(SandboxAccount account, HttpRequest request, int max, LeadRequest kind)
     {
         var body = await RequestBody.ReadArrayAsync<LeadInput>(request, max);
-        return body.Failed ? body.Problem : LeadDraft.FromInputs(body.Value, kind);
+        return body.Failed ? body.Problem : LeadDraft.FromInputs(body.Value, kind, account.Pipelines());
     }
 
     private static HalJson<LeadBatchJson> Batch(

@@ -43,11 +43,15 @@ internal sealed record LeadDraft(
     string? Name,
     long? Price,
     long? StatusId,
+    long? PipelineId,
     IReadOnlyList<SandboxLeadContact> Contacts,
     ContactDraft? NewContact)
 {
-    /// <summary>Checks every lead of a request; any error fails the whole request.</summary>
-    public static Checked<IReadOnlyList<LeadDraft>> FromInputs(IReadOnlyList<LeadInput> inputs, LeadRequest kind)
+    /// <summary>
+    /// Checks every lead of a request against the account's <paramref name="pipelines"/>; any error fails the whole
+    /// request.
+    /// </summary>
+    public static Checked<IReadOnlyList<LeadDraft>> FromInputs(IReadOnlyList<LeadInput> inputs, LeadRequest kind, IReadOnlyList<Pipeline> pipelines)
     {
         var drafts = new List<LeadDraft>();
         var failures = new List<RequestErrors>();
@@ -56,7 +60,7 @@ internal sealed record LeadDraft(
             var input = inputs[i];
             var requestId = input.RequestId ?? i.ToString(CultureInfo.InvariantCulture);
             var errors = new List<ValidationError>();
-            drafts.Add(From(input, requestId, kind, errors));
+            drafts.Add(From(input, requestId, kind, pipelines, errors));
             if (errors.Count > 0)
             {
                 failures.Add(new RequestErrors(requestId, errors));
@@ -74,15 +78,19 @@ internal sealed record LeadDraft(
         return distinct.Select((contact, i) => new SandboxLeadContact(contact.Id, i == main)).ToList();
     }
 
-    /// <summary>Makes the lead this draft creates, with <paramref name="contacts"/> linked.</summary>
-    public SandboxLead Create(long id, IReadOnlyList<SandboxLeadContact> contacts, long userId, long now)
+    /// <summary>
+    /// Makes the lead this draft creates, with <paramref name="contacts"/> linked, in the pipeline
+    /// <see cref="Pipeline.Resolve"/> picks (the main one when the draft names neither a pipeline nor an open status).
+    /// </summary>
+    public SandboxLead Create(long id, IReadOnlyList<SandboxLeadContact> contacts, long userId, long now, IReadOnlyList<Pipeline> pipelines)
     {
-        var statusId = StatusId ?? Pipeline.FirstStatusId;
+        var pipeline = Pipeline.Resolve(pipelines, PipelineId, StatusId, pipelines[0]) ?? throw UnknownPipeline();
+        var statusId = StatusId ?? pipeline.FirstStatusId;
         return new SandboxLead(
             id,
             Name ?? $"Сделка #{id}",
             Price ?? 0,
-            Pipeline.Id,
+            pipeline.Id,
             statusId,
             Pipeline.IsClosed(statusId) ? now : null,
             contacts,
@@ -92,10 +100,16 @@ internal sealed record LeadDraft(
             now);
     }
 
-    /// <summary>Applies this draft to <paramref name="lead"/>; leaving a won or lost status clears <c>closed_at</c>.</summary>
-    public SandboxLead ApplyTo(SandboxLead lead, long userId, long now)
+    /// <summary>
+    /// Applies this draft to <paramref name="lead"/>; leaving a won or lost status clears <c>closed_at</c>. A named
+    /// pipeline, or an open status of another pipeline, moves the lead there (to the pipeline's first status when
+    /// the draft names no status).
+    /// </summary>
+    public SandboxLead ApplyTo(SandboxLead lead, long userId, long now, IReadOnlyList<Pipeline> pipelines)
     {
-        var statusId = StatusId ?? lead.StatusId;
+        var current = pipelines.First(pipeline => pipeline.Id == lead.PipelineId);
+        var target = Pipeline.Resolve(pipelines, PipelineId, StatusId, current) ?? throw UnknownPipeline();
+        var statusId = StatusId ?? (target == current ? lead.StatusId : target.FirstStatusId);
         var closedAt = !Pipeline.IsClosed(statusId) ? null
             : statusId == lead.StatusId ? lead.ClosedAt
             : now;
@@ -103,6 +117,7 @@ internal sealed record LeadDraft(
         {
             Name = Name ?? lead.Name,
             Price = Price ?? lead.Price,
+            PipelineId = target.Id,
             StatusId = statusId,
             ClosedAt = closedAt,
             UpdatedBy = userId,
@@ -110,7 +125,7 @@ internal sealed record LeadDraft(
         };
     }
 
-    private static LeadDraft From(LeadInput input, string requestId, LeadRequest kind, List<ValidationError> errors)
+    private static LeadDraft From(LeadInput input, string requestId, LeadRequest kind, IReadOnlyList<Pipeline> pipelines, List<ValidationError> errors)
     {
         if (kind == LeadRequest.Update && input.Id is null)
         {
@@ -123,12 +138,13 @@ internal sealed record LeadDraft(
             errors.Add(new ValidationError("NotSupportedChoice", "custom_fields_values.0.field_id", "The value you selected is not a valid choice."));
         }
 
-        if (input.PipelineId is { } pipelineId && pipelineId != Pipeline.Id)
+        var pipeline = input.PipelineId is { } pipelineId ? pipelines.FirstOrDefault(candidate => candidate.Id == pipelineId) : null;
+        if (input.PipelineId is not null && pipeline is null)
         {
             errors.Add(new ValidationError("NotSupportedChoice", "pipeline_id", "The value you selected is not a valid choice."));
         }
 
-        if (input.StatusId is { } statusId && !Pipeline.HasStatus(statusId))
+        if (input.StatusId is { } statusId && !(pipeline is null ? pipelines.Any(candidate => candidate.HasStatus(statusId)) : pipeline.HasStatus(statusId)))
         {
             errors.Add(new ValidationError("NotSupportedChoice", "status_id", "The value you selected is not a valid choice."));
         }
@@ -164,8 +180,11 @@ internal sealed record LeadDraft(
                 break;
         }
 
-        return new LeadDraft(requestId, input.Id, input.Name?.Trim(), input.Price, input.StatusId, links, newContact);
+        return new LeadDraft(requestId, input.Id, input.Name?.Trim(), input.Price, input.StatusId, input.PipelineId, links, newContact);
     }
+
+    private static InvalidOperationException UnknownPipeline() =>
+        new("The draft names a pipeline the account does not have; FromInputs checks this before.");
 
     /// <summary>Reads the new contact of a complex lead; its errors are reported under <c>_embedded.contacts.0</c>.</summary>
     private static ContactDraft ReadNewContact(LeadContactInput contact, string requestId, List<ValidationError> errors)

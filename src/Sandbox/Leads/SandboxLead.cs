@@ -8,7 +8,7 @@ namespace AmoHub.Sandbox.Leads;
 /// <param name="Id">Its amoCRM id.</param>
 /// <param name="Name">Its name.</param>
 /// <param name="Price">Its budget.</param>
-/// <param name="PipelineId">Its pipeline (the sandbox has one, <c>1000001</c>).</param>
+/// <param name="PipelineId">Its pipeline (the main one is <c>1000001</c>).</param>
 /// <param name="StatusId">Its stage in the pipeline; 142 is won, 143 lost.</param>
 /// <param name="ClosedAt">When it was won or lost, while it is.</param>
 /// <param name="Contacts">The contacts linked to it.</param>

@@ -45,6 +45,9 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
     /// <summary>Every contact of the account, by id.</summary>
     public IReadOnlyList<SandboxContact> GetContacts(string subdomain) => Account(subdomain).Contacts();
 
+    /// <summary>Every deleted contact of the account, by id: amoCRM keeps them, out of its normal lists.</summary>
+    public IReadOnlyList<SandboxContact> GetDeletedContacts(string subdomain) => Account(subdomain).DeletedContacts();
+
     /// <summary>The contact, or <c>null</c> when there is none with this id.</summary>
     public SandboxContact? GetContact(string subdomain, long id) => Account(subdomain).FindContact(id);
 

@@ -48,6 +48,23 @@ public sealed class ControlApiTests(SandboxFixture fixture) : IClassFixture<Sand
     }
 
     [Fact]
+    public async Task A_contact_deleted_as_a_user_leaves_every_list_and_is_kept_as_deleted()
+    {
+        var account = SandboxFixture.NewAccount();
+        using var control = fixture.RootClient();
+        using var client = fixture.Client(account);
+        var contact = fixture.Sandbox.CreateContactAsUser(account, "Анна", ["+79031234567"]);
+
+        using var deleted = await control.DeleteAsync($"_sandbox/accounts/{account}/contacts/{contact.Id}");
+        using var listed = await client.GetAsync("api/v4/contacts");
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, listed.StatusCode);
+        Assert.Empty(fixture.Sandbox.GetContacts(account));
+        Assert.Equal([contact], fixture.Sandbox.GetDeletedContacts(account));
+    }
+
+    [Fact]
     public async Task Faults_are_switched_on_and_off_over_http()
     {
         var account = SandboxFixture.NewAccount();

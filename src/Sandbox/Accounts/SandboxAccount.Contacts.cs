@@ -6,6 +6,13 @@ namespace AmoHub.Sandbox.Accounts;
 internal sealed partial class SandboxAccount
 {
     private readonly Dictionary<long, SandboxContact> _contacts = [];
+
+    /// <summary>
+    /// Deleted contacts, kept aside as amoCRM keeps them (its lists leave them out; <c>with=only_deleted</c> shows
+    /// them). Nothing reads them through the API yet.
+    /// </summary>
+    private readonly Dictionary<long, SandboxContact> _deletedContacts = [];
+
     private long _lastContactId = 20_000_000;
     private long _contactsCreated;
     private long _contactsUpdated;
@@ -16,6 +23,15 @@ internal sealed partial class SandboxAccount
         lock (_lock)
         {
             return _contacts.Values.OrderBy(contact => contact.Id).ToList();
+        }
+    }
+
+    /// <summary>The deleted contacts the account keeps, by id.</summary>
+    public IReadOnlyList<SandboxContact> DeletedContacts()
+    {
+        lock (_lock)
+        {
+            return _deletedContacts.Values.OrderBy(contact => contact.Id).ToList();
         }
     }
 
@@ -79,16 +95,17 @@ internal sealed partial class SandboxAccount
         }
     }
 
-    /// <summary>Deletes a contact (<c>delete_contact</c>) and unlinks it from its leads.</summary>
+    /// <summary>Deletes a contact (<c>delete_contact</c>), keeps it aside as deleted and unlinks it from its leads.</summary>
     public bool DeleteContact(long id)
     {
         lock (_lock)
         {
-            if (!_contacts.Remove(id))
+            if (!_contacts.Remove(id, out var contact))
             {
                 return false;
             }
 
+            _deletedContacts.Add(id, contact);
             _contactsDeleted++;
             foreach (var lead in _leads.Values.Where(lead => lead.Contacts.Any(link => link.Id == id)).ToList())
             {

@@ -4,6 +4,7 @@ using AmoHub.Sandbox.Contacts;
 using AmoHub.Sandbox.Faults;
 using AmoHub.Sandbox.Http;
 using AmoHub.Sandbox.Leads;
+using AmoHub.Sandbox.Seeding;
 using AmoHub.Sandbox.Webhooks;
 using Microsoft.Extensions.Logging;
 
@@ -133,6 +134,25 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
 
     /// <summary>Deletes a lead as a person would; webhooks hear <c>delete_lead</c>. <c>false</c> when there is none.</summary>
     public bool DeleteLeadAsUser(string subdomain, long id) => Account(subdomain).DeleteLead(id);
+
+    /// <summary>
+    /// Makes the account look like a real, large and messy amoCRM account: contacts with phones in every spelling,
+    /// numbers shared by several contacts, deleted contacts, leads over several pipelines. The same
+    /// <paramref name="seed"/> on a fresh account makes the same data. Seeding is not a user's action: no webhooks,
+    /// and the counters of <see cref="GetStats"/> stay as they are.
+    /// </summary>
+    /// <exception cref="ArgumentException">The values cannot be seeded (<see cref="SandboxSeed.Problems"/>).</exception>
+    public SandboxSeedResult Seed(string subdomain, SandboxSeed seed)
+    {
+        ArgumentNullException.ThrowIfNull(seed);
+        var problems = seed.Problems();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems.Select(problem => $"{problem.Key} {problem.Value}")), nameof(seed));
+        }
+
+        return Account(subdomain).Seed(seed);
+    }
 
     /// <summary>Switches faults on for the account's API and web UI, replacing any before.</summary>
     public void SetFault(string subdomain, SandboxFault fault)

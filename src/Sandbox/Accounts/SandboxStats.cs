@@ -9,10 +9,10 @@ namespace AmoHub.Sandbox.Accounts;
 /// <param name="Unauthorized">Requests answered 401: no, unknown or expired access token.</param>
 /// <param name="Refreshes">Successful <c>refresh_token</c> grants.</param>
 /// <param name="RevokedRefreshes">Refresh tokens presented a second time and refused as revoked.</param>
-/// <param name="ContactsCreated">Contacts created, through the API or as a user.</param>
+/// <param name="ContactsCreated">Contacts created, through the API or as a user (seeded ones are not counted).</param>
 /// <param name="ContactsUpdated">Contact updates, through the API or as a user.</param>
 /// <param name="ContactsDeleted">Contacts deleted as a user.</param>
-/// <param name="LeadsCreated">Leads created, through the API or as a user.</param>
+/// <param name="LeadsCreated">Leads created, through the API or as a user (seeded ones are not counted).</param>
 /// <param name="LeadsUpdated">Lead updates, through the API or as a user.</param>
 /// <param name="LeadsDeleted">Leads deleted as a user.</param>
 /// <param name="WebhookAttempts">Webhook delivery attempts, retries included.</param>

@@ -3,6 +3,7 @@ using AmoHub.Sandbox.Contacts;
 using AmoHub.Sandbox.Faults;
 using AmoHub.Sandbox.Http;
 using AmoHub.Sandbox.Leads;
+using AmoHub.Sandbox.Seeding;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -79,6 +80,7 @@ internal static class ControlApi
             return TypedResults.NoContent();
         });
         account.MapPost("authorization-codes", CreateAuthorizationCode);
+        account.MapPost("seed", SeedAsync);
 
         account.MapPost("contacts", CreateContact);
         account.MapPatch("contacts/{id:long}", EditContact);
@@ -117,6 +119,12 @@ internal static class ControlApi
         }
 
         return TypedResults.Ok(new AuthorizationCodeJson(sandbox.CreateAuthorizationCode(sub, request.ClientId, request.ClientSecret, redirectUri)));
+    }
+
+    private static async Task<Results<Ok<SandboxSeedResult>, ValidationProblem>> SeedAsync(AmoCrmSandbox sandbox, string sub, HttpRequest request)
+    {
+        var (seed, problems) = await SeedRequest.ReadAsync(request);
+        return seed is null ? TypedResults.ValidationProblem(problems) : TypedResults.Ok(sandbox.Seed(sub, seed));
     }
 
     private static Results<Ok<SandboxContact>, ValidationProblem> CreateContact(AmoCrmSandbox sandbox, string sub, UserContactRequest request)

@@ -7,7 +7,7 @@ namespace AmoHub.Sandbox.Tests;
 
 public sealed partial class SeedTests(SandboxFixture fixture) : IClassFixture<SandboxFixture>, IAsyncLifetime
 {
-    private const string Messy = """{"contacts":1000,"leads":50,"duplicate_phones":20,"deleted":10,"pipelines":3,"seed":7}""";
+    private const string Messy = """{"contacts":1000,"leads":50,"duplicatePhones":20,"deleted":10,"pipelines":3,"seed":7}""";
 
     private WebhookReceiver _receiver = null!;
 
@@ -27,7 +27,7 @@ public sealed partial class SeedTests(SandboxFixture fixture) : IClassFixture<Sa
 
         Assert.Equal(1000, seeded.GetProperty("contacts").GetInt32());
         Assert.Equal(50, seeded.GetProperty("leads").GetInt32());
-        Assert.Equal(20, seeded.GetProperty("duplicate_phones").GetInt32());
+        Assert.Equal(20, seeded.GetProperty("duplicatePhones").GetInt32());
         Assert.Equal(10, seeded.GetProperty("deleted").GetInt32());
         Assert.Equal(3, seeded.GetProperty("pipelines").GetInt32());
         Assert.Equal(1000 - 10, listed.Count);
@@ -60,7 +60,7 @@ public sealed partial class SeedTests(SandboxFixture fixture) : IClassFixture<Sa
                 .Select(phone => (Id: contact.GetProperty("id").GetInt64(), Phone: phone.GetProperty("value").GetString()!)))
             .ToList();
 
-        var duplicates = seeded.GetProperty("sample").GetProperty("duplicate_phones").EnumerateArray().ToList();
+        var duplicates = seeded.GetProperty("sample").GetProperty("duplicatePhones").EnumerateArray().ToList();
         Assert.Equal(20, duplicates.Count);
         Assert.All(duplicates, duplicate =>
         {
@@ -194,7 +194,7 @@ public sealed partial class SeedTests(SandboxFixture fixture) : IClassFixture<Sa
 
         using var response = await control.PostJsonAsync(
             $"_sandbox/accounts/{account}/seed",
-            """{"contacts":-1,"leads":-5,"duplicate_phones":-1,"deleted":-1,"pipelines":0,"seed":"x","duplicatePhones":3}""");
+            """{"contacts":-1,"leads":-5,"duplicatePhones":-1,"deleted":-1,"pipelines":0,"seed":"x","duplicate_phones":3}""");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -212,8 +212,8 @@ public sealed partial class SeedTests(SandboxFixture fixture) : IClassFixture<Sa
     [InlineData("""{"leads":5}""", "contacts")]
     [InlineData("""{"contacts":1.5}""", "contacts")]
     [InlineData("""{"contacts":10,"leads":1000001}""", "leads")]
-    [InlineData("""{"contacts":10,"duplicate_phones":4}""", "duplicate_phones")]
-    [InlineData("""{"contacts":10,"duplicate_phones":3,"deleted":2}""", "deleted")]
+    [InlineData("""{"contacts":10,"duplicatePhones":4}""", "duplicatePhones")]
+    [InlineData("""{"contacts":10,"duplicatePhones":3,"deleted":2}""", "deleted")]
     [InlineData("""{"contacts":10,"deleted":11}""", "deleted")]
     [InlineData("""{"contacts":5,"deleted":5,"leads":1}""", "leads")]
     [InlineData("""{"contacts":10,"pipelines":51}""", "pipelines")]

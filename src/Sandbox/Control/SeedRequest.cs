@@ -6,13 +6,13 @@ using Microsoft.AspNetCore.Http;
 namespace AmoHub.Sandbox.Control;
 
 /// <summary>
-/// The body of <c>POST /_sandbox/accounts/{sub}/seed</c>: <c>{"contacts": N, "leads": M, "duplicate_phones": D,
+/// The body of <c>POST /_sandbox/accounts/{sub}/seed</c>: <c>{"contacts": N, "leads": M, "duplicatePhones": D,
 /// "deleted": K, "pipelines": P, "seed": S}</c>, only <c>contacts</c> required. Read field by field, so every bad
 /// field, an unknown one included, is named in the answer.
 /// </summary>
 internal static class SeedRequest
 {
-    private static readonly string[] Fields = ["contacts", "leads", "duplicate_phones", "deleted", "pipelines", "seed"];
+    private static readonly string[] Fields = ["contacts", "leads", "duplicatePhones", "deleted", "pipelines", "seed"];
 
     /// <summary>The seed the body asks for, or the problems of its fields (empty when there are none).</summary>
     public static async Task<(SandboxSeed? Seed, Dictionary<string, string[]> Problems)> ReadAsync(HttpRequest request)
@@ -60,7 +60,7 @@ internal static class SeedRequest
         var seed = new SandboxSeed(
             values.GetValueOrDefault("contacts", -1),
             values.GetValueOrDefault("leads", 0),
-            values.GetValueOrDefault("duplicate_phones", 0),
+            values.GetValueOrDefault("duplicatePhones", 0),
             values.GetValueOrDefault("deleted", 0),
             values.GetValueOrDefault("pipelines", 1),
             values.GetValueOrDefault("seed", 1));

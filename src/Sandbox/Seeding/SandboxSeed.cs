@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AmoHub.Sandbox.Seeding;
 
 /// <summary>
@@ -26,14 +28,14 @@ public sealed record SandboxSeed(int Contacts, int Leads = 0, int DuplicatePhone
 
     /// <summary>
     /// What is wrong with these values, by field as the control surface names it (<c>contacts</c>, <c>leads</c>,
-    /// <c>duplicate_phones</c>, <c>deleted</c>, <c>pipelines</c>); empty when they can be seeded.
+    /// <c>duplicatePhones</c>, <c>deleted</c>, <c>pipelines</c>); empty when they can be seeded.
     /// </summary>
     public IReadOnlyDictionary<string, string> Problems()
     {
         var problems = new Dictionary<string, string>(StringComparer.Ordinal);
         var contactsValid = Require(problems, "contacts", Contacts, 0, MaxContacts);
         Require(problems, "leads", Leads, 0, MaxLeads);
-        var duplicatesValid = Require(problems, "duplicate_phones", DuplicatePhones, 0, int.MaxValue);
+        var duplicatesValid = Require(problems, "duplicatePhones", DuplicatePhones, 0, int.MaxValue);
         var deletedValid = Require(problems, "deleted", Deleted, 0, int.MaxValue);
         Require(problems, "pipelines", Pipelines, 1, MaxPipelines);
         if (!contactsValid)
@@ -44,7 +46,7 @@ public sealed record SandboxSeed(int Contacts, int Leads = 0, int DuplicatePhone
         var holders = duplicatesValid ? (long)DuplicatePhones * MaxHoldersPerPhone : 0;
         if (holders > Contacts)
         {
-            problems["duplicate_phones"] =
+            problems["duplicatePhones"] =
                 $"must be at most contacts / {MaxHoldersPerPhone} = {Contacts / MaxHoldersPerPhone}: each duplicated phone takes up to {MaxHoldersPerPhone} contacts.";
         }
 
@@ -53,7 +55,7 @@ public sealed record SandboxSeed(int Contacts, int Leads = 0, int DuplicatePhone
         {
             problems["deleted"] = holders == 0
                 ? "must be at most contacts."
-                : $"must be at most contacts - {MaxHoldersPerPhone} × duplicate_phones = {room}: deleted contacts hold no duplicated phone.";
+                : $"must be at most contacts - {MaxHoldersPerPhone} × duplicatePhones = {room}: deleted contacts hold no duplicated phone.";
         }
 
         if (Leads > 0 && Deleted >= Contacts)
@@ -83,13 +85,13 @@ public sealed record SandboxSeed(int Contacts, int Leads = 0, int DuplicatePhone
 /// <param name="Deleted">Contacts made deleted.</param>
 /// <param name="Pipelines">Pipelines the leads were spread over.</param>
 /// <param name="Sample">Some of each, spread over the made data.</param>
-public sealed record SandboxSeedResult(int Contacts, int Leads, int DuplicatePhones, int Deleted, int Pipelines, SandboxSeedSample Sample);
+public sealed record SandboxSeedResult(int Contacts, int Leads, [property: JsonPropertyName("duplicatePhones")] int DuplicatePhones, int Deleted, int Pipelines, SandboxSeedSample Sample);
 
 /// <summary>Up to 20 of each kind of seeded data, in id order.</summary>
 /// <param name="Contacts">Live contacts with their phone as stored.</param>
 /// <param name="DuplicatePhones">Duplicated phones with the contacts holding them.</param>
 /// <param name="Deleted">Ids of deleted contacts.</param>
-public sealed record SandboxSeedSample(IReadOnlyList<SeededContact> Contacts, IReadOnlyList<SeededPhone> DuplicatePhones, IReadOnlyList<long> Deleted);
+public sealed record SandboxSeedSample(IReadOnlyList<SeededContact> Contacts, [property: JsonPropertyName("duplicatePhones")] IReadOnlyList<SeededPhone> DuplicatePhones, IReadOnlyList<long> Deleted);
 
 /// <summary>A live seeded contact.</summary>
 /// <param name="Id">Its id.</param>

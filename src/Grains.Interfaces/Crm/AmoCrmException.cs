@@ -26,6 +26,9 @@ public enum AmoCrmFailure
 
     /// <summary>Any other unexpected answer.</summary>
     Unexpected,
+
+    /// <summary>The amoCRM account's plan or payment does not allow the API (402).</summary>
+    PaymentRequired,
 }
 
 /// <summary>How an amoCRM failure reads in a check's result.</summary>
@@ -39,6 +42,7 @@ public static class AmoCrmFailures
         AmoCrmFailure.Blocked => CheckErrorCodes.Blocked,
         AmoCrmFailure.Forbidden => CheckErrorCodes.Forbidden,
         AmoCrmFailure.Unavailable => CheckErrorCodes.ServerError,
+        AmoCrmFailure.PaymentRequired => CheckErrorCodes.PaymentRequired,
         _ => CheckErrorCodes.ClientError,
     };
 }

@@ -41,10 +41,14 @@ public static class CheckErrorCodes
     /// <summary>Digital Pipeline: the write succeeded but the webhook carrying the marker never came.</summary>
     public const string NoWebhook = "no_webhook";
 
+    /// <summary>amoCRM answered 402: the account's plan or payment does not allow the API.</summary>
+    public const string PaymentRequired = "payment_required";
+
     /// <summary>The code for an HTTP status that is not a success.</summary>
     public static string ForHttpStatus(int status) => status switch
     {
         401 => Unauthorized,
+        402 => PaymentRequired,
         403 => Forbidden,
         429 => RateLimited,
         >= 500 => ServerError,

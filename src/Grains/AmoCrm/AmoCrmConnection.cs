@@ -114,7 +114,8 @@ public sealed partial class AmoCrmConnection(
                 var http = httpClients.CreateClient(HttpClientName);
                 http.BaseAddress = definition.BaseUrl;
                 http.Timeout = Timeout.InfiniteTimeSpan;
-                _api = RestService.For<IAmoCrmApi>(http, new RefitSettings { ContentSerializer = new SystemTextJsonContentSerializer(AmoCrmJson.Options) });
+                // Buffered: a body goes with its Content-Length, as amoCRM's edge expects, never chunked.
+                _api = RestService.For<IAmoCrmApi>(http, new RefitSettings { ContentSerializer = new SystemTextJsonContentSerializer(AmoCrmJson.Options), Buffered = true });
             }
 
             return _api;
@@ -261,7 +262,7 @@ public sealed partial class AmoCrmConnection(
             GrantType = byCode ? "authorization_code" : "refresh_token",
             Code = byCode ? credentials.AuthorizationCode : null,
             RefreshToken = byCode ? null : refreshToken,
-            RedirectUri = credentials.RedirectUri?.AbsoluteUri ?? "",
+            RedirectUri = credentials.RedirectUri?.OriginalString ?? "",
         };
         if (byCode && credentials.AuthorizationCode is null)
         {
@@ -280,8 +281,8 @@ public sealed partial class AmoCrmConnection(
                 {
                     var failure = AmoCrmResponses.ToException(response);
                     LogRefreshFailed(logger, Account, (int)response.StatusCode.GetValueOrDefault());
-                    throw failure.Failure == AmoCrmFailure.Invalid
-                        ? new AmoCrmException(AmoCrmFailure.Unauthorized, response.StatusCode, $"amoCRM refused to refresh the token of account {Account} (it was revoked or used already): authorize AmoHub again.")
+                    throw failure.Failure is AmoCrmFailure.Invalid or AmoCrmFailure.Unauthorized
+                        ? new AmoCrmException(AmoCrmFailure.Unauthorized, response.StatusCode, $"amoCRM refused to refresh the token of account {Account} (it was revoked or used already): the integration must be authorized again in amoCRM.")
                         : failure;
                 }
 

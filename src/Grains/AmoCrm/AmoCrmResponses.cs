@@ -49,6 +49,8 @@ public static class AmoCrmResponses
             HttpStatusCode.Forbidden when isHtml => new(AmoCrmFailure.Blocked, status, "amoCRM blocked the integration (403); support must lift the block."),
             HttpStatusCode.Forbidden => new(AmoCrmFailure.Forbidden, status, "amoCRM refused the call (403)."),
             HttpStatusCode.BadRequest => new(AmoCrmFailure.Invalid, status, "amoCRM rejected the data (400)."),
+            HttpStatusCode.PaymentRequired => new(AmoCrmFailure.PaymentRequired, status,
+                "amoCRM account plan or payment (402): the account must be paid for, or its plan allow the API, before AmoHub can use it."),
             _ when code >= 500 => new(AmoCrmFailure.Unavailable, status, $"amoCRM failed ({code})."),
             _ => new(AmoCrmFailure.Unexpected, status, $"amoCRM answered {code}."),
         };

@@ -85,6 +85,21 @@ public sealed class SandboxFaultTests
     private const int LeadNames = 6;
 
     /// <summary>Every contact phone and lead name twice, in two spellings, interleaved.</summary>
+    [Fact]
+    public async Task An_account_amoCRM_answers_402_for_is_told_as_a_plan_or_payment_problem()
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(StorageProvider.Sqlite);
+        hub.Sandbox.Sandbox.SetFault(Account, new SandboxFault(FailureRate: 1, FailureStatus: 402));
+
+        using var response = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = "Иван", phone = "+7 903 402-00-01" });
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal(nameof(AmoCrmFailure.PaymentRequired), problem.GetProperty("failure").GetString());
+        Assert.Contains("plan or payment", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("payment_required", AmoCrmFailure.PaymentRequired.ErrorCode());
+    }
+
     private static List<(string Path, object Body)> Requests()
     {
         var requests = new List<(string, object)>();

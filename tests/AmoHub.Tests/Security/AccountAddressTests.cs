@@ -62,18 +62,20 @@ public sealed class AccountAddressTests
     }
 
     [Fact]
-    public async Task An_OAuth_account_moved_with_the_same_credentials_never_sends_the_tokens_its_old_host_issued()
+    public async Task An_OAuth_account_moved_with_the_same_credentials_never_sends_the_tokens_its_old_host_issued_and_sends_its_redirect_uri_as_given()
     {
         await using var amoCrm = await StandaloneSandbox.StartAsync();
         await using var other = await RecordingHost.StartAsync(Marker);
         await using var hub = await InProcessAmoHub.StartAsync(StorageProvider.Sqlite,
             ApiKeys.Settings(new Dictionary<string, string> { ["AmoHub:AmoCrm:AllowedHosts:0"] = "127.0.0.1" }));
-        var redirect = new Uri("https://amohub.example/oauth/callback");
+        // As configured in amoCRM, host case and all: amoCRM compares it character by character.
+        const string redirectUri = "https://AmoHub.example/oauth/callback";
+        var redirect = new Uri(redirectUri);
         var credentials = new
         {
             clientId = "amohub-client",
             clientSecret = "client-secret",
-            redirectUri = redirect.AbsoluteUri,
+            redirectUri,
             authorizationCode = amoCrm.Sandbox.CreateAuthorizationCode("acme", "amohub-client", "client-secret", redirect),
         };
         using (var added = await hub.Http.SendAsync(ApiKeys.Request(HttpMethod.Post, "/api/accounts", ApiKeys.Write,
@@ -98,8 +100,11 @@ public sealed class AccountAddressTests
         Assert.NotEqual(HttpStatusCode.Created, contactAfter.StatusCode);
         Assert.NotEmpty(other.Requests);
         Assert.All(other.Requests, request => Assert.DoesNotContain("Bearer", request, StringComparison.Ordinal));
-        Assert.Contains(other.Requests, request => request.Contains("oauth2/access_token", StringComparison.Ordinal)
-            && request.Contains(credentials.authorizationCode, StringComparison.Ordinal));
+        var exchange = other.Requests.First(request => request.Contains("oauth2/access_token", StringComparison.Ordinal));
+        Assert.Contains(credentials.authorizationCode, exchange, StringComparison.Ordinal);
+        Assert.Contains($"\"redirect_uri\":\"{redirectUri}\"", exchange, StringComparison.Ordinal);
+        Assert.Contains("length=", exchange, StringComparison.Ordinal);
+        Assert.DoesNotContain("length= ", exchange, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -165,7 +170,7 @@ public sealed class AccountAddressTests
             app.Run(async context =>
             {
                 using var reader = new StreamReader(context.Request.Body);
-                host._requests.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString} {context.Request.Headers.Authorization} {await reader.ReadToEndAsync()}");
+                host._requests.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString} {context.Request.Headers.Authorization} length={context.Request.ContentLength} {await reader.ReadToEndAsync()}");
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
                 context.Response.ContentType = "application/problem+json";
                 await context.Response.WriteAsync($$"""{"title":"{{marker}} title","detail":"{{marker}} {{context.Request.Headers.Authorization}}","status":400,"validation-errors":[{"errors":[{"code":"{{marker}}","path":"name"}]}]}""");

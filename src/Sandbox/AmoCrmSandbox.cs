@@ -101,8 +101,11 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
         return updated.Failed ? null : updated.Value[0];
     }
 
-    /// <summary>Deletes a contact as a person would; webhooks hear <c>delete_contact</c>. <c>false</c> when there is none.</summary>
-    public bool DeleteContactAsUser(string subdomain, long id) => Account(subdomain).DeleteContact(id);
+    /// <summary>
+    /// Deletes a contact as a person would; webhooks hear <c>delete_contact</c>. The deleted contact's <c>updated_at</c>
+    /// is the time of deletion. <c>false</c> when there is none.
+    /// </summary>
+    public bool DeleteContactAsUser(string subdomain, long id) => Account(subdomain).DeleteContact(id, SandboxAccount.UiUserId);
 
     /// <summary>
     /// Creates a lead as a person in the web UI would, linked to existing contacts (the first is the main one);

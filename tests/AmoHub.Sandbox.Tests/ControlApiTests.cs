@@ -61,7 +61,9 @@ public sealed class ControlApiTests(SandboxFixture fixture) : IClassFixture<Sand
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, listed.StatusCode);
         Assert.Empty(fixture.Sandbox.GetContacts(account));
-        Assert.Equal([contact], fixture.Sandbox.GetDeletedContacts(account));
+        var kept = Assert.Single(fixture.Sandbox.GetDeletedContacts(account));
+        Assert.True(kept.UpdatedAt >= contact.UpdatedAt);
+        Assert.Equal(contact with { UpdatedAt = kept.UpdatedAt }, kept);
     }
 
     [Fact]

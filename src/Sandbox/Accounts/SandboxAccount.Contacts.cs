@@ -8,8 +8,8 @@ internal sealed partial class SandboxAccount
     private readonly Dictionary<long, SandboxContact> _contacts = [];
 
     /// <summary>
-    /// Deleted contacts, kept aside as amoCRM keeps them (its lists leave them out; <c>with=only_deleted</c> shows
-    /// them). Nothing reads them through the API yet.
+    /// Deleted contacts, kept aside as amoCRM keeps them: lists leave them out, <c>with=only_deleted</c> lists only
+    /// them. Their <c>updated_at</c> is the time of deletion.
     /// </summary>
     private readonly Dictionary<long, SandboxContact> _deletedContacts = [];
 
@@ -43,11 +43,13 @@ internal sealed partial class SandboxAccount
         }
     }
 
-    public (IReadOnlyList<SandboxContact> Items, bool HasMore) ListContacts(ListQuery query)
+    /// <summary>A page of live contacts, or of deleted ones when <paramref name="deleted"/>; both filter and order alike.</summary>
+    public (IReadOnlyList<SandboxContact> Items, bool HasMore) ListContacts(ListQuery query, bool deleted = false)
     {
         lock (_lock)
         {
-            return query.Select(_contacts.Values, contact => contact.Id, contact => contact.UpdatedAt, ContactMatches);
+            var contacts = deleted ? _deletedContacts : _contacts;
+            return query.Select(contacts.Values, contact => contact.Id, contact => contact.UpdatedAt, ContactMatches);
         }
     }
 
@@ -95,8 +97,11 @@ internal sealed partial class SandboxAccount
         }
     }
 
-    /// <summary>Deletes a contact (<c>delete_contact</c>), keeps it aside as deleted and unlinks it from its leads.</summary>
-    public bool DeleteContact(long id)
+    /// <summary>
+    /// Deletes a contact (<c>delete_contact</c>), keeps it aside as deleted and unlinks it from its leads. The deletion
+    /// is its last change: it stamps <c>updated_at</c> (never backwards) and <c>updated_by</c>, as an update does.
+    /// </summary>
+    public bool DeleteContact(long id, long userId)
     {
         lock (_lock)
         {
@@ -105,7 +110,7 @@ internal sealed partial class SandboxAccount
                 return false;
             }
 
-            _deletedContacts.Add(id, contact);
+            _deletedContacts.Add(id, contact with { UpdatedBy = userId, UpdatedAt = Math.Max(Now(), contact.UpdatedAt) });
             _contactsDeleted++;
             foreach (var lead in _leads.Values.Where(lead => lead.Contacts.Any(link => link.Id == id)).ToList())
             {

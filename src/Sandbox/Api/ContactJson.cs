@@ -25,7 +25,8 @@ internal sealed record ContactJson(
     [property: JsonPropertyName("_links")] SelfLinks Links,
     [property: JsonPropertyName("_embedded")] ContactEmbeddedJson Embedded)
 {
-    public static ContactJson From(SandboxContact contact, long accountId, ApiLinks links) => new(
+    /// <summary>The contact; <paramref name="isDeleted"/> when it comes from the deleted ones (<c>with=only_deleted</c>).</summary>
+    public static ContactJson From(SandboxContact contact, long accountId, ApiLinks links, bool isDeleted = false) => new(
         contact.Id,
         contact.Name,
         contact.FirstName,
@@ -37,7 +38,7 @@ internal sealed record ContactJson(
         contact.CreatedAt,
         contact.UpdatedAt,
         null,
-        false,
+        isDeleted,
         false,
         CustomFieldJson.Of(contact),
         accountId,

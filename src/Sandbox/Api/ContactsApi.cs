@@ -14,6 +14,12 @@ internal static class ContactsApi
     /// <summary>The most contacts one create or update request may carry.</summary>
     private const int MaxBatch = 250;
 
+    /// <summary>The <c>with</c> value that lists deleted contacts instead of live ones.</summary>
+    private const string OnlyDeleted = "only_deleted";
+
+    /// <summary>The <c>with</c> values the contacts list understands; any other is a 400, never silently ignored.</summary>
+    private static readonly IReadOnlySet<string> SupportedWith = new HashSet<string>(StringComparer.Ordinal) { OnlyDeleted };
+
     public static RouteGroupBuilder MapContactsApi(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("contacts");
@@ -27,13 +33,14 @@ internal static class ContactsApi
 
     private static Results<HalJson<ContactPageJson>, NoContent, AmoProblem> List(SandboxAccount account, HttpRequest request)
     {
-        var query = ListQuery.Parse(request.Query);
+        var query = ListQuery.Parse(request.Query, SupportedWith);
         if (query.Failed)
         {
             return query.Problem;
         }
 
-        var (contacts, hasMore) = account.ListContacts(query.Value);
+        var onlyDeleted = query.Value.With.Contains(OnlyDeleted);
+        var (contacts, hasMore) = account.ListContacts(query.Value, onlyDeleted);
         if (contacts.Count == 0)
         {
             return TypedResults.NoContent();
@@ -43,7 +50,7 @@ internal static class ContactsApi
         return HalJson.Ok(new ContactPageJson(
             query.Value.Page,
             links.Page("contacts", query.Value, hasMore),
-            new ContactListJson(contacts.Select(contact => ContactJson.From(contact, account.Id, links)).ToList())));
+            new ContactListJson(contacts.Select(contact => ContactJson.From(contact, account.Id, links, onlyDeleted)).ToList())));
     }
 
     private static Results<HalJson<ContactJson>, NoContent> Get(SandboxAccount account, long id, HttpRequest request) =>

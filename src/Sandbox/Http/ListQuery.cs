@@ -23,9 +23,10 @@ internal sealed record ListQuery(
 
     /// <summary>
     /// Reads <c>page</c>, <c>limit</c>, <c>query</c>, <c>filter[updated_at][from|to]</c>, <c>filter[id][]</c>,
-    /// <c>order[updated_at|id]</c> and <c>with</c>; a bad value is a 400 validation error.
+    /// <c>order[updated_at|id]</c> and <c>with</c>; a bad value is a 400 validation error. When
+    /// <paramref name="supportedWith"/> is given, a <c>with</c> value outside it is a bad value too.
     /// </summary>
-    public static Checked<ListQuery> Parse(IQueryCollection query)
+    public static Checked<ListQuery> Parse(IQueryCollection query, IReadOnlySet<string>? supportedWith = null)
     {
         var errors = new List<ValidationError>();
         var page = ReadNumber(query, "page", errors) ?? 1;
@@ -44,6 +45,13 @@ internal sealed record ListQuery(
         var to = ReadNumber(query, "filter[updated_at][to]", errors);
         var ids = ReadIds(query, errors);
         var (byUpdatedAt, descending) = ReadOrder(query, errors);
+        var with = ReadWith(query);
+        if (supportedWith is not null && with.FirstOrDefault(value => !supportedWith.Contains(value)) is { } unsupported)
+        {
+            errors.Add(new ValidationError(
+                "NotSupportedChoice", "with", $"The value '{unsupported}' is not a valid choice; supported: {string.Join(", ", supportedWith.Order(StringComparer.Ordinal))}."));
+        }
+
         if (errors.Count > 0)
         {
             return AmoProblem.Validation([new RequestErrors(null, errors)]);
@@ -51,7 +59,7 @@ internal sealed record ListQuery(
 
         var search = query["query"].ToString();
         return Checked.Ok(new ListQuery(
-            (int)page, (int)limit, search.Length == 0 ? null : search, from, to, ids, byUpdatedAt, descending, ReadWith(query)));
+            (int)page, (int)limit, search.Length == 0 ? null : search, from, to, ids, byUpdatedAt, descending, with));
     }
 
     /// <summary>Reads <c>with=contacts,…</c>: what the answer should embed.</summary>

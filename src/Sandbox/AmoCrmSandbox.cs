@@ -135,6 +135,9 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
         return updated.Failed ? null : updated.Value[0];
     }
 
+    /// <summary>Makes the account's list pages hold at most <paramref name="cap"/> items (1 to 250), whatever <c>limit</c> asks.</summary>
+    public void SetPageCap(string subdomain, int cap) => Account(subdomain).PageCap = cap;
+
     /// <summary>Deletes a lead as a person would; webhooks hear <c>delete_lead</c>. <c>false</c> when there is none.</summary>
     public bool DeleteLeadAsUser(string subdomain, long id) => Account(subdomain).DeleteLead(id);
 

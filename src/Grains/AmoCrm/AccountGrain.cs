@@ -61,8 +61,10 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         _webhooks = new AmoCrmWebhooks(state, SaveStateAsync, () => Subdomain, _connection, GrainFactory, time, logger);
         _probes = new AmoCrmProbeCalls(state, SaveStateAsync, () => Subdomain, _connection, time);
         var contactSync = new EntitySync<AmoContact>(WebhookEntity.Contact, () => Subdomain,
-            async (page, from) => (await _connection.CallAsync(
-                (api, token, ct) => api.ListContactsAsync(token, page, EntitySync<AmoContact>.PageSize, from, "asc", ct), retryUnknownOutcome: true))?.Embedded?.Contacts ?? [],
+            async (page, from) => await _connection.CallAsync(
+                (api, token, ct) => api.ListContactsAsync(token, page, EntitySync<AmoContact>.PageSize, from, "asc", ct), retryUnknownOutcome: true) is { } list
+                ? new SyncPage<AmoContact>(list.Embedded?.Contacts ?? [], list.HasNext)
+                : new SyncPage<AmoContact>([], false),
             contact => contact.IsDeleted
                 ? ContactGrain(contact.Id).DeleteAsync(FromUnix(contact.UpdatedAt))
                 : ContactGrain(contact.Id).ApplyAsync(ToSnapshot(contact), readFromAmoCrm: true),
@@ -74,8 +76,10 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
             },
             deadLetters, time);
         var leadSync = new EntitySync<AmoLead>(WebhookEntity.Lead, () => Subdomain,
-            async (page, from) => (await _connection.CallAsync(
-                (api, token, ct) => api.ListLeadsAsync(token, page, EntitySync<AmoLead>.PageSize, from, "asc", "contacts", ct), retryUnknownOutcome: true))?.Embedded?.Leads ?? [],
+            async (page, from) => await _connection.CallAsync(
+                (api, token, ct) => api.ListLeadsAsync(token, page, EntitySync<AmoLead>.PageSize, from, "asc", "contacts", ct), retryUnknownOutcome: true) is { } list
+                ? new SyncPage<AmoLead>(list.Embedded?.Leads ?? [], list.HasNext)
+                : new SyncPage<AmoLead>([], false),
             lead => lead.IsDeleted
                 ? LeadGrain(lead.Id).DeleteAsync(FromUnix(lead.UpdatedAt))
                 : LeadGrain(lead.Id).ApplyAsync(ToSnapshot(lead), readFromAmoCrm: true),

@@ -11,8 +11,26 @@ public sealed class HalList<TEmbedded>
     [JsonPropertyName("_page")]
     public int? Page { get; set; }
 
+    [JsonPropertyName("_links")]
+    public HalLinks? Links { get; set; }
+
     [JsonPropertyName("_embedded")]
     public TEmbedded? Embedded { get; set; }
+
+    /// <summary>Whether amoCRM says another page follows (it may serve fewer items a page than were asked for).</summary>
+    [JsonIgnore]
+    public bool HasNext => Links?.Next?.Href is not null;
+}
+
+/// <summary>A HAL answer's links; <c>next</c> is there only when another page follows.</summary>
+public sealed class HalLinks
+{
+    public HalLink? Next { get; set; }
+}
+
+public sealed class HalLink
+{
+    public string? Href { get; set; }
 }
 
 public sealed class ContactsEmbedded

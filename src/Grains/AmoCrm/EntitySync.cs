@@ -21,15 +21,18 @@ public interface IAmoEntity
 /// <param name="Cursor">Entities changed at or after this amoCRM time (Unix seconds) are read by the next sync.</param>
 public readonly record struct SyncCursor(bool Synced, long Cursor);
 
+/// <summary>One page of a list as amoCRM served it, and whether its <c>_links.next</c> says another follows.</summary>
+public sealed record SyncPage<TEntity>(IReadOnlyList<TEntity> Entities, bool HasNext);
+
 /// <summary>
 /// One sync of our copy with amoCRM for one kind of entity, contacts or leads alike: reads every page changed since
-/// the cursor, applies each entity (an entity that keeps failing is set aside by <see cref="CrmDeadLetters"/>), and
+/// the cursor, for as long as amoCRM's <c>_links.next</c> says another follows (a page may hold fewer than asked), applies each entity (an entity that keeps failing is set aside by <see cref="CrmDeadLetters"/>), and
 /// moves the cursor to the newest time it read, but never past an entity kept for another try, nor past now.
 /// </summary>
 public sealed class EntitySync<TEntity>(
     WebhookEntity kind,
     Func<string> account,
-    Func<int, long?, Task<IReadOnlyList<TEntity>>> readPage,
+    Func<int, long?, Task<SyncPage<TEntity>>> readPage,
     Func<TEntity, Task> apply,
     Func<SyncCursor> cursor,
     Func<SyncCursor, Task> moveCursor,
@@ -49,12 +52,12 @@ public sealed class EntitySync<TEntity>(
         var heldBack = long.MaxValue;
         for (var page = 1; ; page++)
         {
-            var entities = await readPage(page, from);
+            var (entities, hasNext) = await readPage(page, from);
             var done = await Task.WhenAll(entities.Select(entity =>
                 deadLetters.ApplyOrSetAsideAsync(account(), "sync", kind, entity.Id, () => apply(entity))));
             newest = entities.Select(e => e.UpdatedAt).Append(newest).Max();
             heldBack = entities.Where((_, i) => !done[i]).Select(e => e.UpdatedAt - 1).Append(heldBack).Min();
-            if (entities.Count < PageSize)
+            if (!hasNext || entities.Count == 0)
             {
                 break;
             }

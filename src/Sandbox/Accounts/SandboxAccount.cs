@@ -30,6 +30,7 @@ internal sealed partial class SandboxAccount
     private readonly Queue<long> _admitted = new();
     private readonly Queue<long> _rejected = new();
     private SandboxFault _fault = SandboxFault.None;
+    private int _pageCap = ListQuery.MaxLimit;
     private bool _blocked;
     private long _requests;
     private long _tooManyRequests;
@@ -66,6 +67,18 @@ internal sealed partial class SandboxAccount
     public string Subdomain { get; }
 
     public string Name => $"AmoHub sandbox {Subdomain}";
+
+    /// <summary>
+    /// The most items a list page holds, whatever <c>limit</c> asks (at most <see cref="ListQuery.MaxLimit"/>), as real
+    /// accounts do: a client must follow <c>_links.next</c>, not stop at a short page.
+    /// </summary>
+    public int PageCap
+    {
+        get => Volatile.Read(ref _pageCap);
+        set => Volatile.Write(ref _pageCap, value is >= 1 and <= ListQuery.MaxLimit
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, $"A page cap is 1 to {ListQuery.MaxLimit}."));
+    }
 
     /// <summary>The account's path on the sandbox server, such as <c>/acme/</c>.</summary>
     public string Path { get; }

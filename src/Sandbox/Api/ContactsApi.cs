@@ -40,7 +40,8 @@ internal static class ContactsApi
         }
 
         var onlyDeleted = query.Value.With.Contains(OnlyDeleted);
-        var (contacts, hasMore) = account.ListContacts(query.Value, onlyDeleted);
+        var page = query.Value.CappedAt(account.PageCap);
+        var (contacts, hasMore) = account.ListContacts(page, onlyDeleted);
         if (contacts.Count == 0)
         {
             return TypedResults.NoContent();
@@ -48,8 +49,8 @@ internal static class ContactsApi
 
         var links = new ApiLinks(request, account.Path);
         return HalJson.Ok(new ContactPageJson(
-            query.Value.Page,
-            links.Page("contacts", query.Value, hasMore),
+            page.Page,
+            links.Page("contacts", page, hasMore),
             new ContactListJson(contacts.Select(contact => ContactJson.From(contact, account.Id, links, onlyDeleted)).ToList())));
     }
 

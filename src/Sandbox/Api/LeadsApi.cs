@@ -38,7 +38,8 @@ internal static class LeadsApi
             return query.Problem;
         }
 
-        var (leads, hasMore) = account.ListLeads(query.Value);
+        var page = query.Value.CappedAt(account.PageCap);
+        var (leads, hasMore) = account.ListLeads(page);
         if (leads.Count == 0)
         {
             return TypedResults.NoContent();
@@ -48,7 +49,7 @@ internal static class LeadsApi
         var withContacts = query.Value.With.Contains("contacts");
         return HalJson.Ok(new LeadPageJson(
             query.Value.Page,
-            links.Page("leads", query.Value, hasMore),
+            links.Page("leads", page, hasMore),
             new LeadListJson(leads.Select(lead => LeadJson.From(lead, account.Id, links, withContacts)).ToList())));
     }
 

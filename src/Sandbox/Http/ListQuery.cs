@@ -62,6 +62,9 @@ internal sealed record ListQuery(
             (int)page, (int)limit, search.Length == 0 ? null : search, from, to, ids, byUpdatedAt, descending, with));
     }
 
+    /// <summary>This query with at most <paramref name="cap"/> items a page.</summary>
+    public ListQuery CappedAt(int cap) => Limit <= cap ? this : this with { Limit = cap };
+
     /// <summary>Reads <c>with=contacts,…</c>: what the answer should embed.</summary>
     public static IReadOnlySet<string> ReadWith(IQueryCollection query) =>
         query["with"].ToString()

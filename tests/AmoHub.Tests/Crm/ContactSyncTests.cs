@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AmoHub.Sandbox.Seeding;
 using AmoHub.ServiceDefaults.Storage;
 using AmoHub.Tests.Infrastructure;
 
@@ -50,6 +51,25 @@ public sealed class ContactSyncTests
         Assert.Equal(49, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
         Assert.Single(responses.Select(r => r.Body.GetProperty("amocrmId").GetInt64()).Distinct());
         Assert.Single(hub.Sandbox.Sandbox.GetContacts(Account));
+    }
+
+    [Fact]
+    public async Task The_sync_follows_next_links_past_pages_shorter_than_asked_for()
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(StorageProvider.Sqlite);
+        var seeded = hub.Sandbox.Sandbox.Seed(Account, new SandboxSeed(Contacts: 20, Seed: 3));
+        hub.Sandbox.Sandbox.SetPageCap(Account, 3);
+
+        var statuses = new List<HttpStatusCode>();
+        foreach (var contact in seeded.Sample.Contacts)
+        {
+            using var response = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = contact.Name, phone = contact.Phone });
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal(20, seeded.Sample.Contacts.Count);
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.Equal(20, hub.Sandbox.Sandbox.GetContacts(Account).Count);
     }
 
     [Theory]

@@ -43,13 +43,15 @@ public sealed class EntitySync<TEntity>(
     /// <summary>Entities per list page (amoCRM's largest).</summary>
     public const int PageSize = 250;
 
-    /// <summary>Runs one sync.</summary>
+    /// <summary>Runs one sync; the position is stored after every page, so a sync cut short goes on from there.</summary>
     public async Task RunAsync()
     {
         var start = cursor();
-        var from = start.Synced ? start.Cursor : (long?)null;
+        // A first import cut short (not synced, but a position stored) goes on from its position, not from the start.
+        var from = start.Synced || start.Cursor > 0 ? start.Cursor : (long?)null;
         var newest = start.Cursor;
         var heldBack = long.MaxValue;
+        var stored = start.Cursor;
         for (var page = 1; ; page++)
         {
             var (entities, hasNext) = await readPage(page, from);
@@ -61,14 +63,29 @@ public sealed class EntitySync<TEntity>(
             {
                 break;
             }
+
+            // Pages come oldest change first, so everything before the newest time read is in: a restart reads on from
+            // there (the entities of that very second again, which is harmless), not the whole account once more.
+            var reached = Reached(newest, heldBack, start.Cursor);
+            if (reached != stored)
+            {
+                await moveCursor(new SyncCursor(start.Synced, reached));
+                stored = reached;
+            }
         }
 
-        // An entity that failed and was kept is read again by the next sync: the cursor stays before it. It never
-        // passes now, whatever time an entity claims, or a sync from there would miss every change until then.
-        newest = Math.Max(Math.Min(Math.Min(newest, heldBack), time.GetUtcNow().ToUnixTimeSeconds()), start.Cursor);
-        if (!start.Synced || newest != start.Cursor)
+        var end = Reached(newest, heldBack, start.Cursor);
+        if (!start.Synced || end != start.Cursor)
         {
-            await moveCursor(new SyncCursor(true, newest));
+            await moveCursor(new SyncCursor(true, end));
         }
     }
+
+    /// <summary>
+    /// How far the cursor may move: to the newest time read, but never past an entity kept for another try (it is read
+    /// again next time), nor past now (whatever time an entity claims, or a sync from there would miss every change
+    /// until then), nor back.
+    /// </summary>
+    private long Reached(long newest, long heldBack, long start) =>
+        Math.Max(Math.Min(Math.Min(newest, heldBack), time.GetUtcNow().ToUnixTimeSeconds()), start);
 }

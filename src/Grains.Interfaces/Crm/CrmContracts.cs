@@ -174,4 +174,16 @@ public interface ICrmQueryGrain : IGrainWithIntegerKey
 
     /// <summary>Counts and the account's amoCRM budget and sync state.</summary>
     Task<CrmSummary> GetSummaryAsync(string account);
+
+    /// <summary>Phones that more than one contact holds in our copy, by phone, each with its contacts oldest first.</summary>
+    Task<Page<DuplicatePhone>> ListDuplicatePhonesAsync(string account, int page, int pageSize);
 }
+
+/// <summary>
+/// A phone several amoCRM contacts hold (people typed it into more than one card). AmoHub answers for it with the
+/// oldest, the first of <see cref="ContactIds"/>, every time.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("amohub.DuplicatePhone")]
+public sealed record DuplicatePhone(
+    [property: Id(0)] string Phone,
+    [property: Id(1)] IReadOnlyList<long> ContactIds);

@@ -18,6 +18,10 @@ public sealed class CrmQueryGrain(CrmReadModel readModel, WebhookInboxStore inbo
         readModel.ListLeadsAsync(AccountName.Normalize(account), name, page, pageSize);
 
     /// <inheritdoc />
+    public Task<Page<DuplicatePhone>> ListDuplicatePhonesAsync(string account, int page, int pageSize) =>
+        readModel.ListDuplicatePhonesAsync(AccountName.Normalize(account), page, pageSize);
+
+    /// <inheritdoc />
     public async Task<CrmSummary> GetSummaryAsync(string account)
     {
         account = AccountName.Normalize(account);

@@ -174,6 +174,45 @@ public sealed class CrmReadModel(AmoHubDatabase database)
         return ids;
     }
 
+    /// <summary>Phones more than one contact holds, in phone order, each with its contacts' ids oldest first.</summary>
+    public async Task<Page<DuplicatePhone>> ListDuplicatePhonesAsync(string account, int page, int pageSize)
+    {
+        const string Shared = "SELECT phone FROM contact_phones WHERE account = @account GROUP BY phone HAVING COUNT(DISTINCT amocrm_id) > 1";
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        var total = await CountAsync(connection, $"SELECT COUNT(*) FROM ({Shared}) shared", command => command.With("@account", account));
+        var phones = new List<string>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"{Shared} ORDER BY phone LIMIT @take OFFSET @skip";
+            command.With("@account", account).With("@take", pageSize).With("@skip", (page - 1) * pageSize);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                phones.Add(reader.GetString(0));
+            }
+        }
+
+        var holders = phones.ToDictionary(phone => phone, _ => new SortedSet<long>(), StringComparer.Ordinal);
+        if (phones.Count > 0)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT phone, amocrm_id FROM contact_phones WHERE account = @account AND phone IN ({string.Join(", ", phones.Select((_, i) => $"@phone{i}"))})";
+            command.With("@account", account);
+            for (var i = 0; i < phones.Count; i++)
+            {
+                command.With($"@phone{i}", phones[i]);
+            }
+
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                holders[reader.GetString(0)].Add(reader.GetLong(1));
+            }
+        }
+
+        return new Page<DuplicatePhone>(phones.Select(phone => new DuplicatePhone(phone, [.. holders[phone]])).ToList(), page, pageSize, total);
+    }
+
     /// <summary>Contacts with this phone or whose name contains <paramref name="name"/>, newest first.</summary>
     public async Task<Page<ContactSnapshot>> ListContactsAsync(string account, string? phone, string? name, int page, int pageSize)
     {

@@ -43,6 +43,7 @@ public static class AmoCrmWebhooksApi
         group.MapPost("/webhooks", SubscribeAsync).WithName("SubscribeAmoCrmWebhooks");
         group.MapDelete("/webhooks", UnsubscribeAsync).WithName("UnsubscribeAmoCrmWebhooks");
         group.MapGet("/status", StatusAsync).WithName("GetAmoCrmStatus");
+        group.MapGet("/duplicates", DuplicatesAsync).WithName("ListAmoCrmDuplicatePhones");
         return group;
     }
 
@@ -117,6 +118,24 @@ public static class AmoCrmWebhooksApi
         RequestAccount account, IClusterClient client)
     {
         return TypedResults.Ok(await client.GetGrain<IAccountGrain>(GrainKeys.Account(account.Subdomain)).UnsubscribeWebhooksAsync());
+    }
+
+    /// <summary>
+    /// Phones several contacts hold in amoCRM, with their contacts oldest first (the first is the one AmoHub answers
+    /// with), paged like the contacts list.
+    /// </summary>
+    private static async Task<Results<Ok<PageResponse<DuplicatePhone>>, ValidationProblem, ProblemHttpResult>> DuplicatesAsync(
+        RequestAccount account, int? page, int? pageSize, IClusterClient client)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var (pageNumber, size) = CrmValidation.Paging(page, pageSize, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var found = await client.GetGrain<ICrmQueryGrain>(0).ListDuplicatePhonesAsync(account.Subdomain, pageNumber, size);
+        return TypedResults.Ok(new PageResponse<DuplicatePhone>(found.Items, found.PageNumber, found.PageSize, found.Total));
     }
 
     private static async Task<Results<Ok<CrmSummary>, ProblemHttpResult>> StatusAsync(

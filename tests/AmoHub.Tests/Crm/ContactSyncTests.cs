@@ -74,6 +74,35 @@ public sealed class ContactSyncTests
 
     [Theory]
     [ClassData(typeof(Engines))]
+    public async Task A_phone_several_contacts_hold_answers_the_oldest_every_time_and_is_listed(StorageProvider engine)
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(engine);
+        var seeded = hub.Sandbox.Sandbox.Seed(Account, new SandboxSeed(Contacts: 30, DuplicatePhones: 3, Seed: 11));
+        var shared = seeded.Sample.DuplicatePhones.ToDictionary(phone => Digits(phone.Phone), phone => phone.ContactIds);
+
+        var answered = new List<(string Digits, HttpStatusCode Status, long Id)>();
+        foreach (var phone in seeded.Sample.DuplicatePhones.Concat(seeded.Sample.DuplicatePhones))
+        {
+            using var response = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = "Кто-то", phone = phone.Phone });
+            answered.Add((Digits(phone.Phone), response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("amocrmId").GetInt64()));
+        }
+
+        var listed = await hub.Http.GetFromJsonAsync<JsonElement>("/api/amocrm/duplicates?pageSize=2");
+        var second = await hub.Http.GetFromJsonAsync<JsonElement>("/api/amocrm/duplicates?page=2&pageSize=2");
+
+        Assert.Equal(3, shared.Count);
+        Assert.All(answered, answer => Assert.Equal((HttpStatusCode.OK, shared[answer.Digits].Min()), (answer.Status, answer.Id)));
+        Assert.Equal(3, listed.GetProperty("total").GetInt64());
+        var items = listed.GetProperty("items").EnumerateArray().Concat(second.GetProperty("items").EnumerateArray()).ToList();
+        Assert.Equal(shared.Keys.Order(StringComparer.Ordinal), items.Select(item => Digits(item.GetProperty("phone").GetString()!)).Order(StringComparer.Ordinal));
+        Assert.All(items, item => Assert.Equal(
+            shared[Digits(item.GetProperty("phone").GetString()!)],
+            item.GetProperty("contactIds").EnumerateArray().Select(id => id.GetInt64())));
+        Assert.Equal(30, hub.Sandbox.Sandbox.GetContacts(Account).Count);
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
     public async Task A_contact_already_in_amoCRM_is_found_not_created(StorageProvider engine)
     {
         await using var hub = await InProcessAmoHub.StartAsync(engine);
@@ -117,4 +146,6 @@ public sealed class ContactSyncTests
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(problem.GetProperty("errors").TryGetProperty("name", out _));
     }
+
+    private static string Digits(string phone) => string.Concat(phone.Where(char.IsAsciiDigit));
 }

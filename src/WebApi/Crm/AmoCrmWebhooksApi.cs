@@ -23,7 +23,7 @@ public sealed class WebhookSettings
 /// <c>POST /webhooks/amocrm/{secret}</c> takes amoCRM's deliveries; <c>/api/amocrm/webhooks</c> subscribes and
 /// unsubscribes AmoHub's destination; <c>/api/amocrm/status</c> shows the account's amoCRM side.
 /// </summary>
-public static class AmoCrmWebhooksApi
+public static partial class AmoCrmWebhooksApi
 {
     /// <summary>Maps the webhook receiver and the subscription endpoints.</summary>
     public static RouteGroupBuilder MapAmoCrmWebhooksApi(this IEndpointRouteBuilder endpoints)
@@ -49,10 +49,12 @@ public static class AmoCrmWebhooksApi
 
     /// <summary>
     /// Authenticates the delivery by the secret in its URL and the account it names, stores it durably and
-    /// answers 200; the events are applied right after. Nothing is stored for a rejected delivery.
+    /// answers 200; the events are applied right after. Nothing is stored for a rejected delivery. A form in a shape
+    /// AmoHub cannot read is answered 200 too, and logged: amoCRM counts every 4xx towards switching the webhook off,
+    /// and what it carried reaches AmoHub through the next sync.
     /// </summary>
-    private static async Task<Results<Ok, ValidationProblem, ProblemHttpResult>> ReceiveAsync(
-        string secret, HttpRequest request, IClusterClient client, TimeProvider time)
+    private static async Task<Results<Ok, ProblemHttpResult>> ReceiveAsync(
+        string secret, HttpRequest request, IClusterClient client, TimeProvider time, ILoggerFactory loggers)
     {
         var subdomain = await client.GetGrain<IAccountRegistryGrain>(IAccountRegistryGrain.Key).FindWebhookAccountAsync(WebhookSecrets.Hash(secret));
         if (subdomain is null)
@@ -84,7 +86,8 @@ public static class AmoCrmWebhooksApi
         var (delivery, errors) = AmoCrmWebhookForm.Parse(form, time.GetUtcNow());
         if (delivery is null)
         {
-            return Problems.Invalid(errors, "The delivery is not in amoCRM's webhook format.");
+            LogIgnored(loggers.CreateLogger(typeof(AmoCrmWebhooksApi)), subdomain, errors.Count);
+            return TypedResults.Ok();
         }
 
         if (!await client.GetGrain<IAccountGrain>(GrainKeys.Account(subdomain)).OwnsDeliveryAsync(delivery.AccountSubdomain, delivery.AccountId))
@@ -143,4 +146,8 @@ public static class AmoCrmWebhooksApi
     {
         return TypedResults.Ok(await client.GetGrain<ICrmQueryGrain>(0).GetSummaryAsync(account.Subdomain));
     }
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Warning,
+        Message = "Account {Account}: a webhook delivery with {Count} fields AmoHub cannot read was ignored; the next sync reads what it carried")]
+    private static partial void LogIgnored(ILogger logger, string account, int count);
 }

@@ -248,7 +248,7 @@ public sealed class WebhookSyncTests
 
     [Theory]
     [ClassData(typeof(Engines))]
-    public async Task A_delivery_to_an_unknown_secret_or_for_another_account_is_refused_and_nothing_is_stored(StorageProvider engine)
+    public async Task A_delivery_to_an_unknown_secret_or_for_another_account_is_refused_an_unreadable_one_ignored_and_nothing_is_stored(StorageProvider engine)
     {
         await using var hub = await InProcessAmoHub.StartAsync(engine);
         var destination = await SubscribeAsync(hub);
@@ -261,9 +261,8 @@ public sealed class WebhookSyncTests
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, otherAccount.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
-        Assert.Equal("application/problem+json", malformed.Content.Headers.ContentType?.MediaType);
-        Assert.True((await malformed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("contacts[add][0][id]", out _));
+        // amoCRM counts every 4xx towards switching the webhook off: a form AmoHub cannot read is answered 200, not stored.
+        Assert.Equal(HttpStatusCode.OK, malformed.StatusCode);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, notAForm.StatusCode);
         Assert.Equal(0, await hub.Database.ScalarAsync("SELECT COUNT(*) FROM webhook_inbox"));
         Assert.Equal(0, await hub.Database.ScalarAsync("SELECT COUNT(*) FROM contacts WHERE amocrm_id = 777"));

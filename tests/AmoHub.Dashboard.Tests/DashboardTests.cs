@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using AmoHub.Sandbox.Faults;
 using AmoHub.Tests.Infrastructure;
@@ -40,6 +43,29 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
         await ScreenshotAsync(page, "overview-ru-light");
         await AssertNoCspViolationsAsync(page);
     }
+
+    [Fact]
+    public async Task The_CRM_card_counts_the_phones_several_amoCRM_contacts_hold()
+    {
+        // Two cards in amoCRM with one number, typed two ways; they stay: no other test counts contacts.
+        fixture.Hub.Sandbox.Sandbox.CreateContactAsUser(Account, "Ольга", ["+7 903 880-00-01"]);
+        fixture.Hub.Sandbox.Sandbox.CreateContactAsUser(Account, "Ольга Петровна", ["8 (903) 880-00-01"]);
+        var before = await DuplicatePhonesAsync();
+        // A create brings AmoHub's copy up to date with amoCRM first.
+        using (var created = await fixture.Hub.Http.PostAsJsonAsync("/api/contacts", new { name = "Кто-то", phone = "+7 903 880-00-02" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        var page = await fixture.OpenAsync();
+        await page.GotoAsync("/");
+
+        Assert.Equal(before + 1, await DuplicatePhonesAsync());
+        await Assertions.Expect(page.Locator("#crm [data-figure='duplicates'] strong")).ToHaveTextAsync((before + 1).ToString(CultureInfo.InvariantCulture));
+    }
+
+    private async Task<long> DuplicatePhonesAsync() =>
+        (await fixture.Hub.Http.GetFromJsonAsync<JsonElement>($"/api/amocrm/status?account={Account}")).GetProperty("duplicatePhones").GetInt64();
 
     [Fact]
     public async Task The_Orleans_dashboard_renders_its_silo_overview_within_its_own_content_security_policy()

@@ -96,6 +96,7 @@ export interface CrmSummary {
   webhookEventsLastHour: number;
   webhookDeliveriesLastHour: number;
   webhookDeliveriesPending: number;
+  duplicatePhones: number;
   sync: {
     requestsPerSecondLimit: number;
     requestsLastSecond: number;

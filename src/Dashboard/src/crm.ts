@@ -20,6 +20,7 @@ export function renderCrm(summary: CrmSummary): Node[] {
       figure(t("leads"), number(summary.leads), "leads"),
       figure(t("webhooksLastHour"), number(summary.webhookDeliveriesLastHour), "webhooks", t("webhookEvents", { n: number(summary.webhookEventsLastHour) })),
       figure(t("webhooksPending"), number(summary.webhookDeliveriesPending), "pending"),
+      figure(t("duplicatePhones"), number(summary.duplicatePhones), "duplicates"),
     ),
     el(
       "div",

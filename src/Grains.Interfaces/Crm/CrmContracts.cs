@@ -147,7 +147,8 @@ public sealed record CrmSummary(
     [property: Id(5)] AccountSyncStatus Sync,
     [property: Id(6)] long WebhookDeliveriesLastHour,
     [property: Id(7)] long DeadLetters,
-    [property: Id(8)] ImmutableArray<DeadLetter> RecentDeadLetters);
+    [property: Id(8)] ImmutableArray<DeadLetter> RecentDeadLetters,
+    [property: Id(9)] long DuplicatePhones = 0);
 
 /// <summary>
 /// A contact or lead AmoHub set aside because applying it failed (<paramref name="Source"/>: <c>webhook</c> or

@@ -28,7 +28,8 @@ public sealed class CrmQueryGrain(CrmReadModel readModel, WebhookInboxStore inbo
         var (contacts, leads) = await readModel.CountAsync(account);
         var (pending, eventsLastHour, deliveriesLastHour) = await inbox.CountsAsync(account, time.GetUtcNow().AddHours(-1));
         var (deadLetterCount, recentDeadLetters) = await deadLetters.ReadAsync(account, latest: 10);
+        var duplicatePhones = await readModel.CountDuplicatePhonesAsync(account);
         var sync = await GrainFactory.GetGrain<IAccountGrain>(GrainKeys.Account(account)).GetSyncStatusAsync();
-        return new CrmSummary(account, contacts, leads, eventsLastHour, pending, sync, deliveriesLastHour, deadLetterCount, recentDeadLetters);
+        return new CrmSummary(account, contacts, leads, eventsLastHour, pending, sync, deliveriesLastHour, deadLetterCount, recentDeadLetters, duplicatePhones);
     }
 }

@@ -12,6 +12,9 @@ namespace AmoHub.Grains.Crm;
 /// </summary>
 public sealed class CrmReadModel(AmoHubDatabase database)
 {
+    /// <summary>The phones of an account that more than one contact holds.</summary>
+    private const string SharedPhones = "SELECT phone FROM contact_phones WHERE account = @account GROUP BY phone HAVING COUNT(DISTINCT amocrm_id) > 1";
+
     private static readonly string[] ContactColumns = ["account", "amocrm_id", "name", "name_key", "phone", "created_at", "updated_at"];
     private static readonly string[] LeadColumns = ["account", "amocrm_id", "name", "name_key", "status_id", "pipeline_id", "contact_amocrm_id", "contact_id", "created_at", "updated_at"];
 
@@ -174,16 +177,22 @@ public sealed class CrmReadModel(AmoHubDatabase database)
         return ids;
     }
 
+    /// <summary>How many phones more than one contact holds.</summary>
+    public async Task<long> CountDuplicatePhonesAsync(string account)
+    {
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        return await CountAsync(connection, $"SELECT COUNT(*) FROM ({SharedPhones}) shared", command => command.With("@account", account));
+    }
+
     /// <summary>Phones more than one contact holds, in phone order, each with its contacts' ids oldest first.</summary>
     public async Task<Page<DuplicatePhone>> ListDuplicatePhonesAsync(string account, int page, int pageSize)
     {
-        const string Shared = "SELECT phone FROM contact_phones WHERE account = @account GROUP BY phone HAVING COUNT(DISTINCT amocrm_id) > 1";
         await using var connection = await database.OpenAsync(CancellationToken.None);
-        var total = await CountAsync(connection, $"SELECT COUNT(*) FROM ({Shared}) shared", command => command.With("@account", account));
+        var total = await CountAsync(connection, $"SELECT COUNT(*) FROM ({SharedPhones}) shared", command => command.With("@account", account));
         var phones = new List<string>();
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = $"{Shared} ORDER BY phone LIMIT @take OFFSET @skip";
+            command.CommandText = $"{SharedPhones} ORDER BY phone LIMIT @take OFFSET @skip";
             command.With("@account", account).With("@take", pageSize).With("@skip", (page - 1) * pageSize);
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())

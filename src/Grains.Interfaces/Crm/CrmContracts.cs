@@ -75,7 +75,25 @@ public sealed record AccountSyncStatus(
     [property: Id(4)] long RateLimitedTotal,
     [property: Id(5)] DateTimeOffset? ContactsSyncedTo,
     [property: Id(6)] DateTimeOffset? LeadsSyncedTo,
-    [property: Id(7)] WebhookSubscription Webhooks);
+    [property: Id(7)] WebhookSubscription Webhooks,
+    [property: Id(8)] ImportProgress? ContactsImport = null,
+    [property: Id(9)] ImportProgress? LeadsImport = null);
+
+/// <summary>How far the first import of an account's contacts or leads has come.</summary>
+/// <param name="Complete">Whether it has ended; our copy then answers dedup on its own.</param>
+/// <param name="Read">Entities read so far.</param>
+/// <param name="EstimatedTotal">
+/// How many there are, estimated (amoCRM's lists do not say): exact once complete, unknown before the first pages.
+/// </param>
+/// <param name="PerSecond">Entities read a second, since this silo took the import up.</param>
+/// <param name="Eta">How long the rest should take at that rate.</param>
+[GenerateSerializer, Immutable, Alias("amohub.ImportProgress")]
+public sealed record ImportProgress(
+    [property: Id(0)] bool Complete,
+    [property: Id(1)] long Read,
+    [property: Id(2)] long? EstimatedTotal,
+    [property: Id(3)] double? PerSecond,
+    [property: Id(4)] TimeSpan? Eta);
 
 /// <summary>What one webhook delivery said about one entity.</summary>
 public enum WebhookEntity

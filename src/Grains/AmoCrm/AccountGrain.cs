@@ -10,6 +10,7 @@ using AmoHub.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Refit;
 
 namespace AmoHub.Grains.AmoCrm;
 
@@ -18,19 +19,31 @@ namespace AmoHub.Grains.AmoCrm;
 /// grain's scheduler. Reentrant, so many requests are in flight at once:
 /// <list type="bullet">
 /// <item><see cref="AmoCrmConnection"/>: tokens, sealed secrets, the request budget, calls with retries;</item>
-/// <item><see cref="EntitySync{TEntity}"/>: one sync of our copy for contacts and one for leads, each coalesced;</item>
+/// <item><see cref="EntitySync{TEntity}"/>: one sync of our copy for contacts and one for leads, each coalesced; the first
+/// one, the import, runs in the background within its share of the budget, kept going by a reminder;</item>
 /// <item><see cref="DedupCreatePump{TItem, TSnapshot}"/>: concurrent finds-or-creates share a sync and a create request;</item>
 /// <item><see cref="AmoCrmWebhooks"/>: the webhook subscription; <see cref="AmoCrmProbeCalls"/>: the API probes.</item>
 /// </list>
 /// </summary>
 [Reentrant]
 [GrainType("account")]
-public sealed partial class AccountGrain : Grain, IAccountGrain
+public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, IDisposable
 {
+    private const string ImportReminder = "import";
+
+    /// <summary>Phones and names a search reads at most this many pages of matches for.</summary>
+    private const int SearchPages = 4;
+
+    private static readonly TimeSpan FirstImportPause = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan LastImportPause = TimeSpan.FromMinutes(5);
+
     private readonly IPersistentState<AccountState> _state;
     private readonly PhoneNormalizer _phones;
     private readonly TimeProvider _time;
     private readonly ILogger<AccountGrain> _logger;
+    private readonly OurCopy _ourCopy;
+    private readonly RequestBudget _importBudget;
+    private readonly CancellationTokenSource _stopping = new();
     private readonly AmoCrmConnection _connection;
     private readonly AmoCrmWebhooks _webhooks;
     private readonly AmoCrmProbeCalls _probes;
@@ -38,7 +51,14 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
     private readonly DedupCreatePump<NewLead, LeadSnapshot> _leads;
     private readonly Coalescer _contactSync;
     private readonly Coalescer _leadSync;
+    private readonly EntitySync<AmoContact> _contactSyncer;
+    private readonly EntitySync<AmoLead> _leadSyncer;
+    private readonly ImportTracker _contactImport;
+    private readonly ImportTracker _leadImport;
     private Task? _saving;
+    private Task? _import;
+    private bool _contactsTouched;
+    private bool _leadsTouched;
 
     public AccountGrain(
         [PersistentState("account", StorageNames.Default)] IPersistentState<AccountState> state,
@@ -56,15 +76,25 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         _phones = phones;
         _time = time;
         _logger = logger;
+        _ourCopy = ourCopy;
         var amoCrm = settings.Value;
+        _importBudget = new RequestBudget(amoCrm.ImportRequestsPerSecond, amoCrm.PacingMargin, time);
         _connection = new AmoCrmConnection(state, SaveStateAsync, () => Subdomain, httpClients, amoCrm, time, protector, logger);
         _webhooks = new AmoCrmWebhooks(state, SaveStateAsync, () => Subdomain, _connection, GrainFactory, time, logger);
         _probes = new AmoCrmProbeCalls(state, SaveStateAsync, () => Subdomain, _connection, time);
-        var contactSync = new EntitySync<AmoContact>(WebhookEntity.Contact, () => Subdomain,
-            async (page, from) => await _connection.CallAsync(
+        _contactImport = new ImportTracker(
+            () => new ImportPosition(_state.State.ContactsImportRead, _state.State.ContactsImportOldest),
+            position => (_state.State.ContactsImportRead, _state.State.ContactsImportOldest) = position,
+            () => new SyncCursor(_state.State.ContactsSynced, _state.State.ContactsCursor), progress => LogImport(WebhookEntity.Contact, progress), time);
+        _leadImport = new ImportTracker(
+            () => new ImportPosition(_state.State.LeadsImportRead, _state.State.LeadsImportOldest),
+            position => (_state.State.LeadsImportRead, _state.State.LeadsImportOldest) = position,
+            () => new SyncCursor(_state.State.LeadsSynced, _state.State.LeadsCursor), progress => LogImport(WebhookEntity.Lead, progress), time);
+        _contactSyncer = new EntitySync<AmoContact>(WebhookEntity.Contact, () => Subdomain,
+            (page, from) => ReadPageAsync(_state.State.ContactsSynced, async () => await _connection.CallAsync(
                 (api, token, ct) => api.ListContactsAsync(token, page, EntitySync<AmoContact>.PageSize, from, "asc", ct), retryUnknownOutcome: true) is { } list
                 ? new SyncPage<AmoContact>(list.Embedded?.Contacts ?? [], list.HasNext)
-                : new SyncPage<AmoContact>([], false),
+                : new SyncPage<AmoContact>([], false)),
             contact => contact.IsDeleted
                 ? ContactGrain(contact.Id).DeleteAsync(FromUnix(contact.UpdatedAt))
                 : ContactGrain(contact.Id).ApplyAsync(ToSnapshot(contact), readFromAmoCrm: true),
@@ -74,12 +104,12 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
                 (_state.State.ContactsSynced, _state.State.ContactsCursor) = cursor;
                 return SaveStateAsync();
             },
-            deadLetters, time);
-        var leadSync = new EntitySync<AmoLead>(WebhookEntity.Lead, () => Subdomain,
-            async (page, from) => await _connection.CallAsync(
+            _contactImport, deadLetters, time);
+        _leadSyncer = new EntitySync<AmoLead>(WebhookEntity.Lead, () => Subdomain,
+            (page, from) => ReadPageAsync(_state.State.LeadsSynced, async () => await _connection.CallAsync(
                 (api, token, ct) => api.ListLeadsAsync(token, page, EntitySync<AmoLead>.PageSize, from, "asc", "contacts", ct), retryUnknownOutcome: true) is { } list
                 ? new SyncPage<AmoLead>(list.Embedded?.Leads ?? [], list.HasNext)
-                : new SyncPage<AmoLead>([], false),
+                : new SyncPage<AmoLead>([], false)),
             lead => lead.IsDeleted
                 ? LeadGrain(lead.Id).DeleteAsync(FromUnix(lead.UpdatedAt))
                 : LeadGrain(lead.Id).ApplyAsync(ToSnapshot(lead), readFromAmoCrm: true),
@@ -89,13 +119,13 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
                 (_state.State.LeadsSynced, _state.State.LeadsCursor) = cursor;
                 return SaveStateAsync();
             },
-            deadLetters, time);
-        _contactSync = new Coalescer(contactSync.RunAsync);
-        _leadSync = new Coalescer(leadSync.RunAsync);
+            _leadImport, deadLetters, time);
+        _contactSync = new Coalescer(() => SyncStepAsync(_contactSyncer, () => Take(ref _contactsTouched), ReadRecentContactsAsync));
+        _leadSync = new Coalescer(() => SyncStepAsync(_leadSyncer, () => Take(ref _leadsTouched), ReadRecentLeadsAsync));
         _contacts = new DedupCreatePump<PendingContact, ContactSnapshot>(
-            item => item.Phone, _connection.WaitForRoomAsync, _contactSync.RunAsync, item => ourCopy.FindContactAsync(Subdomain, item.Phone), CreateContactsAsync, amoCrm, _connection.BackOffAsync);
+            item => item.Phone, _connection.WaitForRoomAsync, () => SyncForCreatesAsync(SyncContactsAsync, () => _contactSyncer.Imported), FindContactAsync, CreateContactsAsync, amoCrm, _connection.BackOffAsync);
         _leads = new DedupCreatePump<NewLead, LeadSnapshot>(
-            item => NameKeys.Normalize(item.Name), _connection.WaitForRoomAsync, _leadSync.RunAsync, item => ourCopy.FindLeadAsync(Subdomain, item.Name), CreateLeadsAsync, amoCrm, _connection.BackOffAsync);
+            item => NameKeys.Normalize(item.Name), _connection.WaitForRoomAsync, () => SyncForCreatesAsync(SyncLeadsAsync, () => _leadSyncer.Imported), FindLeadAsync, CreateLeadsAsync, amoCrm, _connection.BackOffAsync);
     }
 
     private string Subdomain => _state.State.Definition?.Subdomain
@@ -106,12 +136,28 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
     {
         await _connection.OpenAsync();
         AmoCrmMetrics.Track(Subdomain, _connection.Budget);
+        EnsureImport();
     }
 
     /// <inheritdoc />
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         AmoCrmMetrics.Untrack(Subdomain, _connection.Budget);
+        _stopping.Cancel();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _stopping.Dispose();
+
+    /// <inheritdoc />
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == ImportReminder)
+        {
+            EnsureImport();
+        }
+
         return Task.CompletedTask;
     }
 
@@ -123,6 +169,8 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         {
             await SaveStateAsync();
         }
+
+        EnsureImport();
     }
 
     /// <inheritdoc />
@@ -155,10 +203,20 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
     }
 
     /// <inheritdoc />
-    public Task SyncContactsAsync() => _contactSync.RunAsync();
+    public Task SyncContactsAsync()
+    {
+        _contactsTouched = !_contactSyncer.Imported;
+        EnsureImport();
+        return _contactSync.RunAsync();
+    }
 
     /// <inheritdoc />
-    public Task SyncLeadsAsync() => _leadSync.RunAsync();
+    public Task SyncLeadsAsync()
+    {
+        _leadsTouched = !_leadSyncer.Imported;
+        EnsureImport();
+        return _leadSync.RunAsync();
+    }
 
     /// <inheritdoc />
     public Task<WebhookSubscription> SubscribeWebhooksAsync(Uri publicBaseUrl) => _webhooks.SubscribeAsync(publicBaseUrl);
@@ -181,12 +239,243 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
             _connection.RateLimitedTotal,
             state.ContactsSynced ? DateTimeOffset.FromUnixTimeSeconds(state.ContactsCursor) : null,
             state.LeadsSynced ? DateTimeOffset.FromUnixTimeSeconds(state.LeadsCursor) : null,
-            _webhooks.Subscription));
+            _webhooks.Subscription,
+            _contactImport.Report(),
+            _leadImport.Report()));
     }
 
     /// <inheritdoc />
     public Task<CheckOutcome> ProbeApiAsync(CheckType checkType, TimeSpan timeout, string? marker = null) =>
         _probes.RunAsync(checkType, timeout, marker);
+
+    /// <summary>
+    /// Starts the first import in the background when the account has credentials and it has not ended. A reminder
+    /// wakes the grain while it runs, so an import cut short by a restart or a failover goes on by itself.
+    /// </summary>
+    private void EnsureImport()
+    {
+        if (_import is { IsCompleted: false } || _stopping.IsCancellationRequested || !_connection.HasCredentials)
+        {
+            return;
+        }
+
+        if (_contactSyncer.Imported && _leadSyncer.Imported)
+        {
+            _import ??= ForgetReminderAsync();
+            return;
+        }
+
+        _import = ImportAsync();
+    }
+
+    private async Task ImportAsync()
+    {
+        await this.RegisterOrUpdateReminder(ImportReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        var pause = FirstImportPause;
+        while (!(_contactSyncer.Imported && _leadSyncer.Imported) && !_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                // Contacts first: dedup of new contacts needs them most.
+                await (_contactSyncer.Imported ? _leadSync : _contactSync).RunAsync();
+                pause = FirstImportPause;
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                if (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                LogImportFailed(_logger, exception, Subdomain, pause.TotalSeconds);
+                try
+                {
+                    await Task.Delay(pause, _time, _stopping.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LastImportPause.Ticks));
+            }
+        }
+
+        await ForgetReminderAsync();
+    }
+
+    private async Task ForgetReminderAsync()
+    {
+        if (await this.GetReminder(ImportReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    /// <summary>
+    /// Reads one list page. The import reads within its share of the budget, so that probes and live requests keep
+    /// theirs; later syncs read as any request does. A grain going away stops the import between pages.
+    /// </summary>
+    private async Task<SyncPage<T>> ReadPageAsync<T>(bool imported, Func<Task<SyncPage<T>>> read)
+    {
+        if (imported)
+        {
+            return await read();
+        }
+
+        using (await _importBudget.WaitAsync(_stopping.Token))
+        {
+            return await read();
+        }
+    }
+
+    /// <summary>
+    /// One run of a sync: after the import, a sync from the cursor; during it, the import's next page. While the
+    /// import runs, the webhook inbox's call for a sync after applying events (<paramref name="touched"/>) first reads
+    /// what changed last: the runs take turns, so that read comes after any page read before those events and
+    /// applied after them, and amoCRM's current answer is what stays.
+    /// </summary>
+    private static async Task SyncStepAsync<T>(EntitySync<T> syncer, Func<bool> touched, Func<Task> readRecent)
+        where T : IAmoEntity
+    {
+        if (syncer.Imported)
+        {
+            await syncer.RunAsync();
+            return;
+        }
+
+        if (touched())
+        {
+            await readRecent();
+        }
+
+        await syncer.RunAsync(maxPages: 1);
+    }
+
+    private static bool Take(ref bool flag)
+    {
+        var was = flag;
+        flag = false;
+        return was;
+    }
+
+    private async Task ReadRecentContactsAsync()
+    {
+        var list = await _connection.CallAsync(
+            (api, token, ct) => api.ListContactsAsync(token, 1, EntitySync<AmoContact>.PageSize, null, "desc", ct), retryUnknownOutcome: true);
+        await Task.WhenAll((list?.Embedded?.Contacts ?? []).Select(contact => ContactGrain(contact.Id).ApplyAsync(ToSnapshot(contact), readFromAmoCrm: true)));
+    }
+
+    private async Task ReadRecentLeadsAsync()
+    {
+        var list = await _connection.CallAsync(
+            (api, token, ct) => api.ListLeadsAsync(token, 1, EntitySync<AmoLead>.PageSize, null, "desc", "contacts", ct), retryUnknownOutcome: true);
+        await Task.WhenAll((list?.Embedded?.Leads ?? []).Select(lead => LeadGrain(lead.Id).ApplyAsync(ToSnapshot(lead), readFromAmoCrm: true)));
+    }
+
+    /// <summary>
+    /// Brings our copy up to date for a create cycle and says whether it is complete. While the import runs, the
+    /// cycle waits for the sync's next turn, which reads what changed last first (so a change a webhook could not
+    /// settle is in), and our copy is not complete.
+    /// </summary>
+    private static async Task<bool> SyncForCreatesAsync(Func<Task> sync, Func<bool> imported)
+    {
+        var complete = imported();
+        await sync();
+        return complete;
+    }
+
+    /// <summary>
+    /// The contact holding <paramref name="item"/>'s phone: our copy's, and while the import runs the oldest of
+    /// amoCRM's too, whichever is older (amoCRM may not index a contact made a moment ago; our copy holds it).
+    /// </summary>
+    private async Task<ContactSnapshot?> FindContactAsync(PendingContact item, bool complete)
+    {
+        var ours = await _ourCopy.FindContactAsync(Subdomain, item.Phone);
+        if (complete)
+        {
+            return ours;
+        }
+
+        var digits = string.Concat(item.Phone.Where(char.IsAsciiDigit));
+        var found = await SearchAsync(
+            (api, token, page, ct) => api.SearchContactsAsync(token, digits[Math.Max(0, digits.Length - 10)..], page, EntitySync<AmoContact>.PageSize, ct),
+            list => list.Embedded?.Contacts,
+            contact => !contact.IsDeleted && ToSnapshot(contact).Phones.Contains(item.Phone));
+        return await OlderOfAsync(ours, ours?.AmoCrmId, found, async contact =>
+        {
+            await ContactGrain(contact.Id).ApplyAsync(ToSnapshot(contact), readFromAmoCrm: true);
+            return await ContactGrain(contact.Id).GetAsync();
+        });
+    }
+
+    /// <summary>The lead with <paramref name="item"/>'s name, found as <see cref="FindContactAsync"/> finds contacts.</summary>
+    private async Task<LeadSnapshot?> FindLeadAsync(NewLead item, bool complete)
+    {
+        var ours = await _ourCopy.FindLeadAsync(Subdomain, item.Name);
+        if (complete)
+        {
+            return ours;
+        }
+
+        var key = NameKeys.Normalize(item.Name);
+        var found = await SearchAsync(
+            (api, token, page, ct) => api.SearchLeadsAsync(token, item.Name, page, EntitySync<AmoLead>.PageSize, "contacts", ct),
+            list => list.Embedded?.Leads,
+            lead => !lead.IsDeleted && NameKeys.Normalize(lead.Name ?? "") == key);
+        return await OlderOfAsync(ours, ours?.AmoCrmId, found, async lead =>
+        {
+            await LeadGrain(lead.Id).ApplyAsync(ToSnapshot(lead), readFromAmoCrm: true);
+            return await LeadGrain(lead.Id).GetAsync();
+        });
+    }
+
+    /// <summary>The oldest (lowest id) entity amoCRM's search serves that <paramref name="matches"/>, following <c>_links.next</c>.</summary>
+    private async Task<T?> SearchAsync<TEmbedded, T>(
+        Func<IAmoCrmApi, string, int, CancellationToken, Task<IApiResponse<HalList<TEmbedded>>>> search,
+        Func<HalList<TEmbedded>, IReadOnlyList<T>?> entities,
+        Func<T, bool> matches)
+        where TEmbedded : class
+        where T : class, IAmoEntity
+    {
+        T? oldest = null;
+        for (var page = 1; page <= SearchPages; page++)
+        {
+            var list = await _connection.CallAsync((api, token, ct) => search(api, token, page, ct), retryUnknownOutcome: true);
+            if (list is null)
+            {
+                break;
+            }
+
+            foreach (var entity in (entities(list) ?? []).Where(matches))
+            {
+                oldest = oldest is null || entity.Id < oldest.Id ? entity : oldest;
+            }
+
+            if (!list.HasNext)
+            {
+                break;
+            }
+        }
+
+        return oldest;
+    }
+
+    /// <summary>
+    /// Of our copy's answer and amoCRM's, the older (lower id): amoCRM's is put into our copy first, and what our copy
+    /// then holds is the answer (it may know a newer version).
+    /// </summary>
+    private static async Task<TSnapshot?> OlderOfAsync<T, TSnapshot>(TSnapshot? ours, long? oursId, T? found, Func<T, Task<TSnapshot?>> keep)
+        where T : class, IAmoEntity
+        where TSnapshot : class
+    {
+        if (found is null || oursId <= found.Id)
+        {
+            return ours;
+        }
+
+        return await keep(found) ?? ours;
+    }
 
     private IContactGrain ContactGrain(long id) => GrainFactory.GetGrain<IContactGrain>(GrainKeys.Contact(Subdomain, id));
 
@@ -225,8 +514,16 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         var answer = await _connection.CallAsync((api, token, ct) => api.CreateLeadsAsync(token, request, ct), retryUnknownOutcome: false);
         var ids = AmoCrmConnection.MapCreated(answer?.Embedded?.Leads, items.Count, "leads");
 
-        // amoCRM answers a create with ids only; one sync brings the status and pipeline it chose.
-        await _leadSync.RunAsync();
+        // amoCRM answers a create with ids only; one sync brings the status and pipeline it chose (while the import
+        // runs, a read of those very leads does).
+        if (_leadSyncer.Imported)
+        {
+            await _leadSync.RunAsync();
+        }
+        else if (await _connection.CallAsync((api, token, ct) => api.GetLeadsAsync(token, ids, "contacts", ct), retryUnknownOutcome: true) is { } made)
+        {
+            await Task.WhenAll((made.Embedded?.Leads ?? []).Select(lead => LeadGrain(lead.Id).ApplyAsync(ToSnapshot(lead), readFromAmoCrm: true)));
+        }
         var created = new List<LeadSnapshot>(items.Count);
         for (var i = 0; i < items.Count; i++)
         {
@@ -280,6 +577,28 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
 
     /// <summary>A contact waiting for a find-or-create cycle.</summary>
     public sealed record PendingContact(string Phone, string Name);
+
+    private void LogImport(WebhookEntity kind, ImportProgress progress)
+    {
+        if (progress.Complete)
+        {
+            LogImportComplete(_logger, Subdomain, kind, progress.Read);
+        }
+        else
+        {
+            LogImportProgress(_logger, Subdomain, kind, progress.Read, progress.EstimatedTotal, progress.PerSecond, progress.Eta);
+        }
+    }
+
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Information,
+        Message = "Account {Account}: importing {Kind}s, {Read} read of about {Estimated}, {PerSecond}/s, {Eta} to go")]
+    private static partial void LogImportProgress(ILogger logger, string account, WebhookEntity kind, long read, long? estimated, double? perSecond, TimeSpan? eta);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Account {Account}: the import of {Kind}s is complete, {Read} read")]
+    private static partial void LogImportComplete(ILogger logger, string account, WebhookEntity kind, long read);
+
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "Account {Account}: the import stopped; it goes on from where it was in {Seconds} s")]
+    private static partial void LogImportFailed(ILogger logger, Exception exception, string account, double seconds);
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "Account {Account}: created {Count} {What} in amoCRM")]
     private static partial void LogCreated(ILogger logger, string account, int count, string what);

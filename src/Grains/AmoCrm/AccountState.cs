@@ -85,6 +85,31 @@ public sealed class AccountState
     /// <summary>The account's <see cref="AccountSecrets"/>, sealed by <see cref="ISecretProtector"/>.</summary>
     [Id(16)]
     public string? SealedSecrets { get; set; }
+
+    /// <summary>Contacts the first import has read so far (it goes on counting across restarts).</summary>
+    [Id(18)]
+    public long ContactsImportRead { get; set; }
+
+    /// <summary>amoCRM's <c>updated_at</c> (Unix seconds) of the first contact the import read; 0 before its first page.</summary>
+    [Id(19)]
+    public long ContactsImportOldest { get; set; }
+
+    /// <summary>The same as <see cref="ContactsImportRead"/> for leads.</summary>
+    [Id(20)]
+    public long LeadsImportRead { get; set; }
+
+    /// <summary>The same as <see cref="ContactsImportOldest"/> for leads.</summary>
+    [Id(21)]
+    public long LeadsImportOldest { get; set; }
+}
+
+/// <summary>How far a first import has come: entities read, and the oldest change it read (where it started).</summary>
+/// <param name="Read">Entities read so far, across restarts.</param>
+/// <param name="Oldest">amoCRM's <c>updated_at</c> (Unix seconds) of the first entity it read; 0 before the first page.</param>
+public readonly record struct ImportPosition(long Read, long Oldest)
+{
+    /// <summary>Nothing read yet.</summary>
+    public static ImportPosition Start => default;
 }
 
 /// <summary>

@@ -46,6 +46,9 @@ public sealed partial class AmoCrmConnection(
     /// <summary>429 answers since the grain activated.</summary>
     public long RateLimitedTotal { get; private set; }
 
+    /// <summary>Whether the account is configured with credentials to call amoCRM with.</summary>
+    public bool HasCredentials => state.State.Definition is not null && _secrets.Credentials is not null;
+
     private string Account => account();
 
     /// <summary>

@@ -47,4 +47,14 @@ public sealed class AmoCrmSettings
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The share of <see cref="RequestsPerSecond"/> the first import of an account may spend; probes, creates and
+    /// searches keep the rest.
+    /// </summary>
+    [Range(0.05, 1.0)]
+    public double ImportShare { get; set; } = 0.5;
+
+    /// <summary>Requests a second the first import may send: <see cref="ImportShare"/> of the budget, at least one.</summary>
+    public int ImportRequestsPerSecond => Math.Max(1, (int)Math.Floor(RequestsPerSecond * ImportShare));
 }

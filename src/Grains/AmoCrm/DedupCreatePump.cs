@@ -4,8 +4,8 @@ namespace AmoHub.Grains.AmoCrm;
 
 /// <summary>
 /// Collects concurrent "find or create" requests of one account and serves them in cycles: one sync of our copy
-/// with amoCRM, a lookup of every requested key in our copy, then creates in batches for the keys still
-/// missing. A cycle starts once amoCRM's budget has room for its first request; callers arriving while it waits
+/// with amoCRM, a lookup of every requested key (in our copy, and while the first import has not ended, in amoCRM
+/// too), then creates in batches for the keys still missing. A cycle starts once amoCRM's budget has room for its first request; callers arriving while it waits
 /// join it, so under load each request spent on amoCRM serves as many callers as possible. A cycle that fails
 /// with a transient amoCRM error runs again from the sync, so entities a failed create did make are found instead
 /// of made twice. Runs inside one grain activation, so it needs no locks.
@@ -13,13 +13,16 @@ namespace AmoHub.Grains.AmoCrm;
 public sealed class DedupCreatePump<TItem, TSnapshot>(
     Func<TItem, string> keyOf,
     Func<Task> roomAsync,
-    Func<Task> syncAsync,
-    Func<TItem, Task<TSnapshot?>> findAsync,
+    Func<Task<bool>> syncAsync,
+    Func<TItem, bool, Task<TSnapshot?>> findAsync,
     Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TSnapshot>>> createAsync,
     AmoCrmSettings settings,
     Func<int, Task> backOffAsync)
     where TSnapshot : class
 {
+    /// <summary>Lookups run side by side: enough to keep amoCRM's budget busy when they go there, few enough for the database.</summary>
+    private const int LookupsAtOnce = 16;
+
     private readonly List<Pending> _pending = [];
     private Task? _running;
 
@@ -53,18 +56,25 @@ public sealed class DedupCreatePump<TItem, TSnapshot>(
         {
             try
             {
-                await syncAsync();
-                var missing = new List<List<Pending>>();
-                foreach (var group in cycle.Where(p => !p.Completion.Task.IsCompleted).GroupBy(p => p.Key, StringComparer.Ordinal))
+                // Whether our copy holds everything: until the first import ends, a key it lacks is asked of amoCRM.
+                var complete = await syncAsync();
+                var groups = cycle.Where(p => !p.Completion.Task.IsCompleted).GroupBy(p => p.Key, StringComparer.Ordinal).Select(g => g.ToList()).ToList();
+                var found = new List<TSnapshot?>(groups.Count);
+                foreach (var chunk in groups.Chunk(LookupsAtOnce))
                 {
-                    var waiting = group.ToList();
-                    if (await findAsync(waiting[0].Item) is { } found)
+                    found.AddRange(await Task.WhenAll(chunk.Select(group => findAsync(group[0].Item, complete))));
+                }
+
+                var missing = new List<List<Pending>>();
+                for (var i = 0; i < groups.Count; i++)
+                {
+                    if (found[i] is { } entity)
                     {
-                        waiting.ForEach(p => p.Completion.TrySetResult((found, false)));
+                        groups[i].ForEach(p => p.Completion.TrySetResult((entity, false)));
                     }
                     else
                     {
-                        missing.Add(waiting);
+                        missing.Add(groups[i]);
                     }
                 }
 

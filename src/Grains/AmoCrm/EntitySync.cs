@@ -25,10 +25,18 @@ public readonly record struct SyncCursor(bool Synced, long Cursor);
 public sealed record SyncPage<TEntity>(IReadOnlyList<TEntity> Entities, bool HasNext);
 
 /// <summary>
-/// One sync of our copy with amoCRM for one kind of entity, contacts or leads alike: reads every page changed since
-/// the cursor, for as long as amoCRM's <c>_links.next</c> says another follows (a page may hold fewer than asked), applies each entity (an entity that keeps failing is set aside by <see cref="CrmDeadLetters"/>), and
+/// One sync of our copy with amoCRM for one kind of entity, contacts or leads alike: reads every entity changed since
+/// the cursor, oldest change first, for as long as amoCRM's <c>_links.next</c> says more follow (a page may hold fewer
+/// than asked), applies each entity (an entity that keeps failing is set aside by <see cref="CrmDeadLetters"/>), and
 /// moves the cursor to the newest time it read, but never past an entity kept for another try, nor past now.
 /// </summary>
+/// <remarks>
+/// Pages are keyed by time, not numbered: after a page the next read asks again for page 1 from the newest time read.
+/// Numbered pages of a list that changes meanwhile shift under the reader (an entity changed mid-import moves to the
+/// end, and the one behind it slips into a page already read, never to be seen); a time key cannot skip anything, at
+/// the cost of reading the entities of the boundary second twice. Only a page whose entities all changed within the
+/// second it started from is followed by number, since a time key could not move past it.
+/// </remarks>
 public sealed class EntitySync<TEntity>(
     WebhookEntity kind,
     Func<string> account,
@@ -36,6 +44,7 @@ public sealed class EntitySync<TEntity>(
     Func<TEntity, Task> apply,
     Func<SyncCursor> cursor,
     Func<SyncCursor, Task> moveCursor,
+    ImportTracker import,
     CrmDeadLetters deadLetters,
     TimeProvider time)
     where TEntity : IAmoEntity
@@ -43,8 +52,20 @@ public sealed class EntitySync<TEntity>(
     /// <summary>Entities per list page (amoCRM's largest).</summary>
     public const int PageSize = 250;
 
+    /// <summary>Whether the first full sync (the import) has ended.</summary>
+    public bool Imported => cursor().Synced;
+
+    /// <summary>Where a run that stopped at its page limit left off, for the next run to go on from.</summary>
+    private (long From, int Page, HashSet<long> Boundary)? _carry;
+
     /// <summary>Runs one sync; the position is stored after every page, so a sync cut short goes on from there.</summary>
-    public async Task RunAsync()
+    public Task RunAsync() => RunAsync(int.MaxValue);
+
+    /// <summary>
+    /// Runs a sync of at most <paramref name="maxPages"/> pages; the next run goes on from where it stopped. The
+    /// import runs a page at a time, so that other work of the account can take turns with it.
+    /// </summary>
+    public async Task RunAsync(int maxPages)
     {
         var start = cursor();
         // A first import cut short (not synced, but a position stored) goes on from its position, not from the start.
@@ -52,25 +73,60 @@ public sealed class EntitySync<TEntity>(
         var newest = start.Cursor;
         var heldBack = long.MaxValue;
         var stored = start.Cursor;
-        for (var page = 1; ; page++)
+        // The entities of the newest second read so far: the next page starts at that second and serves them again.
+        // They are applied again (amoCRM's times have one-second resolution, so one may have changed within that
+        // second), but not counted again.
+        var boundary = new HashSet<long>();
+        var page = 1;
+        if (_carry is { } carry && carry.From == from)
+        {
+            (page, boundary) = (carry.Page, carry.Boundary);
+        }
+
+        _carry = null;
+        for (var pages = 1; ; pages++)
         {
             var (entities, hasNext) = await readPage(page, from);
             var done = await Task.WhenAll(entities.Select(entity =>
                 deadLetters.ApplyOrSetAsideAsync(account(), "sync", kind, entity.Id, () => apply(entity))));
-            newest = entities.Select(e => e.UpdatedAt).Append(newest).Max();
+            var newestInPage = entities.Select(e => e.UpdatedAt).DefaultIfEmpty(newest).Max();
+            newest = Math.Max(newest, newestInPage);
             heldBack = entities.Where((_, i) => !done[i]).Select(e => e.UpdatedAt - 1).Append(heldBack).Min();
+            if (!start.Synced)
+            {
+                import.Read(entities.Count(e => !boundary.Contains(e.Id)), entities.Select(e => e.UpdatedAt).DefaultIfEmpty(0).Min());
+            }
+
             if (!hasNext || entities.Count == 0)
             {
                 break;
             }
 
+            if (from is { } key && newestInPage <= key)
+            {
+                page++;
+            }
+            else
+            {
+                (from, page) = (newestInPage, 1);
+                boundary.Clear();
+            }
+
+            boundary.UnionWith(entities.Where(e => e.UpdatedAt == newestInPage).Select(e => e.Id));
+
             // Pages come oldest change first, so everything before the newest time read is in: a restart reads on from
             // there (the entities of that very second again, which is harmless), not the whole account once more.
             var reached = Reached(newest, heldBack, start.Cursor);
-            if (reached != stored)
+            if (reached != stored || !start.Synced)
             {
                 await moveCursor(new SyncCursor(start.Synced, reached));
                 stored = reached;
+            }
+
+            if (pages >= maxPages)
+            {
+                _carry = (from!.Value, page, boundary);
+                return;
             }
         }
 
@@ -78,6 +134,11 @@ public sealed class EntitySync<TEntity>(
         if (!start.Synced || end != start.Cursor)
         {
             await moveCursor(new SyncCursor(true, end));
+        }
+
+        if (!start.Synced)
+        {
+            import.Complete();
         }
     }
 

@@ -21,6 +21,10 @@ public interface IAmoCrmApi
         [AliasAs("order[updated_at]")] string? orderByUpdatedAt,
         CancellationToken cancellationToken);
 
+    [Get("/api/v4/contacts")]
+    Task<IApiResponse<HalList<ContactsEmbedded>>> SearchContactsAsync(
+        [Authorize] string token, string query, int page, int limit, CancellationToken cancellationToken);
+
     [Get("/api/v4/contacts/{id}")]
     Task<IApiResponse<AmoContact>> GetContactAsync([Authorize] string token, long id, CancellationToken cancellationToken);
 
@@ -35,6 +39,17 @@ public interface IAmoCrmApi
         int limit,
         [AliasAs("filter[updated_at][from]")] long? updatedFrom,
         [AliasAs("order[updated_at]")] string? orderByUpdatedAt,
+        [AliasAs("with")] string? include,
+        CancellationToken cancellationToken);
+
+    [Get("/api/v4/leads")]
+    Task<IApiResponse<HalList<LeadsEmbedded>>> SearchLeadsAsync(
+        [Authorize] string token, string query, int page, int limit, [AliasAs("with")] string? include, CancellationToken cancellationToken);
+
+    [Get("/api/v4/leads")]
+    Task<IApiResponse<HalList<LeadsEmbedded>>> GetLeadsAsync(
+        [Authorize] string token,
+        [Query(CollectionFormat.Multi), AliasAs("filter[id][]")] IEnumerable<long> ids,
         [AliasAs("with")] string? include,
         CancellationToken cancellationToken);
 

@@ -19,8 +19,9 @@ public sealed class DedupCreatePumpTests
             {
                 await Task.Yield();
                 syncs++;
+                return true;
             },
-            findAsync: _ => Task.FromResult<string?>(null),
+            findAsync: (_, _) => Task.FromResult<string?>(null),
             createAsync: items =>
             {
                 batches.Add(items);
@@ -43,6 +44,31 @@ public sealed class DedupCreatePumpTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Every_lookup_learns_whether_our_copy_is_complete_so_that_a_partial_copy_asks_amoCRM(bool imported)
+    {
+        var asked = new List<(string Phone, bool Complete)>();
+        var pump = new DedupCreatePump<string, string>(
+            keyOf: phone => phone,
+            roomAsync: () => Task.CompletedTask,
+            syncAsync: () => Task.FromResult(imported),
+            findAsync: (phone, complete) =>
+            {
+                asked.Add((phone, complete));
+                return Task.FromResult<string?>(phone == "+79030000001" ? "held" : null);
+            },
+            createAsync: items => Task.FromResult<IReadOnlyList<string>>([.. items.Select(phone => "new " + phone)]),
+            new AmoCrmSettings(),
+            backOffAsync: _ => Task.CompletedTask);
+
+        var answers = await Task.WhenAll(pump.EnqueueAsync("+79030000001"), pump.EnqueueAsync("+79030000002"));
+
+        Assert.Equal([("+79030000001", imported), ("+79030000002", imported)], asked.Order());
+        Assert.Equal([("held", false), ("new +79030000002", true)], answers);
+    }
+
+    [Theory]
     [InlineData(120, new[] { 50, 50, 20 })]
     [InlineData(300, new[] { 50, 50, 50, 50, 50, 50 })]
     [InlineData(512, new[] { 171, 171, 170 })]
@@ -56,8 +82,8 @@ public sealed class DedupCreatePumpTests
         var pump = new DedupCreatePump<string, string>(
             keyOf: phone => phone,
             roomAsync: () => room.Task,
-            syncAsync: () => Task.CompletedTask,
-            findAsync: _ => Task.FromResult<string?>(null),
+            syncAsync: () => Task.FromResult(true),
+            findAsync: (_, _) => Task.FromResult<string?>(null),
             createAsync: items =>
             {
                 batches.Add(items.Count);

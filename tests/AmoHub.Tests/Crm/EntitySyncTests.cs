@@ -18,8 +18,7 @@ public sealed class EntitySyncTests
         using var database = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_000));
         var account = new FakeAccount([.. Enumerable.Range(1, 7).Select(i => new Entity(i, 100 + i))]) { FailAtCall = 3 };
-        var sync = new EntitySync<Entity>(WebhookEntity.Contact, () => "acme", account.ReadAsync, account.ApplyAsync,
-            () => account.Cursor, account.MoveAsync, new CrmDeadLetters(database.Database, time, NullLogger<CrmDeadLetters>.Instance), time);
+        var sync = account.Sync(database, time);
 
         await Assert.ThrowsAsync<TimeoutException>(sync.RunAsync);
         var afterFailure = account.Cursor;
@@ -27,10 +26,71 @@ public sealed class EntitySyncTests
         account.Reads.Clear();
         await sync.RunAsync();
 
-        Assert.Equal(new SyncCursor(false, 106), afterFailure);
-        Assert.Equal([(1, (long?)106)], account.Reads);
+        Assert.Equal(new SyncCursor(false, 105), afterFailure);
+        Assert.Equal([(1, (long?)105)], account.Reads);
         Assert.Equal(new SyncCursor(true, 107), account.Cursor);
         Assert.Equal(Enumerable.Range(1, 7).Select(i => (long)i), account.Applied.Distinct().Order());
+        Assert.Equal(new ImportPosition(8, 101), account.Position);
+    }
+
+    [Fact]
+    public async Task An_entity_changed_in_the_middle_of_an_import_does_not_push_another_out_of_the_pages_still_to_read()
+    {
+        using var database = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_000));
+        var account = new FakeAccount([.. Enumerable.Range(1, 9).Select(i => new Entity(i, 100 + i))]);
+        // After the first page someone edits contact 2: it moves to the end of the list, and with numbered pages
+        // contact 4 would slip into page 1, already read.
+        account.AfterRead = reads => account.Change(reads == 1 ? new Entity(2, 500) : null);
+        var sync = account.Sync(database, time);
+
+        await sync.RunAsync();
+
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 9], account.Applied.Distinct().Order());
+        Assert.Equal(new SyncCursor(true, 500), account.Cursor);
+    }
+
+    [Fact]
+    public async Task A_page_of_entities_all_changed_in_one_second_is_followed_by_page_number_and_nothing_is_counted_twice()
+    {
+        using var database = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_000));
+        var account = new FakeAccount([.. Enumerable.Range(1, 7).Select(i => new Entity(i, 100))]);
+        var sync = account.Sync(database, time);
+
+        // A page a run, as the import goes: each run takes up where the last one stopped, page number included.
+        for (var run = 0; run < 10 && !sync.Imported; run++)
+        {
+            await sync.RunAsync(maxPages: 1);
+        }
+
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7], account.Applied.Distinct().Order());
+        Assert.Equal([(1, null), (1, 100), (2, 100), (3, 100)], account.Reads);
+        Assert.Equal(new ImportPosition(7, 100), account.Position);
+    }
+
+    [Fact]
+    public void The_import_estimates_its_total_from_the_share_of_time_it_has_covered_and_its_rate_and_eta_from_what_it_read()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(10_000));
+        var position = ImportPosition.Start;
+        var cursor = new SyncCursor(false, 0);
+        var reports = new List<ImportProgress>();
+        var tracker = new ImportTracker(() => position, p => position = p, () => cursor, reports.Add, time);
+
+        tracker.Read(250, 2_000);
+        cursor = new SyncCursor(false, 6_005);
+        time.Advance(TimeSpan.FromSeconds(10));
+        tracker.Read(250, 3_000);
+        var halfway = tracker.Report();
+        cursor = new SyncCursor(true, 10_010);
+        tracker.Complete();
+
+        // From 2,000 to now (10,010) the import covered 4,005 s of 8,010: half, so 500 read make about 1,000; 500 in
+        // 10 s is 50 a second, and the other 500 take 10 s more.
+        Assert.Equal(new ImportProgress(false, 500, 1_000, 50, TimeSpan.FromSeconds(10)), halfway);
+        Assert.Equal(new ImportProgress(true, 500, 500, null, null), reports[^1]);
+        Assert.Equal(2, reports.Count);
     }
 
     [Fact]
@@ -39,13 +99,13 @@ public sealed class EntitySyncTests
         using var database = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_000));
         var account = new FakeAccount([.. Enumerable.Range(1, 7).Select(i => new Entity(i, 100 + i))]) { Cursor = new SyncCursor(true, 103) };
-        var sync = new EntitySync<Entity>(WebhookEntity.Contact, () => "acme", account.ReadAsync, account.ApplyAsync,
-            () => account.Cursor, account.MoveAsync, new CrmDeadLetters(database.Database, time, NullLogger<CrmDeadLetters>.Instance), time);
+        var sync = account.Sync(database, time);
 
         await sync.RunAsync();
 
         Assert.Equal([new SyncCursor(true, 105), new SyncCursor(true, 107)], account.Moves);
-        Assert.All(account.Reads, read => Assert.Equal(103, read.From));
+        Assert.Equal([(1, 103), (1, 105)], account.Reads);
+        Assert.Equal(ImportPosition.Start, account.Position);
     }
 
     private sealed record Entity(long Id, long UpdatedAt, bool IsDeleted = false) : IAmoEntity;
@@ -53,7 +113,12 @@ public sealed class EntitySyncTests
     /// <summary>amoCRM's list as the sync sees it: oldest change first, <see cref="PageSize"/> a page, a next link while more follow.</summary>
     private sealed class FakeAccount(IReadOnlyList<Entity> entities)
     {
+        private readonly List<Entity> _entities = [.. entities];
         private int _calls;
+
+        public Action<int>? AfterRead { get; set; }
+
+        public ImportPosition Position { get; private set; } = ImportPosition.Start;
 
         public int? FailAtCall { get; set; }
 
@@ -73,10 +138,25 @@ public sealed class EntitySyncTests
             }
 
             Reads.Add((page, from));
-            var matching = entities.Where(e => from is null || e.UpdatedAt >= from).OrderBy(e => e.UpdatedAt).ToList();
+            var matching = _entities.Where(e => from is null || e.UpdatedAt >= from).OrderBy(e => e.UpdatedAt).ThenBy(e => e.Id).ToList();
             var items = matching.Skip((page - 1) * PageSize).Take(PageSize).ToList();
+            AfterRead?.Invoke(Reads.Count);
             return Task.FromResult(new SyncPage<Entity>(items, matching.Count > page * PageSize));
         }
+
+        public void Change(Entity? entity)
+        {
+            if (entity is not null)
+            {
+                _entities.RemoveAll(e => e.Id == entity.Id);
+                _entities.Add(entity);
+            }
+        }
+
+        public EntitySync<Entity> Sync(TestDatabase database, TimeProvider time) =>
+            new(WebhookEntity.Contact, () => "acme", ReadAsync, ApplyAsync, () => Cursor, MoveAsync,
+                new ImportTracker(() => Position, position => Position = position, () => Cursor, _ => { }, time),
+                new CrmDeadLetters(database.Database, time, NullLogger<CrmDeadLetters>.Instance), time);
 
         public Task ApplyAsync(Entity entity)
         {

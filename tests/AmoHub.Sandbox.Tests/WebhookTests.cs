@@ -158,7 +158,7 @@ public sealed class WebhookTests(SandboxFixture fixture) : IClassFixture<Sandbox
         var during = fixture.Sandbox.GetDeliveriesUnderway(account);
 
         // The slow receiver never answers in time: the first attempt and every retry fail, then the delivery ends.
-        var attempts = 1 + fixture.Settings.WebhookRetries;
+        var attempts = 1 + fixture.Settings.WebhookRetrySchedule!.Count;
         var recorded = await Eventually.MatchAsync(
             () => (Attempts: fixture.Sandbox.GetDeliveries(account).Count, Underway: fixture.Sandbox.GetDeliveriesUnderway(account)),
             state => state.Attempts == attempts && state.Underway == 0,

@@ -7,6 +7,7 @@ internal sealed partial class SandboxAccount
     /// <summary>The delivery log keeps this many attempts per account, dropping the oldest.</summary>
     private const int DeliveryLogSize = 10_000;
 
+    /// <summary>Failures within this long of sandbox time count towards disabling a webhook.</summary>
     private static readonly TimeSpan FailureWindow = TimeSpan.FromHours(2);
 
     private readonly List<Subscription> _webhooks = [];
@@ -105,7 +106,7 @@ internal sealed partial class SandboxAccount
                 }
 
                 webhook.Failures.Enqueue(delivery.At);
-                while (webhook.Failures.Peek() <= delivery.At - FailureWindow)
+                while (webhook.Failures.Peek() <= delivery.At - _settings.WallTime(FailureWindow))
                 {
                     webhook.Failures.Dequeue();
                 }
@@ -141,7 +142,7 @@ internal sealed partial class SandboxAccount
             var wanted = changes.Where(change => webhook.Settings.Contains(change.Setting)).ToList();
             if (wanted.Count > 0)
             {
-                _dispatcher.Send(this, webhook.Id, webhook.Destination, WebhookEvent.Form(wanted, Subdomain, Id));
+                _dispatcher.Send(this, new DeliveryTarget(webhook.Id, webhook.Destination), WebhookEvent.Form(wanted, Subdomain, Id));
             }
         }
     }

@@ -2,32 +2,14 @@ using AmoHub.Sandbox.Tests.Infrastructure;
 
 namespace AmoHub.Sandbox.Tests;
 
-/// <summary>amoCRM's retry schedule, on a webhook clock 6,000 times faster than the wall clock: 5 minutes take 50 ms.</summary>
-public sealed class AmoCrmClockFixture() : SandboxFixture(settings =>
+public sealed class WebhookRetryTests(AmoCrmFastClockFixture fixture) : ReceiverTests, IClassFixture<AmoCrmFastClockFixture>
 {
-    settings.WebhookRetrySchedule = null;
-    settings.ClockFactor = 6_000;
-    settings.DisableWebhookAfterFailures = 100;
-});
-
-public sealed class WebhookRetryTests(AmoCrmClockFixture fixture) : IClassFixture<AmoCrmClockFixture>, IAsyncLifetime
-{
-    private WebhookReceiver _receiver = null!;
-
-    public async Task InitializeAsync() => _receiver = await WebhookReceiver.StartAsync();
-
-    public async Task DisposeAsync() => await _receiver.DisposeAsync();
-
     [Fact]
     public async Task A_failed_delivery_is_tried_again_four_times_as_amoCRM_does_and_then_given_up()
     {
         var account = SandboxFixture.NewAccount();
         using var client = fixture.Client(account);
-        var destination = _receiver.Destination("fail");
-        using (var subscribed = await client.PostJsonAsync("api/v4/webhooks", $$"""{"destination":"{{destination}}","settings":["add_contact"]}"""))
-        {
-            subscribed.EnsureSuccessStatusCode();
-        }
+        var destination = await Receiver.SubscribeAsync(client, "fail", "add_contact");
 
         await client.CreateContactsAsync("""[{"name":"Анна"}]""");
 
@@ -37,6 +19,6 @@ public sealed class WebhookRetryTests(AmoCrmClockFixture fixture) : IClassFixtur
             "the first attempt, four retries and the end of the delivery");
         Assert.Equal([1, 2, 3, 4, 5], attempts.Log.Select(attempt => attempt.Attempt));
         Assert.All(attempts.Log, attempt => Assert.Equal("Анна", attempt.Field("contacts[add][0][name]")));
-        Assert.Equal(5, (await _receiver.WaitForAsync(destination, 5)).Count);
+        Assert.Equal(5, (await Receiver.WaitForAsync(destination, 5)).Count);
     }
 }

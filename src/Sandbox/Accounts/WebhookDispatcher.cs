@@ -10,7 +10,8 @@ namespace AmoHub.Sandbox.Accounts;
 /// <summary>Where one delivery goes.</summary>
 /// <param name="WebhookId">The subscription it is for.</param>
 /// <param name="Destination">The subscription's URL.</param>
-internal readonly record struct DeliveryTarget(long WebhookId, string Destination);
+/// <param name="Retries">Cancelled when the subscription is disabled or removed: its pending retries are dropped.</param>
+internal readonly record struct DeliveryTarget(long WebhookId, string Destination, CancellationToken Retries);
 
 /// <summary>
 /// Delivers webhooks in the background, as amoCRM does: a form POST, a short timeout, anything but 2xx is a
@@ -81,12 +82,13 @@ internal sealed class WebhookDispatcher(SandboxSettings settings, ILogger logger
                     return;
                 }
 
-                await Task.Delay(settings.WallTime(schedule[attempt - 1]), _stopping.Token);
+                using var pause = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, target.Retries);
+                await Task.Delay(settings.WallTime(schedule[attempt - 1]), pause.Token);
             }
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested || target.Retries.IsCancellationRequested)
         {
-            // The sandbox stops: pending retries are dropped.
+            // The sandbox stops, or the webhook was disabled or removed: pending retries are dropped.
         }
         finally
         {

@@ -28,7 +28,7 @@ public class SandboxFixture : IAsyncLifetime
             // Far above a loaded machine's slowest answer from a test receiver; the slow receiver takes longer still.
             WebhookTimeout = TimeSpan.FromSeconds(3),
             WebhookRetrySchedule = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100)],
-            DisableWebhookAfterFailures = 3,
+            DisableWebhookAfterFailures = 2,
         };
         configure(Settings);
     }

@@ -108,6 +108,13 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
     public bool DeleteContactAsUser(string subdomain, long id) => Account(subdomain).DeleteContact(id, SandboxAccount.UiUserId);
 
     /// <summary>
+    /// Restores a deleted contact as a person would from amoCRM's trash: it is listed again, no longer with
+    /// <c>with=only_deleted</c>, and its <c>updated_at</c> is now; webhooks hear <c>restore_contact</c>. <c>null</c> when
+    /// the account has no deleted contact with this id.
+    /// </summary>
+    public SandboxContact? RestoreContactAsUser(string subdomain, long id) => Account(subdomain).RestoreContact(id, SandboxAccount.UiUserId);
+
+    /// <summary>
     /// Creates a lead as a person in the web UI would, linked to existing contacts (the first is the main one);
     /// webhooks hear <c>add_lead</c>.
     /// </summary>
@@ -138,8 +145,17 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
     /// <summary>Makes the account's list pages hold at most <paramref name="cap"/> items (1 to 250), whatever <c>limit</c> asks.</summary>
     public void SetPageCap(string subdomain, int cap) => Account(subdomain).PageCap = cap;
 
-    /// <summary>Deletes a lead as a person would; webhooks hear <c>delete_lead</c>. <c>false</c> when there is none.</summary>
-    public bool DeleteLeadAsUser(string subdomain, long id) => Account(subdomain).DeleteLead(id);
+    /// <summary>
+    /// Deletes a lead as a person would; webhooks hear <c>delete_lead</c>. The account keeps it, out of its lists, to be
+    /// restored. <c>false</c> when there is none.
+    /// </summary>
+    public bool DeleteLeadAsUser(string subdomain, long id) => Account(subdomain).DeleteLead(id, SandboxAccount.UiUserId);
+
+    /// <summary>
+    /// Restores a deleted lead as a person would from amoCRM's trash: it is listed again and its <c>updated_at</c> is
+    /// now; webhooks hear <c>restore_lead</c>. <c>null</c> when the account has no deleted lead with this id.
+    /// </summary>
+    public SandboxLead? RestoreLeadAsUser(string subdomain, long id) => Account(subdomain).RestoreLead(id, SandboxAccount.UiUserId);
 
     /// <summary>
     /// Makes the account look like a real, large and messy amoCRM account: contacts with phones in every spelling,

@@ -7,6 +7,9 @@ namespace AmoHub.Sandbox.Accounts;
 internal sealed partial class SandboxAccount
 {
     private readonly Dictionary<long, SandboxLead> _leads = [];
+
+    /// <summary>Deleted leads, kept aside as amoCRM keeps them, to be restored. Their <c>updated_at</c> is the time of deletion.</summary>
+    private readonly Dictionary<long, SandboxLead> _deletedLeads = [];
     private readonly List<Pipeline> _pipelines = [Pipeline.Main];
     private long _lastLeadId = 30_000_000;
     private long _leadsCreated;
@@ -137,8 +140,11 @@ internal sealed partial class SandboxAccount
         }
     }
 
-    /// <summary>Deletes a lead (<c>delete_lead</c>).</summary>
-    public bool DeleteLead(long id)
+    /// <summary>
+    /// Deletes a lead (<c>delete_lead</c>) and keeps it aside as deleted. The deletion is its last change: it stamps
+    /// <c>updated_at</c> (never backwards) and <c>updated_by</c>, as an update does.
+    /// </summary>
+    public bool DeleteLead(long id, long userId)
     {
         lock (_lock)
         {
@@ -147,9 +153,36 @@ internal sealed partial class SandboxAccount
                 return false;
             }
 
+            _deletedLeads.Add(id, lead with { UpdatedBy = userId, UpdatedAt = Math.Max(Now(), lead.UpdatedAt) });
             _leadsDeleted++;
             Publish([WebhookEvent.ForDeletedLead(lead, Id)]);
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Restores a deleted lead to the live ones (<c>restore_lead</c>), stamping <c>updated_at</c> (never backwards) and
+    /// <c>updated_by</c>. Links to contacts deleted meanwhile are dropped. <c>null</c> when there is no deleted lead
+    /// with this id.
+    /// </summary>
+    public SandboxLead? RestoreLead(long id, long userId)
+    {
+        lock (_lock)
+        {
+            if (!_deletedLeads.Remove(id, out var deleted))
+            {
+                return null;
+            }
+
+            var lead = deleted with
+            {
+                Contacts = deleted.Contacts.Where(link => _contacts.ContainsKey(link.Id)).ToList(),
+                UpdatedBy = userId,
+                UpdatedAt = Math.Max(Now(), deleted.UpdatedAt),
+            };
+            _leads.Add(id, lead);
+            Publish([WebhookEvent.ForLead("restore", lead, Id)]);
+            return lead;
         }
     }
 

@@ -86,12 +86,23 @@ internal static class ControlApi
         account.MapPatch("contacts/{id:long}", EditContact);
         account.MapDelete("contacts/{id:long}", (AmoCrmSandbox sandbox, string sub, long id) =>
             sandbox.DeleteContactAsUser(sub, id) ? (Results<NoContent, NotFound>)TypedResults.NoContent() : TypedResults.NotFound());
+        account.MapPost("contacts/{id:long}/restore", (AmoCrmSandbox sandbox, string sub, long id) =>
+            Restored(sandbox.RestoreContactAsUser(sub, id), "contact", id));
         account.MapPost("leads", CreateLead);
         account.MapPatch("leads/{id:long}", EditLead);
         account.MapDelete("leads/{id:long}", (AmoCrmSandbox sandbox, string sub, long id) =>
             sandbox.DeleteLeadAsUser(sub, id) ? (Results<NoContent, NotFound>)TypedResults.NoContent() : TypedResults.NotFound());
+        account.MapPost("leads/{id:long}/restore", (AmoCrmSandbox sandbox, string sub, long id) =>
+            Restored(sandbox.RestoreLeadAsUser(sub, id), "lead", id));
         return control;
     }
+
+    /// <summary>The restored entity, or a 404 problem when the account had no deleted <paramref name="entity"/> with this id.</summary>
+    private static Results<Ok<T>, ProblemHttpResult> Restored<T>(T? restored, string entity, long id)
+        where T : class =>
+        restored is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"The account has no deleted {entity} with id {id}.")
+            : TypedResults.Ok(restored);
 
     private static Results<NoContent, ValidationProblem> SetFault(AmoCrmSandbox sandbox, string sub, FaultJson fault)
     {

@@ -37,7 +37,7 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
     /// <summary>The subdomains of the accounts that exist, in order.</summary>
     public IReadOnlyList<string> Subdomains => _accounts.Keys.Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>Who the account is, whether it is blocked, and its faults.</summary>
+    /// <summary>Who the account is, whether it is blocked or unpaid, and its faults.</summary>
     public SandboxAccountInfo GetAccount(string subdomain) => Account(subdomain).Info();
 
     /// <summary>The account's counters: requests, 429s, refreshes, entities, deliveries.</summary>
@@ -185,6 +185,12 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
 
     /// <summary>Switches the account's faults off.</summary>
     public void ClearFaults(string subdomain) => Account(subdomain).Fault = SandboxFault.None;
+
+    /// <summary>
+    /// Ends the account's subscription (<paramref name="unpaid"/>) or pays for it: while unpaid, every <c>/api/v4</c>
+    /// call answers 402 with a problem body; OAuth, the web UI page and the control surface go on working.
+    /// </summary>
+    public void SetUnpaid(string subdomain, bool unpaid) => Account(subdomain).Unpaid = unpaid;
 
     /// <summary>Lifts the block that repeated 429s put on the account.</summary>
     public void Unblock(string subdomain) => Account(subdomain).Unblock();

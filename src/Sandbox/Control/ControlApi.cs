@@ -12,12 +12,13 @@ using Microsoft.AspNetCore.Routing;
 namespace AmoHub.Sandbox.Control;
 
 /// <summary>An account's identity, faults and counters, for <c>GET /_sandbox/accounts/{sub}</c>.</summary>
-internal sealed record AccountStateJson(long Id, string Subdomain, string Name, bool Blocked, FaultJson Fault, SandboxStats Stats)
+internal sealed record AccountStateJson(long Id, string Subdomain, string Name, bool Blocked, bool Unpaid, FaultJson Fault, SandboxStats Stats)
 {
     public static AccountStateJson Of(AmoCrmSandbox sandbox, string subdomain)
     {
         var info = sandbox.GetAccount(subdomain);
-        return new AccountStateJson(info.Id, info.Subdomain, info.Name, info.Blocked, FaultJson.From(info.Fault), sandbox.GetStats(subdomain));
+        return new AccountStateJson(
+            info.Id, info.Subdomain, info.Name, info.Blocked, info.Unpaid, FaultJson.From(info.Fault), sandbox.GetStats(subdomain));
     }
 }
 
@@ -72,6 +73,16 @@ internal static class ControlApi
         account.MapPost("unblock", (AmoCrmSandbox sandbox, string sub) =>
         {
             sandbox.Unblock(sub);
+            return TypedResults.NoContent();
+        });
+        account.MapPost("unpaid", (AmoCrmSandbox sandbox, string sub) =>
+        {
+            sandbox.SetUnpaid(sub, true);
+            return TypedResults.NoContent();
+        });
+        account.MapDelete("unpaid", (AmoCrmSandbox sandbox, string sub) =>
+        {
+            sandbox.SetUnpaid(sub, false);
             return TypedResults.NoContent();
         });
         account.MapPost("expire-access-tokens", (AmoCrmSandbox sandbox, string sub) =>

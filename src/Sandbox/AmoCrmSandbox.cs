@@ -72,7 +72,8 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
 
     /// <summary>
     /// Makes a single-use authorization code (valid 20 minutes), as a user granting an integration access would;
-    /// trade it at <c>POST {subdomain}/oauth2/access_token</c>.
+    /// trade it at <c>POST {subdomain}/oauth2/access_token</c>, sending <paramref name="redirectUri"/> exactly as
+    /// written here (<see cref="Uri.OriginalString"/>), on that request and on every refresh after it.
     /// </summary>
     public string CreateAuthorizationCode(string subdomain, string clientId, string clientSecret, Uri redirectUri)
     {

@@ -41,6 +41,18 @@ internal sealed partial class SandboxAccount
         }
     }
 
+    /// <summary>The ids of the leads linked to each of <paramref name="contactIds"/>, in order; a contact without leads has none.</summary>
+    public ILookup<long, long> LeadsOf(IReadOnlyCollection<long> contactIds)
+    {
+        lock (_lock)
+        {
+            return _leads.Values
+                .OrderBy(lead => lead.Id)
+                .SelectMany(lead => lead.Contacts.Where(link => contactIds.Contains(link.Id)).Select(link => (ContactId: link.Id, LeadId: lead.Id)))
+                .ToLookup(pair => pair.ContactId, pair => pair.LeadId);
+        }
+    }
+
     public (IReadOnlyList<SandboxLead> Items, bool HasMore) ListLeads(ListQuery query)
     {
         lock (_lock)

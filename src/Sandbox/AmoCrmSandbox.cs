@@ -144,7 +144,11 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
     }
 
     /// <summary>Makes the account's list pages hold at most <paramref name="cap"/> items (1 to 250), whatever <c>limit</c> asks.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="cap"/> is not 1 to 250.</exception>
     public void SetPageCap(string subdomain, int cap) => Account(subdomain).PageCap = cap;
+
+    /// <summary>Lets the account's list pages hold as many items as <c>limit</c> asks again, up to amoCRM's 250.</summary>
+    public void ClearPageCap(string subdomain) => Account(subdomain).PageCap = ListQuery.MaxLimit;
 
     /// <summary>
     /// Deletes a lead as a person would; webhooks hear <c>delete_lead</c>. The account keeps it, out of its lists, to be

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using AmoHub.Sandbox.Accounts;
 using AmoHub.Sandbox.Contacts;
 using AmoHub.Sandbox.Faults;
@@ -36,6 +37,9 @@ internal sealed record AuthorizationCodeRequest(string? ClientId, string? Client
 
 /// <summary>A new authorization code.</summary>
 internal sealed record AuthorizationCodeJson(string Code);
+
+/// <summary>The body of <c>POST …/page-cap</c>: the most items a list page of the account holds, 1 to 250.</summary>
+internal sealed record PageCapRequest(JsonElement? Cap);
 
 /// <summary>A contact a person creates or edits in the web UI; <c>phones</c>, when sent, replace all phones.</summary>
 internal sealed record UserContactRequest(string? Name, List<string>? Phones);
@@ -90,6 +94,12 @@ internal static class ControlApi
             sandbox.ExpireAccessTokens(sub);
             return TypedResults.NoContent();
         });
+        account.MapPost("page-cap", SetPageCap);
+        account.MapDelete("page-cap", (AmoCrmSandbox sandbox, string sub) =>
+        {
+            sandbox.ClearPageCap(sub);
+            return TypedResults.NoContent();
+        });
         account.MapPost("authorization-codes", CreateAuthorizationCode);
         account.MapPost("seed", SeedAsync);
 
@@ -126,6 +136,17 @@ internal static class ControlApi
         {
             return Invalid(exception);
         }
+    }
+
+    private static Results<NoContent, ValidationProblem> SetPageCap(AmoCrmSandbox sandbox, string sub, PageCapRequest request)
+    {
+        if (request.Cap is not { ValueKind: JsonValueKind.Number } cap || !cap.TryGetInt32(out var value) || value is < 1 or > ListQuery.MaxLimit)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cap"] = [$"must be a whole number from 1 to {ListQuery.MaxLimit}."] });
+        }
+
+        sandbox.SetPageCap(sub, value);
+        return TypedResults.NoContent();
     }
 
     private static Results<Ok<AuthorizationCodeJson>, ValidationProblem> CreateAuthorizationCode(

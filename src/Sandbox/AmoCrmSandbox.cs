@@ -125,7 +125,7 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
         var account = Account(subdomain);
         RequireStatus(account, statusId);
         var links = LeadDraft.Links((contactIds ?? []).Select((id, i) => (id, i == 0)));
-        var draft = new LeadDraft("0", null, name, price, statusId, null, links, null);
+        var draft = new LeadDraft("0", null, name, price, statusId, null, null, links, null);
         var created = account.CreateLeads([draft], SandboxAccount.UiUserId);
         return created.Failed ? throw new ArgumentException("A contact to link does not exist.", nameof(contactIds)) : created.Value[0];
     }
@@ -138,7 +138,7 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
     {
         var account = Account(subdomain);
         RequireStatus(account, statusId);
-        var draft = new LeadDraft("0", id, name, price, statusId, null, [], null);
+        var draft = new LeadDraft("0", id, name, price, statusId, null, null, [], null);
         var updated = account.UpdateLeads([draft], SandboxAccount.UiUserId);
         return updated.Failed ? null : updated.Value[0];
     }

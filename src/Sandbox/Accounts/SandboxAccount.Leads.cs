@@ -63,8 +63,9 @@ internal sealed partial class SandboxAccount
     }
 
     /// <summary>
-    /// Creates leads linked to existing contacts (<c>add_lead</c>). Every linked contact must exist, or nothing is
-    /// created and the answer is a validation error.
+    /// Creates leads linked to existing contacts (<c>add_lead</c>). Every linked contact must exist, and through the
+    /// API every field the leads' statuses require must be filled, or nothing is created and the answer is a
+    /// validation error.
     /// </summary>
     public Checked<IReadOnlyList<SandboxLead>> CreateLeads(IReadOnlyList<LeadDraft> drafts, long userId)
     {
@@ -83,6 +84,11 @@ internal sealed partial class SandboxAccount
                 return AmoProblem.Validation(unknown);
             }
 
+            if (MissingRequiredFields(drafts, userId, update: false) is { Count: > 0 } missing)
+            {
+                return AmoProblem.Validation(missing);
+            }
+
             var now = Now();
             var created = drafts.Select(draft => AddLead(draft, draft.Contacts, userId, now)).ToList();
             Publish(created.Select(lead => WebhookEvent.ForLead("add", lead, Id)));
@@ -90,11 +96,19 @@ internal sealed partial class SandboxAccount
         }
     }
 
-    /// <summary>Creates each lead with its new main contact in one step (<c>add_contact</c> and <c>add_lead</c>).</summary>
-    public IReadOnlyList<(SandboxLead Lead, SandboxContact? Contact)> CreateComplexLeads(IReadOnlyList<LeadDraft> drafts, long userId)
+    /// <summary>
+    /// Creates each lead with its new main contact in one step (<c>add_contact</c> and <c>add_lead</c>). Through the API
+    /// every field the leads' statuses require must be filled, or nothing is created.
+    /// </summary>
+    public Checked<IReadOnlyList<(SandboxLead Lead, SandboxContact? Contact)>> CreateComplexLeads(IReadOnlyList<LeadDraft> drafts, long userId)
     {
         lock (_lock)
         {
+            if (MissingRequiredFields(drafts, userId, update: false) is { Count: > 0 } missing)
+            {
+                return AmoProblem.Validation(missing);
+            }
+
             var now = Now();
             var created = drafts
                 .Select(draft =>
@@ -108,13 +122,14 @@ internal sealed partial class SandboxAccount
                 .Where(item => item.contact is not null)
                 .Select(item => WebhookEvent.ForContact("add", item.contact!, Id))
                 .Concat(created.Select(item => WebhookEvent.ForLead("add", item.lead, Id))));
-            return created;
+            return Checked.Ok<IReadOnlyList<(SandboxLead, SandboxContact?)>>(created);
         }
     }
 
     /// <summary>
     /// Applies updates (<c>update_lead</c>, and <c>status_lead</c> with the old status when the status changes).
-    /// Every id must exist, or nothing is applied.
+    /// Every id must exist, and through the API a lead moved into a status must fill the fields it requires, or nothing
+    /// is applied.
     /// </summary>
     public Checked<IReadOnlyList<SandboxLead>> UpdateLeads(IReadOnlyList<LeadDraft> drafts, long userId)
     {
@@ -127,6 +142,11 @@ internal sealed partial class SandboxAccount
             if (unknown.Count > 0)
             {
                 return AmoProblem.Validation(unknown);
+            }
+
+            if (MissingRequiredFields(drafts, userId, update: true) is { Count: > 0 } missing)
+            {
+                return AmoProblem.Validation(missing);
             }
 
             var now = Now();
@@ -197,6 +217,20 @@ internal sealed partial class SandboxAccount
             return lead;
         }
     }
+
+    /// <summary>
+    /// The errors of drafts that take a lead into a status requiring a field they leave empty (see
+    /// <see cref="LeadDraft.MissingRequiredField"/>). Only the API user is held to it: the control surface's web UI user
+    /// cannot fill custom fields, and a person in amoCRM's web UI is asked for them on the spot.
+    /// </summary>
+    private List<RequestErrors> MissingRequiredFields(IReadOnlyList<LeadDraft> drafts, long userId, bool update) =>
+        userId != ApiUserId
+            ? []
+            : drafts
+                .Select(draft => (draft.RequestId, Error: draft.MissingRequiredField(_pipelines, update ? _leads[draft.Id!.Value] : null)))
+                .Where(item => item.Error is not null)
+                .Select(item => new RequestErrors(item.RequestId, [item.Error!]))
+                .ToList();
 
     private SandboxLead AddLead(LeadDraft draft, IReadOnlyList<SandboxLeadContact> contacts, long userId, long now)
     {

@@ -14,6 +14,9 @@ public sealed class SandboxSettings : IValidatableObject
     /// <summary>The most retries <see cref="WebhookRetrySchedule"/> may hold.</summary>
     private const int MaxRetries = 100;
 
+    /// <summary>The longest pause <see cref="WebhookRetrySchedule"/> may hold; amoCRM's longest is an hour.</summary>
+    private static readonly TimeSpan MaxRetryPause = TimeSpan.FromDays(1);
+
     /// <summary>
     /// Whether the sandbox runs. Unset means "when no amoCRM account is configured", so a new user sees live
     /// probes at once.
@@ -107,9 +110,9 @@ public sealed class SandboxSettings : IValidatableObject
             yield return new ValidationResult($"holds at most {MaxRetries} pauses, one a retry.", [nameof(WebhookRetrySchedule)]);
         }
 
-        if (WebhookRetrySchedule?.Any(pause => pause < TimeSpan.Zero) == true)
+        if (WebhookRetrySchedule?.Any(pause => pause < TimeSpan.Zero || pause > MaxRetryPause) == true)
         {
-            yield return new ValidationResult("must not hold a negative pause.", [nameof(WebhookRetrySchedule)]);
+            yield return new ValidationResult($"must hold pauses from 0 to {MaxRetryPause:c}.", [nameof(WebhookRetrySchedule)]);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
 namespace AmoHub.Sandbox.Tests;
@@ -38,15 +39,16 @@ public sealed class SandboxSettingsTests
     }
 
     [Theory]
-    [InlineData(nameof(SandboxSettings.WebhookRetrySchedule), -1, 1)]
-    [InlineData(nameof(SandboxSettings.WebhookRetrySchedule), 101, 1)]
-    [InlineData(nameof(SandboxSettings.ClockFactor), 1, 0.5)]
-    [InlineData(nameof(SandboxSettings.ClockFactor), 1, double.NaN)]
-    public void A_bad_retry_schedule_or_clock_factor_is_refused_naming_its_key(string key, int pauses, double clockFactor)
+    [InlineData(nameof(SandboxSettings.WebhookRetrySchedule), "-00:01:00", 1, 1)]
+    [InlineData(nameof(SandboxSettings.WebhookRetrySchedule), "2.00:00:00", 1, 1)]
+    [InlineData(nameof(SandboxSettings.WebhookRetrySchedule), "00:05:00", 101, 1)]
+    [InlineData(nameof(SandboxSettings.ClockFactor), "00:05:00", 4, 0.5)]
+    [InlineData(nameof(SandboxSettings.ClockFactor), "00:05:00", 4, double.NaN)]
+    public void A_bad_retry_schedule_or_clock_factor_is_refused_naming_its_key(string key, string pause, int retries, double clockFactor)
     {
         var settings = new SandboxSettings
         {
-            WebhookRetrySchedule = pauses < 0 ? [TimeSpan.FromMinutes(-1)] : Enumerable.Repeat(TimeSpan.FromMinutes(5), pauses).ToList(),
+            WebhookRetrySchedule = Enumerable.Repeat(TimeSpan.Parse(pause, CultureInfo.InvariantCulture), retries).ToList(),
             ClockFactor = clockFactor,
         };
         var results = new List<ValidationResult>();

@@ -10,6 +10,7 @@ internal sealed partial class SandboxAccount
 
     /// <summary>Deleted leads, kept aside as amoCRM keeps them, to be restored. Their <c>updated_at</c> is the time of deletion.</summary>
     private readonly Dictionary<long, SandboxLead> _deletedLeads = [];
+
     private readonly List<Pipeline> _pipelines = [Pipeline.Main];
     private long _lastLeadId = 30_000_000;
     private long _leadsCreated;
@@ -42,13 +43,14 @@ internal sealed partial class SandboxAccount
     }
 
     /// <summary>The ids of the leads linked to each of <paramref name="contactIds"/>, in order; a contact without leads has none.</summary>
-    public ILookup<long, long> LeadsOf(IReadOnlyCollection<long> contactIds)
+    public ILookup<long, long> LeadsOf(IEnumerable<long> contactIds)
     {
+        var wanted = contactIds.ToHashSet();
         lock (_lock)
         {
             return _leads.Values
                 .OrderBy(lead => lead.Id)
-                .SelectMany(lead => lead.Contacts.Where(link => contactIds.Contains(link.Id)).Select(link => (ContactId: link.Id, LeadId: lead.Id)))
+                .SelectMany(lead => lead.Contacts.Where(link => wanted.Contains(link.Id)).Select(link => (ContactId: link.Id, LeadId: lead.Id)))
                 .ToLookup(pair => pair.ContactId, pair => pair.LeadId);
         }
     }

@@ -51,7 +51,7 @@ internal static class ContactsApi
         }
 
         var links = new ApiLinks(request, account.Path);
-        var leads = query.Value.With.Contains(Leads) ? account.LeadsOf(contacts.Select(contact => contact.Id).ToList()) : null;
+        var leads = query.Value.With.Contains(Leads) ? account.LeadsOf(contacts.Select(contact => contact.Id)) : null;
         return HalJson.Ok(new ContactPageJson(
             page.Page,
             links.Page("contacts", page, hasMore),

@@ -37,7 +37,7 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
     /// <summary>The subdomains of the accounts that exist, in order.</summary>
     public IReadOnlyList<string> Subdomains => _accounts.Keys.Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>Who the account is, whether it is blocked, and its faults.</summary>
+    /// <summary>Who the account is, whether it is blocked or unpaid, and its faults.</summary>
     public SandboxAccountInfo GetAccount(string subdomain) => Account(subdomain).Info();
 
     /// <summary>The account's counters: requests, 429s, refreshes, entities, deliveries.</summary>
@@ -72,7 +72,8 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
 
     /// <summary>
     /// Makes a single-use authorization code (valid 20 minutes), as a user granting an integration access would;
-    /// trade it at <c>POST {subdomain}/oauth2/access_token</c>.
+    /// trade it at <c>POST {subdomain}/oauth2/access_token</c>, sending <paramref name="redirectUri"/> exactly as
+    /// written here (<see cref="Uri.OriginalString"/>), on that request and on every refresh after it.
     /// </summary>
     public string CreateAuthorizationCode(string subdomain, string clientId, string clientSecret, Uri redirectUri)
     {
@@ -108,6 +109,13 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
     public bool DeleteContactAsUser(string subdomain, long id) => Account(subdomain).DeleteContact(id, SandboxAccount.UiUserId);
 
     /// <summary>
+    /// Restores a deleted contact as a person would from amoCRM's trash: it is listed again, no longer with
+    /// <c>with=only_deleted</c>, and its <c>updated_at</c> is now; webhooks hear <c>restore_contact</c>. <c>null</c> when
+    /// the account has no deleted contact with this id.
+    /// </summary>
+    public SandboxContact? RestoreContactAsUser(string subdomain, long id) => Account(subdomain).RestoreContact(id, SandboxAccount.UiUserId);
+
+    /// <summary>
     /// Creates a lead as a person in the web UI would, linked to existing contacts (the first is the main one);
     /// webhooks hear <c>add_lead</c>.
     /// </summary>
@@ -117,7 +125,7 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
         var account = Account(subdomain);
         RequireStatus(account, statusId);
         var links = LeadDraft.Links((contactIds ?? []).Select((id, i) => (id, i == 0)));
-        var draft = new LeadDraft("0", null, name, price, statusId, null, links, null);
+        var draft = new LeadDraft("0", null, name, price, statusId, null, null, links, null);
         var created = account.CreateLeads([draft], SandboxAccount.UiUserId);
         return created.Failed ? throw new ArgumentException("A contact to link does not exist.", nameof(contactIds)) : created.Value[0];
     }
@@ -130,16 +138,29 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
     {
         var account = Account(subdomain);
         RequireStatus(account, statusId);
-        var draft = new LeadDraft("0", id, name, price, statusId, null, [], null);
+        var draft = new LeadDraft("0", id, name, price, statusId, null, null, [], null);
         var updated = account.UpdateLeads([draft], SandboxAccount.UiUserId);
         return updated.Failed ? null : updated.Value[0];
     }
 
     /// <summary>Makes the account's list pages hold at most <paramref name="cap"/> items (1 to 250), whatever <c>limit</c> asks.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="cap"/> is not 1 to 250.</exception>
     public void SetPageCap(string subdomain, int cap) => Account(subdomain).PageCap = cap;
 
-    /// <summary>Deletes a lead as a person would; webhooks hear <c>delete_lead</c>. <c>false</c> when there is none.</summary>
-    public bool DeleteLeadAsUser(string subdomain, long id) => Account(subdomain).DeleteLead(id);
+    /// <summary>Lets the account's list pages hold as many items as <c>limit</c> asks again, up to amoCRM's 250.</summary>
+    public void ClearPageCap(string subdomain) => Account(subdomain).PageCap = ListQuery.MaxLimit;
+
+    /// <summary>
+    /// Deletes a lead as a person would; webhooks hear <c>delete_lead</c>. The account keeps it, out of its lists, to be
+    /// restored. <c>false</c> when there is none.
+    /// </summary>
+    public bool DeleteLeadAsUser(string subdomain, long id) => Account(subdomain).DeleteLead(id, SandboxAccount.UiUserId);
+
+    /// <summary>
+    /// Restores a deleted lead as a person would from amoCRM's trash: it is listed again and its <c>updated_at</c> is
+    /// now; webhooks hear <c>restore_lead</c>. <c>null</c> when the account has no deleted lead with this id.
+    /// </summary>
+    public SandboxLead? RestoreLeadAsUser(string subdomain, long id) => Account(subdomain).RestoreLead(id, SandboxAccount.UiUserId);
 
     /// <summary>
     /// Makes the account look like a real, large and messy amoCRM account: contacts with phones in every spelling,
@@ -169,6 +190,12 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
 
     /// <summary>Switches the account's faults off.</summary>
     public void ClearFaults(string subdomain) => Account(subdomain).Fault = SandboxFault.None;
+
+    /// <summary>
+    /// Ends the account's subscription (<paramref name="unpaid"/>) or pays for it: while unpaid, every <c>/api/v4</c>
+    /// call answers 402 with a problem body; OAuth, the web UI page and the control surface go on working.
+    /// </summary>
+    public void SetUnpaid(string subdomain, bool unpaid) => Account(subdomain).Unpaid = unpaid;
 
     /// <summary>Lifts the block that repeated 429s put on the account.</summary>
     public void Unblock(string subdomain) => Account(subdomain).Unblock();

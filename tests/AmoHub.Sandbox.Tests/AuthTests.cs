@@ -60,7 +60,7 @@ public sealed class AuthTests(SandboxFixture fixture) : IClassFixture<SandboxFix
     }
 
     [Fact]
-    public async Task A_refresh_token_works_once_and_its_second_use_answers_400_revoked()
+    public async Task A_refresh_token_works_once_and_its_second_use_answers_401_revoked()
     {
         var account = SandboxFixture.NewAccount();
         using var oauth = fixture.Client(account, authorize: false);
@@ -72,14 +72,71 @@ public sealed class AuthTests(SandboxFixture fixture) : IClassFixture<SandboxFix
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.NotEqual(refreshToken, (await first.ReadJsonAsync()).GetProperty("refresh_token").GetString());
-        Assert.Equal(HttpStatusCode.BadRequest, second.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, second.StatusCode);
         Assert.Equal("application/problem+json", second.Content.Headers.ContentType?.MediaType);
         var problem = await second.ReadJsonAsync();
+        Assert.Equal(401, problem.GetProperty("status").GetInt32());
         Assert.Equal("Token has been revoked", problem.GetProperty("hint").GetString());
         Assert.Contains("revoked", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         var stats = fixture.Sandbox.GetStats(account);
         Assert.Equal(1, stats.Refreshes);
         Assert.Equal(1, stats.RevokedRefreshes);
+    }
+
+    [Fact]
+    public async Task A_form_encoded_token_request_trades_a_code_and_then_a_refresh_token_as_a_json_one_does()
+    {
+        var account = SandboxFixture.NewAccount();
+        using var oauth = fixture.Client(account, authorize: false);
+        var code = fixture.Sandbox.CreateAuthorizationCode(account, "client", "secret", RedirectUri);
+
+        using var byCode = await FormGrantAsync(oauth, "authorization_code", "code", code);
+        var tokens = await byCode.ReadJsonAsync();
+        var refreshToken = tokens.GetProperty("refresh_token").GetString()!;
+        using var refreshed = await FormGrantAsync(oauth, "refresh_token", "refresh_token", refreshToken);
+        using var reused = await FormGrantAsync(oauth, "refresh_token", "refresh_token", refreshToken);
+
+        Assert.Equal(HttpStatusCode.OK, byCode.StatusCode);
+        using var api = fixture.Client(account, tokens.GetProperty("access_token").GetString());
+        Assert.Equal(HttpStatusCode.OK, await api.StatusOfGetAsync("api/v4/account"));
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, reused.StatusCode);
+        Assert.Equal("Token has been revoked", (await reused.ReadJsonAsync()).GetProperty("hint").GetString());
+    }
+
+    [Theory]
+    [InlineData("https://HUB.example/oauth/callback")]
+    [InlineData("https://hub.example/oauth/callback/")]
+    [InlineData("https://hub.example/oauth/callback?x=1")]
+    [InlineData("")]
+    public async Task A_code_traded_with_a_redirect_uri_that_differs_by_one_character_answers_400_and_stays_unspent(string redirectUri)
+    {
+        var account = SandboxFixture.NewAccount();
+        using var oauth = fixture.Client(account, authorize: false);
+        var code = fixture.Sandbox.CreateAuthorizationCode(account, "client", "secret", RedirectUri);
+
+        using var refused = await GrantAsync(oauth, "authorization_code", "code", code, redirectUri);
+        using var exact = await GrantAsync(oauth, "authorization_code", "code", code);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("Check the `redirect_uri` parameter", (await refused.ReadJsonAsync()).GetProperty("hint").GetString());
+        Assert.Equal(HttpStatusCode.OK, exact.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_refresh_with_another_redirect_uri_answers_400_and_leaves_the_refresh_token_usable()
+    {
+        var account = SandboxFixture.NewAccount();
+        using var oauth = fixture.Client(account, authorize: false);
+        var refreshToken = (await TokensAsync(oauth, account)).GetProperty("refresh_token").GetString()!;
+
+        using var refused = await GrantAsync(oauth, "refresh_token", "refresh_token", refreshToken, "https://HUB.example/oauth/callback");
+        using var exact = await GrantAsync(oauth, "refresh_token", "refresh_token", refreshToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("Check the `redirect_uri` parameter", (await refused.ReadJsonAsync()).GetProperty("hint").GetString());
+        Assert.Equal(HttpStatusCode.OK, exact.StatusCode);
+        Assert.Equal((1, 0), (fixture.Sandbox.GetStats(account).Refreshes, fixture.Sandbox.GetStats(account).RevokedRefreshes));
     }
 
     [Fact]
@@ -124,10 +181,23 @@ public sealed class AuthTests(SandboxFixture fixture) : IClassFixture<SandboxFix
 
     private Task<JsonElement> TokensAsync(HttpClient oauth, string account) => TokensAsync(fixture, oauth, account);
 
-    private static Task<HttpResponseMessage> GrantAsync(HttpClient oauth, string grantType, string field, string value) =>
+    private static Task<HttpResponseMessage> GrantAsync(HttpClient oauth, string grantType, string field, string value, string? redirectUri = null) =>
         oauth.PostJsonAsync("oauth2/access_token", $$"""
-            {"client_id":"client","client_secret":"secret","grant_type":"{{grantType}}","{{field}}":"{{value}}","redirect_uri":"{{RedirectUri}}"}
+            {"client_id":"client","client_secret":"secret","grant_type":"{{grantType}}","{{field}}":"{{value}}","redirect_uri":"{{redirectUri ?? RedirectUri.OriginalString}}"}
             """);
+
+    private static async Task<HttpResponseMessage> FormGrantAsync(HttpClient oauth, string grantType, string field, string value)
+    {
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["client_id"] = "client",
+            ["client_secret"] = "secret",
+            ["grant_type"] = grantType,
+            [field] = value,
+            ["redirect_uri"] = RedirectUri.OriginalString,
+        });
+        return await oauth.PostAsync(new Uri("oauth2/access_token", UriKind.Relative), form);
+    }
 }
 
 public sealed class ShortLivedTokenFixture() : SandboxFixture(settings => settings.AccessTokenLifetime = TimeSpan.FromSeconds(3));

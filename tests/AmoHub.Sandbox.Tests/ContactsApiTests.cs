@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using AmoHub.Sandbox.Tests.Infrastructure;
 
 namespace AmoHub.Sandbox.Tests;
@@ -229,6 +230,32 @@ public sealed class ContactsApiTests(SandboxFixture fixture) : IClassFixture<San
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task With_leads_embeds_the_id_and_link_of_every_lead_of_each_contact_in_lists_and_single_gets()
+    {
+        var account = SandboxFixture.NewAccount();
+        using var client = fixture.Client(account);
+        var ids = await client.CreateContactsAsync("""[{"name":"Анна"},{"name":"Борис"},{"name":"Вера"}]""");
+        var shared = fixture.Sandbox.CreateLeadAsUser(account, "Общая", contactIds: [ids[0], ids[1]]);
+        var own = fixture.Sandbox.CreateLeadAsUser(account, "Своя", contactIds: [ids[0]]);
+
+        using var list = await client.GetAsync("api/v4/contacts?with=leads");
+        using var single = await client.GetAsync($"api/v4/contacts/{ids[0]}?with=leads");
+        using var plain = await client.GetAsync($"api/v4/contacts/{ids[0]}");
+
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        var contacts = (await list.ReadJsonAsync()).GetProperty("_embedded").GetProperty("contacts").EnumerateArray().ToList();
+        Assert.Equal([ids[0], ids[1], ids[2]], contacts.Select(contact => contact.GetProperty("id").GetInt64()));
+        Assert.Equal([[shared.Id, own.Id], [shared.Id], []], contacts.Select(LeadIds));
+        var embedded = (await single.ReadJsonAsync()).GetProperty("_embedded").GetProperty("leads").EnumerateArray().ToList();
+        Assert.Equal([shared.Id, own.Id], embedded.Select(lead => lead.GetProperty("id").GetInt64()));
+        Assert.Equal(new Uri(client.BaseAddress!, $"api/v4/leads/{shared.Id}").AbsoluteUri, embedded[0].GetProperty("_links").GetProperty("self").GetProperty("href").GetString());
+        Assert.False((await plain.ReadJsonAsync()).GetProperty("_embedded").TryGetProperty("leads", out _));
+
+        static long[] LeadIds(JsonElement contact) =>
+            contact.GetProperty("_embedded").GetProperty("leads").EnumerateArray().Select(lead => lead.GetProperty("id").GetInt64()).ToArray();
     }
 
     private static string SubdomainOf(HttpClient client) => client.BaseAddress!.Segments[^1].TrimEnd('/');

@@ -98,8 +98,8 @@ public sealed class DeletedContactsTests(SandboxFixture fixture) : IClassFixture
     }
 
     [Theory]
-    [InlineData("leads")]
-    [InlineData("leads,only_deleted")]
+    [InlineData("customers")]
+    [InlineData("catalog_elements,only_deleted")]
     [InlineData("only_deleted,contacts")]
     [InlineData("ONLY_DELETED")]
     public async Task A_with_value_the_contacts_list_does_not_support_answers_400_naming_with(string with)

@@ -1,5 +1,6 @@
 using System.Net;
 using AmoHub.Sandbox.Leads;
+using AmoHub.Sandbox.Seeding;
 using AmoHub.Sandbox.Tests.Infrastructure;
 
 namespace AmoHub.Sandbox.Tests;
@@ -81,6 +82,31 @@ public sealed class LeadsApiTests(SandboxFixture fixture) : IClassFixture<Sandbo
         Assert.NotNull(fixture.Sandbox.GetLead(account, lead.Id)!.ClosedAt);
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.Equal(142, fixture.Sandbox.GetLead(account, lead.Id)!.StatusId);
+    }
+
+    [Fact]
+    public async Task Every_pipeline_has_open_statuses_of_its_own_and_won_and_lost_in_each()
+    {
+        var account = SandboxFixture.NewAccount();
+        using var client = fixture.Client(account);
+        fixture.Sandbox.Seed(account, new SandboxSeed(Contacts: 1, Pipelines: 3));
+
+        using var response = await client.GetAsync("api/v4/leads/pipelines");
+
+        var pipelines = (await response.ReadJsonAsync()).GetProperty("_embedded").GetProperty("pipelines").EnumerateArray().ToList();
+        Assert.Equal(3, pipelines.Count);
+        var open = new List<long>();
+        foreach (var pipeline in pipelines)
+        {
+            var statuses = pipeline.GetProperty("_embedded").GetProperty("statuses").EnumerateArray().ToList();
+            Assert.All(statuses, status => Assert.Equal(pipeline.GetProperty("id").GetInt64(), status.GetProperty("pipeline_id").GetInt64()));
+            var ids = statuses.Select(status => status.GetProperty("id").GetInt64()).ToList();
+            Assert.Contains(142, ids);
+            Assert.Contains(143, ids);
+            open.AddRange(ids.Where(id => id is not (142 or 143)));
+        }
+
+        Assert.Equal(9, open.Distinct().Count());
     }
 
     [Fact]

@@ -5,15 +5,9 @@ using AmoHub.Sandbox.Tests.Infrastructure;
 
 namespace AmoHub.Sandbox.Tests;
 
-public sealed partial class SeedTests(SandboxFixture fixture) : IClassFixture<SandboxFixture>, IAsyncLifetime
+public sealed partial class SeedTests(SandboxFixture fixture) : ReceiverTests, IClassFixture<SandboxFixture>
 {
     private const string Messy = """{"contacts":1000,"leads":50,"duplicatePhones":20,"deleted":10,"pipelines":3,"seed":7}""";
-
-    private WebhookReceiver _receiver = null!;
-
-    public async Task InitializeAsync() => _receiver = await WebhookReceiver.StartAsync();
-
-    public async Task DisposeAsync() => await _receiver.DisposeAsync();
 
     [Fact]
     public async Task Seeding_answers_the_counts_and_the_api_lists_every_live_contact_and_no_deleted_one()
@@ -168,7 +162,7 @@ public sealed partial class SeedTests(SandboxFixture fixture) : IClassFixture<Sa
         var account = SandboxFixture.NewAccount();
         using var control = fixture.RootClient();
         using var client = fixture.Client(account);
-        var destination = _receiver.Destination("ok");
+        var destination = Receiver.Destination("ok");
         using var subscribed = await client.PostJsonAsync(
             "api/v4/webhooks", $$"""{"destination":"{{destination}}","settings":["add_contact","add_lead","delete_contact"]}""");
         subscribed.EnsureSuccessStatusCode();
@@ -177,7 +171,7 @@ public sealed partial class SeedTests(SandboxFixture fixture) : IClassFixture<Sa
         var stats = fixture.Sandbox.GetStats(account);
         var marker = (await client.CreateContactsAsync("""[{"name":"Маркер"}]"""))[0];
 
-        var delivery = Assert.Single(await _receiver.WaitForAsync(destination));
+        var delivery = Assert.Single(await Receiver.WaitForAsync(destination));
         Assert.Equal(marker.Text(), delivery.Form["contacts[add][0][id]"]);
         await Eventually.MatchAsync(() => fixture.Sandbox.GetDeliveriesUnderway(account), underway => underway == 0, "deliveries to end");
         Assert.Single(fixture.Sandbox.GetDeliveries(account));

@@ -3,19 +3,13 @@ using AmoHub.Sandbox.Tests.Infrastructure;
 
 namespace AmoHub.Sandbox.Tests;
 
-public sealed class WebhookTests(SandboxFixture fixture) : IClassFixture<SandboxFixture>, IAsyncLifetime
+public sealed class WebhookTests(SandboxFixture fixture) : ReceiverTests, IClassFixture<SandboxFixture>
 {
-    private WebhookReceiver _receiver = null!;
-
-    public async Task InitializeAsync() => _receiver = await WebhookReceiver.StartAsync();
-
-    public async Task DisposeAsync() => await _receiver.DisposeAsync();
-
     [Fact]
     public async Task Subscribing_lists_the_webhook_resubscribing_updates_it_and_unsubscribing_answers_204()
     {
         using var client = fixture.Client(SandboxFixture.NewAccount());
-        var destination = _receiver.Destination("ok");
+        var destination = Receiver.Destination("ok");
 
         using var none = await client.GetAsync("api/v4/webhooks");
         using var first = await client.PostJsonAsync("api/v4/webhooks", $$"""{"destination":"{{destination}}","settings":["add_contact"]}""");
@@ -44,13 +38,13 @@ public sealed class WebhookTests(SandboxFixture fixture) : IClassFixture<Sandbox
     {
         var account = SandboxFixture.NewAccount();
         using var client = fixture.Client(account);
-        var destination = await SubscribeAsync(client, "ok", "add_contact", "update_contact");
+        var destination = await Receiver.SubscribeAsync(client, "ok", "add_contact", "update_contact");
 
         var ids = await client.CreateContactsAsync("""
             [{"name":"Анна","custom_fields_values":[{"field_code":"PHONE","values":[{"value":"+7 903 123-45-67","enum_code":"MOB"}]}]},{"name":"Борис"}]
             """);
 
-        var delivery = Assert.Single(await _receiver.WaitForAsync(destination));
+        var delivery = Assert.Single(await Receiver.WaitForAsync(destination));
         Assert.Equal("application/x-www-form-urlencoded", delivery.ContentType);
         var form = delivery.Form;
         Assert.Equal(ids[0].Text(), form["contacts[add][0][id]"]);
@@ -76,11 +70,11 @@ public sealed class WebhookTests(SandboxFixture fixture) : IClassFixture<Sandbox
         using var client = fixture.Client(account);
         var contact = fixture.Sandbox.CreateContactAsUser(account, "Анна", ["+79031234567"]);
         var lead = fixture.Sandbox.CreateLeadAsUser(account, "Сделка", contactIds: [contact.Id]);
-        var destination = await SubscribeAsync(client, "ok", "status_lead");
+        var destination = await Receiver.SubscribeAsync(client, "ok", "status_lead");
 
         fixture.Sandbox.EditLeadAsUser(account, lead.Id, statusId: 1_000_012);
 
-        var form = Assert.Single(await _receiver.WaitForAsync(destination)).Form;
+        var form = Assert.Single(await Receiver.WaitForAsync(destination)).Form;
         Assert.Equal(lead.Id.Text(), form["leads[status][0][id]"]);
         Assert.Equal("1000012", form["leads[status][0][status_id]"]);
         Assert.Equal("1000011", form["leads[status][0][old_status_id]"]);
@@ -94,13 +88,13 @@ public sealed class WebhookTests(SandboxFixture fixture) : IClassFixture<Sandbox
         var account = SandboxFixture.NewAccount();
         using var client = fixture.Client(account);
         var contact = fixture.Sandbox.CreateContactAsUser(account, "Анна", ["+79031234567"]);
-        var destination = await SubscribeAsync(client, "ok", "update_contact", "delete_contact");
+        var destination = await Receiver.SubscribeAsync(client, "ok", "update_contact", "delete_contact");
 
         var edited = fixture.Sandbox.EditContactAsUser(account, contact.Id, phones: ["+79037654321"])!;
         fixture.Sandbox.DeleteContactAsUser(account, contact.Id);
 
         Assert.True(edited.UpdatedAt >= contact.UpdatedAt);
-        var deliveries = await _receiver.WaitForAsync(destination, 2);
+        var deliveries = await Receiver.WaitForAsync(destination, 2);
         var update = Assert.Single(deliveries, delivery => delivery.Form.ContainsKey("contacts[update][0][id]")).Form;
         Assert.Equal("+79037654321", update["contacts[update][0][custom_fields][0][values][0][value]"]);
         Assert.Contains(deliveries, delivery => delivery.Form.GetValueOrDefault("contacts[delete][0][id]") == contact.Id.Text());
@@ -112,11 +106,11 @@ public sealed class WebhookTests(SandboxFixture fixture) : IClassFixture<Sandbox
     {
         var account = SandboxFixture.NewAccount();
         using var client = fixture.Client(account);
-        var destination = await SubscribeAsync(client, "fail", "add_contact");
+        var destination = await Receiver.SubscribeAsync(client, "fail", "add_contact");
 
         await client.CreateContactsAsync("""[{"name":"Анна"}]""");
 
-        // The fixture retries twice and disables a webhook after 3 failures.
+        // The fixture retries twice and disables a webhook at its third failure: more than 2.
         var attempts = await Eventually.MatchAsync(() => fixture.Sandbox.GetDeliveries(account), d => d.Count >= 3, "three attempts");
         Assert.Equal([1, 2, 3], attempts.Select(attempt => attempt.Attempt));
         Assert.All(attempts, attempt =>
@@ -126,7 +120,7 @@ public sealed class WebhookTests(SandboxFixture fixture) : IClassFixture<Sandbox
             Assert.Equal(destination, attempt.Destination);
             Assert.Equal("Анна", attempt.Field("contacts[add][0][name]"));
         });
-        Assert.Equal(3, (await _receiver.WaitForAsync(destination, 3)).Count);
+        Assert.Equal(3, (await Receiver.WaitForAsync(destination, 3)).Count);
         Assert.True(Assert.Single(fixture.Sandbox.GetWebhooks(account)).Disabled);
         Assert.Equal(3, fixture.Sandbox.GetStats(account).WebhookFailures);
     }
@@ -136,7 +130,7 @@ public sealed class WebhookTests(SandboxFixture fixture) : IClassFixture<Sandbox
     {
         var account = SandboxFixture.NewAccount();
         using var client = fixture.Client(account);
-        await SubscribeAsync(client, "slow", "add_contact");
+        await Receiver.SubscribeAsync(client, "slow", "add_contact");
 
         await client.CreateContactsAsync("""[{"name":"Анна"}]""");
 
@@ -151,28 +145,19 @@ public sealed class WebhookTests(SandboxFixture fixture) : IClassFixture<Sandbox
     {
         var account = SandboxFixture.NewAccount();
         using var client = fixture.Client(account);
-        await SubscribeAsync(client, "slow", "add_contact");
+        await Receiver.SubscribeAsync(client, "slow", "add_contact");
         Assert.Equal(0, fixture.Sandbox.GetDeliveriesUnderway(account));
 
         await client.CreateContactsAsync("""[{"name":"Анна"}]""");
         var during = fixture.Sandbox.GetDeliveriesUnderway(account);
 
         // The slow receiver never answers in time: the first attempt and every retry fail, then the delivery ends.
-        var attempts = 1 + fixture.Settings.WebhookRetries;
+        var attempts = 1 + fixture.Settings.WebhookRetrySchedule!.Count;
         var recorded = await Eventually.MatchAsync(
             () => (Attempts: fixture.Sandbox.GetDeliveries(account).Count, Underway: fixture.Sandbox.GetDeliveriesUnderway(account)),
             state => state.Attempts == attempts && state.Underway == 0,
             "every attempt to be recorded and the delivery to end");
         Assert.Equal(1, during);
         Assert.Equal(attempts, recorded.Attempts);
-    }
-
-    private async Task<string> SubscribeAsync(HttpClient client, string kind, params string[] settings)
-    {
-        var destination = _receiver.Destination(kind);
-        using var response = await client.PostJsonAsync(
-            "api/v4/webhooks", $$"""{"destination":"{{destination}}","settings":[{{string.Join(',', settings.Select(s => $"\"{s}\""))}}]}""");
-        response.EnsureSuccessStatusCode();
-        return destination;
     }
 }

@@ -9,6 +9,9 @@ namespace AmoHub.Sandbox.Accounts;
 
 internal sealed partial class SandboxAccount
 {
+    private const string AuthorizationCodeGrant = "authorization_code";
+    private const string RefreshTokenGrant = "refresh_token";
+
     private static readonly TimeSpan AuthorizationCodeLifetime = TimeSpan.FromMinutes(20);
     private static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromDays(90);
 
@@ -58,13 +61,16 @@ internal sealed partial class SandboxAccount
         }
     }
 
-    /// <summary>Makes a single-use authorization code for an integration, as the user's consent screen would.</summary>
+    /// <summary>
+    /// Makes a single-use authorization code for an integration, as the user's consent screen would. The redirect URI
+    /// is kept as written (<see cref="Uri.OriginalString"/>): token requests must send it character by character.
+    /// </summary>
     public string CreateAuthorizationCode(string clientId, string clientSecret, Uri redirectUri)
     {
         var code = NewToken();
         lock (_lock)
         {
-            _authorizationCodes[code] = new OAuthGrant(clientId, clientSecret, redirectUri, DateTimeOffset.UtcNow + AuthorizationCodeLifetime);
+            _authorizationCodes[code] = new OAuthGrant(clientId, clientSecret, redirectUri.OriginalString, DateTimeOffset.UtcNow + AuthorizationCodeLifetime);
         }
 
         return code;
@@ -84,7 +90,8 @@ internal sealed partial class SandboxAccount
 
     /// <summary>
     /// Trades an authorization code or a refresh token for a new token pair. Codes and refresh tokens are
-    /// single-use: a second use is refused ("Token has been revoked").
+    /// single-use: a second use of a refresh token answers 401 "Token has been revoked". Both grants must send the
+    /// integration's redirect URI exactly as it was authorized (an ordinal comparison); a refused request spends nothing.
     /// </summary>
     public Checked<TokenResponse> Exchange(TokenRequest request)
     {
@@ -99,7 +106,7 @@ internal sealed partial class SandboxAccount
             OAuthGrant? grant;
             switch (request.GrantType)
             {
-                case "authorization_code":
+                case AuthorizationCodeGrant:
                     if (request.Code is null || !_authorizationCodes.TryGetValue(request.Code, out grant))
                     {
                         return AmoProblem.OAuth(StatusCodes.Status400BadRequest, "Cannot decrypt the authorization code", "The authorization code is not valid.");
@@ -120,14 +127,9 @@ internal sealed partial class SandboxAccount
                         return AmoProblem.OAuth(StatusCodes.Status400BadRequest, "Authorization code has expired", "The authorization code has expired.");
                     }
 
-                    if (!Uri.TryCreate(request.RedirectUri, UriKind.Absolute, out var redirectUri) || redirectUri != grant.RedirectUri)
-                    {
-                        return AmoProblem.OAuth(StatusCodes.Status400BadRequest, "Check the `redirect_uri` parameter", "The redirect URI does not match the integration's.");
-                    }
-
                     break;
 
-                case "refresh_token":
+                case RefreshTokenGrant:
                     if (request.RefreshToken is null || !_refreshTokens.TryGetValue(request.RefreshToken, out grant))
                     {
                         return AmoProblem.OAuth(StatusCodes.Status400BadRequest, "Cannot decrypt the refresh token", "The refresh token is not valid.");
@@ -141,7 +143,7 @@ internal sealed partial class SandboxAccount
                     if (grant.Used)
                     {
                         _revokedRefreshes++;
-                        return AmoProblem.OAuth(StatusCodes.Status400BadRequest, "Token has been revoked", "The refresh token has been revoked: it was already used.");
+                        return AmoProblem.OAuth(StatusCodes.Status401Unauthorized, "Token has been revoked", "The refresh token has been revoked: it was already used.");
                     }
 
                     if (grant.ExpiresAt <= now)
@@ -149,11 +151,21 @@ internal sealed partial class SandboxAccount
                         return AmoProblem.OAuth(StatusCodes.Status400BadRequest, "Token has expired", "The refresh token has expired.");
                     }
 
-                    _refreshes++;
                     break;
 
                 default:
                     return AmoProblem.OAuth(StatusCodes.Status400BadRequest, "Check the `grant_type` parameter", "The grant type is not supported.");
+            }
+
+            if (!string.Equals(request.RedirectUri, grant.RedirectUri, StringComparison.Ordinal))
+            {
+                return AmoProblem.OAuth(
+                    StatusCodes.Status400BadRequest, "Check the `redirect_uri` parameter", "The redirect URI does not match the integration's, character by character.");
+            }
+
+            if (request.GrantType == RefreshTokenGrant)
+            {
+                _refreshes++;
             }
 
             grant.Used = true;
@@ -169,7 +181,7 @@ internal sealed partial class SandboxAccount
         AmoProblem.OAuth(StatusCodes.Status401Unauthorized, "Client authentication failed", "The client id or secret is wrong.");
 
     /// <summary>An authorization code or refresh token: whose it is, until when, and whether it was spent.</summary>
-    private sealed record OAuthGrant(string ClientId, string ClientSecret, Uri RedirectUri, DateTimeOffset ExpiresAt)
+    private sealed record OAuthGrant(string ClientId, string ClientSecret, string RedirectUri, DateTimeOffset ExpiresAt)
     {
         public bool Used { get; set; }
 

@@ -122,6 +122,27 @@ internal sealed partial class SandboxAccount
         }
     }
 
+    /// <summary>
+    /// Restores a deleted contact to the live ones (<c>restore_contact</c>). The restoring is its last change: it stamps
+    /// <c>updated_at</c> (never backwards) and <c>updated_by</c>. The lead links its deletion dropped stay dropped.
+    /// <c>null</c> when there is no deleted contact with this id.
+    /// </summary>
+    public SandboxContact? RestoreContact(long id, long userId)
+    {
+        lock (_lock)
+        {
+            if (!_deletedContacts.Remove(id, out var deleted))
+            {
+                return null;
+            }
+
+            var contact = deleted with { UpdatedBy = userId, UpdatedAt = Math.Max(Now(), deleted.UpdatedAt) };
+            _contacts.Add(id, contact);
+            Publish([WebhookEvent.ForContact("restore", contact, Id)]);
+            return contact;
+        }
+    }
+
     private SandboxContact AddContact(ContactDraft draft, long userId, long now)
     {
         var contact = draft.Create(++_lastContactId, userId, now);

@@ -7,6 +7,10 @@ namespace AmoHub.Sandbox.Accounts;
 internal sealed partial class SandboxAccount
 {
     private readonly Dictionary<long, SandboxLead> _leads = [];
+
+    /// <summary>Deleted leads, kept aside as amoCRM keeps them, to be restored. Their <c>updated_at</c> is the time of deletion.</summary>
+    private readonly Dictionary<long, SandboxLead> _deletedLeads = [];
+
     private readonly List<Pipeline> _pipelines = [Pipeline.Main];
     private long _lastLeadId = 30_000_000;
     private long _leadsCreated;
@@ -38,6 +42,19 @@ internal sealed partial class SandboxAccount
         }
     }
 
+    /// <summary>The ids of the leads linked to each of <paramref name="contactIds"/>, in order; a contact without leads has none.</summary>
+    public ILookup<long, long> LeadsOf(IEnumerable<long> contactIds)
+    {
+        var wanted = contactIds.ToHashSet();
+        lock (_lock)
+        {
+            return _leads.Values
+                .OrderBy(lead => lead.Id)
+                .SelectMany(lead => lead.Contacts.Where(link => wanted.Contains(link.Id)).Select(link => (ContactId: link.Id, LeadId: lead.Id)))
+                .ToLookup(pair => pair.ContactId, pair => pair.LeadId);
+        }
+    }
+
     public (IReadOnlyList<SandboxLead> Items, bool HasMore) ListLeads(ListQuery query)
     {
         lock (_lock)
@@ -48,8 +65,9 @@ internal sealed partial class SandboxAccount
     }
 
     /// <summary>
-    /// Creates leads linked to existing contacts (<c>add_lead</c>). Every linked contact must exist, or nothing is
-    /// created and the answer is a validation error.
+    /// Creates leads linked to existing contacts (<c>add_lead</c>). Every linked contact must exist, and through the
+    /// API every field the leads' statuses require must be filled, or nothing is created and the answer is a
+    /// validation error.
     /// </summary>
     public Checked<IReadOnlyList<SandboxLead>> CreateLeads(IReadOnlyList<LeadDraft> drafts, long userId)
     {
@@ -68,6 +86,11 @@ internal sealed partial class SandboxAccount
                 return AmoProblem.Validation(unknown);
             }
 
+            if (MissingRequiredFields(drafts, userId, update: false) is { Count: > 0 } missing)
+            {
+                return AmoProblem.Validation(missing);
+            }
+
             var now = Now();
             var created = drafts.Select(draft => AddLead(draft, draft.Contacts, userId, now)).ToList();
             Publish(created.Select(lead => WebhookEvent.ForLead("add", lead, Id)));
@@ -75,11 +98,19 @@ internal sealed partial class SandboxAccount
         }
     }
 
-    /// <summary>Creates each lead with its new main contact in one step (<c>add_contact</c> and <c>add_lead</c>).</summary>
-    public IReadOnlyList<(SandboxLead Lead, SandboxContact? Contact)> CreateComplexLeads(IReadOnlyList<LeadDraft> drafts, long userId)
+    /// <summary>
+    /// Creates each lead with its new main contact in one step (<c>add_contact</c> and <c>add_lead</c>). Through the API
+    /// every field the leads' statuses require must be filled, or nothing is created.
+    /// </summary>
+    public Checked<IReadOnlyList<(SandboxLead Lead, SandboxContact? Contact)>> CreateComplexLeads(IReadOnlyList<LeadDraft> drafts, long userId)
     {
         lock (_lock)
         {
+            if (MissingRequiredFields(drafts, userId, update: false) is { Count: > 0 } missing)
+            {
+                return AmoProblem.Validation(missing);
+            }
+
             var now = Now();
             var created = drafts
                 .Select(draft =>
@@ -93,13 +124,14 @@ internal sealed partial class SandboxAccount
                 .Where(item => item.contact is not null)
                 .Select(item => WebhookEvent.ForContact("add", item.contact!, Id))
                 .Concat(created.Select(item => WebhookEvent.ForLead("add", item.lead, Id))));
-            return created;
+            return Checked.Ok<IReadOnlyList<(SandboxLead, SandboxContact?)>>(created);
         }
     }
 
     /// <summary>
     /// Applies updates (<c>update_lead</c>, and <c>status_lead</c> with the old status when the status changes).
-    /// Every id must exist, or nothing is applied.
+    /// Every id must exist, and through the API a lead moved into a status must fill the fields it requires, or nothing
+    /// is applied.
     /// </summary>
     public Checked<IReadOnlyList<SandboxLead>> UpdateLeads(IReadOnlyList<LeadDraft> drafts, long userId)
     {
@@ -112,6 +144,11 @@ internal sealed partial class SandboxAccount
             if (unknown.Count > 0)
             {
                 return AmoProblem.Validation(unknown);
+            }
+
+            if (MissingRequiredFields(drafts, userId, update: true) is { Count: > 0 } missing)
+            {
+                return AmoProblem.Validation(missing);
             }
 
             var now = Now();
@@ -137,8 +174,11 @@ internal sealed partial class SandboxAccount
         }
     }
 
-    /// <summary>Deletes a lead (<c>delete_lead</c>).</summary>
-    public bool DeleteLead(long id)
+    /// <summary>
+    /// Deletes a lead (<c>delete_lead</c>) and keeps it aside as deleted. The deletion is its last change: it stamps
+    /// <c>updated_at</c> (never backwards) and <c>updated_by</c>, as an update does.
+    /// </summary>
+    public bool DeleteLead(long id, long userId)
     {
         lock (_lock)
         {
@@ -147,11 +187,52 @@ internal sealed partial class SandboxAccount
                 return false;
             }
 
+            _deletedLeads.Add(id, lead with { UpdatedBy = userId, UpdatedAt = Math.Max(Now(), lead.UpdatedAt) });
             _leadsDeleted++;
             Publish([WebhookEvent.ForDeletedLead(lead, Id)]);
             return true;
         }
     }
+
+    /// <summary>
+    /// Restores a deleted lead to the live ones (<c>restore_lead</c>), stamping <c>updated_at</c> (never backwards) and
+    /// <c>updated_by</c>. Links to contacts deleted meanwhile are dropped. <c>null</c> when there is no deleted lead
+    /// with this id.
+    /// </summary>
+    public SandboxLead? RestoreLead(long id, long userId)
+    {
+        lock (_lock)
+        {
+            if (!_deletedLeads.Remove(id, out var deleted))
+            {
+                return null;
+            }
+
+            var lead = deleted with
+            {
+                Contacts = deleted.Contacts.Where(link => _contacts.ContainsKey(link.Id)).ToList(),
+                UpdatedBy = userId,
+                UpdatedAt = Math.Max(Now(), deleted.UpdatedAt),
+            };
+            _leads.Add(id, lead);
+            Publish([WebhookEvent.ForLead("restore", lead, Id)]);
+            return lead;
+        }
+    }
+
+    /// <summary>
+    /// The errors of drafts that take a lead into a status requiring a field they leave empty (see
+    /// <see cref="LeadDraft.MissingRequiredField"/>). Only the API user is held to it: the control surface's web UI user
+    /// cannot fill custom fields, and a person in amoCRM's web UI is asked for them on the spot.
+    /// </summary>
+    private List<RequestErrors> MissingRequiredFields(IReadOnlyList<LeadDraft> drafts, long userId, bool update) =>
+        userId != ApiUserId
+            ? []
+            : drafts
+                .Select(draft => (draft.RequestId, Error: draft.MissingRequiredField(_pipelines, update ? _leads[draft.Id!.Value] : null)))
+                .Where(item => item.Error is not null)
+                .Select(item => new RequestErrors(item.RequestId, [item.Error!]))
+                .ToList();
 
     private SandboxLead AddLead(LeadDraft draft, IReadOnlyList<SandboxLeadContact> contacts, long userId, long now)
     {

@@ -7,6 +7,7 @@ internal sealed partial class SandboxAccount
     /// <summary>The delivery log keeps this many attempts per account, dropping the oldest.</summary>
     private const int DeliveryLogSize = 10_000;
 
+    /// <summary>Failures within this long of sandbox time count towards disabling a webhook.</summary>
     private static readonly TimeSpan FailureWindow = TimeSpan.FromHours(2);
 
     private readonly List<Subscription> _webhooks = [];
@@ -65,22 +66,28 @@ internal sealed partial class SandboxAccount
         }
     }
 
-    /// <summary>Removes the subscription of <paramref name="destination"/>, if there is one.</summary>
+    /// <summary>Removes the subscription of <paramref name="destination"/>, if there is one, and drops its pending retries.</summary>
     public void Unsubscribe(string destination)
     {
+        List<Subscription> removed;
         lock (_lock)
         {
-            _webhooks.RemoveAll(webhook => webhook.Destination == destination);
+            removed = _webhooks.FindAll(webhook => webhook.Destination == destination);
+            _webhooks.RemoveAll(removed.Contains);
         }
+
+        removed.ForEach(webhook => webhook.Retries.Cancel());
     }
 
     /// <summary>
-    /// Logs one delivery attempt and counts a failure against its webhook; too many within 2 hours disable it.
+    /// Logs one delivery attempt and counts a failure against its webhook: more than
+    /// <see cref="SandboxSettings.DisableWebhookAfterFailures"/> within 2 hours disable it and drop its pending retries.
     /// Returns whether a failed delivery should be tried again (its webhook is still subscribed and enabled).
     /// </summary>
     public bool RecordDelivery(SandboxDelivery delivery)
     {
         int? disabledAfter = null;
+        CancellationTokenSource? dropped = null;
         try
         {
             lock (_lock)
@@ -105,23 +112,27 @@ internal sealed partial class SandboxAccount
                 }
 
                 webhook.Failures.Enqueue(delivery.At);
-                while (webhook.Failures.Peek() <= delivery.At - FailureWindow)
+                while (webhook.Failures.Peek() <= delivery.At - _settings.WallTime(FailureWindow))
                 {
                     webhook.Failures.Dequeue();
                 }
 
-                if (webhook.Failures.Count < _settings.DisableWebhookAfterFailures)
+                if (webhook.Failures.Count <= _settings.DisableWebhookAfterFailures)
                 {
                     return true;
                 }
 
                 webhook.Disabled = true;
+                dropped = webhook.Retries;
+                webhook.Retries = new CancellationTokenSource();
                 disabledAfter = webhook.Failures.Count;
                 return false;
             }
         }
         finally
         {
+            // Outside the lock: cancelling runs the dropped retries' endings on this thread.
+            dropped?.Cancel();
             if (disabledAfter is { } failures)
             {
                 SandboxLog.WebhookDisabled(_logger, delivery.WebhookId, Subdomain, failures);
@@ -141,7 +152,7 @@ internal sealed partial class SandboxAccount
             var wanted = changes.Where(change => webhook.Settings.Contains(change.Setting)).ToList();
             if (wanted.Count > 0)
             {
-                _dispatcher.Send(this, webhook.Id, webhook.Destination, WebhookEvent.Form(wanted, Subdomain, Id));
+                _dispatcher.Send(this, new DeliveryTarget(webhook.Id, webhook.Destination, webhook.Retries.Token), WebhookEvent.Form(wanted, Subdomain, Id));
             }
         }
     }
@@ -163,6 +174,12 @@ internal sealed partial class SandboxAccount
 
         /// <summary>When recent deliveries failed, oldest first.</summary>
         public Queue<DateTimeOffset> Failures { get; } = new();
+
+        /// <summary>
+        /// Cancelled to drop the pending retries of its deliveries when it is disabled (then replaced, for the deliveries
+        /// after it is subscribed again) or removed. Never disposed: the retries it dropped still read its token.
+        /// </summary>
+        public CancellationTokenSource Retries { get; set; } = new();
 
         public SandboxWebhook Snapshot() => new(Id, Destination, Settings, Disabled, CreatedAt, UpdatedAt);
     }

@@ -32,6 +32,7 @@ internal sealed partial class SandboxAccount
     private SandboxFault _fault = SandboxFault.None;
     private int _pageCap = ListQuery.MaxLimit;
     private bool _blocked;
+    private bool _unpaid;
     private long _requests;
     private long _tooManyRequests;
     private long _forbidden;
@@ -105,6 +106,13 @@ internal sealed partial class SandboxAccount
         }
     }
 
+    /// <summary>Whether the account's subscription has ended: every <c>/api/v4</c> call then answers 402 until it is paid.</summary>
+    public bool Unpaid
+    {
+        get => Volatile.Read(ref _unpaid);
+        set => Volatile.Write(ref _unpaid, value);
+    }
+
     /// <summary>The account the <c>{sub}</c> route value names, created on first use.</summary>
     public static SandboxAccount Of(HttpContext context) =>
         context.RequestServices.GetRequiredService<AmoCrmSandbox>().Account((string)context.GetRouteValue(SubdomainName.RouteParameter)!);
@@ -116,7 +124,7 @@ internal sealed partial class SandboxAccount
     {
         lock (_lock)
         {
-            return new SandboxAccountInfo(Id, Subdomain, Name, _blocked, _fault);
+            return new SandboxAccountInfo(Id, Subdomain, Name, _blocked, Unpaid, _fault);
         }
     }
 

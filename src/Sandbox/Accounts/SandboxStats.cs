@@ -40,5 +40,6 @@ public sealed record SandboxStats(
 /// <param name="Subdomain">The first path segment of its URLs.</param>
 /// <param name="Name">Its display name.</param>
 /// <param name="Blocked">Whether repeated 429s have blocked it.</param>
+/// <param name="Unpaid">Whether its subscription has ended, so its API answers 402.</param>
 /// <param name="Fault">The faults switched on for it.</param>
-public sealed record SandboxAccountInfo(long Id, string Subdomain, string Name, bool Blocked, SandboxFault Fault);
+public sealed record SandboxAccountInfo(long Id, string Subdomain, string Name, bool Blocked, bool Unpaid, SandboxFault Fault);

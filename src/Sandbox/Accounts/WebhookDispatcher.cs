@@ -7,9 +7,16 @@ using Microsoft.Extensions.Logging;
 
 namespace AmoHub.Sandbox.Accounts;
 
+/// <summary>Where one delivery goes.</summary>
+/// <param name="WebhookId">The subscription it is for.</param>
+/// <param name="Destination">The subscription's URL.</param>
+/// <param name="Retries">Cancelled when the subscription is disabled or removed: its pending retries are dropped.</param>
+internal readonly record struct DeliveryTarget(long WebhookId, string Destination, CancellationToken Retries);
+
 /// <summary>
 /// Delivers webhooks in the background, as amoCRM does: a form POST, a short timeout, anything but 2xx is a
-/// failure, a few retries after a pause. API calls never wait for deliveries.
+/// failure, retries after the pauses of <see cref="SandboxSettings.WebhookRetrySchedule"/>. API calls never wait for
+/// deliveries.
 /// </summary>
 internal sealed class WebhookDispatcher(SandboxSettings settings, ILogger logger) : IAsyncDisposable
 {
@@ -25,7 +32,7 @@ internal sealed class WebhookDispatcher(SandboxSettings settings, ILogger logger
     private bool _stopped;
 
     /// <summary>Starts delivering <paramref name="form"/> to a webhook of <paramref name="account"/>.</summary>
-    public void Send(SandboxAccount account, long webhookId, string destination, IReadOnlyList<KeyValuePair<string, string>> form)
+    public void Send(SandboxAccount account, DeliveryTarget target, IReadOnlyList<KeyValuePair<string, string>> form)
     {
         lock (_running)
         {
@@ -36,7 +43,7 @@ internal sealed class WebhookDispatcher(SandboxSettings settings, ILogger logger
 
             _running.RemoveAll(task => task.IsCompleted);
             account.DeliveryStarted();
-            _running.Add(Task.Run(() => DeliverAsync(account, webhookId, destination, form)));
+            _running.Add(Task.Run(() => DeliverAsync(account, target, form)));
         }
     }
 
@@ -56,30 +63,32 @@ internal sealed class WebhookDispatcher(SandboxSettings settings, ILogger logger
         _http.Dispose();
     }
 
-    private async Task DeliverAsync(SandboxAccount account, long webhookId, string destination, IReadOnlyList<KeyValuePair<string, string>> form)
+    private async Task DeliverAsync(SandboxAccount account, DeliveryTarget target, IReadOnlyList<KeyValuePair<string, string>> form)
     {
         var body = string.Join('&', form.Select(pair => $"{WebUtility.UrlEncode(pair.Key)}={WebUtility.UrlEncode(pair.Value)}"));
+        var schedule = settings.RetrySchedule;
         try
         {
             for (var attempt = 1; ; attempt++)
             {
-                var delivery = await PostAsync(webhookId, destination, attempt, form, body);
+                var delivery = await PostAsync(target, attempt, form, body);
                 if (delivery.Error is { } error)
                 {
-                    SandboxLog.DeliveryFailed(logger, webhookId, account.Subdomain, attempt, error);
+                    SandboxLog.DeliveryFailed(logger, target.WebhookId, account.Subdomain, attempt, error);
                 }
 
-                if (!account.RecordDelivery(delivery) || attempt > settings.WebhookRetries)
+                if (!account.RecordDelivery(delivery) || attempt > schedule.Count)
                 {
                     return;
                 }
 
-                await Task.Delay(settings.WebhookRetryDelay, _stopping.Token);
+                using var pause = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, target.Retries);
+                await Task.Delay(settings.WallTime(schedule[attempt - 1]), pause.Token);
             }
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested || target.Retries.IsCancellationRequested)
         {
-            // The sandbox stops: pending retries are dropped.
+            // The sandbox stops, or the webhook was disabled or removed: pending retries are dropped.
         }
         finally
         {
@@ -87,8 +96,7 @@ internal sealed class WebhookDispatcher(SandboxSettings settings, ILogger logger
         }
     }
 
-    private async Task<SandboxDelivery> PostAsync(
-        long webhookId, string destination, int attempt, IReadOnlyList<KeyValuePair<string, string>> form, string body)
+    private async Task<SandboxDelivery> PostAsync(DeliveryTarget target, int attempt, IReadOnlyList<KeyValuePair<string, string>> form, string body)
     {
         var at = DateTimeOffset.UtcNow;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
@@ -98,7 +106,7 @@ internal sealed class WebhookDispatcher(SandboxSettings settings, ILogger logger
         try
         {
             using var content = new StringContent(body, Encoding.UTF8, FormContentType);
-            using var response = await _http.PostAsync(new Uri(destination), content, timeout.Token);
+            using var response = await _http.PostAsync(new Uri(target.Destination), content, timeout.Token);
             status = (int)response.StatusCode;
             error = response.IsSuccessStatusCode ? null : $"The subscriber answered {status}.";
         }
@@ -111,6 +119,6 @@ internal sealed class WebhookDispatcher(SandboxSettings settings, ILogger logger
             error = exception.Message;
         }
 
-        return new SandboxDelivery(at, webhookId, destination, attempt, status, error, form, body);
+        return new SandboxDelivery(at, target.WebhookId, target.Destination, attempt, status, error, form, body);
     }
 }

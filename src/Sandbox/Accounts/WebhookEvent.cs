@@ -9,7 +9,7 @@ namespace AmoHub.Sandbox.Accounts;
 /// <c>{Entity}[{Action}][n]</c>, such as <c>contacts[add][0][id]</c>.
 /// </summary>
 /// <param name="Entity"><c>contacts</c> or <c>leads</c>.</param>
-/// <param name="Action"><c>add</c>, <c>update</c>, <c>delete</c> or <c>status</c>.</param>
+/// <param name="Action"><c>add</c>, <c>update</c>, <c>delete</c>, <c>restore</c> or <c>status</c>.</param>
 /// <param name="Fields">The entity's fields; keys are the bracketed rest, such as <c>[custom_fields][0][id]</c>.</param>
 internal sealed record WebhookEvent(string Entity, string Action, IReadOnlyList<KeyValuePair<string, string>> Fields)
 {

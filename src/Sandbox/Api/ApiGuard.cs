@@ -9,7 +9,8 @@ namespace AmoHub.Sandbox.Api;
 
 /// <summary>
 /// What every <c>/api/v4</c> request passes before its endpoint, in the order amoCRM's layers apply it: the
-/// block (403) and the rate limit (429) at the edge, the account's faults, then the bearer token (401).
+/// block (403) and the rate limit (429) at the edge, the account's faults, its payment (402), then the bearer token
+/// (401).
 /// </summary>
 internal sealed class ApiGuard(IHostApplicationLifetime lifetime) : IEndpointFilter
 {
@@ -29,6 +30,12 @@ internal sealed class ApiGuard(IHostApplicationLifetime lifetime) : IEndpointFil
         if (await FaultGate.ApplyAsync(account.Fault, http, lifetime.ApplicationStopping) is { } fault)
         {
             return fault;
+        }
+
+        if (account.Unpaid)
+        {
+            return AmoProblem.Status(
+                StatusCodes.Status402PaymentRequired, "The account's subscription has ended: its plan must be paid before the API answers again.");
         }
 
         if (account.Authenticate(BearerToken(http.Request)) is { } refusal)

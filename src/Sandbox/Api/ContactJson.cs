@@ -25,8 +25,11 @@ internal sealed record ContactJson(
     [property: JsonPropertyName("_links")] SelfLinks Links,
     [property: JsonPropertyName("_embedded")] ContactEmbeddedJson Embedded)
 {
-    /// <summary>The contact; <paramref name="isDeleted"/> when it comes from the deleted ones (<c>with=only_deleted</c>).</summary>
-    public static ContactJson From(SandboxContact contact, long accountId, ApiLinks links, bool isDeleted = false) => new(
+    /// <summary>
+    /// The contact; <paramref name="isDeleted"/> when it comes from the deleted ones (<c>with=only_deleted</c>), its
+    /// <paramref name="leadIds"/> embedded when the request asked <c>with=leads</c>.
+    /// </summary>
+    public static ContactJson From(SandboxContact contact, long accountId, ApiLinks links, bool isDeleted = false, IEnumerable<long>? leadIds = null) => new(
         contact.Id,
         contact.Name,
         contact.FirstName,
@@ -43,11 +46,17 @@ internal sealed record ContactJson(
         CustomFieldJson.Of(contact),
         accountId,
         links.To($"contacts/{contact.Id}"),
-        new ContactEmbeddedJson([], []));
+        new ContactEmbeddedJson([], [], leadIds?.Select(id => new ContactLeadJson(id, links.To($"leads/{id}"))).ToList()));
 }
 
-/// <summary>A contact's <c>_embedded</c>: the sandbox has no tags or companies.</summary>
-internal sealed record ContactEmbeddedJson(IReadOnlyList<string> Tags, IReadOnlyList<string> Companies);
+/// <summary>A contact's <c>_embedded</c>: the sandbox has no tags or companies; leads when asked for.</summary>
+internal sealed record ContactEmbeddedJson(
+    IReadOnlyList<string> Tags,
+    IReadOnlyList<string> Companies,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ContactLeadJson>? Leads);
+
+/// <summary>A lead linked to a contact.</summary>
+internal sealed record ContactLeadJson(long Id, [property: JsonPropertyName("_links")] SelfLinks Links);
 
 /// <summary>A page of contacts.</summary>
 internal sealed record ContactPageJson(

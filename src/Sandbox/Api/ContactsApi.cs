@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace AmoHub.Sandbox.Api;
 
-/// <summary><c>api/v4/contacts</c>: list and search, get, create, update.</summary>
+/// <summary><c>api/v4/contacts</c>: list and search, get, create, update; <c>with=leads</c> embeds each contact's leads.</summary>
 internal static class ContactsApi
 {
     /// <summary>The most contacts one create or update request may carry.</summary>
@@ -17,8 +17,11 @@ internal static class ContactsApi
     /// <summary>The <c>with</c> value that lists deleted contacts instead of live ones.</summary>
     private const string OnlyDeleted = "only_deleted";
 
+    /// <summary>The <c>with</c> value that embeds the ids and links of each contact's leads.</summary>
+    private const string Leads = "leads";
+
     /// <summary>The <c>with</c> values the contacts list understands; any other is a 400, never silently ignored.</summary>
-    private static readonly IReadOnlySet<string> SupportedWith = new HashSet<string>(StringComparer.Ordinal) { OnlyDeleted };
+    private static readonly IReadOnlySet<string> SupportedWith = new HashSet<string>(StringComparer.Ordinal) { OnlyDeleted, Leads };
 
     public static RouteGroupBuilder MapContactsApi(this IEndpointRouteBuilder api)
     {
@@ -48,16 +51,23 @@ internal static class ContactsApi
         }
 
         var links = new ApiLinks(request, account.Path);
+        var leads = query.Value.With.Contains(Leads) ? account.LeadsOf(contacts.Select(contact => contact.Id)) : null;
         return HalJson.Ok(new ContactPageJson(
             page.Page,
             links.Page("contacts", page, hasMore),
-            new ContactListJson(contacts.Select(contact => ContactJson.From(contact, account.Id, links, onlyDeleted)).ToList())));
+            new ContactListJson(contacts.Select(contact => ContactJson.From(contact, account.Id, links, onlyDeleted, leads?[contact.Id])).ToList())));
     }
 
-    private static Results<HalJson<ContactJson>, NoContent> Get(SandboxAccount account, long id, HttpRequest request) =>
-        account.FindContact(id) is { } contact
-            ? HalJson.Ok(ContactJson.From(contact, account.Id, new ApiLinks(request, account.Path)))
-            : TypedResults.NoContent();
+    private static Results<HalJson<ContactJson>, NoContent> Get(SandboxAccount account, long id, HttpRequest request)
+    {
+        if (account.FindContact(id) is not { } contact)
+        {
+            return TypedResults.NoContent();
+        }
+
+        var leads = ListQuery.ReadWith(request.Query).Contains(Leads) ? account.LeadsOf([id])[id] : null;
+        return HalJson.Ok(ContactJson.From(contact, account.Id, new ApiLinks(request, account.Path), leadIds: leads));
+    }
 
     private static async Task<Results<HalJson<ContactBatchJson>, AmoProblem>> CreateAsync(SandboxAccount account, HttpRequest request)
     {

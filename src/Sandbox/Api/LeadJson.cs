@@ -46,7 +46,7 @@ internal sealed record LeadJson(
         lead.ClosedAt,
         null,
         false,
-        null,
+        ContractField.Values(lead),
         null,
         accountId,
         links.To($"leads/{lead.Id}"),

@@ -8,7 +8,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace AmoHub.Sandbox.Api;
 
-/// <summary><c>api/v4/leads</c>: list and search, get, create, complex create, update, and the pipelines.</summary>
+/// <summary>
+/// <c>api/v4/leads</c>: list and search, get, create, complex create, update, the pipelines and the custom field
+/// (<see cref="ContractField"/>).
+/// </summary>
 internal static class LeadsApi
 {
     /// <summary>The most leads one create or update request may carry.</summary>
@@ -27,6 +30,7 @@ internal static class LeadsApi
         group.MapPatch("", UpdateManyAsync);
         group.MapPatch("{id:long}", UpdateOneAsync);
         group.MapGet("pipelines", Pipelines);
+        group.MapGet("custom_fields", CustomFields);
         return group;
     }
 
@@ -79,9 +83,11 @@ internal static class LeadsApi
         }
 
         var created = account.CreateComplexLeads(drafts.Value, SandboxAccount.ApiUserId);
-        return HalJson.Ok(created
-            .Select((item, i) => new ComplexLeadJson(item.Lead.Id, item.Contact?.Id, null, [drafts.Value[i].RequestId], false))
-            .ToList());
+        return created.Failed
+            ? created.Problem
+            : HalJson.Ok(created.Value
+                .Select((item, i) => new ComplexLeadJson(item.Lead.Id, item.Contact?.Id, null, [drafts.Value[i].RequestId], false))
+                .ToList());
     }
 
     private static async Task<Results<HalJson<LeadBatchJson>, AmoProblem>> UpdateManyAsync(SandboxAccount account, HttpRequest request)
@@ -124,6 +130,13 @@ internal static class LeadsApi
             pipelines.Count,
             links.To("leads/pipelines"),
             new PipelineListEmbeddedJson(pipelines.Select(pipeline => PipelineJson.For(pipeline, account.Id, links)).ToList())));
+    }
+
+    private static HalJson<CustomFieldListJson> CustomFields(SandboxAccount account, HttpRequest request)
+    {
+        var links = new ApiLinks(request, account.Path);
+        return HalJson.Ok(new CustomFieldListJson(
+            1, 1, links.To("leads/custom_fields"), new CustomFieldListEmbeddedJson([ContractField.Definition(account.Pipelines(), account.Id, links)])));
     }
 
     private static async Task<Checked<IReadOnlyList<LeadDraft>>> ReadDraftsAsync(SandboxAccount account, HttpRequest request, int max, LeadRequest kind)

@@ -8,7 +8,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace AmoHub.Sandbox.Api;
 
-/// <summary><c>POST /{sub}/oauth2/access_token</c>: amoCRM's OAuth 2.0 token endpoint. Not rate limited.</summary>
+/// <summary>
+/// <c>POST /{sub}/oauth2/access_token</c>: amoCRM's OAuth 2.0 token endpoint, for JSON and form bodies. Not rate
+/// limited, and open to unpaid accounts.
+/// </summary>
 internal static class OAuthApi
 {
     public static RouteHandlerBuilder MapOAuthApi(this IEndpointRouteBuilder account) =>
@@ -16,7 +19,7 @@ internal static class OAuthApi
 
     private static async Task<Results<JsonHttpResult<TokenResponse>, AmoProblem>> ExchangeAsync(SandboxAccount account, HttpRequest request)
     {
-        var body = await RequestBody.ReadObjectAsync<TokenRequest>(request);
+        var body = await TokenRequest.ReadAsync(request);
         if (body.Failed)
         {
             return body.Problem;

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using AmoHub.Sandbox.Http;
 
 namespace AmoHub.Sandbox.Contacts;
@@ -107,8 +108,8 @@ internal sealed record CustomFieldInput(long? FieldId, string? FieldCode, List<C
 /// <summary>One value of a field in a request; the enum by id or code (<c>WORK</c> when neither).</summary>
 internal sealed record CustomFieldValueInput(string? Value, long? EnumId, string? EnumCode);
 
-/// <summary>One entry of <c>custom_fields_values</c> in an answer.</summary>
-internal sealed record CustomFieldJson(long FieldId, string FieldName, string FieldCode, string FieldType, IReadOnlyList<CustomFieldValueJson> Values)
+/// <summary>One entry of <c>custom_fields_values</c> in an answer; <c>field_code</c> is <c>null</c> for fields without one.</summary>
+internal sealed record CustomFieldJson(long FieldId, string FieldName, string? FieldCode, string FieldType, IReadOnlyList<CustomFieldValueJson> Values)
 {
     /// <summary>The PHONE and EMAIL entries of a contact, or <c>null</c> when it has neither, as amoCRM sends it.</summary>
     public static IReadOnlyList<CustomFieldJson>? Of(SandboxContact contact)
@@ -128,5 +129,8 @@ internal sealed record CustomFieldJson(long FieldId, string FieldName, string Fi
     }
 }
 
-/// <summary>One value of a field in an answer.</summary>
-internal sealed record CustomFieldValueJson(string Value, long EnumId, string EnumCode);
+/// <summary>One value of a field in an answer; the enum only for fields that have enums (PHONE, EMAIL).</summary>
+internal sealed record CustomFieldValueJson(
+    string Value,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? EnumId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? EnumCode);

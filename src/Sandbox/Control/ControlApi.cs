@@ -1,3 +1,4 @@
+using System.Text.Json;
 using AmoHub.Sandbox.Accounts;
 using AmoHub.Sandbox.Contacts;
 using AmoHub.Sandbox.Faults;
@@ -12,12 +13,13 @@ using Microsoft.AspNetCore.Routing;
 namespace AmoHub.Sandbox.Control;
 
 /// <summary>An account's identity, faults and counters, for <c>GET /_sandbox/accounts/{sub}</c>.</summary>
-internal sealed record AccountStateJson(long Id, string Subdomain, string Name, bool Blocked, FaultJson Fault, SandboxStats Stats)
+internal sealed record AccountStateJson(long Id, string Subdomain, string Name, bool Blocked, bool Unpaid, FaultJson Fault, SandboxStats Stats)
 {
     public static AccountStateJson Of(AmoCrmSandbox sandbox, string subdomain)
     {
         var info = sandbox.GetAccount(subdomain);
-        return new AccountStateJson(info.Id, info.Subdomain, info.Name, info.Blocked, FaultJson.From(info.Fault), sandbox.GetStats(subdomain));
+        return new AccountStateJson(
+            info.Id, info.Subdomain, info.Name, info.Blocked, info.Unpaid, FaultJson.From(info.Fault), sandbox.GetStats(subdomain));
     }
 }
 
@@ -35,6 +37,9 @@ internal sealed record AuthorizationCodeRequest(string? ClientId, string? Client
 
 /// <summary>A new authorization code.</summary>
 internal sealed record AuthorizationCodeJson(string Code);
+
+/// <summary>The body of <c>POST …/page-cap</c>: the most items a list page of the account holds, 1 to 250.</summary>
+internal sealed record PageCapRequest(JsonElement? Cap);
 
 /// <summary>A contact a person creates or edits in the web UI; <c>phones</c>, when sent, replace all phones.</summary>
 internal sealed record UserContactRequest(string? Name, List<string>? Phones);
@@ -74,9 +79,25 @@ internal static class ControlApi
             sandbox.Unblock(sub);
             return TypedResults.NoContent();
         });
+        account.MapPost("unpaid", (AmoCrmSandbox sandbox, string sub) =>
+        {
+            sandbox.SetUnpaid(sub, true);
+            return TypedResults.NoContent();
+        });
+        account.MapDelete("unpaid", (AmoCrmSandbox sandbox, string sub) =>
+        {
+            sandbox.SetUnpaid(sub, false);
+            return TypedResults.NoContent();
+        });
         account.MapPost("expire-access-tokens", (AmoCrmSandbox sandbox, string sub) =>
         {
             sandbox.ExpireAccessTokens(sub);
+            return TypedResults.NoContent();
+        });
+        account.MapPost("page-cap", SetPageCap);
+        account.MapDelete("page-cap", (AmoCrmSandbox sandbox, string sub) =>
+        {
+            sandbox.ClearPageCap(sub);
             return TypedResults.NoContent();
         });
         account.MapPost("authorization-codes", CreateAuthorizationCode);
@@ -86,12 +107,23 @@ internal static class ControlApi
         account.MapPatch("contacts/{id:long}", EditContact);
         account.MapDelete("contacts/{id:long}", (AmoCrmSandbox sandbox, string sub, long id) =>
             sandbox.DeleteContactAsUser(sub, id) ? (Results<NoContent, NotFound>)TypedResults.NoContent() : TypedResults.NotFound());
+        account.MapPost("contacts/{id:long}/restore", (AmoCrmSandbox sandbox, string sub, long id) =>
+            Restored(sandbox.RestoreContactAsUser(sub, id), "contact", id));
         account.MapPost("leads", CreateLead);
         account.MapPatch("leads/{id:long}", EditLead);
         account.MapDelete("leads/{id:long}", (AmoCrmSandbox sandbox, string sub, long id) =>
             sandbox.DeleteLeadAsUser(sub, id) ? (Results<NoContent, NotFound>)TypedResults.NoContent() : TypedResults.NotFound());
+        account.MapPost("leads/{id:long}/restore", (AmoCrmSandbox sandbox, string sub, long id) =>
+            Restored(sandbox.RestoreLeadAsUser(sub, id), "lead", id));
         return control;
     }
+
+    /// <summary>The restored entity, or a 404 problem when the account had no deleted <paramref name="entity"/> with this id.</summary>
+    private static Results<Ok<T>, ProblemHttpResult> Restored<T>(T? restored, string entity, long id)
+        where T : class =>
+        restored is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"The account has no deleted {entity} with id {id}.")
+            : TypedResults.Ok(restored);
 
     private static Results<NoContent, ValidationProblem> SetFault(AmoCrmSandbox sandbox, string sub, FaultJson fault)
     {
@@ -104,6 +136,17 @@ internal static class ControlApi
         {
             return Invalid(exception);
         }
+    }
+
+    private static Results<NoContent, ValidationProblem> SetPageCap(AmoCrmSandbox sandbox, string sub, PageCapRequest request)
+    {
+        if (request.Cap is not { ValueKind: JsonValueKind.Number } cap || !cap.TryGetInt32(out var value) || value is < 1 or > ListQuery.MaxLimit)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cap"] = [$"must be a whole number from 1 to {ListQuery.MaxLimit}."] });
+        }
+
+        sandbox.SetPageCap(sub, value);
+        return TypedResults.NoContent();
     }
 
     private static Results<Ok<AuthorizationCodeJson>, ValidationProblem> CreateAuthorizationCode(

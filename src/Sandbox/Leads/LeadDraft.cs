@@ -44,6 +44,7 @@ internal sealed record LeadDraft(
     long? Price,
     long? StatusId,
     long? PipelineId,
+    string? ContractNumber,
     IReadOnlyList<SandboxLeadContact> Contacts,
     ContactDraft? NewContact)
 {
@@ -84,8 +85,7 @@ internal sealed record LeadDraft(
     /// </summary>
     public SandboxLead Create(long id, IReadOnlyList<SandboxLeadContact> contacts, long userId, long now, IReadOnlyList<Pipeline> pipelines)
     {
-        var pipeline = Pipeline.Resolve(pipelines, PipelineId, StatusId, pipelines[0]) ?? throw UnknownPipeline();
-        var statusId = StatusId ?? pipeline.FirstStatusId;
+        var (pipeline, statusId) = Target(pipelines, null);
         return new SandboxLead(
             id,
             Name ?? $"Сделка #{id}",
@@ -97,7 +97,8 @@ internal sealed record LeadDraft(
             userId,
             userId,
             now,
-            now);
+            now,
+            ContractNumber);
     }
 
     /// <summary>
@@ -107,9 +108,7 @@ internal sealed record LeadDraft(
     /// </summary>
     public SandboxLead ApplyTo(SandboxLead lead, long userId, long now, IReadOnlyList<Pipeline> pipelines)
     {
-        var current = pipelines.First(pipeline => pipeline.Id == lead.PipelineId);
-        var target = Pipeline.Resolve(pipelines, PipelineId, StatusId, current) ?? throw UnknownPipeline();
-        var statusId = StatusId ?? (target == current ? lead.StatusId : target.FirstStatusId);
+        var (target, statusId) = Target(pipelines, lead);
         var closedAt = !Pipeline.IsClosed(statusId) ? null
             : statusId == lead.StatusId ? lead.ClosedAt
             : now;
@@ -120,9 +119,34 @@ internal sealed record LeadDraft(
             PipelineId = target.Id,
             StatusId = statusId,
             ClosedAt = closedAt,
+            ContractNumber = ContractNumber ?? lead.ContractNumber,
             UpdatedBy = userId,
             UpdatedAt = Math.Max(now, lead.UpdatedAt),
         };
+    }
+
+    /// <summary>
+    /// The pipeline and status this draft puts <paramref name="lead"/> in, or a new lead when it is <c>null</c>: see
+    /// <see cref="Create"/> and <see cref="ApplyTo"/>.
+    /// </summary>
+    public (Pipeline Pipeline, long StatusId) Target(IReadOnlyList<Pipeline> pipelines, SandboxLead? lead)
+    {
+        var current = lead is null ? pipelines[0] : pipelines.First(pipeline => pipeline.Id == lead.PipelineId);
+        var target = Pipeline.Resolve(pipelines, PipelineId, StatusId, current) ?? throw UnknownPipeline();
+        return (target, StatusId ?? (lead is not null && target == current ? lead.StatusId : target.FirstStatusId));
+    }
+
+    /// <summary>
+    /// The error of this draft when it takes <paramref name="lead"/> (a new lead when <c>null</c>) into a status that
+    /// requires the <see cref="ContractField"/> and neither the draft nor the lead fills it; <c>null</c> when none.
+    /// </summary>
+    public ValidationError? MissingRequiredField(IReadOnlyList<Pipeline> pipelines, SandboxLead? lead)
+    {
+        var (pipeline, statusId) = Target(pipelines, lead);
+        var entering = lead is null || lead.StatusId != statusId || lead.PipelineId != pipeline.Id;
+        return entering && pipeline.Requires(statusId, ContractField.Id) && (ContractNumber ?? lead?.ContractNumber) is null
+            ? ContractField.Missing(pipeline, statusId)
+            : null;
     }
 
     private static LeadDraft From(LeadInput input, string requestId, LeadRequest kind, IReadOnlyList<Pipeline> pipelines, List<ValidationError> errors)
@@ -132,12 +156,7 @@ internal sealed record LeadDraft(
             errors.Add(new ValidationError("NotBlank", "id", "This value should not be blank."));
         }
 
-        if (input.CustomFieldsValues is { Count: > 0 })
-        {
-            // The sandbox's leads have no custom fields, so any field id or code is unknown.
-            errors.Add(new ValidationError("NotSupportedChoice", "custom_fields_values.0.field_id", "The value you selected is not a valid choice."));
-        }
-
+        var contractNumber = ContractField.Read(input.CustomFieldsValues, errors);
         var pipeline = input.PipelineId is { } pipelineId ? pipelines.FirstOrDefault(candidate => candidate.Id == pipelineId) : null;
         if (input.PipelineId is not null && pipeline is null)
         {
@@ -180,7 +199,7 @@ internal sealed record LeadDraft(
                 break;
         }
 
-        return new LeadDraft(requestId, input.Id, input.Name?.Trim(), input.Price, input.StatusId, input.PipelineId, links, newContact);
+        return new LeadDraft(requestId, input.Id, input.Name?.Trim(), input.Price, input.StatusId, input.PipelineId, contractNumber, links, newContact);
     }
 
     private static InvalidOperationException UnknownPipeline() =>

@@ -5,7 +5,8 @@ namespace AmoHub.Sandbox.Leads;
 
 /// <summary>
 /// A lead pipeline and its statuses. Every account has the main one; seeding adds more in the same shape: three
-/// open statuses of their own, then won (142) and lost (143), which every pipeline shares.
+/// open statuses of their own, then won (142) and lost (143), which every pipeline shares. The last open status
+/// requires the <see cref="ContractField"/>.
 /// </summary>
 /// <param name="Id">Its amoCRM id.</param>
 /// <param name="Name">Its name.</param>
@@ -47,11 +48,11 @@ internal sealed record Pipeline(long Id, string Name, int Sort, bool IsMain, IRe
             : $"Воронка {number}";
         return new Pipeline(id, name, number, number == 1,
         [
-            new(id + 10, "Первичный контакт", 10, "#99ccff"),
-            new(id + 11, "Переговоры", 20, "#ffff99"),
-            new(id + 12, "Принимают решение", 30, "#ffcc66"),
-            new(WonStatusId, "Успешно реализовано", 10_000, "#CCFF66"),
-            new(LostStatusId, "Закрыто и не реализовано", 11_000, "#D5D8DB"),
+            new(id + 10, "Первичный контакт", 10, "#99ccff", []),
+            new(id + 11, "Переговоры", 20, "#ffff99", []),
+            new(id + 12, "Принимают решение", 30, "#ffcc66", [ContractField.Id]),
+            new(WonStatusId, "Успешно реализовано", 10_000, "#CCFF66", []),
+            new(LostStatusId, "Закрыто и не реализовано", 11_000, "#D5D8DB", []),
         ]);
     }
 
@@ -76,10 +77,18 @@ internal sealed record Pipeline(long Id, string Name, int Sort, bool IsMain, IRe
     }
 
     public bool HasStatus(long statusId) => Statuses.Any(status => status.Id == statusId);
+
+    /// <summary>Whether a lead entering <paramref name="statusId"/> of this pipeline must carry field <paramref name="fieldId"/>.</summary>
+    public bool Requires(long statusId, long fieldId) => Statuses.Any(status => status.Id == statusId && status.RequiredFieldIds.Contains(fieldId));
 }
 
 /// <summary>A status of a pipeline.</summary>
-internal sealed record PipelineStatus(long Id, string Name, int Sort, string Color);
+/// <param name="Id">Its id: its own, or 142 (won) and 143 (lost), which every pipeline has.</param>
+/// <param name="Name">Its name.</param>
+/// <param name="Sort">Its place in the pipeline.</param>
+/// <param name="Color">Its colour in the web UI.</param>
+/// <param name="RequiredFieldIds">The custom fields a lead must carry to enter it (amoCRM's <c>required_statuses</c> of a field).</param>
+internal sealed record PipelineStatus(long Id, string Name, int Sort, string Color, IReadOnlyList<long> RequiredFieldIds);
 
 /// <summary>The answer of <c>GET api/v4/leads/pipelines</c>.</summary>
 internal sealed record PipelineListJson(

@@ -1,7 +1,3 @@
-
-
-
-
 namespace AmoHub.Sandbox.Leads;
 
 /// <summary>A lead as the sandbox holds it. Times are Unix seconds.</summary>
@@ -16,6 +12,10 @@ namespace AmoHub.Sandbox.Leads;
 /// <param name="UpdatedBy">The user who changed it last.</param>
 /// <param name="CreatedAt">When it was created.</param>
 /// <param name="UpdatedAt">When it was changed last.</param>
+/// <param name="ContractNumber">
+/// Its custom field «Номер договора» (70101), which the last open status of every pipeline requires; <c>null</c> when
+/// empty.
+/// </param>
 public sealed record SandboxLead(
     long Id,
     string Name,
@@ -27,7 +27,8 @@ public sealed record SandboxLead(
     long CreatedBy,
     long UpdatedBy,
     long CreatedAt,
-    long UpdatedAt);
+    long UpdatedAt,
+    string? ContractNumber);
 
 /// <summary>A contact linked to a lead.</summary>
 /// <param name="Id">The contact's id.</param>

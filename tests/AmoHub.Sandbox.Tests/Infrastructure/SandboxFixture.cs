@@ -27,9 +27,8 @@ public class SandboxFixture : IAsyncLifetime
             BlockAfter429s = 5,
             // Far above a loaded machine's slowest answer from a test receiver; the slow receiver takes longer still.
             WebhookTimeout = TimeSpan.FromSeconds(3),
-            WebhookRetries = 2,
-            WebhookRetryDelay = TimeSpan.FromMilliseconds(100),
-            DisableWebhookAfterFailures = 3,
+            WebhookRetrySchedule = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100)],
+            DisableWebhookAfterFailures = 2,
         };
         configure(Settings);
     }

@@ -36,6 +36,14 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>A destination on this receiver; <paramref name="kind"/> is <c>ok</c>, <c>fail</c> or <c>slow</c>.</summary>
     public string Destination(string kind) => $"{_app!.Urls.First()}/{kind}/{Guid.NewGuid():N}";
 
+    /// <summary>Subscribes a new destination of <paramref name="kind"/> to <paramref name="settings"/> and returns it.</summary>
+    public async Task<string> SubscribeAsync(HttpClient client, string kind, params string[] settings)
+    {
+        var destination = Destination(kind);
+        await client.SubscribeWebhookAsync(destination, settings);
+        return destination;
+    }
+
     /// <summary>Waits for the <paramref name="count"/> deliveries to <paramref name="destination"/>.</summary>
     public Task<IReadOnlyList<ReceivedWebhook>> WaitForAsync(string destination, int count = 1) =>
         Eventually.MatchAsync<IReadOnlyList<ReceivedWebhook>>(

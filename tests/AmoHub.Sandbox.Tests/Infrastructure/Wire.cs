@@ -33,6 +33,14 @@ public static class Wire
         return response.StatusCode;
     }
 
+    /// <summary>Subscribes <paramref name="destination"/> to <paramref name="settings"/> through the API.</summary>
+    public static async Task SubscribeWebhookAsync(this HttpClient client, string destination, params string[] settings)
+    {
+        using var response = await client.PostJsonAsync(
+            "api/v4/webhooks", $$"""{"destination":"{{destination}}","settings":[{{string.Join(',', settings.Select(s => $"\"{s}\""))}}]}""");
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Creates contacts through the API and returns their ids.</summary>
     public static async Task<long[]> CreateContactsAsync(this HttpClient client, string json)
     {

@@ -20,6 +20,7 @@ namespace AmoHub.Grains.AmoCrm;
 /// <item><see cref="AmoCrmConnection"/>: tokens, sealed secrets, the request budget, calls with retries;</item>
 /// <item><see cref="EntitySync{TEntity}"/>: one sync of our copy for contacts and one for leads, each coalesced;</item>
 /// <item><see cref="DedupCreatePump{TItem, TSnapshot}"/>: concurrent finds-or-creates share a sync and a create request;</item>
+/// <item><see cref="AmoCrmPipelines"/>: the lead pipelines, read once and kept, and where a new lead goes;</item>
 /// <item><see cref="AmoCrmWebhooks"/>: the webhook subscription; <see cref="AmoCrmProbeCalls"/>: the API probes.</item>
 /// </list>
 /// </summary>
@@ -34,6 +35,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
     private readonly AmoCrmConnection _connection;
     private readonly AmoCrmWebhooks _webhooks;
     private readonly AmoCrmProbeCalls _probes;
+    private readonly AmoCrmPipelines _pipelines;
     private readonly DedupCreatePump<PendingContact, ContactSnapshot> _contacts;
     private readonly DedupCreatePump<NewLead, LeadSnapshot> _leads;
     private readonly Coalescer _contactSync;
@@ -60,6 +62,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         _connection = new AmoCrmConnection(state, SaveStateAsync, () => Subdomain, httpClients, amoCrm, time, protector, logger);
         _webhooks = new AmoCrmWebhooks(state, SaveStateAsync, () => Subdomain, _connection, GrainFactory, time, logger);
         _probes = new AmoCrmProbeCalls(state, SaveStateAsync, () => Subdomain, _connection, time);
+        _pipelines = new AmoCrmPipelines(() => Subdomain, _connection, logger);
         var contactSync = new EntitySync<AmoContact>(WebhookEntity.Contact, () => Subdomain,
             async (page, from) => await _connection.CallAsync(
                 (api, token, ct) => api.ListContactsAsync(token, page, EntitySync<AmoContact>.PageSize, from, "asc", ct), retryUnknownOutcome: true) is { } list
@@ -136,9 +139,13 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
     public async Task<LeadResult> FindOrCreateLeadAsync(NewLead lead)
     {
         ArgumentNullException.ThrowIfNull(lead);
-        var (snapshot, created) = await _leads.EnqueueAsync(lead);
+        var placed = lead with { PipelineId = await _pipelines.ResolveAsync(lead.PipelineId, lead.StatusId) };
+        var (snapshot, created) = await _leads.EnqueueAsync(placed);
         return new LeadResult(snapshot, created);
     }
+
+    /// <inheritdoc />
+    public Task<long> ResolvePipelineAsync(long? pipelineId, long? statusId) => _pipelines.ResolveAsync(pipelineId, statusId);
 
     /// <inheritdoc />
     public async Task<ContactSnapshot?> FetchContactAsync(long amoCrmId)
@@ -218,6 +225,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
             Name = item.Name,
             RequestId = index.ToString(CultureInfo.InvariantCulture),
             StatusId = item.StatusId,
+            PipelineId = item.PipelineId,
             Embedded = item.MainContactId is { } contact
                 ? new NewAmoLeadEmbedded { Contacts = [new AmoLinkedContact { Id = contact, IsMain = true }] }
                 : null,
@@ -232,7 +240,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         {
             var now = _time.GetUtcNow();
             var lead = await LeadGrain(ids[i]).GetAsync()
-                ?? new LeadSnapshot(ids[i], items[i].Name, items[i].StatusId, null, items[i].MainContactId, now, now);
+                ?? new LeadSnapshot(ids[i], items[i].Name, items[i].StatusId, items[i].PipelineId, items[i].MainContactId, now, now);
             await LeadGrain(ids[i]).ApplyAsync(lead, readFromAmoCrm: false);
             created.Add(lead);
         }

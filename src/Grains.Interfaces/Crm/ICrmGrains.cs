@@ -26,7 +26,8 @@ public interface IAccountGrain : IGrainWithStringKey
     Task<LeadResult> FindOrCreateLeadAsync(NewLead lead);
 
     /// <summary>
-    /// The amoCRM pipeline a new lead goes to: <paramref name="pipelineId"/>, else amoCRM's main pipeline. It must hold
+    /// The amoCRM pipeline a new lead goes to: <paramref name="pipelineId"/>, else the account's default pipeline
+    /// (<see cref="AccountDefinition.DefaultPipelineId"/>), else amoCRM's main pipeline. It must hold
     /// <paramref name="statusId"/> when one is given. The account's pipelines are read from amoCRM once and kept; a
     /// pipeline or status they do not hold reads them again, once, before the lead is refused.
     /// </summary>

@@ -62,7 +62,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain
         _connection = new AmoCrmConnection(state, SaveStateAsync, () => Subdomain, httpClients, amoCrm, time, protector, logger);
         _webhooks = new AmoCrmWebhooks(state, SaveStateAsync, () => Subdomain, _connection, GrainFactory, time, logger);
         _probes = new AmoCrmProbeCalls(state, SaveStateAsync, () => Subdomain, _connection, time);
-        _pipelines = new AmoCrmPipelines(() => Subdomain, _connection, logger);
+        _pipelines = new AmoCrmPipelines(() => Subdomain, () => _state.State.Definition?.DefaultPipelineId, _connection, logger);
         var contactSync = new EntitySync<AmoContact>(WebhookEntity.Contact, () => Subdomain,
             async (page, from) => await _connection.CallAsync(
                 (api, token, ct) => api.ListContactsAsync(token, page, EntitySync<AmoContact>.PageSize, from, "asc", ct), retryUnknownOutcome: true) is { } list

@@ -14,15 +14,20 @@ namespace AmoHub.Grains.AmoCrm;
 public sealed partial class AmoCrmPipelines
 {
     private readonly Func<string> _account;
+    private readonly Func<long?> _defaultPipelineId;
     private readonly AmoCrmConnection _connection;
     private readonly ILogger _logger;
     private readonly Coalescer _read;
     private IReadOnlyList<AmoPipeline>? _pipelines;
 
-    /// <summary>Reads through <paramref name="connection"/> for the account <paramref name="account"/> names.</summary>
-    public AmoCrmPipelines(Func<string> account, AmoCrmConnection connection, ILogger logger)
+    /// <summary>
+    /// Reads through <paramref name="connection"/> for the account <paramref name="account"/> names, whose default
+    /// pipeline <paramref name="defaultPipelineId"/> gives (null: amoCRM's main pipeline).
+    /// </summary>
+    public AmoCrmPipelines(Func<string> account, Func<long?> defaultPipelineId, AmoCrmConnection connection, ILogger logger)
     {
         _account = account;
+        _defaultPipelineId = defaultPipelineId;
         _connection = connection;
         _logger = logger;
         _read = new Coalescer(ReadAsync);
@@ -31,8 +36,8 @@ public sealed partial class AmoCrmPipelines
     private string Account => _account();
 
     /// <summary>
-    /// The pipeline a new lead goes to: <paramref name="pipelineId"/>, else amoCRM's main pipeline; it must hold
-    /// <paramref name="statusId"/> when one is given.
+    /// The pipeline a new lead goes to: <paramref name="pipelineId"/>, else the account's default pipeline, else
+    /// amoCRM's main pipeline; it must hold <paramref name="statusId"/> when one is given.
     /// </summary>
     /// <exception cref="InvalidFieldException">
     /// Naming <c>pipelineId</c>: amoCRM has no such pipeline; naming <c>statusId</c>: the pipeline has no such status.
@@ -60,19 +65,24 @@ public sealed partial class AmoCrmPipelines
     private (long PipelineId, InvalidFieldException? Refusal) Place(long? pipelineId, long? statusId)
     {
         var pipelines = _pipelines ?? [];
-        var pipeline = pipelineId is { } named
-            ? pipelines.FirstOrDefault(candidate => candidate.Id == named)
+        var defaultId = _defaultPipelineId();
+        var target = pipelineId ?? defaultId;
+        var pipeline = target is { } id
+            ? pipelines.FirstOrDefault(candidate => candidate.Id == id)
             : pipelines.FirstOrDefault(candidate => candidate.IsMain);
         if (pipeline is null)
         {
-            return (0, new InvalidFieldException("pipelineId", pipelineId is null
-                ? $"No pipeline was named, and amoCRM account {Account} shows no main pipeline: name one."
-                : $"amoCRM account {Account} has no pipeline {pipelineId}."));
+            return (0, new InvalidFieldException("pipelineId",
+                pipelineId is not null ? $"amoCRM account {Account} has no pipeline {pipelineId}."
+                : defaultId is not null ? $"No pipeline was named, and the account's default pipeline {defaultId} (its DefaultPipelineId) is not in amoCRM account {Account}: name one, or change the default."
+                : $"No pipeline was named, and amoCRM account {Account} shows no main pipeline: name one."));
         }
 
         if (statusId is { } status && !(pipeline.Embedded?.Statuses ?? []).Any(candidate => candidate.Id == status))
         {
-            var which = pipelineId is null ? "the main pipeline, where a lead that names no pipelineId goes" : "the pipeline named";
+            var which = pipelineId is not null ? "the pipeline named"
+                : defaultId is not null ? "the account's default pipeline, where a lead that names no pipelineId goes"
+                : "the main pipeline, where a lead that names no pipelineId goes";
             return (0, new InvalidFieldException("statusId",
                 $"Status {status} is not in pipeline {pipeline.Id} ({which}) of amoCRM account {Account}."));
         }

@@ -74,6 +74,36 @@ public sealed class LeadPipelineTests
     }
 
     [Fact]
+    public async Task The_accounts_default_pipeline_takes_the_leads_that_name_none_and_is_checked_like_the_other_fields()
+    {
+        await using var amoCrm = await StandaloneSandbox.StartAsync();
+        await using var hub = await InProcessAmoHub.StartAsync(StorageProvider.Sqlite, new Dictionary<string, string> { ["AmoHub:AmoCrm:AllowedHosts:0"] = "127.0.0.1" });
+        using var control = Control(amoCrm.Url);
+        await SeedPipelinesAsync(control, "acme", 2);
+        var account = new { subdomain = "acme", baseUrl = new Uri(amoCrm.Url, "acme/").AbsoluteUri, accessToken = amoCrm.AccessToken, defaultPipelineId = 0L };
+
+        using var zero = await hub.Http.PostAsJsonAsync("/api/accounts", account);
+        using var added = await hub.Http.PostAsJsonAsync("/api/accounts", account with { defaultPipelineId = Second });
+        using var won = await hub.Http.PostAsJsonAsync("/api/leads?account=acme", new { name = "Повторная продажа", statusId = Won });
+        using var opened = await hub.Http.PostAsJsonAsync("/api/leads?account=acme", new { name = "Новая продажа" });
+        using var named = await hub.Http.PostAsJsonAsync("/api/leads?account=acme", new { name = "Основная продажа", pipelineId = Main, statusId = Won });
+        using var moved = await hub.Http.PatchAsJsonAsync("/api/accounts/acme", new { defaultPipelineId = 999 });
+        using var stale = await hub.Http.PostAsJsonAsync("/api/leads?account=acme", new { name = "Ещё одна продажа" });
+
+        await IncidentTests.AssertProblemAsync(zero, HttpStatusCode.BadRequest, "defaultPipelineId");
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        Assert.Equal(Second, (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("defaultPipelineId").GetInt64());
+        Assert.All(new[] { won, opened, named }, response => Assert.Equal(HttpStatusCode.Created, response.StatusCode));
+        var leads = await LeadsAsync(control, "acme");
+        Assert.Equal((Second, Won), Placement(leads, "Повторная продажа"));
+        Assert.Equal((Second, Second + 10), Placement(leads, "Новая продажа"));
+        Assert.Equal((Main, Won), Placement(leads, "Основная продажа"));
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        await IncidentTests.AssertProblemAsync(stale, HttpStatusCode.BadRequest, "pipelineId");
+        Assert.Equal(3, (await LeadsAsync(control, "acme")).Count);
+    }
+
+    [Fact]
     public async Task A_pipeline_added_in_amoCRM_after_AmoHub_read_the_pipelines_is_found()
     {
         await using var hub = await InProcessAmoHub.StartAsync(StorageProvider.Sqlite);

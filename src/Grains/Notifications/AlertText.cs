@@ -31,7 +31,8 @@ public sealed record AlertMessage(string Title, string Text, string Color, IRead
 /// <summary>
 /// Writes alerts in Russian (the default) or English: red for down, green for restored, orange for flapping. Times
 /// are shown in the deployment's time zone, durations in the two largest units (<c>2 мин 30 с</c>). A down alert
-/// whose reason calls for someone to act in amoCRM (<see cref="CheckErrorCodes.Reauthorize"/>) says what to do.
+/// whose reason calls for someone to act in amoCRM (<see cref="CheckErrorCodes.Reauthorize"/>,
+/// <see cref="CheckErrorCodes.PaymentRequired"/>) says what to do.
 /// </summary>
 public static class AlertText
 {
@@ -217,6 +218,7 @@ public static class AlertText
         public override string? Cause(string? errorCode) => errorCode switch
         {
             CheckErrorCodes.Reauthorize => "amoCRM не принимает ключи AmoHub: интеграцию нужно заново авторизовать в amoCRM.",
+            CheckErrorCodes.PaymentRequired => "amoCRM отвечает 402: тариф или оплата аккаунта amoCRM не позволяют работать через API.",
             _ => null,
         };
 
@@ -282,6 +284,7 @@ public static class AlertText
         public override string? Cause(string? errorCode) => errorCode switch
         {
             CheckErrorCodes.Reauthorize => "amoCRM refuses AmoHub's credentials: the integration must be authorized again in amoCRM.",
+            CheckErrorCodes.PaymentRequired => "amoCRM answered 402: the amoCRM account plan or payment does not allow the API.",
             _ => null,
         };
     }

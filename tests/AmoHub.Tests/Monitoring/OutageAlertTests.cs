@@ -116,10 +116,10 @@ public sealed class OutageAlertTests
         {
             var incidents = await Eventually.MatchAsync(
                 () => MonitoringHost.IncidentsAsync(hub, account, "&open=true"),
-                open => checks.All(check => open.Any(incident => IsReauthorize(incident, check))),
+                open => checks.All(check => open.Any(incident => Is(incident, check, "reauthorize"))),
                 TimeSpan.FromSeconds(30),
                 $"{string.Join(", ", checks)} of {account} to open incidents that ask to authorize again");
-            var opened = incidents.Where(incident => checks.Any(check => IsReauthorize(incident, check))).ToList();
+            var opened = incidents.Where(incident => checks.Any(check => Is(incident, check, "reauthorize"))).ToList();
             Assert.All(opened, incident => Assert.Contains(
                 "the integration must be authorized again in amoCRM", incident.GetProperty("details").GetString(), StringComparison.Ordinal));
             var ids = MonitoringHost.Ids(opened);
@@ -133,8 +133,31 @@ public sealed class OutageAlertTests
         }
     }
 
-    private static bool IsReauthorize(JsonElement incident, string check) =>
-        incident.GetProperty("checkType").GetString() == check && incident.GetProperty("errorCode").GetString() == "reauthorize";
+    [Fact]
+    public async Task An_account_amoCRM_answers_402_for_takes_the_API_checks_down_at_once_and_its_alerts_name_the_plan_or_payment()
+    {
+        await using var mattermost = await MattermostStandIn.StartAsync();
+        await using var hub = await StartAsync(StorageProvider.Sqlite, mattermost, deliveryTimeout: TimeSpan.FromSeconds(10));
+        await MonitoringHost.WaitForAllAsync(hub, "up");
+        string[] api = ["GET", "POST", "HOOK", "DP"];
+
+        hub.Sandbox.Sandbox.SetFault(Account, new SandboxFault(FailureRate: 1.0, FailureStatus: 402));
+        var incidents = await Eventually.MatchAsync(
+            () => MonitoringHost.IncidentsAsync(hub, query: "&open=true"),
+            open => api.All(check => open.Any(incident => Is(incident, check, "payment_required"))),
+            TimeSpan.FromSeconds(30),
+            "the API checks to open incidents for the plan or payment");
+        var opened = incidents.Where(incident => api.Any(check => Is(incident, check, "payment_required"))).ToList();
+        var alerts = await WaitForPostsAsync(mattermost, MonitoringHost.Ids(opened), opened.Count);
+        hub.Sandbox.Sandbox.ClearFaults(Account);
+
+        Assert.All(opened, incident => Assert.Contains("amoCRM account plan or payment (402)", incident.GetProperty("details").GetString(), StringComparison.Ordinal));
+        Assert.All(alerts, alert => Assert.Contains(
+            "тариф или оплата аккаунта amoCRM", alert.Body.GetProperty("attachments")[0].GetProperty("text").GetString(), StringComparison.Ordinal));
+    }
+
+    private static bool Is(JsonElement incident, string check, string reason) =>
+        incident.GetProperty("checkType").GetString() == check && incident.GetProperty("errorCode").GetString() == reason;
 
     /// <summary>The accepted posts about <paramref name="incidents"/> (delivery ids <c>incident:{id}:…</c>).</summary>
     private static List<ReceivedPost> PostsOf(MattermostStandIn mattermost, IReadOnlySet<long> incidents) =>

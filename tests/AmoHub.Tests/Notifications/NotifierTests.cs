@@ -210,33 +210,38 @@ public sealed class NotifierTests(NotificationsFixture fixture) : IClassFixture<
         Assert.Equal("ru", ruHook.GetProperty("language").GetString());
     }
 
-    [Fact]
-    public async Task A_check_down_because_amoCRM_refuses_the_credentials_alerts_that_the_integration_must_be_authorized_again_in_either_language()
+    [Theory]
+    [InlineData(CheckErrorCodes.Reauthorize, 401,
+        "amoCRM не принимает ключи AmoHub: интеграцию нужно заново авторизовать в amoCRM.",
+        "amoCRM refuses AmoHub's credentials: the integration must be authorized again in amoCRM.")]
+    [InlineData(CheckErrorCodes.PaymentRequired, 402,
+        "amoCRM отвечает 402: тариф или оплата аккаунта amoCRM не позволяют работать через API.",
+        "amoCRM answered 402: the amoCRM account plan or payment does not allow the API.")]
+    public async Task A_check_down_for_a_reason_someone_must_fix_in_amoCRM_alerts_what_to_do_in_either_language(
+        string reason, int httpStatus, string russianCause, string englishCause)
     {
         var (russian, english) = await RussianAndEnglishAsync();
         var startedAt = DateTimeOffset.UtcNow - TimeSpan.FromMinutes(1);
-        IncidentNotice Refused(string account) => Notices.Opened(Notices.NewId(), account, CheckType.Get, startedAt) with
+        IncidentNotice Down(string account) => Notices.Opened(Notices.NewId(), account, CheckType.Get, startedAt) with
         {
-            Details = "amoCRM refused the long-lived token (401): the integration must be authorized again in amoCRM.",
-            HttpStatus = 401,
-            ErrorCode = CheckErrorCodes.Reauthorize,
+            Details = "What amoCRM refused, in English.",
+            HttpStatus = httpStatus,
+            ErrorCode = reason,
         };
 
-        await fixture.Notifier(russian).NotifyAsync(Refused(russian));
-        await fixture.Notifier(english).NotifyAsync(Refused(english));
+        await fixture.Notifier(russian).NotifyAsync(Down(russian));
+        await fixture.Notifier(english).NotifyAsync(Down(english));
         var ru = (await fixture.Webhooks.WaitForAsync(russian, 1))[0].Body;
         var en = (await fixture.Webhooks.WaitForAsync(english, 1))[0].Body;
         var ruMail = (await fixture.Smtp.WaitForAsync(Email(russian), 1))[0];
         var enHook = (await fixture.Webhooks.WaitForAsync(HookToken(english), 1))[0].Body;
 
         Assert.Equal($"🔴 {russian}: GET не работает", ru.GetProperty("text").GetString());
-        Assert.EndsWith("amoCRM не принимает ключи AmoHub: интеграцию нужно заново авторизовать в amoCRM.",
-            Attachment(ru).GetProperty("text").GetString(), StringComparison.Ordinal);
-        Assert.Contains("интеграцию нужно заново авторизовать в amoCRM", ruMail.Body, StringComparison.Ordinal);
-        Assert.EndsWith("amoCRM refuses AmoHub's credentials: the integration must be authorized again in amoCRM.",
-            Attachment(en).GetProperty("text").GetString(), StringComparison.Ordinal);
-        Assert.Equal("reauthorize", enHook.GetProperty("errorCode").GetString());
-        Assert.EndsWith("the integration must be authorized again in amoCRM.", enHook.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith(russianCause, Attachment(ru).GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains(russianCause, ruMail.Body, StringComparison.Ordinal);
+        Assert.EndsWith(englishCause, Attachment(en).GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal(reason, enHook.GetProperty("errorCode").GetString());
+        Assert.EndsWith(englishCause, enHook.GetProperty("text").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

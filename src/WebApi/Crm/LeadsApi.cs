@@ -65,7 +65,7 @@ public static class LeadsApi
         }
 
         // Before the contact is found or made: a pipeline or status the account does not have refuses the request
-        // (an InvalidFieldException, answered 400 by InvalidFieldExceptionHandler) before anything reaches amoCRM.
+        // (an InvalidFieldException, answered 400 by InvalidFieldExceptionHandler) before anything is made in amoCRM.
         var pipelineId = await client.GetGrain<IAccountGrain>(GrainKeys.Account(account.Subdomain)).ResolvePipelineAsync(body.PipelineId, statusId);
 
         long? contactId = null;

@@ -31,6 +31,7 @@ public static class WebApiExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddExceptionHandler<AmoCrmExceptionHandler>();
         services.AddExceptionHandler<StorageUnavailableExceptionHandler>();
+        services.AddExceptionHandler<InvalidFieldExceptionHandler>();
         services.AddOptions<WebhookSettings>().BindConfiguration(WebhookSettings.Section);
         services.Configure<FormOptions>(options => options.ValueCountLimit = 50_000);
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [AmoHubDefaults.ReadyTag]);

@@ -4,8 +4,8 @@ namespace AmoHub.Grains.Interfaces.Accounts;
 
 /// <summary>
 /// An amoCRM account AmoHub serves: where it lives, whether it is the built-in sandbox, the test entities its POST
-/// and Digital Pipeline probes write to, and whether it comes from configuration (re-applied at every start) or was
-/// added through the API.
+/// and Digital Pipeline probes write to, whether it comes from configuration (re-applied at every start) or was
+/// added through the API, and the pipeline a new lead goes to when it names none (null: amoCRM's main pipeline).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.AccountDefinition")]
 public sealed record AccountDefinition(
@@ -14,7 +14,8 @@ public sealed record AccountDefinition(
     [property: Id(2)] bool IsSandbox,
     [property: Id(3)] long? TestLeadId = null,
     [property: Id(4)] long? TestContactId = null,
-    [property: Id(5)] bool FromConfiguration = false);
+    [property: Id(5)] bool FromConfiguration = false,
+    [property: Id(6)] long? DefaultPipelineId = null);
 
 /// <summary>
 /// The list of accounts of a deployment, and the one place that starts and stops their probes.

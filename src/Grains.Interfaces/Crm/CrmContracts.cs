@@ -34,12 +34,16 @@ public sealed record LeadResult(
     [property: Id(0)] LeadSnapshot Lead,
     [property: Id(1)] bool Created);
 
-/// <summary>A lead to find by name or create.</summary>
+/// <summary>
+/// A lead to find by name or create: with <paramref name="StatusId"/> in <paramref name="PipelineId"/> (null: where
+/// <see cref="IAccountGrain.ResolvePipelineAsync"/> puts a lead that names no pipeline).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.NewLead")]
 public sealed record NewLead(
     [property: Id(0)] string Name,
     [property: Id(1)] long? StatusId,
-    [property: Id(2)] long? MainContactId);
+    [property: Id(2)] long? MainContactId,
+    [property: Id(3)] long? PipelineId = null);
 
 /// <summary>How AmoHub authenticates to an account: a long-lived token, or an OAuth integration.</summary>
 [GenerateSerializer, Immutable, Alias("amohub.AccountCredentials")]

@@ -18,8 +18,23 @@ public interface IAccountGrain : IGrainWithStringKey
     /// <summary>Finds the contact with this E.164 phone in amoCRM (after bringing our copy up to date) or creates it.</summary>
     Task<ContactResult> FindOrCreateContactAsync(string phone, string name);
 
-    /// <summary>Finds the lead with this name in amoCRM (after bringing our copy up to date) or creates it.</summary>
+    /// <summary>
+    /// Finds the lead with this name in amoCRM (after bringing our copy up to date) or creates it, in the pipeline
+    /// <see cref="ResolvePipelineAsync"/> gives for its pipeline and status.
+    /// </summary>
+    /// <exception cref="InvalidFieldException">The account has no such pipeline or the pipeline no such status.</exception>
     Task<LeadResult> FindOrCreateLeadAsync(NewLead lead);
+
+    /// <summary>
+    /// The amoCRM pipeline a new lead goes to: <paramref name="pipelineId"/>, else the account's default pipeline
+    /// (<see cref="AccountDefinition.DefaultPipelineId"/>), else amoCRM's main pipeline. It must hold
+    /// <paramref name="statusId"/> when one is given. The account's pipelines are read from amoCRM once and kept; a
+    /// pipeline or status they do not hold reads them again, once, before the lead is refused.
+    /// </summary>
+    /// <exception cref="InvalidFieldException">
+    /// Naming <c>pipelineId</c>: the account has no such pipeline; naming <c>statusId</c>: the pipeline has no such status.
+    /// </exception>
+    Task<long> ResolvePipelineAsync(long? pipelineId, long? statusId);
 
     /// <summary>Reads one contact from amoCRM; null when amoCRM has none with that id.</summary>
     Task<ContactSnapshot?> FetchContactAsync(long amoCrmId);

@@ -17,8 +17,14 @@ public static class CheckErrorCodes
     /// <summary>A 4xx answer other than the ones below.</summary>
     public const string ClientError = "client_error";
 
-    /// <summary>The token was refused (401) or could not be refreshed.</summary>
+    /// <summary>The token was refused (401); a refresh may still fix it.</summary>
     public const string Unauthorized = "unauthorized";
+
+    /// <summary>
+    /// amoCRM refuses AmoHub's credentials for good (a long-lived token refused, a refresh refused, none configured):
+    /// the integration must be authorized again in amoCRM.
+    /// </summary>
+    public const string Reauthorize = "reauthorize";
 
     /// <summary>The integration lacks rights (403).</summary>
     public const string Forbidden = "forbidden";

@@ -10,7 +10,7 @@ namespace AmoHub.Grains.Accounts;
 /// </summary>
 public sealed class AccountRegistryStore(AmoHubDatabase database)
 {
-    private static readonly string[] AccountColumns = ["subdomain", "base_url", "is_sandbox", "test_lead_id", "test_contact_id", "from_configuration"];
+    private static readonly string[] AccountColumns = ["subdomain", "base_url", "is_sandbox", "test_lead_id", "test_contact_id", "from_configuration", "default_pipeline_id"];
     private static readonly string[] SecretColumns = ["secret_hash", "account"];
 
     private readonly string _upsertAccount = Sql.Upsert(database.Provider, "accounts", AccountColumns, ["subdomain"], AccountColumns[1..]);
@@ -28,7 +28,7 @@ public sealed class AccountRegistryStore(AmoHubDatabase database)
             while (await reader.ReadAsync())
             {
                 var account = new AccountDefinition(reader.GetString(0), new Uri(reader.GetString(1)), reader.GetLong(2) != 0,
-                    reader.GetNullableLong(3), reader.GetNullableLong(4), reader.GetLong(5) != 0);
+                    reader.GetNullableLong(3), reader.GetNullableLong(4), reader.GetLong(5) != 0, reader.GetNullableLong(6));
                 accounts[account.Subdomain] = account;
             }
         }
@@ -57,7 +57,8 @@ public sealed class AccountRegistryStore(AmoHubDatabase database)
             .With("@is_sandbox", account.IsSandbox)
             .With("@test_lead_id", account.TestLeadId)
             .With("@test_contact_id", account.TestContactId)
-            .With("@from_configuration", account.FromConfiguration));
+            .With("@from_configuration", account.FromConfiguration)
+            .With("@default_pipeline_id", account.DefaultPipelineId));
     }
 
     /// <summary>Removes one account's row.</summary>

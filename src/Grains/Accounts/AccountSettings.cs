@@ -25,6 +25,10 @@ public sealed class AccountSettings : IValidatableObject
     [Range(1, long.MaxValue)]
     public long? TestContactId { get; set; }
 
+    /// <summary>The amoCRM pipeline a new lead goes to when it names none; without one, amoCRM's main pipeline.</summary>
+    [Range(1, long.MaxValue)]
+    public long? DefaultPipelineId { get; set; }
+
     /// <summary>A long-lived token (private integration).</summary>
     public string? AccessToken { get; set; }
 
@@ -52,7 +56,7 @@ public sealed class AccountSettings : IValidatableObject
     /// <summary>The account's definition for the registry.</summary>
     public AccountDefinition ToDefinition() =>
         new(AccountName.Normalize(Subdomain), BaseUrl ?? new Uri($"https://{AccountName.Normalize(Subdomain)}.amocrm.ru/"), IsSandbox: false, TestLeadId, TestContactId,
-            FromConfiguration: true);
+            FromConfiguration: true, DefaultPipelineId);
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

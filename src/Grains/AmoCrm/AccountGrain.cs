@@ -22,6 +22,7 @@ namespace AmoHub.Grains.AmoCrm;
 /// <item><see cref="EntitySync{TEntity}"/>: one sync of our copy for contacts and one for leads, each coalesced; the first
 /// one, the import, runs in the background within its share of the budget, kept going by a reminder;</item>
 /// <item><see cref="DedupCreatePump{TItem, TSnapshot}"/>: concurrent finds-or-creates share a sync and a create request;</item>
+/// <item><see cref="AmoCrmPipelines"/>: the lead pipelines, read once and kept, and where a new lead goes;</item>
 /// <item><see cref="AmoCrmWebhooks"/>: the webhook subscription; <see cref="AmoCrmProbeCalls"/>: the API probes.</item>
 /// </list>
 /// </summary>
@@ -47,6 +48,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
     private readonly AmoCrmConnection _connection;
     private readonly AmoCrmWebhooks _webhooks;
     private readonly AmoCrmProbeCalls _probes;
+    private readonly AmoCrmPipelines _pipelines;
     private readonly DedupCreatePump<PendingContact, ContactSnapshot> _contacts;
     private readonly DedupCreatePump<NewLead, LeadSnapshot> _leads;
     private readonly Coalescer _contactSync;
@@ -82,6 +84,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
         _connection = new AmoCrmConnection(state, SaveStateAsync, () => Subdomain, httpClients, amoCrm, time, protector, logger);
         _webhooks = new AmoCrmWebhooks(state, SaveStateAsync, () => Subdomain, _connection, GrainFactory, time, logger);
         _probes = new AmoCrmProbeCalls(state, SaveStateAsync, () => Subdomain, _connection, time);
+        _pipelines = new AmoCrmPipelines(() => Subdomain, () => _state.State.Definition?.DefaultPipelineId, _connection, logger);
         _contactImport = new ImportTracker(
             () => new ImportPosition(_state.State.ContactsImportRead, _state.State.ContactsImportOldest),
             position => (_state.State.ContactsImportRead, _state.State.ContactsImportOldest) = position,
@@ -184,9 +187,13 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
     public async Task<LeadResult> FindOrCreateLeadAsync(NewLead lead)
     {
         ArgumentNullException.ThrowIfNull(lead);
-        var (snapshot, created) = await _leads.EnqueueAsync(lead);
+        var placed = lead with { PipelineId = await _pipelines.ResolveAsync(lead.PipelineId, lead.StatusId) };
+        var (snapshot, created) = await _leads.EnqueueAsync(placed);
         return new LeadResult(snapshot, created);
     }
+
+    /// <inheritdoc />
+    public Task<long> ResolvePipelineAsync(long? pipelineId, long? statusId) => _pipelines.ResolveAsync(pipelineId, statusId);
 
     /// <inheritdoc />
     public async Task<ContactSnapshot?> FetchContactAsync(long amoCrmId)
@@ -507,6 +514,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
             Name = item.Name,
             RequestId = index.ToString(CultureInfo.InvariantCulture),
             StatusId = item.StatusId,
+            PipelineId = item.PipelineId,
             Embedded = item.MainContactId is { } contact
                 ? new NewAmoLeadEmbedded { Contacts = [new AmoLinkedContact { Id = contact, IsMain = true }] }
                 : null,
@@ -529,7 +537,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
         {
             var now = _time.GetUtcNow();
             var lead = await LeadGrain(ids[i]).GetAsync()
-                ?? new LeadSnapshot(ids[i], items[i].Name, items[i].StatusId, null, items[i].MainContactId, now, now);
+                ?? new LeadSnapshot(ids[i], items[i].Name, items[i].StatusId, items[i].PipelineId, items[i].MainContactId, now, now);
             await LeadGrain(ids[i]).ApplyAsync(lead, readFromAmoCrm: false);
             created.Add(lead);
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -17,7 +18,7 @@ namespace AmoHub.Grains.AmoCrm;
 /// <item>the OAuth token pair is refreshed by one request at a time and written to storage before it is used
 /// (refresh tokens are single-use); credentials and tokens are stored sealed by <see cref="ISecretProtector"/>;</item>
 /// <item>a call is retried after a 429, after a 401 once with a refreshed token, and after a 5xx or timeout only when
-/// repeating it cannot make anything twice.</item>
+/// repeating it cannot make anything twice; a 401 no refresh can fix says the integration must be authorized again.</item>
 /// </list>
 /// </summary>
 public sealed partial class AmoCrmConnection(
@@ -158,10 +159,16 @@ public sealed partial class AmoCrmConnection(
                 }
             }
 
-            if (failure.Failure == AmoCrmFailure.Unauthorized && _secrets.Credentials?.IsOAuth == true && !refreshed)
+            if (failure.Failure == AmoCrmFailure.Unauthorized)
             {
+                if (refreshed)
+                {
+                    throw new AmoCrmException(AmoCrmFailure.Unauthorized, failure.Status,
+                        $"amoCRM refused the token of account {Account} (401) even after it was refreshed: the integration must be authorized again in amoCRM.");
+                }
+
                 refreshed = true;
-                await AccessTokenAsync(forceRefreshOf: token);
+                await RenewAsync(token);
                 continue;
             }
 
@@ -211,6 +218,25 @@ public sealed partial class AmoCrmConnection(
         }
 
         return await refresh;
+    }
+
+    /// <summary>
+    /// Deals with amoCRM having refused <paramref name="refusedToken"/> (401): an OAuth token is refreshed, unless
+    /// another request did that since; a long-lived token has nothing to renew it.
+    /// </summary>
+    /// <exception cref="AmoCrmException">
+    /// <see cref="AmoCrmFailure.Unauthorized"/>: no refresh can help (a long-lived token, a refresh amoCRM refused),
+    /// the integration must be authorized again in amoCRM.
+    /// </exception>
+    public async Task RenewAsync(string refusedToken)
+    {
+        if (_secrets.Credentials?.IsOAuth != true)
+        {
+            throw new AmoCrmException(AmoCrmFailure.Unauthorized, HttpStatusCode.Unauthorized,
+                $"amoCRM refused the long-lived token of account {Account} (401): the integration must be authorized again in amoCRM, and its new token configured.");
+        }
+
+        await AccessTokenAsync(forceRefreshOf: refusedToken);
     }
 
     /// <summary>Counts a request sent (the probes send theirs past <see cref="CallAsync{T}"/>).</summary>

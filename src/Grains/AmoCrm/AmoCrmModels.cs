@@ -43,6 +43,11 @@ public sealed class LeadsEmbedded
     public List<AmoLead> Leads { get; set; } = [];
 }
 
+public sealed class PipelinesEmbedded
+{
+    public List<AmoPipeline> Pipelines { get; set; } = [];
+}
+
 public sealed class WebhooksEmbedded
 {
     public List<AmoWebhook> Webhooks { get; set; } = [];
@@ -132,6 +137,27 @@ public sealed class AmoLinkedContact
     public bool IsMain { get; set; }
 }
 
+/// <summary>A lead pipeline with its statuses (won 142 and lost 143 are in every pipeline).</summary>
+public sealed class AmoPipeline
+{
+    public long Id { get; set; }
+
+    public bool IsMain { get; set; }
+
+    [JsonPropertyName("_embedded")]
+    public AmoPipelineEmbedded? Embedded { get; set; }
+}
+
+public sealed class AmoPipelineEmbedded
+{
+    public List<AmoStatus> Statuses { get; set; } = [];
+}
+
+public sealed class AmoStatus
+{
+    public long Id { get; set; }
+}
+
 /// <summary>One contact of a create request; the request id maps the answer back to it.</summary>
 public sealed class NewAmoContact
 {
@@ -164,6 +190,8 @@ public sealed class NewAmoLead
     public required string RequestId { get; init; }
 
     public long? StatusId { get; init; }
+
+    public long? PipelineId { get; init; }
 
     [JsonPropertyName("_embedded")]
     public NewAmoLeadEmbedded? Embedded { get; init; }

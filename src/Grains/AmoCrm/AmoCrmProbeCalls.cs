@@ -9,7 +9,10 @@ namespace AmoHub.Grains.AmoCrm;
 /// <summary>
 /// The API probes' requests to amoCRM (GET, POST, HOOK, and the Digital Pipeline's rename), sent by the account
 /// grain within the account's budget, and the test entities they write to. A probe's response time is its request's
-/// own, never the wait for a budget slot.
+/// own, never the wait for a budget slot. amoCRM refusing the account's credentials for good (a refused long-lived
+/// token, a refresh refused) is down at once with the reason <see cref="CheckErrorCodes.Reauthorize"/>, and so is its
+/// refusing the account's plan or payment (402, <see cref="CheckErrorCodes.PaymentRequired"/>): nothing works until
+/// someone acts in amoCRM, and waiting for warnings to escalate would only delay that.
 /// </summary>
 public sealed class AmoCrmProbeCalls(
     IPersistentState<AccountState> state,
@@ -58,10 +61,41 @@ public sealed class AmoCrmProbeCalls(
         }
         catch (AmoCrmException exception)
         {
-            return new CheckOutcome(exception.IsTransient ? HealthStatus.Down : HealthStatus.Warning, (int?)exception.Status, exception.Message, 0,
-                exception.Failure.ErrorCode());
+            return Failed(exception);
         }
 
+        var outcome = await SendAsync(checkType, token, target, marker, timeout);
+        if (outcome.ErrorCode != CheckErrorCodes.Unauthorized)
+        {
+            return outcome;
+        }
+
+        // The token was refused. An OAuth token may only have expired early: it is refreshed, the next run sends the
+        // new one, and this run stays a warning. Nothing renews a long-lived token or a refresh token amoCRM refuses.
+        try
+        {
+            await connection.RenewAsync(token);
+            return outcome;
+        }
+        catch (AmoCrmException exception)
+        {
+            return Failed(exception) with { ResponseTimeMs = outcome.ResponseTimeMs, StartedAt = outcome.StartedAt };
+        }
+    }
+
+    /// <summary>
+    /// A probe that failed before or after its request: amoCRM refusing the credentials for good is down with
+    /// <see cref="CheckErrorCodes.Reauthorize"/>; the account's plan or payment (402), amoCRM failing or limiting are
+    /// down; any other failure a warning.
+    /// </summary>
+    private static CheckOutcome Failed(AmoCrmException exception) => exception.Failure == AmoCrmFailure.Unauthorized
+        ? new CheckOutcome(HealthStatus.Down, (int?)exception.Status, exception.Message, 0, CheckErrorCodes.Reauthorize)
+        : new CheckOutcome(exception.IsTransient || exception.Failure == AmoCrmFailure.PaymentRequired ? HealthStatus.Down : HealthStatus.Warning,
+            (int?)exception.Status, exception.Message, 0, exception.Failure.ErrorCode());
+
+    /// <summary>The probe's own request, in a budget slot held until its answer is in; a refused token is a warning.</summary>
+    private async Task<CheckOutcome> SendAsync(CheckType checkType, string token, long target, string? marker, TimeSpan timeout)
+    {
         using var budgetSlot = await connection.Budget.WaitAsync(CancellationToken.None);
         connection.CountRequest();
         var startedAt = time.GetUtcNow();
@@ -90,9 +124,11 @@ public sealed class AmoCrmProbeCalls(
                 connection.CountRateLimited();
             }
 
-            // Client errors (token refused, no rights, rate limited) are warnings with a reason; amoCRM failing or
-            // blocking the integration is down.
-            var status = failure.Failure is AmoCrmFailure.Unavailable or AmoCrmFailure.Blocked ? HealthStatus.Down : HealthStatus.Warning;
+            // Client errors (token refused, no rights, rate limited) are warnings with a reason; amoCRM failing,
+            // blocking the integration or refusing the account's plan or payment is down.
+            var status = failure.Failure is AmoCrmFailure.Unavailable or AmoCrmFailure.Blocked or AmoCrmFailure.PaymentRequired
+                ? HealthStatus.Down
+                : HealthStatus.Warning;
             return new CheckOutcome(status, code, failure.Message, elapsed, failure.Failure.ErrorCode(), startedAt);
         }
         catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException)

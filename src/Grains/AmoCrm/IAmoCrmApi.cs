@@ -57,6 +57,9 @@ public interface IAmoCrmApi
     Task<IApiResponse<HalList<CreatedEmbedded>>> CreateLeadsAsync(
         [Authorize] string token, [Body] IReadOnlyList<NewAmoLead> leads, CancellationToken cancellationToken);
 
+    [Get("/api/v4/leads/pipelines")]
+    Task<IApiResponse<HalList<PipelinesEmbedded>>> ListPipelinesAsync([Authorize] string token, CancellationToken cancellationToken);
+
     [Patch("/api/v4/leads/{id}")]
     Task<IApiResponse<AmoLead>> UpdateLeadAsync([Authorize] string token, long id, [Body] LeadPatch patch, CancellationToken cancellationToken);
 

@@ -30,7 +30,9 @@ public sealed record AlertMessage(string Title, string Text, string Color, IRead
 
 /// <summary>
 /// Writes alerts in Russian (the default) or English: red for down, green for restored, orange for flapping. Times
-/// are shown in the deployment's time zone, durations in the two largest units (<c>2 мин 30 с</c>).
+/// are shown in the deployment's time zone, durations in the two largest units (<c>2 мин 30 с</c>). A down alert
+/// whose reason calls for someone to act in amoCRM (<see cref="CheckErrorCodes.Reauthorize"/>,
+/// <see cref="CheckErrorCodes.PaymentRequired"/>) says what to do.
 /// </summary>
 public static class AlertText
 {
@@ -95,7 +97,13 @@ public static class AlertText
             AlertKind.Flapping => Orange,
             _ => Blue,
         };
-        return new AlertMessage(words.Title(alert.Kind, alert.Account, check), words.Sentence(alert.Kind, facts), color, fields);
+        var sentence = words.Sentence(alert.Kind, facts);
+        if (alert.Kind is AlertKind.Down or AlertKind.StillDown && words.Cause(alert.ErrorCode) is { } cause)
+        {
+            sentence = $"{sentence} {cause}";
+        }
+
+        return new AlertMessage(words.Title(alert.Kind, alert.Account, check), sentence, color, fields);
     }
 
     /// <summary>What the sentences of an alert are made of, already written in the alert's language.</summary>
@@ -128,6 +136,9 @@ public static class AlertText
         public abstract string Title(AlertKind kind, string account, string check);
 
         public abstract string Sentence(AlertKind kind, Facts facts);
+
+        /// <summary>What a down check's reason asks of people, for the reasons that ask something; null for the rest.</summary>
+        public abstract string? Cause(string? errorCode);
 
         public string Time(DateTimeOffset at, TimeZoneInfo zone)
         {
@@ -204,6 +215,13 @@ public static class AlertText
             _ => $"Этот канал получает оповещения AmoHub об аккаунте amoCRM {facts.Account}.",
         };
 
+        public override string? Cause(string? errorCode) => errorCode switch
+        {
+            CheckErrorCodes.Reauthorize => "amoCRM не принимает ключи AmoHub: интеграцию нужно заново авторизовать в amoCRM.",
+            CheckErrorCodes.PaymentRequired => "amoCRM отвечает 402: тариф или оплата аккаунта amoCRM не позволяют работать через API.",
+            _ => null,
+        };
+
         private static string Incidents(int count) => (count % 10, count % 100) switch
         {
             (1, not 11) => "сбой",
@@ -261,6 +279,13 @@ public static class AlertText
                 $"The {facts.CheckName} check of amoCRM account {facts.Account} failed {facts.Count} {(facts.Count == 1 ? "time" : "times")} within {facts.Duration}. " +
                 $"Its alerts are muted until {facts.MutedUntil}.",
             _ => $"This channel receives AmoHub alerts for amoCRM account {facts.Account}.",
+        };
+
+        public override string? Cause(string? errorCode) => errorCode switch
+        {
+            CheckErrorCodes.Reauthorize => "amoCRM refuses AmoHub's credentials: the integration must be authorized again in amoCRM.",
+            CheckErrorCodes.PaymentRequired => "amoCRM answered 402: the amoCRM account plan or payment does not allow the API.",
+            _ => null,
         };
     }
 }

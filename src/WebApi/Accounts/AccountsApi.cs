@@ -13,6 +13,7 @@ namespace AmoHub.WebApi.Accounts;
 /// <see cref="AccessToken"/>, or an OAuth integration (<see cref="ClientId"/>, <see cref="ClientSecret"/>,
 /// <see cref="RedirectUri"/> and a <see cref="RefreshToken"/> or <see cref="AuthorizationCode"/>). On PATCH, omitted
 /// fields keep their values and credentials, when given, replace the old ones as a whole.
+/// <see cref="DefaultPipelineId"/> is the amoCRM pipeline a new lead goes to when it names none.
 /// </summary>
 public sealed record AccountRequest(
     string? Subdomain,
@@ -24,7 +25,8 @@ public sealed record AccountRequest(
     string? ClientSecret,
     string? RedirectUri,
     string? RefreshToken,
-    string? AuthorizationCode);
+    string? AuthorizationCode,
+    long? DefaultPipelineId = null);
 
 /// <summary>An account as the API shows it: never a secret.</summary>
 public sealed record AccountResponse(
@@ -33,14 +35,15 @@ public sealed record AccountResponse(
     bool Sandbox,
     long? TestLeadId,
     long? TestContactId,
-    string Source)
+    string Source,
+    long? DefaultPipelineId)
 {
     /// <summary>From the registry's definition.</summary>
     public static AccountResponse From(AccountDefinition account)
     {
         ArgumentNullException.ThrowIfNull(account);
         return new(account.Subdomain, account.BaseUrl.AbsoluteUri, account.IsSandbox, account.TestLeadId, account.TestContactId,
-            account.FromConfiguration ? "configuration" : "api");
+            account.FromConfiguration ? "configuration" : "api", account.DefaultPipelineId);
     }
 }
 
@@ -95,14 +98,14 @@ public static class AccountsApi
 
         var baseUrl = await BaseUrlAsync(body.BaseUrl, errors, hosts, client);
         var credentials = Credentials(body, errors, required: true);
-        TestEntity(body.TestLeadId, "testLeadId", errors);
-        TestEntity(body.TestContactId, "testContactId", errors);
+        AmoCrmIds(body, errors);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
         }
 
-        var account = new AccountDefinition(subdomain!, baseUrl ?? new Uri($"https://{subdomain}.amocrm.ru/"), IsSandbox: false, body.TestLeadId, body.TestContactId);
+        var account = new AccountDefinition(subdomain!, baseUrl ?? new Uri($"https://{subdomain}.amocrm.ru/"), IsSandbox: false, body.TestLeadId, body.TestContactId,
+            DefaultPipelineId: body.DefaultPipelineId);
         var known = await Registry(client).FindAsync(subdomain!);
         if (known is not null && known != account)
         {
@@ -139,8 +142,7 @@ public static class AccountsApi
 
         var baseUrl = await BaseUrlAsync(body.BaseUrl, errors, hosts, client);
         var credentials = Credentials(body, errors, required: false);
-        TestEntity(body.TestLeadId, "testLeadId", errors);
-        TestEntity(body.TestContactId, "testContactId", errors);
+        AmoCrmIds(body, errors);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
@@ -175,6 +177,7 @@ public static class AccountsApi
             BaseUrl = baseUrl ?? known.BaseUrl,
             TestLeadId = body.TestLeadId ?? known.TestLeadId,
             TestContactId = body.TestContactId ?? known.TestContactId,
+            DefaultPipelineId = body.DefaultPipelineId ?? known.DefaultPipelineId,
         };
         await client.GetGrain<IAccountGrain>(GrainKeys.Account(account.Subdomain)).ConfigureAsync(account, credentials);
         await Registry(client).EnsureAsync(account);
@@ -232,11 +235,15 @@ public static class AccountsApi
         (await Registry(client).ListAsync()).Any(account => account.IsSandbox
             && string.Equals(account.BaseUrl.GetLeftPart(UriPartial.Authority), url.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase));
 
-    private static void TestEntity(long? id, string field, Dictionary<string, string[]> errors)
+    /// <summary>The amoCRM ids of the request (test lead, test contact, default pipeline): positive numbers.</summary>
+    private static void AmoCrmIds(AccountRequest body, Dictionary<string, string[]> errors)
     {
-        if (id is <= 0)
+        foreach (var (id, field) in new[] { (body.TestLeadId, "testLeadId"), (body.TestContactId, "testContactId"), (body.DefaultPipelineId, "defaultPipelineId") })
         {
-            errors[field] = ["must be the id of an existing amoCRM entity (a positive number)."];
+            if (id is <= 0)
+            {
+                errors[field] = ["must be the id of an existing amoCRM entity (a positive number)."];
+            }
         }
     }
 

@@ -5,8 +5,12 @@ namespace AmoHub.WebApi.Crm;
 /// <summary>Body of <c>POST /api/contacts</c>.</summary>
 public sealed record CreateContactRequest(string? Name, string? Phone);
 
-/// <summary>Body of <c>POST /api/leads</c>: a name, and optionally a status and a main contact by phone or by id.</summary>
-public sealed record CreateLeadRequest(string? Name, long? Status, string? ContactPhone, long? ContactId, string? ContactName);
+/// <summary>
+/// Body of <c>POST /api/leads</c>: a name, and optionally a pipeline, a status in it and a main contact by phone or by
+/// id. <see cref="Status"/> is the older name of <see cref="StatusId"/>, still read.
+/// </summary>
+public sealed record CreateLeadRequest(
+    string? Name, long? Status, string? ContactPhone, long? ContactId, string? ContactName, long? StatusId = null, long? PipelineId = null);
 
 /// <summary>A contact as the API shows it.</summary>
 public sealed record ContactResponse(

@@ -6,7 +6,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AmoHub.WebApi.Crm;
 
-/// <summary><c>/api/leads</c>: create without duplicates (by name), linked to a main contact; read; search.</summary>
+/// <summary>
+/// <c>/api/leads</c>: create without duplicates (by name), in a pipeline of the account, linked to a main contact;
+/// read; search.
+/// </summary>
 public static class LeadsApi
 {
     /// <summary>Maps the leads endpoints.</summary>
@@ -41,15 +44,29 @@ public static class LeadsApi
             errors["contactId"] = ["must be an amoCRM contact id (a positive number)."];
         }
 
-        if (body.Status is <= 0)
+        var statusId = body.StatusId ?? body.Status;
+        if (body.StatusId is not null && body.Status is not null && body.StatusId != body.Status)
         {
-            errors["status"] = ["must be an amoCRM status id (a positive number)."];
+            errors["statusId"] = ["differs from status, its older name: give one of them."];
+        }
+        else if (statusId is <= 0)
+        {
+            errors["statusId"] = ["must be an amoCRM status id (a positive number)."];
+        }
+
+        if (body.PipelineId is <= 0)
+        {
+            errors["pipelineId"] = ["must be an amoCRM pipeline id (a positive number)."];
         }
 
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
         }
+
+        // Before the contact is found or made: a pipeline or status the account does not have refuses the request
+        // (an InvalidFieldException, answered 400 by InvalidFieldExceptionHandler) before anything is made in amoCRM.
+        var pipelineId = await client.GetGrain<IAccountGrain>(GrainKeys.Account(account.Subdomain)).ResolvePipelineAsync(body.PipelineId, statusId);
 
         long? contactId = null;
         if (contactPhone is not null)
@@ -70,7 +87,7 @@ public static class LeadsApi
         }
 
         var result = await client.GetGrain<ILeadNameIndexGrain>(GrainKeys.LeadName(account.Subdomain, NameKeys.Normalize(name!)))
-            .GetOrCreateAsync(new NewLead(name!, body.Status, contactId));
+            .GetOrCreateAsync(new NewLead(name!, statusId, contactId, pipelineId));
         var response = LeadResponse.From(result.Lead, result.Created);
         return result.Created
             ? TypedResults.Created($"/api/leads/{result.Lead.AmoCrmId}?account={account.Subdomain}", response)

@@ -14,6 +14,7 @@ public sealed class ConfigurationTests
     [InlineData("AmoHub__Cluster__GatewayPort", "70000", "AmoHub:Cluster:GatewayPort")]
     [InlineData("AmoHub__Probes__Interval", "soon", "AmoHub:Probes:Interval")]
     [InlineData("AmoHub__Accounts__0__Subdomain", "not a subdomain!", "AmoHub:Accounts:0:Subdomain")]
+    [InlineData("AmoHub__Accounts__0__DefaultPipelineId", "0", "AmoHub:Accounts:0:DefaultPipelineId")]
     [InlineData("DB_PORT", "abc", "DB_PORT")]
     public async Task A_bad_setting_stops_start_up_with_a_message_naming_the_key(string variable, string value, string key)
     {

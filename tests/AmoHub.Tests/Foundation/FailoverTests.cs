@@ -139,8 +139,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
             var amoCrm = await StandaloneSandbox.StartAsync(settings =>
             {
                 settings.RequestsPerSecond = 60;
-                settings.WebhookRetries = 30;
-                settings.WebhookRetryDelay = TimeSpan.FromSeconds(1);
+                settings.WebhookRetrySchedule = [.. Enumerable.Repeat(TimeSpan.FromSeconds(1), 30)];
                 // Under a full parallel test run the WebApi may answer slower than amoCRM's 2 s; the test is about
                 // failover, so slow answers must not get the webhook disabled and end the webhook traffic.
                 settings.WebhookTimeout = TimeSpan.FromSeconds(5);

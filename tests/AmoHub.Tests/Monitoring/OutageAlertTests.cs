@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using AmoHub.Sandbox.Faults;
 using AmoHub.ServiceDefaults.Storage;
 using AmoHub.Tests.Infrastructure;
@@ -85,6 +87,78 @@ public sealed class OutageAlertTests
         await MonitoringHost.WaitForClosedAsync(hub, outage);
     }
 
+    [Fact]
+    public async Task Credentials_amoCRM_refuses_for_good_take_the_API_checks_down_at_once_with_an_incident_and_an_alert_that_say_to_authorize_again()
+    {
+        await using var mattermost = await MattermostStandIn.StartAsync();
+        await using var amoCrm = await StandaloneSandbox.StartAsync();
+        await using var hub = await StartAsync(StorageProvider.Sqlite, mattermost, deliveryTimeout: TimeSpan.FromSeconds(10));
+        // A long-lived token amoCRM never issued, and an OAuth integration whose refresh token amoCRM no longer takes:
+        // no refresh can help either of them.
+        (string Account, object Body, string[] Checks)[] refused =
+        [
+            ("acme", new { subdomain = "acme", baseUrl = new Uri(amoCrm.Url, "acme/").AbsoluteUri, accessToken = "a-token-amocrm-never-issued" },
+                ["GET", "HOOK"]),
+            ("beta", new
+            {
+                subdomain = "beta", baseUrl = new Uri(amoCrm.Url, "beta/").AbsoluteUri, clientId = "amohub-client", clientSecret = "client-secret",
+                redirectUri = "https://amohub.example/oauth/callback", refreshToken = "a-refresh-token-amocrm-revoked",
+            }, ["GET", "POST", "HOOK", "DP"]),
+        ];
+        foreach (var (account, body, _) in refused)
+        {
+            using var added = await hub.Http.PostAsJsonAsync("/api/accounts", body);
+            Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+            await ConfigureMattermostAsync(hub, mattermost, account);
+        }
+
+        foreach (var (account, _, checks) in refused)
+        {
+            var incidents = await Eventually.MatchAsync(
+                () => MonitoringHost.IncidentsAsync(hub, account, "&open=true"),
+                open => checks.All(check => open.Any(incident => Is(incident, check, "reauthorize"))),
+                TimeSpan.FromSeconds(30),
+                $"{string.Join(", ", checks)} of {account} to open incidents that ask to authorize again");
+            var opened = incidents.Where(incident => checks.Any(check => Is(incident, check, "reauthorize"))).ToList();
+            Assert.All(opened, incident => Assert.Contains(
+                "the integration must be authorized again in amoCRM", incident.GetProperty("details").GetString(), StringComparison.Ordinal));
+            var ids = MonitoringHost.Ids(opened);
+            var alerts = await Eventually.MatchAsync(
+                () => Task.FromResult(mattermost.Accepted(TokenOf(account)).Where(post => ids.Any(id => post.DeliveryId == $"incident:{id}:down/mattermost")).ToList()),
+                posts => posts.Count == ids.Count,
+                TimeSpan.FromSeconds(60),
+                $"a DOWN alert for each incident of {account}");
+            Assert.All(alerts, alert => Assert.Contains(
+                "интеграцию нужно заново авторизовать в amoCRM", alert.Body.GetProperty("attachments")[0].GetProperty("text").GetString(), StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task An_account_amoCRM_answers_402_for_takes_the_API_checks_down_at_once_and_its_alerts_name_the_plan_or_payment()
+    {
+        await using var mattermost = await MattermostStandIn.StartAsync();
+        await using var hub = await StartAsync(StorageProvider.Sqlite, mattermost, deliveryTimeout: TimeSpan.FromSeconds(10));
+        await MonitoringHost.WaitForAllAsync(hub, "up");
+        string[] api = ["GET", "POST", "HOOK", "DP"];
+
+        hub.Sandbox.Sandbox.SetFault(Account, new SandboxFault(FailureRate: 1.0, FailureStatus: 402));
+        var incidents = await Eventually.MatchAsync(
+            () => MonitoringHost.IncidentsAsync(hub, query: "&open=true"),
+            open => api.All(check => open.Any(incident => Is(incident, check, "payment_required"))),
+            TimeSpan.FromSeconds(30),
+            "the API checks to open incidents for the plan or payment");
+        var opened = incidents.Where(incident => api.Any(check => Is(incident, check, "payment_required"))).ToList();
+        var alerts = await WaitForPostsAsync(mattermost, MonitoringHost.Ids(opened), opened.Count);
+        hub.Sandbox.Sandbox.ClearFaults(Account);
+
+        Assert.All(opened, incident => Assert.Contains("amoCRM account plan or payment (402)", incident.GetProperty("details").GetString(), StringComparison.Ordinal));
+        Assert.All(alerts, alert => Assert.Contains(
+            "тариф или оплата аккаунта amoCRM", alert.Body.GetProperty("attachments")[0].GetProperty("text").GetString(), StringComparison.Ordinal));
+    }
+
+    private static bool Is(JsonElement incident, string check, string reason) =>
+        incident.GetProperty("checkType").GetString() == check && incident.GetProperty("errorCode").GetString() == reason;
+
     /// <summary>The accepted posts about <paramref name="incidents"/> (delivery ids <c>incident:{id}:…</c>).</summary>
     private static List<ReceivedPost> PostsOf(MattermostStandIn mattermost, IReadOnlySet<long> incidents) =>
         mattermost.Accepted(Token).Where(post => post.DeliveryId is { } id && id.Split(':') is [_, var incident, ..] && incidents.Contains(long.Parse(incident, CultureInfo.InvariantCulture))).ToList();
@@ -103,11 +177,19 @@ public sealed class OutageAlertTests
             ["AmoHub:Notifications:DeliveryTimeout"] = deliveryTimeout.ToString("c", CultureInfo.InvariantCulture),
             ["AmoHub:Notifications:ReminderPeriod"] = "00:00:05",
         });
-        using var configured = await hub.Http.PutAsJsonAsync($"/api/accounts/{Account}/notifications", new
+        await ConfigureMattermostAsync(hub, mattermost, Account);
+        return hub;
+    }
+
+    /// <summary>The Mattermost token of <paramref name="account"/>'s alerts.</summary>
+    private static string TokenOf(string account) => account == Account ? Token : $"{account}-alerts";
+
+    private static async Task ConfigureMattermostAsync(InProcessAmoHub hub, MattermostStandIn mattermost, string account)
+    {
+        using var configured = await hub.Http.PutAsJsonAsync($"/api/accounts/{account}/notifications", new
         {
-            mattermost = new { webhookUrl = mattermost.Url(Token).AbsoluteUri, channel = "amocrm-alerts" },
+            mattermost = new { webhookUrl = mattermost.Url(TokenOf(account)).AbsoluteUri, channel = "amocrm-alerts" },
         });
         Assert.True(configured.IsSuccessStatusCode, await configured.Content.ReadAsStringAsync());
-        return hub;
     }
 }

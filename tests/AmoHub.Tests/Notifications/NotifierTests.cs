@@ -187,9 +187,7 @@ public sealed class NotifierTests(NotificationsFixture fixture) : IClassFixture<
     [Fact]
     public async Task Alerts_are_in_Russian_by_default_and_in_English_when_the_account_asks()
     {
-        var (russian, english) = (NewAccount(), NewAccount());
-        await fixture.ConfigureAllChannelsAsync(russian);
-        await fixture.ConfigureAllChannelsAsync(english, language: "en");
+        var (russian, english) = await RussianAndEnglishAsync();
         var startedAt = DateTimeOffset.UtcNow - TimeSpan.FromMinutes(1);
 
         await fixture.Notifier(russian).NotifyAsync(Notices.Opened(Notices.NewId(), russian, CheckType.Get, startedAt));
@@ -210,6 +208,40 @@ public sealed class NotifierTests(NotificationsFixture fixture) : IClassFixture<
         Assert.Contains("Длительность: 1 мин", ruMail.Body, StringComparison.Ordinal);
         Assert.Contains("Duration: 1 min", enMail.Body, StringComparison.Ordinal);
         Assert.Equal("ru", ruHook.GetProperty("language").GetString());
+    }
+
+    [Theory]
+    [InlineData(CheckErrorCodes.Reauthorize, 401,
+        "amoCRM не принимает ключи AmoHub: интеграцию нужно заново авторизовать в amoCRM.",
+        "amoCRM refuses AmoHub's credentials: the integration must be authorized again in amoCRM.")]
+    [InlineData(CheckErrorCodes.PaymentRequired, 402,
+        "amoCRM отвечает 402: тариф или оплата аккаунта amoCRM не позволяют работать через API.",
+        "amoCRM answered 402: the amoCRM account plan or payment does not allow the API.")]
+    public async Task A_check_down_for_a_reason_someone_must_fix_in_amoCRM_alerts_what_to_do_in_either_language(
+        string reason, int httpStatus, string russianCause, string englishCause)
+    {
+        var (russian, english) = await RussianAndEnglishAsync();
+        var startedAt = DateTimeOffset.UtcNow - TimeSpan.FromMinutes(1);
+        IncidentNotice Down(string account) => Notices.Opened(Notices.NewId(), account, CheckType.Get, startedAt) with
+        {
+            Details = "What amoCRM refused, in English.",
+            HttpStatus = httpStatus,
+            ErrorCode = reason,
+        };
+
+        await fixture.Notifier(russian).NotifyAsync(Down(russian));
+        await fixture.Notifier(english).NotifyAsync(Down(english));
+        var ru = (await fixture.Webhooks.WaitForAsync(russian, 1))[0].Body;
+        var en = (await fixture.Webhooks.WaitForAsync(english, 1))[0].Body;
+        var ruMail = (await fixture.Smtp.WaitForAsync(Email(russian), 1))[0];
+        var enHook = (await fixture.Webhooks.WaitForAsync(HookToken(english), 1))[0].Body;
+
+        Assert.Equal($"🔴 {russian}: GET не работает", ru.GetProperty("text").GetString());
+        Assert.EndsWith(russianCause, Attachment(ru).GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains(russianCause, ruMail.Body, StringComparison.Ordinal);
+        Assert.EndsWith(englishCause, Attachment(en).GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal(reason, enHook.GetProperty("errorCode").GetString());
+        Assert.EndsWith(englishCause, enHook.GetProperty("text").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -276,6 +308,15 @@ public sealed class NotifierTests(NotificationsFixture fixture) : IClassFixture<
         Assert.True(otherPost.At < hangTimedOut, "the other account's Mattermost post went while the stuck one hung");
         Assert.Equal($"no answer within {DeliveryTimeout.TotalSeconds:0} s", hanging.LastError);
         Assert.Equal($"incident:{opened.IncidentId}:down/mattermost", delivered[0].DeliveryId);
+    }
+
+    /// <summary>Two new accounts with every channel configured, one in Russian (the default), one in English.</summary>
+    private async Task<(string Russian, string English)> RussianAndEnglishAsync()
+    {
+        var (russian, english) = (NewAccount(), NewAccount());
+        await fixture.ConfigureAllChannelsAsync(russian);
+        await fixture.ConfigureAllChannelsAsync(english, language: "en");
+        return (russian, english);
     }
 
     private static IEnumerable<string?> DownAndRestored(IEnumerable<string?> deliveryIds) =>

@@ -16,6 +16,7 @@ internal sealed partial class SandboxAccount
     private long _lastContactId = 20_000_000;
     private long _contactsCreated;
     private long _contactsUpdated;
+    private long _contactPages;
     private long _contactsDeleted;
 
     public IReadOnlyList<SandboxContact> Contacts()
@@ -49,6 +50,11 @@ internal sealed partial class SandboxAccount
         lock (_lock)
         {
             var contacts = deleted ? _deletedContacts : _contacts;
+            if (!deleted && query.Search is null)
+            {
+                _contactPages++;
+            }
+
             return query.Select(contacts.Values, contact => contact.Id, contact => contact.UpdatedAt, ContactMatches);
         }
     }

@@ -18,6 +18,7 @@ namespace AmoHub.Sandbox.Accounts;
 /// <param name="WebhookAttempts">Webhook delivery attempts, retries included.</param>
 /// <param name="WebhookFailures">Attempts that failed: not 2xx, an error or no answer in time.</param>
 /// <param name="Blocked">Whether the account is blocked now.</param>
+/// <param name="ContactPages">Pages of live contacts served by the list without a search: what a reader of the whole account spends.</param>
 public sealed record SandboxStats(
     long Requests,
     long TooManyRequests,
@@ -33,7 +34,8 @@ public sealed record SandboxStats(
     long LeadsDeleted,
     long WebhookAttempts,
     long WebhookFailures,
-    bool Blocked);
+    bool Blocked,
+    long ContactPages);
 
 /// <summary>Who a sandbox account is.</summary>
 /// <param name="Id">The account id amoCRM would report (<c>account[id]</c> in webhooks).</param>

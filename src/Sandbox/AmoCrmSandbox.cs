@@ -200,6 +200,12 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
     /// <summary>Lifts the block that repeated 429s put on the account.</summary>
     public void Unblock(string subdomain) => Account(subdomain).Unblock();
 
+    /// <summary>
+    /// Makes the account's next <paramref name="count"/> webhook delivery attempts fail as if the subscriber could not be
+    /// reached (0 ends it); more than 100 failures within 2 hours switch a webhook off, as in amoCRM.
+    /// </summary>
+    public void MakeDeliveriesUnreachable(string subdomain, int count) => Account(subdomain).MakeDeliveriesUnreachable(count);
+
     /// <summary>Ends every OAuth access token of the account at once; the long-lived token stays valid.</summary>
     public void ExpireAccessTokens(string subdomain) => Account(subdomain).ExpireAccessTokens();
 

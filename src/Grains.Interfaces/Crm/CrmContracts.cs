@@ -123,6 +123,9 @@ public enum WebhookAction
 
     /// <summary>A lead moved to another status.</summary>
     Status,
+
+    /// <summary>Brought back from the deleted ones: a deletion wins over webhook events, so the sync that follows reads it live.</summary>
+    Restore,
 }
 
 /// <summary>One event of an amoCRM webhook delivery, as parsed from its form fields.</summary>

@@ -50,6 +50,12 @@ public static class CheckErrorCodes
     /// <summary>amoCRM answered 402: the account's plan or payment does not allow the API.</summary>
     public const string PaymentRequired = "payment_required";
 
+    /// <summary>HOOK: AmoHub's webhook destination is no longer among the account's webhooks.</summary>
+    public const string WebhookMissing = "webhook_missing";
+
+    /// <summary>HOOK: amoCRM switched AmoHub's webhook off after too many failed deliveries.</summary>
+    public const string WebhookDisabled = "webhook_disabled";
+
     /// <summary>The code for an HTTP status that is not a success.</summary>
     public static string ForHttpStatus(int status) => status switch
     {

@@ -31,6 +31,7 @@ namespace AmoHub.Grains.AmoCrm;
 public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, IDisposable
 {
     private const string ImportReminder = "import";
+    private const string ReconcileReminder = "reconcile";
 
     /// <summary>Phones and names a search reads at most this many pages of matches for.</summary>
     private const int SearchPages = 4;
@@ -45,6 +46,9 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
     private readonly OurCopy _ourCopy;
     private readonly RequestBudget _importBudget;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly AmoCrmSettings _settings;
+    private readonly Coalescer _reconcile;
+    private Task? _recovering;
     private readonly AmoCrmConnection _connection;
     private readonly AmoCrmWebhooks _webhooks;
     private readonly AmoCrmProbeCalls _probes;
@@ -80,6 +84,8 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
         _logger = logger;
         _ourCopy = ourCopy;
         var amoCrm = settings.Value;
+        _settings = amoCrm;
+        _reconcile = new Coalescer(ReconcileContactsAsync);
         _importBudget = new RequestBudget(amoCrm.ImportRequestsPerSecond, amoCrm.PacingMargin, time);
         _connection = new AmoCrmConnection(state, SaveStateAsync, () => Subdomain, httpClients, amoCrm, time, protector, logger);
         _webhooks = new AmoCrmWebhooks(state, SaveStateAsync, () => Subdomain, _connection, GrainFactory, time, logger);
@@ -95,7 +101,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
             () => new SyncCursor(_state.State.LeadsSynced, _state.State.LeadsCursor), progress => LogImport(WebhookEntity.Lead, progress), time);
         _contactSyncer = new EntitySync<AmoContact>(WebhookEntity.Contact, () => Subdomain,
             (page, from) => ReadPageAsync(_state.State.ContactsSynced, async () => await _connection.CallAsync(
-                (api, token, ct) => api.ListContactsAsync(token, page, EntitySync<AmoContact>.PageSize, from, "asc", ct), retryUnknownOutcome: true) is { } list
+                (api, token, ct) => api.ListContactsAsync(token, page, EntitySync<AmoContact>.PageSize, from, "asc", null, ct), retryUnknownOutcome: true) is { } list
                 ? new SyncPage<AmoContact>(list.Embedded?.Contacts ?? [], list.HasNext)
                 : new SyncPage<AmoContact>([], false)),
             contact => contact.IsDeleted
@@ -140,6 +146,23 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
         await _connection.OpenAsync();
         AmoCrmMetrics.Track(Subdomain, _connection.Budget);
         EnsureImport();
+        if (_connection.HasCredentials)
+        {
+            _ = KeepReconcilingAsync();
+        }
+    }
+
+    /// <summary>The reminder of the periodic reconciliation; registered beside the activation, not holding it up.</summary>
+    private async Task KeepReconcilingAsync()
+    {
+        try
+        {
+            await this.RegisterOrUpdateReminder(ReconcileReminder, _settings.ReconcileInterval, _settings.ReconcileInterval);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogRecoveryFailed(_logger, exception, Subdomain);
+        }
     }
 
     /// <inheritdoc />
@@ -159,6 +182,10 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
         if (reminderName == ImportReminder)
         {
             EnsureImport();
+        }
+        else if (reminderName == ReconcileReminder && _contactSyncer.Imported)
+        {
+            ReconcileInBackground();
         }
 
         return Task.CompletedTask;
@@ -252,8 +279,75 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
     }
 
     /// <inheritdoc />
-    public Task<CheckOutcome> ProbeApiAsync(CheckType checkType, TimeSpan timeout, string? marker = null) =>
-        _probes.RunAsync(checkType, timeout, marker);
+    public async Task<CheckOutcome> ProbeApiAsync(CheckType checkType, TimeSpan timeout, string? marker = null)
+    {
+        var outcome = await _probes.RunAsync(checkType, timeout, marker);
+        if (outcome.ErrorCode is CheckErrorCodes.WebhookMissing or CheckErrorCodes.WebhookDisabled
+            && _settings.ResubscribeWebhooks && _recovering is not { IsCompleted: false })
+        {
+            _recovering = RecoverWebhookAsync();
+        }
+
+        return outcome;
+    }
+
+    /// <summary>
+    /// Subscribes AmoHub's webhook again (same destination, same secret) after amoCRM dropped or switched it off, then
+    /// reads what changed meanwhile: a sync from the last position, and the contacts deleted since the last pass.
+    /// </summary>
+    private async Task RecoverWebhookAsync()
+    {
+        if (_state.State.WebhookDestination is not { } destination)
+        {
+            return;
+        }
+
+        try
+        {
+            // The destination is {publicUrl}webhooks/amocrm/{secret}.
+            await _webhooks.SubscribeAsync(new Uri(destination, "../../"));
+            LogResubscribed(_logger, Subdomain);
+            await SyncContactsAsync();
+            await SyncLeadsAsync();
+            await _reconcile.RunAsync();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogRecoveryFailed(_logger, exception, Subdomain);
+        }
+    }
+
+    private void ReconcileInBackground() => _reconcile.RunAsync().ContinueWith(
+        task => LogRecoveryFailed(_logger, task.Exception, Subdomain), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Current);
+
+    /// <summary>
+    /// Reads the contacts amoCRM deleted since the last pass (<c>with=only_deleted</c>, oldest first) and deletes them
+    /// from our copy, freeing their phones: a deletion made while no webhook came is otherwise never heard of. The
+    /// position is stored after the pass; a restored contact comes back through its webhook or the next sync.
+    /// </summary>
+    private async Task ReconcileContactsAsync()
+    {
+        var from = _state.State.ContactsReconciledTo;
+        var newest = from;
+        var deleted = 0;
+        for (var page = 1; ; page++)
+        {
+            var list = await _connection.CallAsync(
+                (api, token, ct) => api.ListContactsAsync(token, page, EntitySync<AmoContact>.PageSize, from > 0 ? from : null, "asc", "only_deleted", ct), retryUnknownOutcome: true);
+            var contacts = list?.Embedded?.Contacts ?? [];
+            await Task.WhenAll(contacts.Select(contact => ContactGrain(contact.Id).DeleteAsync(FromUnix(contact.UpdatedAt))));
+            deleted += contacts.Count;
+            newest = contacts.Select(contact => contact.UpdatedAt).Append(newest).Max();
+            if (list is null || !list.HasNext || contacts.Count == 0)
+            {
+                break;
+            }
+        }
+
+        _state.State.ContactsReconciledTo = Math.Min(newest, _time.GetUtcNow().ToUnixTimeSeconds());
+        await SaveStateAsync();
+        LogReconciled(_logger, Subdomain, deleted);
+    }
 
     /// <summary>
     /// Starts the first import in the background when the account has credentials and it has not ended. A reminder
@@ -369,7 +463,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
     private async Task ReadRecentContactsAsync()
     {
         var list = await _connection.CallAsync(
-            (api, token, ct) => api.ListContactsAsync(token, 1, EntitySync<AmoContact>.PageSize, null, "desc", ct), retryUnknownOutcome: true);
+            (api, token, ct) => api.ListContactsAsync(token, 1, EntitySync<AmoContact>.PageSize, null, "desc", null, ct), retryUnknownOutcome: true);
         await Task.WhenAll((list?.Embedded?.Contacts ?? []).Select(contact => ContactGrain(contact.Id).ApplyAsync(ToSnapshot(contact), readFromAmoCrm: true)));
     }
 
@@ -607,6 +701,15 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
 
     [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "Account {Account}: the import stopped; it goes on from where it was in {Seconds} s")]
     private static partial void LogImportFailed(ILogger logger, Exception exception, string account, double seconds);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Account {Account}: amoCRM had dropped or switched off AmoHub's webhook; subscribed again, reading what changed meanwhile")]
+    private static partial void LogResubscribed(ILogger logger, string account);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "Account {Account}: catching up with amoCRM failed; the next check or pass tries again")]
+    private static partial void LogRecoveryFailed(ILogger logger, Exception? exception, string account);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Information, Message = "Account {Account}: reconciled deletions, {Count} contacts deleted in amoCRM read")]
+    private static partial void LogReconciled(ILogger logger, string account, int count);
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "Account {Account}: created {Count} {What} in amoCRM")]
     private static partial void LogCreated(ILogger logger, string account, int count, string what);

@@ -101,6 +101,10 @@ public sealed class AccountState
     /// <summary>The same as <see cref="ContactsImportOldest"/> for leads.</summary>
     [Id(21)]
     public long LeadsImportOldest { get; set; }
+
+    /// <summary>Contacts deleted at or after this amoCRM time (Unix seconds) are read by the next reconciliation.</summary>
+    [Id(22)]
+    public long ContactsReconciledTo { get; set; }
 }
 
 /// <summary>How far a first import has come: entities read, and the oldest change it read (where it started).</summary>

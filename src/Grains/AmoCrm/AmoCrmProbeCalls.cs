@@ -115,7 +115,9 @@ public sealed class AmoCrmProbeCalls(
             var code = (int?)response.StatusCode;
             if (response.IsSuccessStatusCode)
             {
-                return new CheckOutcome(HealthStatus.Up, code, null, elapsed, StartedAt: startedAt);
+                return checkType == CheckType.Hook && WebhookTrouble(response) is { } trouble
+                    ? new CheckOutcome(HealthStatus.Down, code, trouble.Message, elapsed, trouble.Code, startedAt)
+                    : new CheckOutcome(HealthStatus.Up, code, null, elapsed, StartedAt: startedAt);
             }
 
             var failure = AmoCrmResponses.ToException(response);
@@ -139,6 +141,26 @@ public sealed class AmoCrmProbeCalls(
                 : new CheckOutcome(HealthStatus.Down, null,
                     $"The request failed: {(exception as HttpRequestException)?.HttpRequestError.ToString() ?? exception.GetType().Name}.", elapsed, CheckErrorCodes.ConnectionFailed, startedAt);
         }
+    }
+
+    /// <summary>
+    /// What is wrong with AmoHub's own subscription among the webhooks amoCRM lists: gone, or switched off after failed
+    /// deliveries. Nothing when AmoHub has not subscribed (the check is then of the webhooks API alone).
+    /// </summary>
+    private (string Code, string Message)? WebhookTrouble(IApiResponse response)
+    {
+        if (state.State.WebhookDestination is not { } destination || response is not IApiResponse<HalList<WebhooksEmbedded>> list)
+        {
+            return null;
+        }
+
+        var ours = list.Content?.Embedded?.Webhooks.Find(webhook => webhook.Destination == destination.AbsoluteUri);
+        return ours switch
+        {
+            null => (CheckErrorCodes.WebhookMissing, $"AmoHub's webhook destination is not subscribed in amoCRM account {account()}: changes do not arrive."),
+            { Disabled: true } => (CheckErrorCodes.WebhookDisabled, $"amoCRM switched AmoHub's webhook off in account {account()} after failed deliveries: changes do not arrive."),
+            _ => null,
+        };
     }
 
     private static CheckOutcome NotConfigured(string message) =>

@@ -55,6 +55,19 @@ public sealed class AmoCrmSettings
     [Range(0.05, 1.0)]
     public double ImportShare { get; set; } = 0.5;
 
+    /// <summary>
+    /// How often an account's contacts deleted in amoCRM are read (<c>with=only_deleted</c>, since the last pass) and
+    /// removed from our copy: deletions made while no webhook came would otherwise stay there.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Whether AmoHub subscribes its webhook again when the HOOK check finds it gone or switched off, and then reads
+    /// what changed meanwhile.
+    /// </summary>
+    public bool ResubscribeWebhooks { get; set; } = true;
+
     /// <summary>Requests a second the first import may send: <see cref="ImportShare"/> of the budget, at least one.</summary>
     public int ImportRequestsPerSecond => Math.Max(1, (int)Math.Floor(RequestsPerSecond * ImportShare));
 }

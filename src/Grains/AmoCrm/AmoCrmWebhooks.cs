@@ -22,7 +22,7 @@ public sealed partial class AmoCrmWebhooks(
 {
     /// <summary>The events AmoHub's webhook subscription asks for.</summary>
     public static readonly ImmutableArray<string> Events =
-        ["add_contact", "update_contact", "delete_contact", "add_lead", "update_lead", "delete_lead", "status_lead"];
+        ["add_contact", "update_contact", "delete_contact", "restore_contact", "add_lead", "update_lead", "delete_lead", "restore_lead", "status_lead"];
 
     /// <summary>The subscription as it stands.</summary>
     public WebhookSubscription Subscription => new(

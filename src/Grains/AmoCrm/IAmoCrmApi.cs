@@ -19,6 +19,7 @@ public interface IAmoCrmApi
         int limit,
         [AliasAs("filter[updated_at][from]")] long? updatedFrom,
         [AliasAs("order[updated_at]")] string? orderByUpdatedAt,
+        [AliasAs("with")] string? include,
         CancellationToken cancellationToken);
 
     [Get("/api/v4/contacts")]

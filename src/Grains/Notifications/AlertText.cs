@@ -32,7 +32,8 @@ public sealed record AlertMessage(string Title, string Text, string Color, IRead
 /// Writes alerts in Russian (the default) or English: red for down, green for restored, orange for flapping. Times
 /// are shown in the deployment's time zone, durations in the two largest units (<c>2 мин 30 с</c>). A down alert
 /// whose reason calls for someone to act in amoCRM (<see cref="CheckErrorCodes.Reauthorize"/>,
-/// <see cref="CheckErrorCodes.PaymentRequired"/>) says what to do.
+/// <see cref="CheckErrorCodes.PaymentRequired"/>, <see cref="CheckErrorCodes.WebhookMissing"/>,
+/// <see cref="CheckErrorCodes.WebhookDisabled"/>) says what to do.
 /// </summary>
 public static class AlertText
 {
@@ -219,6 +220,8 @@ public static class AlertText
         {
             CheckErrorCodes.Reauthorize => "amoCRM не принимает ключи AmoHub: интеграцию нужно заново авторизовать в amoCRM.",
             CheckErrorCodes.PaymentRequired => "amoCRM отвечает 402: тариф или оплата аккаунта amoCRM не позволяют работать через API.",
+            CheckErrorCodes.WebhookMissing => "Вебхук AmoHub пропал из настроек amoCRM: изменения не приходят. AmoHub подписывается заново сам, если это не выключено.",
+            CheckErrorCodes.WebhookDisabled => "amoCRM отключил вебхук AmoHub после множества неудачных доставок: изменения не приходят. AmoHub подписывается заново сам, если это не выключено.",
             _ => null,
         };
 
@@ -285,6 +288,8 @@ public static class AlertText
         {
             CheckErrorCodes.Reauthorize => "amoCRM refuses AmoHub's credentials: the integration must be authorized again in amoCRM.",
             CheckErrorCodes.PaymentRequired => "amoCRM answered 402: the amoCRM account plan or payment does not allow the API.",
+            CheckErrorCodes.WebhookMissing => "AmoHub's webhook is gone from amoCRM's settings: changes do not arrive. AmoHub subscribes again by itself unless that is turned off.",
+            CheckErrorCodes.WebhookDisabled => "amoCRM switched AmoHub's webhook off after many failed deliveries: changes do not arrive. AmoHub subscribes again by itself unless that is turned off.",
             _ => null,
         };
     }

@@ -17,6 +17,32 @@ internal sealed partial class SandboxAccount
     private long _webhookFailures;
     private int _deliveriesUnderway;
 
+    private int _unreachableDeliveries;
+
+    /// <summary>
+    /// Makes the next <paramref name="count"/> delivery attempts of this account fail as if the subscriber could not be
+    /// reached, without sending them: an outage of the receiver, to see the webhook switched off.
+    /// </summary>
+    public void MakeDeliveriesUnreachable(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        Volatile.Write(ref _unreachableDeliveries, count);
+    }
+
+    /// <summary>Whether this attempt is one of those <see cref="MakeDeliveriesUnreachable"/> asked to fail.</summary>
+    public bool TakeUnreachableDelivery()
+    {
+        while (Volatile.Read(ref _unreachableDeliveries) is var left and > 0)
+        {
+            if (Interlocked.CompareExchange(ref _unreachableDeliveries, left - 1, left) == left)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Deliveries started and not yet ended: an attempt in flight or a retry waiting for its turn.</summary>
     public int DeliveriesUnderway => Volatile.Read(ref _deliveriesUnderway);
 

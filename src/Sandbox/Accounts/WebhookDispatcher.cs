@@ -71,7 +71,9 @@ internal sealed class WebhookDispatcher(SandboxSettings settings, ILogger logger
         {
             for (var attempt = 1; ; attempt++)
             {
-                var delivery = await PostAsync(target, attempt, form, body);
+                var delivery = account.TakeUnreachableDelivery()
+                    ? new SandboxDelivery(DateTimeOffset.UtcNow, target.WebhookId, target.Destination, attempt, null, "The subscriber could not be reached.", form, body)
+                    : await PostAsync(target, attempt, form, body);
                 if (delivery.Error is { } error)
                 {
                     SandboxLog.DeliveryFailed(logger, target.WebhookId, account.Subdomain, attempt, error);

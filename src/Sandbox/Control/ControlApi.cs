@@ -41,6 +41,9 @@ internal sealed record AuthorizationCodeJson(string Code);
 /// <summary>The body of <c>POST …/page-cap</c>: the most items a list page of the account holds, 1 to 250.</summary>
 internal sealed record PageCapRequest(JsonElement? Cap);
 
+/// <summary>The body of <c>POST …/unreachable-deliveries</c>: how many delivery attempts fail next, 0 or more.</summary>
+internal sealed record UnreachableDeliveriesRequest(JsonElement? Count);
+
 /// <summary>A contact a person creates or edits in the web UI; <c>phones</c>, when sent, replace all phones.</summary>
 internal sealed record UserContactRequest(string? Name, List<string>? Phones);
 
@@ -95,6 +98,7 @@ internal static class ControlApi
             return TypedResults.NoContent();
         });
         account.MapPost("page-cap", SetPageCap);
+        account.MapPost("unreachable-deliveries", MakeDeliveriesUnreachable);
         account.MapDelete("page-cap", (AmoCrmSandbox sandbox, string sub) =>
         {
             sandbox.ClearPageCap(sub);
@@ -146,6 +150,17 @@ internal static class ControlApi
         }
 
         sandbox.SetPageCap(sub, value);
+        return TypedResults.NoContent();
+    }
+
+    private static Results<NoContent, ValidationProblem> MakeDeliveriesUnreachable(AmoCrmSandbox sandbox, string sub, UnreachableDeliveriesRequest request)
+    {
+        if (request.Count is not { ValueKind: JsonValueKind.Number } count || !count.TryGetInt32(out var value) || value < 0)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["count"] = ["must be a whole number, 0 or more."] });
+        }
+
+        sandbox.MakeDeliveriesUnreachable(sub, value);
         return TypedResults.NoContent();
     }
 

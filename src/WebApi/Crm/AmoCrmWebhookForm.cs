@@ -137,7 +137,7 @@ public static partial class AmoCrmWebhookForm
     private static DateTimeOffset? Time(long? unixSeconds) =>
         unixSeconds is { } seconds && seconds > 0 && seconds < 253402300799 ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
 
-    [GeneratedRegex(@"^(?<entity>contacts|leads)\[(?<action>add|update|delete|status)\]\[(?<index>[0-9]{1,6})\](?<field>\[.+)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<entity>contacts|leads)\[(?<action>add|update|delete|status|restore)\]\[(?<index>[0-9]{1,6})\](?<field>\[.+)$", RegexOptions.CultureInvariant)]
     private static partial Regex EntityField();
 
     [GeneratedRegex(@"^\[custom_fields\]\[(?<field>[0-9]{1,4})\]\[(?<prop>code|id|name)\]$", RegexOptions.CultureInvariant)]

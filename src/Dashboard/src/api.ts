@@ -90,6 +90,15 @@ export interface Incident {
   acknowledged: boolean;
 }
 
+/** How far the first import of an account's contacts or leads has come; eta is a TimeSpan such as "00:04:10". */
+export interface ImportProgress {
+  complete: boolean;
+  read: number;
+  estimatedTotal: number | null;
+  perSecond: number | null;
+  eta: string | null;
+}
+
 export interface CrmSummary {
   contacts: number;
   leads: number;
@@ -103,6 +112,8 @@ export interface CrmSummary {
     requestsTotal: number;
     rateLimitedTotal: number;
     webhooks: { subscribed: boolean };
+    contactsImport: ImportProgress | null;
+    leadsImport: ImportProgress | null;
   };
 }
 

@@ -63,6 +63,16 @@ export function duration(milliseconds: number): string {
   return hours % 24 === 0 ? t("d", { n: days }) : `${t("d", { n: days })} ${t("h", { n: hours % 24 })}`;
 }
 
+/** The milliseconds of a .NET TimeSpan as JSON carries it ("00:04:10", "1.02:00:00"); null for anything else. */
+export function timeSpan(text: string): number | null {
+  const match = /^(?:(\d+)\.)?(\d+):(\d+):(\d+(?:\.\d+)?)$/.exec(text);
+  if (!match) {
+    return null;
+  }
+  const [, days = "0", hours, minutes, seconds] = match;
+  return (((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000;
+}
+
 export function dateTime(iso: string): string {
   return new Date(iso).toLocaleString(lang() === "ru" ? "ru-RU" : "en-GB", {
     day: "2-digit",

@@ -85,7 +85,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
         _ourCopy = ourCopy;
         var amoCrm = settings.Value;
         _settings = amoCrm;
-        _reconcile = new Coalescer(ReconcileContactsAsync);
+        _reconcile = new Coalescer(ReconcileAsync);
         _importBudget = new RequestBudget(amoCrm.ImportRequestsPerSecond, amoCrm.PacingMargin, time);
         _connection = new AmoCrmConnection(state, SaveStateAsync, () => Subdomain, httpClients, amoCrm, time, protector, logger);
         _webhooks = new AmoCrmWebhooks(state, SaveStateAsync, () => Subdomain, _connection, GrainFactory, time, logger);
@@ -183,7 +183,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
         {
             EnsureImport();
         }
-        else if (reminderName == ReconcileReminder && _contactSyncer.Imported)
+        else if (reminderName == ReconcileReminder && _contactSyncer.Imported && _leadSyncer.Imported)
         {
             ReconcileInBackground();
         }
@@ -293,7 +293,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
 
     /// <summary>
     /// Subscribes AmoHub's webhook again (same destination, same secret) after amoCRM dropped or switched it off, then
-    /// reads what changed meanwhile: a sync from the last position, and the contacts deleted since the last pass.
+    /// reads what changed meanwhile: a sync from the last position, and the contacts and leads deleted since the last pass.
     /// </summary>
     private async Task RecoverWebhookAsync()
     {
@@ -321,32 +321,49 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
         task => LogRecoveryFailed(_logger, task.Exception, Subdomain), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Current);
 
     /// <summary>
-    /// Reads the contacts amoCRM deleted since the last pass (<c>with=only_deleted</c>, oldest first) and deletes them
-    /// from our copy, freeing their phones: a deletion made while no webhook came is otherwise never heard of. The
-    /// position is stored after the pass; a restored contact comes back through its webhook or the next sync.
+    /// Reads the contacts and leads amoCRM deleted since the last pass (<c>with=only_deleted</c>, oldest first) and
+    /// deletes them from our copy, freeing their phones and names: a deletion made while no webhook came is otherwise
+    /// never heard of. The positions are stored after the pass; a restored entity comes back through its webhook or the
+    /// next sync.
     /// </summary>
-    private async Task ReconcileContactsAsync()
+    private async Task ReconcileAsync()
     {
-        var from = _state.State.ContactsReconciledTo;
+        var state = _state.State;
+        var (contacts, contactsTo) = await ReadDeletedAsync(
+            (page, from) => _connection.CallAsync((api, token, ct) => api.ListContactsAsync(token, page, EntitySync<AmoContact>.PageSize, from, "asc", "only_deleted", ct), retryUnknownOutcome: true),
+            list => list.Embedded?.Contacts,
+            contact => ContactGrain(contact.Id).DeleteAsync(FromUnix(contact.UpdatedAt)),
+            state.ContactsReconciledTo);
+        var (leads, leadsTo) = await ReadDeletedAsync(
+            (page, from) => _connection.CallAsync((api, token, ct) => api.ListLeadsAsync(token, page, EntitySync<AmoLead>.PageSize, from, "asc", "only_deleted", ct), retryUnknownOutcome: true),
+            list => list.Embedded?.Leads,
+            lead => LeadGrain(lead.Id).DeleteAsync(FromUnix(lead.UpdatedAt)),
+            state.LeadsReconciledTo);
+        (state.ContactsReconciledTo, state.LeadsReconciledTo) = (contactsTo, leadsTo);
+        await SaveStateAsync();
+        LogReconciled(_logger, Subdomain, contacts, leads);
+    }
+
+    /// <summary>Deletes from our copy every entity amoCRM lists as deleted since <paramref name="from"/>; how many, and how far it read.</summary>
+    private async Task<(int Count, long ReadTo)> ReadDeletedAsync<TEmbedded, T>(
+        Func<int, long?, Task<HalList<TEmbedded>?>> read, Func<HalList<TEmbedded>, IReadOnlyList<T>?> entities, Func<T, Task> delete, long from)
+        where TEmbedded : class
+        where T : IAmoEntity
+    {
         var newest = from;
-        var deleted = 0;
+        var count = 0;
         for (var page = 1; ; page++)
         {
-            var list = await _connection.CallAsync(
-                (api, token, ct) => api.ListContactsAsync(token, page, EntitySync<AmoContact>.PageSize, from > 0 ? from : null, "asc", "only_deleted", ct), retryUnknownOutcome: true);
-            var contacts = list?.Embedded?.Contacts ?? [];
-            await Task.WhenAll(contacts.Select(contact => ContactGrain(contact.Id).DeleteAsync(FromUnix(contact.UpdatedAt))));
-            deleted += contacts.Count;
-            newest = contacts.Select(contact => contact.UpdatedAt).Append(newest).Max();
-            if (list is null || !list.HasNext || contacts.Count == 0)
+            var list = await read(page, from > 0 ? from : null);
+            var deleted = list is null ? [] : entities(list) ?? [];
+            await Task.WhenAll(deleted.Select(delete));
+            count += deleted.Count;
+            newest = deleted.Select(entity => entity.UpdatedAt).Append(newest).Max();
+            if (list is null || !list.HasNext || deleted.Count == 0)
             {
-                break;
+                return (count, Math.Min(newest, _time.GetUtcNow().ToUnixTimeSeconds()));
             }
         }
-
-        _state.State.ContactsReconciledTo = Math.Min(newest, _time.GetUtcNow().ToUnixTimeSeconds());
-        await SaveStateAsync();
-        LogReconciled(_logger, Subdomain, deleted);
     }
 
     /// <summary>
@@ -708,8 +725,8 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
     [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "Account {Account}: catching up with amoCRM failed; the next check or pass tries again")]
     private static partial void LogRecoveryFailed(ILogger logger, Exception? exception, string account);
 
-    [LoggerMessage(EventId = 4013, Level = LogLevel.Information, Message = "Account {Account}: reconciled deletions, {Count} contacts deleted in amoCRM read")]
-    private static partial void LogReconciled(ILogger logger, string account, int count);
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Information, Message = "Account {Account}: reconciled deletions, {Contacts} contacts and {Leads} leads deleted in amoCRM read")]
+    private static partial void LogReconciled(ILogger logger, string account, int contacts, int leads);
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "Account {Account}: created {Count} {What} in amoCRM")]
     private static partial void LogCreated(ILogger logger, string account, int count, string what);

@@ -105,6 +105,10 @@ public sealed class AccountState
     /// <summary>Contacts deleted at or after this amoCRM time (Unix seconds) are read by the next reconciliation.</summary>
     [Id(22)]
     public long ContactsReconciledTo { get; set; }
+
+    /// <summary>The same for leads.</summary>
+    [Id(23)]
+    public long LeadsReconciledTo { get; set; }
 }
 
 /// <summary>How far a first import has come: entities read, and the oldest change it read (where it started).</summary>

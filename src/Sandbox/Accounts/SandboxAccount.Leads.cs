@@ -55,12 +55,13 @@ internal sealed partial class SandboxAccount
         }
     }
 
-    public (IReadOnlyList<SandboxLead> Items, bool HasMore) ListLeads(ListQuery query)
+    /// <summary>A page of live leads, or of deleted ones when <paramref name="deleted"/>; both filter and order alike.</summary>
+    public (IReadOnlyList<SandboxLead> Items, bool HasMore) ListLeads(ListQuery query, bool deleted = false)
     {
         lock (_lock)
         {
             return query.Select(
-                _leads.Values, lead => lead.Id, lead => lead.UpdatedAt, (lead, search) => lead.Name.Contains(search, StringComparison.OrdinalIgnoreCase));
+                (deleted ? _deletedLeads : _leads).Values, lead => lead.Id, lead => lead.UpdatedAt, (lead, search) => lead.Name.Contains(search, StringComparison.OrdinalIgnoreCase));
         }
     }
 

@@ -30,7 +30,7 @@ internal sealed record LeadJson(
     [property: JsonPropertyName("_embedded")] LeadEmbeddedJson Embedded)
 {
     /// <summary>The lead; its contacts only when the request asked <c>with=contacts</c>.</summary>
-    public static LeadJson From(SandboxLead lead, long accountId, ApiLinks links, bool withContacts) => new(
+    public static LeadJson From(SandboxLead lead, long accountId, ApiLinks links, bool withContacts, bool isDeleted = false) => new(
         lead.Id,
         lead.Name,
         lead.Price,
@@ -45,7 +45,7 @@ internal sealed record LeadJson(
         lead.UpdatedAt,
         lead.ClosedAt,
         null,
-        false,
+        isDeleted,
         ContractField.Values(lead),
         null,
         accountId,

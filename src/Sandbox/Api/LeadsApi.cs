@@ -20,6 +20,12 @@ internal static class LeadsApi
     /// <summary>The most leads one complex create may carry.</summary>
     private const int MaxComplexBatch = 50;
 
+    /// <summary>The <c>with</c> value that lists deleted leads instead of live ones.</summary>
+    private const string OnlyDeleted = "only_deleted";
+
+    /// <summary>The <c>with</c> values the leads list understands; any other is a 400, never silently ignored.</summary>
+    private static readonly IReadOnlySet<string> SupportedWith = new HashSet<string>(StringComparer.Ordinal) { OnlyDeleted, "contacts" };
+
     public static RouteGroupBuilder MapLeadsApi(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("leads");
@@ -36,14 +42,15 @@ internal static class LeadsApi
 
     private static Results<HalJson<LeadPageJson>, NoContent, AmoProblem> List(SandboxAccount account, HttpRequest request)
     {
-        var query = ListQuery.Parse(request.Query);
+        var query = ListQuery.Parse(request.Query, SupportedWith);
         if (query.Failed)
         {
             return query.Problem;
         }
 
+        var onlyDeleted = query.Value.With.Contains(OnlyDeleted);
         var page = query.Value.CappedAt(account.PageCap);
-        var (leads, hasMore) = account.ListLeads(page);
+        var (leads, hasMore) = account.ListLeads(page, onlyDeleted);
         if (leads.Count == 0)
         {
             return TypedResults.NoContent();
@@ -54,7 +61,7 @@ internal static class LeadsApi
         return HalJson.Ok(new LeadPageJson(
             query.Value.Page,
             links.Page("leads", page, hasMore),
-            new LeadListJson(leads.Select(lead => LeadJson.From(lead, account.Id, links, withContacts)).ToList())));
+            new LeadListJson(leads.Select(lead => LeadJson.From(lead, account.Id, links, withContacts, onlyDeleted)).ToList())));
     }
 
     private static Results<HalJson<LeadJson>, NoContent> Get(SandboxAccount account, long id, HttpRequest request) =>

@@ -24,12 +24,19 @@ public sealed class WebhookHealthTests
 
         var deleted = await CreateAsync(hub, "Удалят без вебхука", "+7 903 700-00-01");
         var edited = await CreateAsync(hub, "Сменит номер", "+7 903 700-00-02");
+        long lead;
+        using (var created = await hub.Http.PostAsJsonAsync("/api/leads", new { name = "Сделку удалят без вебхука" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            lead = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("amocrmId").GetInt64();
+        }
 
         // AmoHub cannot be reached: the deletion and the edit never arrive by webhook, and after 101 failed attempts
         // amoCRM switches the webhook off.
         amoCrm.MakeDeliveriesUnreachable(Account, 101);
         Assert.True(amoCrm.DeleteContactAsUser(Account, deleted));
         amoCrm.EditContactAsUser(Account, edited, phones: ["+7 903 700-00-03"]);
+        Assert.True(amoCrm.DeleteLeadAsUser(Account, lead));
         for (var i = 0; amoCrm.GetWebhooks(Account).All(webhook => !webhook.Disabled) && i < 200; i++)
         {
             amoCrm.CreateContactAsUser(Account, $"Шум {i}", [$"+7 903 710-{i / 100:00}-{i % 100:00}"]);
@@ -46,10 +53,10 @@ public sealed class WebhookHealthTests
             TimeSpan.FromSeconds(60),
             "AmoHub to subscribe its webhook again");
         await Eventually.MatchAsync(
-            async () => (Deleted: await StatusOfAsync(hub, deleted), Phone: await PhoneOfAsync(hub, edited)),
-            state => state.Deleted == HttpStatusCode.NotFound && state.Phone == "+79037000003",
+            async () => (Deleted: await StatusOfAsync(hub, deleted), Phone: await PhoneOfAsync(hub, edited), Lead: await StatusOfAsync(hub, lead, "leads")),
+            state => state.Deleted == HttpStatusCode.NotFound && state.Phone == "+79037000003" && state.Lead == HttpStatusCode.NotFound,
             TimeSpan.FromSeconds(60),
-            "the deletion and the edit made while the webhook was off to reach our copy");
+            "the deletions and the edit made while the webhook was off to reach our copy");
 
         // Restored in amoCRM: its webhook (delivered again now) brings it back.
         Assert.NotNull(amoCrm.RestoreContactAsUser(Account, deleted));
@@ -63,9 +70,9 @@ public sealed class WebhookHealthTests
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("amocrmId").GetInt64();
     }
 
-    private static async Task<HttpStatusCode> StatusOfAsync(InProcessAmoHub hub, long id)
+    private static async Task<HttpStatusCode> StatusOfAsync(InProcessAmoHub hub, long id, string what = "contacts")
     {
-        using var response = await hub.Http.GetAsync($"/api/contacts/{id}");
+        using var response = await hub.Http.GetAsync($"/api/{what}/{id}");
         return response.StatusCode;
     }
 

@@ -32,6 +32,7 @@ public sealed class ContactImportTests
 
         var shared = seeded.Sample.DuplicatePhones.SelectMany(phone => phone.ContactIds).ToHashSet();
         var target = seeded.Sample.Contacts.Last(contact => !shared.Contains(contact.Id));
+        var held = seeded.Sample.DuplicatePhones.OrderByDescending(phone => phone.ContactIds.Count).First();
         var hub = await InProcessAmoHub.StartOnAsync(database, settings);
         JsonElement answer;
         JsonElement importWhenAnswered;
@@ -41,6 +42,7 @@ public sealed class ContactImportTests
             Assert.Equal(HttpStatusCode.OK, found.StatusCode);
             answer = await found.Content.ReadFromJsonAsync<JsonElement>();
             importWhenAnswered = await ImportAsync(hub);
+            Assert.Equal(held.ContactIds.Min(), await AnswerForAsync(hub, held.Phone));
 
             // Stop in the middle of the import.
             await Eventually.MatchAsync(() => ImportAsync(hub), import => import.GetProperty("read").GetInt64() >= 600, TimeSpan.FromSeconds(120), "600 contacts imported");
@@ -70,11 +72,21 @@ public sealed class ContactImportTests
             Assert.Equal(
                 live.Select(contact => contact.Id).Order(),
                 await ReadIdsAsync(hub));
+            // A phone several contacts hold answers the oldest of them, during the import and after it alike.
+            Assert.Equal(3, held.ContactIds.Count);
+            Assert.Equal(held.ContactIds.Min(), await AnswerForAsync(hub, held.Phone));
         }
         finally
         {
             await hub.DisposeAsync();
         }
+    }
+
+    private static async Task<long> AnswerForAsync(InProcessAmoHub hub, string phone)
+    {
+        using var response = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = "Ещё один", phone = Respell(phone) });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("amocrmId").GetInt64();
     }
 
     /// <summary>The same phone as another person would type it: <c>8 903 123-45-67</c> becomes <c>+7(903)1234567</c>.</summary>

@@ -75,8 +75,9 @@ public static class ImportScenario
         var stats = sandbox.Sandbox.GetStats(Account);
         var importSeconds = last.Seconds;
         var hubCpuSeconds = hub.CpuSeconds - hubCpu;
-        var sandboxCores = (Environment.CpuUsage.TotalTime.TotalSeconds - sandboxCpu) / importSeconds;
+        var sandboxCpuSeconds = Environment.CpuUsage.TotalTime.TotalSeconds - sandboxCpu;
         var peakRss = hub.PeakRssMiB;
+        var rssAtEnd = hub.RssMiB;
         var answered = await answers;
 
         long inOurCopy;
@@ -113,7 +114,9 @@ public static class ImportScenario
             ["dedup answered after the import"] = answered.Count(a => a.AfterImport),
             ["read reported"] = last.Read,
             ["AmoHub cores"] = hubCpuSeconds / importSeconds,
-            ["sandbox cores"] = sandboxCores,
+            ["sandbox cores"] = sandboxCpuSeconds / importSeconds,
+            ["sandbox CPU ms/page"] = sandboxCpuSeconds * 1000 / stats.ContactPages,
+            ["RSS at end MiB"] = rssAtEnd,
             ["seeding s"] = seedSeconds,
             ["load avg 1 min"] = WebhooksScenario.LoadAverage(),
         };

@@ -7,7 +7,6 @@ using System.Text;
 using AmoHub.Sandbox;
 using AmoHub.ServiceDefaults.Storage;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AmoHub.Bench;
 
@@ -42,8 +41,7 @@ public static class ProbesScenario
         var accounts = Enumerable.Range(0, Math.Max(1, probes / CheckTypes.Length))
             .Select(i => string.Create(CultureInfo.InvariantCulture, $"bench-{i:D5}"))
             .ToList();
-        await using var sandbox = new SandboxServer(new SandboxSettings { Url = new Uri("http://127.0.0.1:0/") }, NullLogger<SandboxServer>.Instance);
-        await sandbox.StartAsync(CancellationToken.None);
+        await using var sandbox = await StandaloneSandbox.StartAsync();
         await using var hub = await AmoHubUnderTest.StartAsync(repository, mySqlConnectionString,
             new Dictionary<string, string> { ["AmoHub__Sandbox__Enabled"] = "false" });
         using var http = new HttpClient { BaseAddress = hub.Api, Timeout = TimeSpan.FromMinutes(5) };

@@ -9,6 +9,7 @@ using AmoHub.ServiceDefaults.Storage;
 // dotnet run -c Release --project bench/AmoHub.Bench -- <contacts-new|contacts-dedup|stats> [--count N] [--warmup-requests W] [--connections C] [--rate R] [--accounts A] [--mysql "<connection string>"]
 // dotnet run -c Release --project bench/AmoHub.Bench -- probes [--probes N] [--minutes M] [--warmup S] [--mysql "<connection string>"]
 // dotnet run -c Release --project bench/AmoHub.Bench -- webhooks [--count EVENTS] [--warmup-events W] [--connections C] [--mysql "<connection string>"]
+// dotnet run -c Release --project bench/AmoHub.Bench -- import [--contacts N] [--share S] [--mysql "<connection string>"]
 var scenario = args.FirstOrDefault() ?? "";
 var count = Option("--count", scenario switch { "contacts-dedup" => 40_000, "stats" => 1_000, _ => 2_000 });
 
@@ -25,11 +26,12 @@ var connections = Option("--connections", 32);
 var rate = Option("--rate", 0);
 var mySql = args.SkipWhile(a => a != "--mysql").Skip(1).FirstOrDefault();
 var repository = FindRepository();
-if (scenario is not ("contacts-new" or "contacts-dedup" or "stats" or "probes" or "webhooks"))
+if (scenario is not ("contacts-new" or "contacts-dedup" or "stats" or "probes" or "webhooks" or "import"))
 {
     await Console.Error.WriteLineAsync("usage: AmoHub.Bench <contacts-new|contacts-dedup|stats> [--count N] [--warmup-requests W] [--connections C] [--rate R] [--accounts A] [--mysql \"<connection string>\"]");
     await Console.Error.WriteLineAsync("       AmoHub.Bench probes [--probes N] [--minutes M] [--warmup S] [--mysql \"<connection string>\"]");
     await Console.Error.WriteLineAsync("       AmoHub.Bench webhooks [--count EVENTS] [--warmup-events W] [--connections C] [--mysql \"<connection string>\"]");
+    await Console.Error.WriteLineAsync("       AmoHub.Bench import [--contacts N] [--share S] [--mysql \"<connection string>\"]");
     return 2;
 }
 
@@ -42,6 +44,11 @@ if (scenario == "probes")
 if (scenario == "webhooks")
 {
     return await ReportAsync(await WebhooksScenario.RunAsync(repository, Option("--count", 100_000), Option("--warmup-events", 5_000), connections, mySql));
+}
+
+if (scenario == "import")
+{
+    return await ReportAsync(await ImportScenario.RunAsync(repository, Option("--contacts", 200_000), Option("--share", 0.5), mySql));
 }
 
 var accountNames = Enumerable.Range(1, accounts).Select(i => string.Create(CultureInfo.InvariantCulture, $"bench-{i:D3}")).ToList();
@@ -278,8 +285,9 @@ async Task<double> PhonesHeldTwiceAsync() =>
 
 static string Phone(int i) => string.Create(CultureInfo.InvariantCulture, $"+7910{i:D7}");
 
-int Option(string name, int fallback) =>
-    args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+T Option<T>(string name, T fallback)
+    where T : IParsable<T> =>
+    args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } value ? T.Parse(value, CultureInfo.InvariantCulture) : fallback;
 
 static string FindRepository()
 {

@@ -226,7 +226,7 @@ public static class WebhooksScenario
     /// The database's bytes in use: on SQLite the pages in use (whether still in the WAL or not), on MySQL the data
     /// and index length of every table after <c>ANALYZE TABLE</c>.
     /// </summary>
-    private static async Task<long> StorageBytesAsync(AmoHubUnderTest hub)
+    internal static async Task<long> StorageBytesAsync(AmoHubUnderTest hub)
     {
         await using var connection = await hub.Database.OpenAsync(CancellationToken.None);
         if (hub.Database.Provider == StorageProvider.Sqlite)
@@ -251,6 +251,6 @@ public static class WebhooksScenario
             "SELECT SUM(data_length + index_length) FROM information_schema.tables WHERE table_schema = DATABASE()");
     }
 
-    private static double LoadAverage() =>
+    internal static double LoadAverage() =>
         double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
 }

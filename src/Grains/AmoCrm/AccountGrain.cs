@@ -86,7 +86,9 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
         var amoCrm = settings.Value;
         _settings = amoCrm;
         _reconcile = new Coalescer(ReconcileAsync);
-        _importBudget = new RequestBudget(amoCrm.ImportRequestsPerSecond, amoCrm.PacingMargin, time);
+        // A share of the account's budget, not a second guard of amoCRM's window: every import request also takes a
+        // slot of the connection's budget, which keeps the margin. A margin here too would cost the import a tenth.
+        _importBudget = new RequestBudget(amoCrm.ImportRequestsPerSecond, TimeSpan.Zero, time);
         _connection = new AmoCrmConnection(state, SaveStateAsync, () => Subdomain, httpClients, amoCrm, time, protector, logger);
         _webhooks = new AmoCrmWebhooks(state, SaveStateAsync, () => Subdomain, _connection, GrainFactory, time, logger);
         _probes = new AmoCrmProbeCalls(state, SaveStateAsync, () => Subdomain, _connection, time);

@@ -154,12 +154,22 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
         }
     }
 
-    /// <summary>The reminder of the periodic reconciliation; registered beside the activation, not holding it up.</summary>
+    /// <summary>
+    /// The reminder of the periodic reconciliation, registered beside the activation, not holding it up, and only when
+    /// its period is not the one stored as registered: an activation costs no reminder write.
+    /// </summary>
     private async Task KeepReconcilingAsync()
     {
+        if (_state.State.ReconcileEvery == _settings.ReconcileInterval)
+        {
+            return;
+        }
+
         try
         {
             await this.RegisterOrUpdateReminder(ReconcileReminder, _settings.ReconcileInterval, _settings.ReconcileInterval);
+            _state.State.ReconcileEvery = _settings.ReconcileInterval;
+            await SaveStateAsync();
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -183,6 +193,12 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
     {
         if (reminderName == ImportReminder)
         {
+            // A silo that stopped between the import's end and its reminder's removal leaves the reminder behind.
+            if (_contactSyncer.Imported && _leadSyncer.Imported)
+            {
+                return ForgetReminderAsync();
+            }
+
             EnsureImport();
         }
         else if (reminderName == ReconcileReminder && _contactSyncer.Imported && _leadSyncer.Imported)
@@ -379,13 +395,10 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
             return;
         }
 
-        if (_contactSyncer.Imported && _leadSyncer.Imported)
+        if (!(_contactSyncer.Imported && _leadSyncer.Imported))
         {
-            _import ??= ForgetReminderAsync();
-            return;
+            _import = ImportAsync();
         }
-
-        _import = ImportAsync();
     }
 
     private async Task ImportAsync()

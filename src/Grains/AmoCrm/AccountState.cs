@@ -109,16 +109,16 @@ public sealed class AccountState
     /// <summary>The same for leads.</summary>
     [Id(23)]
     public long LeadsReconciledTo { get; set; }
+
+    /// <summary>The period the <c>reconcile</c> reminder was registered with; it is registered again when the setting differs.</summary>
+    [Id(24)]
+    public TimeSpan? ReconcileEvery { get; set; }
 }
 
 /// <summary>How far a first import has come: entities read, and the oldest change it read (where it started).</summary>
 /// <param name="Read">Entities read so far, across restarts.</param>
 /// <param name="Oldest">amoCRM's <c>updated_at</c> (Unix seconds) of the first entity it read; 0 before the first page.</param>
-public readonly record struct ImportPosition(long Read, long Oldest)
-{
-    /// <summary>Nothing read yet.</summary>
-    public static ImportPosition Start => default;
-}
+public readonly record struct ImportPosition(long Read, long Oldest);
 
 /// <summary>
 /// An account's secrets: the configured credentials (the seed of the token pair, with the client secret), the access

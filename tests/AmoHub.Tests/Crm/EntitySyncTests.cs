@@ -73,7 +73,7 @@ public sealed class EntitySyncTests
     public void The_import_estimates_its_total_from_the_share_of_time_it_has_covered_and_its_rate_and_eta_from_what_it_read()
     {
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(10_000));
-        var position = ImportPosition.Start;
+        var position = default(ImportPosition);
         var cursor = new SyncCursor(false, 0);
         var reports = new List<ImportProgress>();
         var tracker = new ImportTracker(() => position, p => position = p, () => cursor, reports.Add, time);
@@ -105,7 +105,7 @@ public sealed class EntitySyncTests
 
         Assert.Equal([new SyncCursor(true, 105), new SyncCursor(true, 107)], account.Moves);
         Assert.Equal([(1, 103), (1, 105)], account.Reads);
-        Assert.Equal(ImportPosition.Start, account.Position);
+        Assert.Equal(default(ImportPosition), account.Position);
     }
 
     private sealed record Entity(long Id, long UpdatedAt, bool IsDeleted = false) : IAmoEntity;
@@ -118,7 +118,7 @@ public sealed class EntitySyncTests
 
         public Action<int>? AfterRead { get; set; }
 
-        public ImportPosition Position { get; private set; } = ImportPosition.Start;
+        public ImportPosition Position { get; private set; }
 
         public int? FailAtCall { get; set; }
 

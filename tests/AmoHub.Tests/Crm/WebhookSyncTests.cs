@@ -231,11 +231,14 @@ public sealed class WebhookSyncTests
         amoCrm.EditContactAsUser(Account, contact.Id, name: "Создан в amoCRM (VIP)");
         await WaitUntilSettledAsync(hub);
 
-        var delivered = amoCrm.GetDeliveries(Account).Where(d => d.Succeeded).ToList();
-        Assert.NotEmpty(delivered);
+        var attempts = amoCrm.GetDeliveries(Account);
+        var delivered = attempts.Count(d => d.Succeeded);
+        Assert.NotEqual(0, delivered);
         var status = await hub.Http.GetFromJsonAsync<JsonElement>($"/api/amocrm/status?account={Account}");
 
-        Assert.Equal(delivered.Count, status.GetProperty("webhookDeliveriesLastHour").GetInt64());
+        // Every delivery answered 200 was stored first; one answered after amoCRM's 2 s may be stored too, though
+        // amoCRM counts it failed and delivers it again.
+        Assert.InRange(status.GetProperty("webhookDeliveriesLastHour").GetInt64(), delivered, attempts.Count);
         Assert.Equal(await hub.Database.ScalarAsync("SELECT COALESCE(SUM(event_count), 0) FROM webhook_inbox"), status.GetProperty("webhookEventsLastHour").GetInt64());
         Assert.True(status.GetProperty("webhookEventsLastHour").GetInt64() >= 3, "three changes were delivered");
         Assert.Equal(0, status.GetProperty("webhookDeliveriesPending").GetInt64());

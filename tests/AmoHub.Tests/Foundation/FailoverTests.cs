@@ -140,9 +140,9 @@ public sealed class FailoverTests(ITestOutputHelper output)
             {
                 settings.RequestsPerSecond = 60;
                 settings.WebhookRetrySchedule = [.. Enumerable.Repeat(TimeSpan.FromSeconds(1), 30)];
-                // Under a full parallel test run the WebApi may answer slower than amoCRM's 2 s; the test is about
-                // failover, so slow answers must not get the webhook disabled and end the webhook traffic.
-                settings.WebhookTimeout = TimeSpan.FromSeconds(5);
+                // A silo killed mid-delivery fails deliveries, and a loaded machine answers some after amoCRM's 2 s:
+                // they come again a second later. The test is about failover, so failures must not get the webhook
+                // disabled and end the webhook traffic.
                 settings.DisableWebhookAfterFailures = 1_000_000;
             });
             var silos = new List<(AmoHubProcess, Dictionary<string, string>)>();

@@ -45,6 +45,13 @@ public interface IAccountGrain : IGrainWithStringKey
     /// <summary>Pulls the leads changed since the last sync (with their contacts) into our copy.</summary>
     Task SyncLeadsAsync();
 
+    /// <summary>
+    /// Pulls the contacts and leads changed since the last sync, in the background: a delivery AmoHub could not read
+    /// was answered 200 (amoCRM counts every 4xx towards switching the webhook off), and what it carried arrives so.
+    /// </summary>
+    [OneWay]
+    Task CatchUpAsync();
+
     /// <summary>Subscribes AmoHub's webhook destination (under <paramref name="publicBaseUrl"/>) with the events it applies.</summary>
     Task<WebhookSubscription> SubscribeWebhooksAsync(Uri publicBaseUrl);
 

@@ -271,6 +271,17 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
     }
 
     /// <inheritdoc />
+    public Task CatchUpAsync()
+    {
+        InBackground(SyncContactsAsync());
+        InBackground(SyncLeadsAsync());
+        return Task.CompletedTask;
+    }
+
+    private void InBackground(Task sync) => sync.ContinueWith(
+        task => LogRecoveryFailed(_logger, task.Exception, Subdomain), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Current);
+
+    /// <inheritdoc />
     public Task<WebhookSubscription> SubscribeWebhooksAsync(Uri publicBaseUrl) => _webhooks.SubscribeAsync(publicBaseUrl);
 
     /// <inheritdoc />
@@ -335,8 +346,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
         }
     }
 
-    private void ReconcileInBackground() => _reconcile.RunAsync().ContinueWith(
-        task => LogRecoveryFailed(_logger, task.Exception, Subdomain), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Current);
+    private void ReconcileInBackground() => InBackground(_reconcile.RunAsync());
 
     /// <summary>
     /// Reads the contacts and leads amoCRM deleted since the last pass (<c>with=only_deleted</c>, oldest first) and

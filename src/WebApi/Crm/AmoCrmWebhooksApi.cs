@@ -49,9 +49,11 @@ public static partial class AmoCrmWebhooksApi
 
     /// <summary>
     /// Authenticates the delivery by the secret in its URL and the account it names, stores it durably and
-    /// answers 200; the events are applied right after. Nothing is stored for a rejected delivery. A form in a shape
-    /// AmoHub cannot read is answered 200 too, and logged: amoCRM counts every 4xx towards switching the webhook off,
-    /// and what it carried reaches AmoHub through the next sync.
+    /// answers 200; the events are applied right after. Nothing is stored for a rejected delivery. amoCRM counts every
+    /// 4xx towards switching the webhook off, so only a wrong secret (404) or account (403) is refused, and a body
+    /// larger than <c>AmoHub:Limits:WebhookMaxBodySize</c> (413, far beyond what amoCRM batches). A delivery AmoHub
+    /// cannot read (not a form, an unknown charset, a malformed form or field) is answered 200, logged, and the
+    /// account syncs, so what it carried arrives all the same.
     /// </summary>
     private static async Task<Results<Ok, ProblemHttpResult>> ReceiveAsync(
         string secret, HttpRequest request, IClusterClient client, TimeProvider time, ILoggerFactory loggers)
@@ -62,35 +64,42 @@ public static partial class AmoCrmWebhooksApi
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown webhook destination");
         }
 
-        if (!request.HasFormContentType)
+        var account = client.GetGrain<IAccountGrain>(GrainKeys.Account(subdomain));
+        var logger = loggers.CreateLogger(typeof(AmoCrmWebhooksApi));
+        IFormCollection? form = null;
+        if (request.HasFormContentType && CharsetGuard.IsReadable(request.ContentType))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
-                detail: "amoCRM deliveries are application/x-www-form-urlencoded.");
+            try
+            {
+                form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+            }
+            catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Delivery too large",
+                    detail: "The delivery is larger than AmoHub:Limits:WebhookMaxBodySize.");
+            }
+            catch (Exception exception) when (exception is InvalidDataException or InvalidOperationException or BadHttpRequestException)
+            {
+                form = null;
+            }
         }
 
-        IFormCollection form;
-        try
+        if (form is null)
         {
-            form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
-        }
-        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Delivery too large",
-                detail: "The delivery is larger than AmoHub:Limits:WebhookMaxBodySize.");
-        }
-        catch (Exception exception) when (exception is InvalidDataException or InvalidOperationException or BadHttpRequestException)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed form body", detail: "The body is not a readable form.");
+            LogUnreadable(logger, subdomain, request.ContentType is { } type ? type[..Math.Min(type.Length, 80)] : "none");
+            await account.CatchUpAsync();
+            return TypedResults.Ok();
         }
 
         var (delivery, errors) = AmoCrmWebhookForm.Parse(form, time.GetUtcNow());
         if (delivery is null)
         {
-            LogIgnored(loggers.CreateLogger(typeof(AmoCrmWebhooksApi)), subdomain, errors.Count);
+            LogIgnored(logger, subdomain, errors.Count);
+            await account.CatchUpAsync();
             return TypedResults.Ok();
         }
 
-        if (!await client.GetGrain<IAccountGrain>(GrainKeys.Account(subdomain)).OwnsDeliveryAsync(delivery.AccountSubdomain, delivery.AccountId))
+        if (!await account.OwnsDeliveryAsync(delivery.AccountSubdomain, delivery.AccountId))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Wrong account",
                 detail: "The delivery names another amoCRM account than the one this destination belongs to.");
@@ -148,6 +157,10 @@ public static partial class AmoCrmWebhooksApi
     }
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Warning,
-        Message = "Account {Account}: a webhook delivery with {Count} fields AmoHub cannot read was ignored; the next sync reads what it carried")]
+        Message = "Account {Account}: a webhook delivery with {Count} fields AmoHub cannot read was ignored; a sync reads what it carried")]
     private static partial void LogIgnored(ILogger logger, string account, int count);
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning,
+        Message = "Account {Account}: a webhook delivery of type {ContentType} that is not a readable form was ignored; a sync reads what it carried")]
+    private static partial void LogUnreadable(ILogger logger, string account, string contentType);
 }

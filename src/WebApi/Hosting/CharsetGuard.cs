@@ -7,10 +7,12 @@ namespace AmoHub.WebApi.Hosting;
 /// Refuses a request body in a character set AmoHub does not read: JSON is UTF-8 (RFC 8259) and so are amoCRM's
 /// forms, and any other <c>charset</c> (<c>utf-7</c>, a made-up one) would fail deep in the body reader as a 500.
 /// It answers 415 <c>application/problem+json</c> naming the charset, before anything reads or stores the body.
+/// amoCRM's webhook deliveries are left to their receiver, which answers every delivery it cannot read 200.
 /// </summary>
 public static class CharsetGuard
 {
     private static readonly string[] Readable = ["utf-8", "utf8", "us-ascii"];
+    private static readonly PathString WebhookPaths = new("/webhooks");
 
     /// <summary>Adds the check to the pipeline.</summary>
     public static WebApplication UseCharsetGuard(this WebApplication app)
@@ -18,7 +20,8 @@ public static class CharsetGuard
         ArgumentNullException.ThrowIfNull(app);
         app.Use(async (context, next) =>
         {
-            if (UnreadableCharset(context.Request.ContentType) is { } charset)
+            if (!context.Request.Path.StartsWithSegments(WebhookPaths, StringComparison.Ordinal)
+                && UnreadableCharset(context.Request.ContentType) is { } charset)
             {
                 context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
                 await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
@@ -35,9 +38,29 @@ public static class CharsetGuard
                 return;
             }
 
+            context.Request.ContentType = Unquoted(context.Request.ContentType);
             await next(context);
         });
         return app;
+    }
+
+    /// <summary>Whether AmoHub reads a body of this Content-Type: it names no charset, or UTF-8.</summary>
+    public static bool IsReadable(string? contentType) => UnreadableCharset(contentType) is null;
+
+    /// <summary>
+    /// The Content-Type with its charset unquoted: <c>charset="utf-8"</c> is UTF-8 (RFC 9110), but ASP.NET Core's JSON
+    /// reader takes the quotes for part of the name and fails.
+    /// </summary>
+    private static string? Unquoted(string? contentType)
+    {
+        if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+            || !mediaType.Charset.HasValue || !HeaderUtilities.IsQuoted(mediaType.Charset))
+        {
+            return contentType;
+        }
+
+        mediaType.Charset = HeaderUtilities.RemoveQuotes(mediaType.Charset);
+        return mediaType.ToString();
     }
 
     /// <summary>The charset a Content-Type names when AmoHub cannot read it; null when there is none or it is UTF-8.</summary>

@@ -206,6 +206,13 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
     /// </summary>
     public void MakeDeliveriesUnreachable(string subdomain, int count) => Account(subdomain).MakeDeliveriesUnreachable(count);
 
+    /// <summary>
+    /// Subscribes <paramref name="destination"/> to <paramref name="settings"/> as <c>POST /api/v4/webhooks</c> does
+    /// (an existing destination gets the new events): how an older integration's subscription looks.
+    /// </summary>
+    public SandboxWebhook SubscribeWebhook(string subdomain, string destination, IReadOnlyList<string> settings) =>
+        Account(subdomain).Subscribe(destination, settings);
+
     /// <summary>Ends every OAuth access token of the account at once; the long-lived token stays valid.</summary>
     public void ExpireAccessTokens(string subdomain) => Account(subdomain).ExpireAccessTokens();
 

@@ -311,8 +311,9 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
     public async Task<CheckOutcome> ProbeApiAsync(CheckType checkType, TimeSpan timeout, string? marker = null)
     {
         var outcome = await _probes.RunAsync(checkType, timeout, marker);
-        if (outcome.ErrorCode is CheckErrorCodes.WebhookMissing or CheckErrorCodes.WebhookDisabled
-            && _settings.ResubscribeWebhooks && _recovering is not { IsCompleted: false })
+        var troubled = outcome.ErrorCode is CheckErrorCodes.WebhookMissing or CheckErrorCodes.WebhookDisabled
+            || (checkType == CheckType.Hook && _probes.WebhookEventsMissing);
+        if (troubled && _settings.ResubscribeWebhooks && _recovering is not { IsCompleted: false })
         {
             _recovering = RecoverWebhookAsync();
         }
@@ -321,8 +322,9 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
     }
 
     /// <summary>
-    /// Subscribes AmoHub's webhook again (same destination, same secret) after amoCRM dropped or switched it off, then
-    /// reads what changed meanwhile: a sync from the last position, and the contacts and leads deleted since the last pass.
+    /// Subscribes AmoHub's webhook again (same destination, same secret) after amoCRM dropped or switched it off, or
+    /// when it lacks events AmoHub applies now (a subscription an earlier version made), then reads what changed
+    /// meanwhile: a sync from the last position, and the contacts and leads deleted since the last pass.
     /// </summary>
     private async Task RecoverWebhookAsync()
     {

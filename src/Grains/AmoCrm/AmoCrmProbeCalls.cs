@@ -21,12 +21,23 @@ public sealed class AmoCrmProbeCalls(
     AmoCrmConnection connection,
     TimeProvider time)
 {
+    /// <summary>
+    /// Whether the last HOOK check found AmoHub's subscription live but without some of the events AmoHub applies now
+    /// (<see cref="AmoCrmWebhooks.Events"/>): one an earlier version made.
+    /// </summary>
+    public bool WebhookEventsMissing { get; private set; }
+
     /// <summary>Runs one check's request and says how it went.</summary>
     public async Task<CheckOutcome> RunAsync(CheckType checkType, TimeSpan timeout, string? marker)
     {
         if (checkType == CheckType.Web || (checkType == CheckType.Dp && string.IsNullOrEmpty(marker)))
         {
             throw new ArgumentOutOfRangeException(nameof(checkType), checkType, "The account grain probes GET, POST, HOOK and DP (with a marker) only.");
+        }
+
+        if (checkType == CheckType.Hook)
+        {
+            WebhookEventsMissing = false;
         }
 
         string token;
@@ -155,6 +166,7 @@ public sealed class AmoCrmProbeCalls(
         }
 
         var ours = list.Content?.Embedded?.Webhooks.Find(webhook => webhook.Destination == destination.AbsoluteUri);
+        WebhookEventsMissing = ours is { Disabled: false } && AmoCrmWebhooks.Events.Except(ours.Settings ?? []).Any();
         return ours switch
         {
             null => (CheckErrorCodes.WebhookMissing, $"AmoHub's webhook destination is not subscribed in amoCRM account {account()}: changes do not arrive."),

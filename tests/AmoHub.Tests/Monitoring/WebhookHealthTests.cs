@@ -63,6 +63,32 @@ public sealed class WebhookHealthTests
         await Eventually.MatchAsync(() => StatusOfAsync(hub, deleted), status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "the restored contact to be back");
     }
 
+    [Fact]
+    public async Task A_subscription_without_the_events_AmoHub_now_applies_is_subscribed_again_with_them()
+    {
+        await using var hub = await MonitoringHost.StartAsync(StorageProvider.Sqlite);
+        var amoCrm = hub.Sandbox.Sandbox;
+        using (var subscribed = await hub.Http.PostAsync("/api/amocrm/webhooks", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, subscribed.StatusCode);
+        }
+
+        // As an earlier version subscribed: no restore events.
+        var destination = Assert.Single(amoCrm.GetWebhooks(Account)).Destination;
+        string[] earlier = ["add_contact", "update_contact", "delete_contact", "add_lead", "update_lead", "delete_lead", "status_lead"];
+        amoCrm.SubscribeWebhook(Account, destination, earlier);
+        Assert.DoesNotContain("restore_contact", Assert.Single(amoCrm.GetWebhooks(Account)).Settings);
+
+        await Eventually.MatchAsync(
+            () => Task.FromResult(amoCrm.GetWebhooks(Account)),
+            webhooks => webhooks.Count == 1 && webhooks[0].Destination == destination
+                && webhooks[0].Settings.Contains("restore_contact") && webhooks[0].Settings.Contains("restore_lead"),
+            TimeSpan.FromSeconds(60),
+            "the HOOK check to subscribe the destination again with the restore events");
+        var incidents = await MonitoringHost.IncidentsAsync(hub);
+        Assert.DoesNotContain(incidents, incident => incident.GetProperty("checkType").GetString() == "HOOK");
+    }
+
     private static async Task<long> CreateAsync(InProcessAmoHub hub, string name, string phone)
     {
         using var response = await hub.Http.PostAsJsonAsync("/api/contacts", new { name, phone });

@@ -12,11 +12,15 @@ namespace AmoHub.Bench;
 /// </summary>
 public sealed class AmoHubUnderTest : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ProcessStartInfo _start;
     private readonly string _folder;
+    private Process _process;
+    private double _earlierCpuSeconds;
+    private double _earlierPeakRssMiB;
 
-    private AmoHubUnderTest(Process process, string folder, Uri api, Uri sandbox, AmoHubDatabase database)
+    private AmoHubUnderTest(ProcessStartInfo start, Process process, string folder, Uri api, Uri sandbox, AmoHubDatabase database)
     {
+        _start = start;
         _process = process;
         _folder = folder;
         Api = api;
@@ -71,11 +75,6 @@ public sealed class AmoHubUnderTest : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         var database = AmoHubDatabase.From(
             new StorageSettings
             {
@@ -83,15 +82,46 @@ public sealed class AmoHubUnderTest : IAsyncDisposable
                 ConnectionString = mySqlConnectionString,
             },
             folder);
-        var hub = new AmoHubUnderTest(process, folder, api, sandbox, database);
+        var hub = new AmoHubUnderTest(start, Launch(start), folder, api, sandbox, database);
+        await hub.WaitUntilReadyAsync();
+        return hub;
+    }
+
+    /// <summary>
+    /// Kills AmoHub with SIGKILL, as a crash or an evicted pod ends it, and starts it again on the same database and
+    /// ports; waits until it is ready. CPU time and peak memory go on counting over both processes.
+    /// </summary>
+    public async Task KillAndRestartAsync()
+    {
+        _earlierPeakRssMiB = PeakRssMiB;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _earlierCpuSeconds += _process.TotalProcessorTime.TotalSeconds;
+        _process.Dispose();
+        _process = Launch(_start);
+        await WaitUntilReadyAsync();
+    }
+
+    private static Process Launch(ProcessStartInfo start)
+    {
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
         using var http = new HttpClient();
         for (var i = 0; i < 240; i++)
         {
             try
             {
-                if ((await http.GetAsync(new Uri(api, "health/ready"))).IsSuccessStatusCode)
+                if ((await http.GetAsync(new Uri(Api, "health/ready"))).IsSuccessStatusCode)
                 {
-                    return hub;
+                    return;
                 }
             }
             catch (HttpRequestException)
@@ -105,18 +135,18 @@ public sealed class AmoHubUnderTest : IAsyncDisposable
         throw new TimeoutException("AmoHub did not become ready in 60 s.");
     }
 
-    /// <summary>CPU seconds (user + system) the AmoHub process has used so far.</summary>
+    /// <summary>CPU seconds (user + system) the AmoHub processes have used so far.</summary>
     public double CpuSeconds
     {
         get
         {
             _process.Refresh();
-            return _process.TotalProcessorTime.TotalSeconds;
+            return _earlierCpuSeconds + _process.TotalProcessorTime.TotalSeconds;
         }
     }
 
-    /// <summary>Peak resident memory of the AmoHub process, in MiB.</summary>
-    public double PeakRssMiB => StatusMiB("VmHWM:");
+    /// <summary>Peak resident memory of an AmoHub process so far, in MiB.</summary>
+    public double PeakRssMiB => Math.Max(_earlierPeakRssMiB, StatusMiB("VmHWM:"));
 
     /// <summary>Resident memory of the AmoHub process now, in MiB.</summary>
     public double RssMiB => StatusMiB("VmRSS:");

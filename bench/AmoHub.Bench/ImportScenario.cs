@@ -15,7 +15,9 @@ namespace AmoHub.Bench;
 /// the contacts of a real, messy account; AmoHub starts with that account configured and imports it by itself in the
 /// background within its share of the budget. Measured: how long the contacts take against the limit the share
 /// sets, what the import spends in amoCRM requests, AmoHub's memory, how good its estimate of the total is, and how
-/// fast dedup answers meanwhile for seeded phones in another spelling.
+/// fast dedup answers meanwhile for seeded phones in another spelling. With a restart fraction, AmoHub is killed
+/// (SIGKILL) once the import has read that share of the live contacts and started again on the same database: the
+/// pages read before and after say whether it went on from where it was.
 /// </summary>
 public static class ImportScenario
 {
@@ -26,8 +28,11 @@ public static class ImportScenario
 
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Runs the scenario on an account seeded with <paramref name="contacts"/> contacts, importing within <paramref name="share"/> of the budget.</summary>
-    public static async Task<LoadResult> RunAsync(string repository, int contacts, double share, string? mySqlConnectionString)
+    /// <summary>
+    /// Runs the scenario on an account seeded with <paramref name="contacts"/> contacts, importing within
+    /// <paramref name="share"/> of the budget, killing AmoHub once <paramref name="restartAt"/> of them are read.
+    /// </summary>
+    public static async Task<LoadResult> RunAsync(string repository, int contacts, double share, double? restartAt, string? mySqlConnectionString)
     {
         var importPerSecond = new AmoCrmSettings { ImportShare = share }.ImportRequestsPerSecond;
         await using var sandbox = await StandaloneSandbox.StartAsync();
@@ -57,6 +62,7 @@ public static class ImportScenario
         var watch = new ImportWatch();
         var answers = SendLookupsAsync(http, hub, lookups, live.Count, watch);
         var progress = new List<Progress>();
+        Restart? restart = null;
         Progress last;
         do
         {
@@ -69,6 +75,13 @@ public static class ImportScenario
             last = await ProgressAsync(http, ready.Elapsed.TotalSeconds);
             progress.Add(last);
             watch.Latest = last;
+            if (restartAt is { } fraction && restart is null && !last.Complete && last.Read >= fraction * live.Count)
+            {
+                var pagesBefore = sandbox.Sandbox.GetStats(Account).ContactPages;
+                var down = Stopwatch.StartNew();
+                await hub.KillAndRestartAsync();
+                restart = new Restart(last.Read, pagesBefore, down.Elapsed.TotalSeconds);
+            }
         }
         while (!last.Complete);
 
@@ -91,7 +104,7 @@ public static class ImportScenario
         var limitSeconds = (double)stats.ContactPages / importPerSecond;
         var latencies = answered.Select(a => a.Milliseconds).ToList();
         var (p50, p95, p99) = LoadResult.Percentiles(latencies);
-        var mismatches = answered.Count(a => !a.Matched);
+        var mismatches = answered.Count(a => !a.Matched && !a.CutByRestart);
         var extra = new Dictionary<string, double>
         {
             ["import s"] = importSeconds,
@@ -105,7 +118,7 @@ public static class ImportScenario
             ["429s"] = stats.TooManyRequests,
             ["live contacts in amoCRM"] = live.Count,
             ["contacts in our copy"] = inOurCopy,
-            ["dedup requests"] = answered.Count,
+            ["dedup requests"] = answered.Count(a => !a.CutByRestart),
             ["dedup mismatches"] = mismatches,
             ["dedup max ms"] = latencies.DefaultIfEmpty(0).Max(),
             ["dedup p50 ms of contacts imported"] = LoadResult.Percentiles(answered.Where(a => a.Imported).Select(a => a.Milliseconds).ToList()).P50,
@@ -121,6 +134,16 @@ public static class ImportScenario
             ["seeding s"] = seedSeconds,
             ["load avg 1 min"] = WebhooksScenario.LoadAverage(),
         };
+        if (restart is not null)
+        {
+            // Reading the account from the start again would cost every page read before the kill once more.
+            extra["restarted at read"] = restart.AtRead;
+            extra["pages before restart"] = restart.PagesBefore;
+            extra["pages if never killed"] = Math.Ceiling((double)imported / (EntitySync<AmoContact>.PageSize - 1));
+            extra["restart s"] = restart.Seconds;
+            extra["dedup requests cut by the restart"] = answered.Count(a => a.CutByRestart);
+        }
+
         // Absent when the status did not give one at that point (a run too short for an estimate).
         foreach (var (name, value) in new[]
         {
@@ -135,16 +158,16 @@ public static class ImportScenario
             }
         }
 
-        foreach (var answer in answered.Where(a => !a.Matched))
+        foreach (var answer in answered.Where(a => !a.Matched && !a.CutByRestart))
         {
             await Console.Error.WriteLineAsync(answer.Problem);
         }
 
         var engine = mySqlConnectionString is null ? "SQLite" : "MariaDB";
         return new LoadResult(
-            mySqlConnectionString is null ? "import" : "import-mysql",
+            (mySqlConnectionString is null ? "import" : "import-mysql") + (restart is null ? "" : "-restart"),
             string.Create(CultureInfo.InvariantCulture,
-                $"{engine}, first import of {contacts} seeded contacts ({contacts / 100} phones held twice or thrice, {contacts / 100} deleted), share {share} = {importPerSecond} of 7 req/s; throughput in contacts/s imported, p50/p95/p99 of {answered.Count} dedup requests for seeded phones in another spelling during the import"),
+                $"{engine}, first import of {contacts} seeded contacts ({contacts / 100} phones held twice or thrice, {contacts / 100} deleted), share {share} = {importPerSecond} of 7 req/s{(restart is null ? "" : $", AmoHub killed (SIGKILL) and started again at {restartAt:P0} read")}; throughput in contacts/s imported, p50/p95/p99 of {answered.Count} dedup requests for seeded phones in another spelling during the import"),
             imported,
             mismatches,
             importSeconds,
@@ -225,7 +248,19 @@ public static class ImportScenario
             }
 
             var started = Stopwatch.GetTimestamp();
-            using var response = await http.PostAsJsonAsync("/api/contacts", new { name = "Тот же человек", phone = lookup.Phone });
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.PostAsJsonAsync("/api/contacts", new { name = "Тот же человек", phone = lookup.Phone });
+            }
+            catch (HttpRequestException exception)
+            {
+                // Sent while AmoHub was killed: the client sees the connection fail, as a caller would.
+                answers.Add(new Answer(0, false, imported, false, exception.Message, CutByRestart: true));
+                continue;
+            }
+
+            using var received = response;
             var milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var body = await response.Content.ReadAsStringAsync();
             var id = response.StatusCode == HttpStatusCode.OK && JsonDocument.Parse(body).RootElement.TryGetProperty("amocrmId", out var amoCrmId)
@@ -266,7 +301,10 @@ public static class ImportScenario
     /// One dedup request: its answer time, whether it answered 200 with the expected contact, whether that contact was
     /// in our copy when it was sent, and whether the import had ended by the answer.
     /// </summary>
-    private sealed record Answer(double Milliseconds, bool Matched, bool Imported, bool AfterImport, string Problem);
+    private sealed record Answer(double Milliseconds, bool Matched, bool Imported, bool AfterImport, string Problem, bool CutByRestart = false);
+
+    /// <summary>When AmoHub was killed: the contacts and pages read by then, and how long it took to be ready again.</summary>
+    private sealed record Restart(long AtRead, long PagesBefore, double Seconds);
 
     /// <summary>The import's progress as <c>/api/amocrm/status</c> showed it <paramref name="Seconds"/> after AmoHub was ready.</summary>
     private sealed record Progress(double Seconds, bool Complete, long Read, long? EstimatedTotal, TimeSpan? Eta);

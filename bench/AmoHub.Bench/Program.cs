@@ -9,7 +9,7 @@ using AmoHub.ServiceDefaults.Storage;
 // dotnet run -c Release --project bench/AmoHub.Bench -- <contacts-new|contacts-dedup|stats> [--count N] [--warmup-requests W] [--connections C] [--rate R] [--accounts A] [--mysql "<connection string>"]
 // dotnet run -c Release --project bench/AmoHub.Bench -- probes [--probes N] [--minutes M] [--warmup S] [--mysql "<connection string>"]
 // dotnet run -c Release --project bench/AmoHub.Bench -- webhooks [--count EVENTS] [--warmup-events W] [--connections C] [--mysql "<connection string>"]
-// dotnet run -c Release --project bench/AmoHub.Bench -- import [--contacts N] [--share S] [--mysql "<connection string>"]
+// dotnet run -c Release --project bench/AmoHub.Bench -- import [--contacts N] [--share S] [--restart-at F] [--mysql "<connection string>"]
 var scenario = args.FirstOrDefault() ?? "";
 var count = Option("--count", scenario switch { "contacts-dedup" => 40_000, "stats" => 1_000, _ => 2_000 });
 
@@ -31,7 +31,7 @@ if (scenario is not ("contacts-new" or "contacts-dedup" or "stats" or "probes" o
     await Console.Error.WriteLineAsync("usage: AmoHub.Bench <contacts-new|contacts-dedup|stats> [--count N] [--warmup-requests W] [--connections C] [--rate R] [--accounts A] [--mysql \"<connection string>\"]");
     await Console.Error.WriteLineAsync("       AmoHub.Bench probes [--probes N] [--minutes M] [--warmup S] [--mysql \"<connection string>\"]");
     await Console.Error.WriteLineAsync("       AmoHub.Bench webhooks [--count EVENTS] [--warmup-events W] [--connections C] [--mysql \"<connection string>\"]");
-    await Console.Error.WriteLineAsync("       AmoHub.Bench import [--contacts N] [--share S] [--mysql \"<connection string>\"]");
+    await Console.Error.WriteLineAsync("       AmoHub.Bench import [--contacts N] [--share S] [--restart-at F] [--mysql \"<connection string>\"]");
     return 2;
 }
 
@@ -48,7 +48,10 @@ if (scenario == "webhooks")
 
 if (scenario == "import")
 {
-    return await ReportAsync(await ImportScenario.RunAsync(repository, Option("--contacts", 200_000), Option("--share", 0.5), mySql));
+    // --restart-at F kills AmoHub once the import has read the fraction F of the contacts, and starts it again.
+    var restartAt = Option("--restart-at", 0.0);
+    return await ReportAsync(await ImportScenario.RunAsync(
+        repository, Option("--contacts", 200_000), Option("--share", 0.5), restartAt > 0 ? restartAt : null, mySql));
 }
 
 var accountNames = Enumerable.Range(1, accounts).Select(i => string.Create(CultureInfo.InvariantCulture, $"bench-{i:D3}")).ToList();

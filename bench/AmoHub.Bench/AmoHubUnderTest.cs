@@ -93,10 +93,11 @@ public sealed class AmoHubUnderTest : IAsyncDisposable
     /// </summary>
     public async Task KillAndRestartAsync()
     {
+        // Read just before the kill: a process that exited has no figures left to read.
         _earlierPeakRssMiB = PeakRssMiB;
+        _earlierCpuSeconds = CpuSeconds;
         _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
-        _earlierCpuSeconds += _process.TotalProcessorTime.TotalSeconds;
         _process.Dispose();
         _process = Launch(_start);
         await WaitUntilReadyAsync();

@@ -1,6 +1,7 @@
 using AmoHub.Grains.Accounts;
 using AmoHub.Grains.AmoCrm;
 using AmoHub.Grains.Crm;
+using AmoHub.Grains.Crm.Operations;
 using AmoHub.Grains.Crm.Webhooks;
 using AmoHub.Grains.Interfaces.Probes;
 using AmoHub.Grains.Monitoring;
@@ -91,6 +92,15 @@ public static class SiloConfiguration
         services.AddSingleton<CrmReadModel>();
         services.AddSingleton<OurCopy>();
         services.AddSingleton<WebhookInboxStore>();
+        services.AddSingleton<OperationStore>();
+        services.AddSingleton<OperationCallbacks>();
+        services.AddHttpClient(OperationCallbacks.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            });
         services.AddSingleton<CrmDeadLetters>();
         services.AddSingleton(provider => new AmoCrmClock(provider.GetRequiredService<TimeProvider>(), amoCrm.MaxClockSkew, provider.GetRequiredService<ILogger<AmoCrmClock>>()));
         services.AddSingleton<AccountRegistryStore>();

@@ -69,6 +69,7 @@ public static class WebApiExtensions
         app.MapClusterApi();
         app.MapContactsApi();
         app.MapLeadsApi();
+        app.MapOperationsApi();
         app.MapAmoCrmWebhooksApi();
 
         var dashboard = Path.Combine(AppContext.BaseDirectory, "dashboard");

@@ -44,6 +44,9 @@ public static partial class GrainKeys
     /// <summary>Key of an account's webhook inbox: <c>{subdomain}/webhooks:inbox</c>.</summary>
     public static string WebhookInbox(string account) => $"{AccountName.Normalize(account)}/webhooks:inbox";
 
+    /// <summary>Key of an account's create requests and their backlog: <c>{subdomain}/operations</c>.</summary>
+    public static string Operations(string account) => $"{AccountName.Normalize(account)}/operations";
+
     /// <summary>Key of an account's notifier: <c>{subdomain}/notifier</c>.</summary>
     public static string Notifier(string account) => $"{AccountName.Normalize(account)}/notifier";
 

@@ -68,6 +68,14 @@ public sealed class AmoCrmSettings
     /// </summary>
     public bool ResubscribeWebhooks { get; set; } = true;
 
+    /// <summary>
+    /// How long a create request waits for amoCRM before it is answered 202 Accepted instead (stored, completed later,
+    /// its result at <c>/api/operations/{id}</c>). While amoCRM is down or limiting, or requests wait already, a create
+    /// is answered 202 at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Requests a second the first import may send: <see cref="ImportShare"/> of the budget, at least one.</summary>
     public int ImportRequestsPerSecond => Math.Max(1, (int)Math.Floor(RequestsPerSecond * ImportShare));
 }

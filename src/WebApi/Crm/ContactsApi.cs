@@ -13,7 +13,12 @@ public static class ContactsApi
     public static RouteGroupBuilder MapContactsApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/contacts").WithTags("Contacts").RequireReadOrWriteByMethod();
-        group.MapPost("/", CreateAsync).WithName("CreateContact");
+        group.MapPost("/", CreateAsync).WithName("CreateContact")
+            .Produces<ContactResponse>(StatusCodes.Status201Created)
+            .Produces<ContactResponse>()
+            .Produces<OperationResponse>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{amocrmId:long}", GetAsync).WithName("GetContact");
         group.MapGet("/", ListAsync).WithName("ListContacts");
         return group;
@@ -21,10 +26,10 @@ public static class ContactsApi
 
     /// <summary>
     /// Our copy first, then amoCRM, then a new contact in amoCRM: 201 when this request created it, 200 with the
-    /// existing contact otherwise.
+    /// existing contact otherwise; 202 with the operation when amoCRM cannot answer now (<see cref="Submissions"/>).
     /// </summary>
-    private static async Task<Results<Created<ContactResponse>, Ok<ContactResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateContactRequest? body, RequestAccount account, PhoneNormalizer phones, IClusterClient client)
+    private static async Task<IResult> CreateAsync(
+        CreateContactRequest? body, RequestAccount account, HttpRequest request, PhoneNormalizer phones, IClusterClient client)
     {
         var errors = new Dictionary<string, string[]>();
         if (body is null)
@@ -34,16 +39,13 @@ public static class ContactsApi
 
         var name = CrmValidation.Name(body.Name, "name", errors);
         var phone = CrmValidation.Phone(body.Phone, "phone", phones, errors);
+        var options = Submissions.ReadOptions(request, body.CallbackUrl, errors);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
         }
 
-        var result = await client.GetGrain<IPhoneIndexGrain>(GrainKeys.Phone(account.Subdomain, phone!)).GetOrCreateAsync(name!);
-        var response = ContactResponse.From(result.Contact, result.Created);
-        return result.Created
-            ? TypedResults.Created($"/api/contacts/{result.Contact.AmoCrmId}?account={account.Subdomain}", response)
-            : TypedResults.Ok(response);
+        return await Submissions.SubmitAsync(client, account, OperationKind.Contact, new ContactSubmission(phone!, name!), null, options);
     }
 
     private static async Task<Results<Ok<ContactResponse>, ProblemHttpResult>> GetAsync(

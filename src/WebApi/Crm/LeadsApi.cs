@@ -16,14 +16,23 @@ public static class LeadsApi
     public static RouteGroupBuilder MapLeadsApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/leads").WithTags("Leads").RequireReadOrWriteByMethod();
-        group.MapPost("/", CreateAsync).WithName("CreateLead");
+        group.MapPost("/", CreateAsync).WithName("CreateLead")
+            .Produces<LeadResponse>(StatusCodes.Status201Created)
+            .Produces<LeadResponse>()
+            .Produces<OperationResponse>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{amocrmId:long}", GetAsync).WithName("GetLead");
         group.MapGet("/", ListAsync).WithName("ListLeads");
         return group;
     }
 
-    private static async Task<Results<Created<LeadResponse>, Ok<LeadResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateLeadRequest? body, RequestAccount account, PhoneNormalizer phones, IClusterClient client)
+    /// <summary>
+    /// A lead found by name or created, in the pipeline and status asked for, with its main contact found or made by
+    /// phone, or given by id; 202 with the operation when amoCRM cannot answer now (<see cref="Submissions"/>).
+    /// </summary>
+    private static async Task<IResult> CreateAsync(
+        CreateLeadRequest? body, RequestAccount account, HttpRequest request, PhoneNormalizer phones, IClusterClient client)
     {
         if (body is null)
         {
@@ -59,39 +68,15 @@ public static class LeadsApi
             errors["pipelineId"] = ["must be an amoCRM pipeline id (a positive number)."];
         }
 
+        var options = Submissions.ReadOptions(request, body.CallbackUrl, errors);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
         }
 
-        // Before the contact is found or made: a pipeline or status the account does not have refuses the request
-        // (an InvalidFieldException, answered 400 by InvalidFieldExceptionHandler) before anything is made in amoCRM.
-        var pipelineId = await client.GetGrain<IAccountGrain>(GrainKeys.Account(account.Subdomain)).ResolvePipelineAsync(body.PipelineId, statusId);
-
-        long? contactId = null;
-        if (contactPhone is not null)
-        {
-            var contact = await client.GetGrain<IPhoneIndexGrain>(GrainKeys.Phone(account.Subdomain, contactPhone)).GetOrCreateAsync(contactName ?? name!);
-            contactId = contact.Contact.AmoCrmId;
-        }
-        else if (body.ContactId is { } id)
-        {
-            var known = await client.GetGrain<IContactGrain>(GrainKeys.Contact(account.Subdomain, id)).GetAsync()
-                ?? await client.GetGrain<IAccountGrain>(GrainKeys.Account(account.Subdomain)).FetchContactAsync(id);
-            if (known is null)
-            {
-                return Problems.Invalid("contactId", $"Neither AmoHub nor amoCRM has contact {id}.");
-            }
-
-            contactId = id;
-        }
-
-        var result = await client.GetGrain<ILeadNameIndexGrain>(GrainKeys.LeadName(account.Subdomain, NameKeys.Normalize(name!)))
-            .GetOrCreateAsync(new NewLead(name!, statusId, contactId, pipelineId));
-        var response = LeadResponse.From(result.Lead, result.Created);
-        return result.Created
-            ? TypedResults.Created($"/api/leads/{result.Lead.AmoCrmId}?account={account.Subdomain}", response)
-            : TypedResults.Ok(response);
+        return await Submissions.SubmitAsync(
+            client, account, OperationKind.Lead, null,
+            new LeadSubmission(name!, statusId, body.PipelineId, contactPhone, contactName, body.ContactId), options);
     }
 
     private static async Task<Results<Ok<LeadResponse>, ProblemHttpResult>> GetAsync(

@@ -12,8 +12,8 @@ namespace AmoHub.Tests.Faults;
 
 /// <summary>
 /// amoCRM misbehaving (429s, 500s, slow answers, no answer at all) while callers create contacts and leads at
-/// once: no request hangs, every error is a problem+json, and amoCRM ends up with one entity per phone and per
-/// lead name once callers retry what failed.
+/// once: no request hangs, what amoCRM cannot take is accepted (202) and completed once it is back, every error is
+/// a problem+json, and amoCRM ends up with one entity per phone and per lead name.
 /// </summary>
 [Collection(RunsAlone.Name)]
 public sealed class SandboxFaultTests
@@ -46,7 +46,13 @@ public sealed class SandboxFaultTests
 
         var during = await Task.WhenAll(requests.Select(request => SendAsync(hub, request)));
 
+        // What was accepted (202) while amoCRM misbehaved is completed once it is back; new requests queue behind it.
         hub.Sandbox.Sandbox.ClearFaults(Account);
+        await Eventually.MatchAsync(
+            () => hub.Http.GetFromJsonAsync<JsonElement>($"/api/operations?account={Account}&status=pending"),
+            pending => pending.GetProperty("total").GetInt64() == 0,
+            TimeSpan.FromSeconds(120),
+            "the requests accepted during the fault to be completed");
         var after = new List<Answer>();
         foreach (var request in requests)
         {
@@ -56,12 +62,19 @@ public sealed class SandboxFaultTests
         var badAnswers = during.Concat(after).Where(a => !a.Success && !a.IsProblem).Select(a => a.ToString()).ToList();
         Assert.True(badAnswers.Count == 0, "answers that are neither a success nor a problem+json: " + string.Join("; ", badAnswers));
         Assert.DoesNotContain(during.Concat(after), a => a.Status == HttpStatusCode.InternalServerError);
-        Assert.All(after, a => Assert.True(a.Success, $"after the fault cleared: {a}"));
+        Assert.All(after, a => Assert.True(a.AmoCrmId is not null, $"after the fault cleared and the backlog was done: {a}"));
 
-        // What a caller was told during the fault still holds: one amoCRM entity per phone and per lead name.
+        // What a caller was told during the fault still holds: one amoCRM entity per phone and per lead name; a request
+        // accepted then ended with the entity asked for after.
         for (var i = 0; i < requests.Count; i++)
         {
-            if (during[i].Success)
+            if (during[i].Status == HttpStatusCode.Accepted)
+            {
+                var operation = await hub.Http.GetFromJsonAsync<JsonElement>(during[i].Location!);
+                Assert.Equal("done", operation.GetProperty("status").GetString());
+                Assert.Equal(after[i].AmoCrmId, operation.GetProperty("result").GetProperty("amocrmId").GetInt64());
+            }
+            else if (during[i].Success)
             {
                 Assert.Equal(after[i].AmoCrmId, during[i].AmoCrmId);
             }
@@ -86,18 +99,27 @@ public sealed class SandboxFaultTests
 
     /// <summary>Every contact phone and lead name twice, in two spellings, interleaved.</summary>
     [Fact]
-    public async Task An_account_amoCRM_answers_402_for_is_told_as_a_plan_or_payment_problem()
+    public async Task A_create_for_an_account_amoCRM_answers_402_for_waits_and_says_it_is_the_plan_or_payment()
     {
         await using var hub = await InProcessAmoHub.StartAsync(StorageProvider.Sqlite);
         hub.Sandbox.Sandbox.SetFault(Account, new SandboxFault(FailureRate: 1, FailureStatus: 402));
 
         using var response = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = "Иван", phone = "+7 903 402-00-01" });
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
 
-        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-        Assert.Equal(nameof(AmoCrmFailure.PaymentRequired), problem.GetProperty("failure").GetString());
-        Assert.Contains("plan or payment", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        // Kept, not lost: it is made once the account is paid again.
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var waiting = await hub.Http.GetFromJsonAsync<JsonElement>(response.Headers.Location!);
+        Assert.Equal("pending", waiting.GetProperty("status").GetString());
+        Assert.Contains("plan or payment", waiting.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal("payment_required", AmoCrmFailure.PaymentRequired.ErrorCode());
+
+        hub.Sandbox.Sandbox.ClearFaults(Account);
+        await Eventually.MatchAsync(
+            () => hub.Http.GetFromJsonAsync<JsonElement>(response.Headers.Location!),
+            operation => operation.GetProperty("status").GetString() == "done",
+            TimeSpan.FromSeconds(120),
+            "the contact to be made once the account is paid");
+        Assert.Single(hub.Sandbox.Sandbox.GetContacts(Account));
     }
 
     private static List<(string Path, object Body)> Requests()
@@ -131,8 +153,8 @@ public sealed class SandboxFaultTests
             var text = await response.Content.ReadAsStringAsync(bound.Token);
             var isProblem = response.Content.Headers.ContentType?.MediaType == "application/problem+json"
                 && JsonDocument.Parse(text).RootElement.TryGetProperty("title", out var title) && title.GetString() is { Length: > 0 };
-            long? id = response.IsSuccessStatusCode ? JsonDocument.Parse(text).RootElement.GetProperty("amocrmId").GetInt64() : null;
-            return new Answer(request.Path, response.StatusCode, response.IsSuccessStatusCode, isProblem, id, text.Length > 300 ? text[..300] : text);
+            long? id = response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Created ? JsonDocument.Parse(text).RootElement.GetProperty("amocrmId").GetInt64() : null;
+            return new Answer(request.Path, response.StatusCode, response.IsSuccessStatusCode, isProblem, id, text.Length > 300 ? text[..300] : text, response.Headers.Location);
         }
         catch (OperationCanceledException)
         {
@@ -140,5 +162,5 @@ public sealed class SandboxFaultTests
         }
     }
 
-    private sealed record Answer(string Path, HttpStatusCode Status, bool Success, bool IsProblem, long? AmoCrmId, string Body);
+    private sealed record Answer(string Path, HttpStatusCode Status, bool Success, bool IsProblem, long? AmoCrmId, string Body, Uri? Location = null);
 }

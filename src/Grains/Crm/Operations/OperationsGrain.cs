@@ -1,0 +1,511 @@
+using AmoHub.Grains.AmoCrm;
+using AmoHub.Grains.Interfaces.Crm;
+using AmoHub.Grains.Interfaces.Keys;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace AmoHub.Grains.Crm.Operations;
+
+/// <summary>
+/// An account's create requests (<see cref="IOperationsGrain"/>). While amoCRM answers, a request runs at once and
+/// its caller gets the result. A request is stored first, and answered 202, when amoCRM failed the last time (down,
+/// limiting, blocked, unauthorized), when requests wait already (so they stay in order), when the client prefers it,
+/// or when amoCRM has not answered within <see cref="AmoCrmSettings.MaxWait"/>; stored requests are then run in the
+/// order they came, a window at a time, once amoCRM answers again, and a reminder brings the grain back after a
+/// restart to finish them. A request with an <c>Idempotency-Key</c> is stored before it runs, with its answer.
+/// </summary>
+[Reentrant]
+public sealed partial class OperationsGrain(
+    OperationStore store,
+    OperationCallbacks callbacks,
+    IOptions<AmoCrmSettings> settings,
+    TimeProvider time,
+    ILogger<OperationsGrain> logger) : Grain, IOperationsGrain, IRemindable
+{
+    /// <summary>How long an <c>Idempotency-Key</c> answers with its first request.</summary>
+    public static readonly TimeSpan KeyLifetime = TimeSpan.FromHours(24);
+
+    /// <summary>Finished operations are kept this long, for <c>/api/operations</c>; longer than a key lives.</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(7);
+
+    private const string ReminderName = "operations";
+
+    /// <summary>Stored requests run together: the dedup locks batch their amoCRM searches and creates.</summary>
+    private const int Window = 100;
+
+    private const int PurgeBatch = 5_000;
+
+    /// <summary>The answer of a request with a field AmoHub refused (a pipeline, a status, a contact id).</summary>
+    private const int BadRequest = 400;
+
+    /// <summary>The answer of a request amoCRM refused.</summary>
+    private const int BadGateway = 502;
+
+    private readonly Dictionary<string, Task<Operation>> _running = new(StringComparer.Ordinal);
+    private OperationsBacklog _backlog = new(0, null);
+    private bool _unavailable;
+    private Coalescer? _drain;
+    private int _failedPasses;
+    private IGrainTimer? _retry;
+    private IGrainTimer? _callbackTimer;
+    private DateTimeOffset? _callbackDue;
+    private bool? _reminderRegistered;
+    private DateTimeOffset _lastPurge;
+    private Func<OperationsBacklog>? _metric;
+
+    private string Account => GrainKeys.AccountOf(this.GetPrimaryKeyString());
+
+    private SubmissionRunner Runner => new(GrainFactory);
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _backlog = await store.BacklogAsync(Account);
+        _metric = () => _backlog;
+        OperationMetrics.Track(Account, _metric, time);
+        StartDraining();
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_metric is not null)
+        {
+            OperationMetrics.Untrack(Account, _metric);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task<SubmitOutcome> SubmitAsync(Submission submission)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        if (submission.IdempotencyKey is { } key && await store.FindByKeyAsync(Account, key) is { } used)
+        {
+            if (used.Stored.Operation.CreatedAt > time.GetUtcNow() - KeyLifetime)
+            {
+                return await ReplayAsync(used.Stored, used.Fingerprint, submission.Fingerprint);
+            }
+
+            await store.ForgetKeyAsync(used.Stored.Seq);
+        }
+
+        var operation = new Operation(
+            Guid.NewGuid().ToString("N"), submission.Kind, OperationStatus.Pending, Now(), null, null, null, false, null, null, null,
+            OperationAnswer.None, submission.CallbackUrl);
+        if (submission.RespondAsync || _unavailable || _backlog.Pending > 0)
+        {
+            return await AcceptAsync(operation with { Answered = OperationAnswer.Accepted }, submission);
+        }
+
+        var stored = submission.IdempotencyKey is not null;
+        if (stored && !await store.InsertAsync(Account, operation, submission))
+        {
+            return await ReplayRaceAsync(submission);
+        }
+
+        var run = RunAsync(operation, submission);
+        if (stored)
+        {
+            _running[operation.Id!] = run;
+        }
+
+        using (var wait = new CancellationTokenSource())
+        {
+            await Task.WhenAny(run, Task.Delay(settings.Value.MaxWait, time, wait.Token));
+            await wait.CancelAsync();
+        }
+
+        if (run.IsCompleted)
+        {
+            _running.Remove(operation.Id!);
+            Operation finished;
+            try
+            {
+                finished = await run;
+            }
+            catch (Exception exception) when (stored && exception is not OutOfMemoryException)
+            {
+                // AmoHub's own parts failed (its storage, a silo): the caller gets the error, and the stored request
+                // is finished by the drain, or answered 202 when its key comes again.
+                RetryLater(exception);
+                throw;
+            }
+
+            if (finished.Status != OperationStatus.Pending)
+            {
+                var answered = finished with { Answered = OperationAnswer.Completed };
+                if (stored)
+                {
+                    await store.CompleteAsync(answered);
+                }
+
+                return new SubmitOutcome(SubmitVerdict.Answer, stored ? answered : answered with { Id = null });
+            }
+        }
+
+        // amoCRM did not take it (or not in time): the request is kept and finished later, by this run or the drain.
+        var accepted = operation with { Answered = OperationAnswer.Accepted };
+        if (stored)
+        {
+            await store.SetAnsweredAsync(operation.Id!, OperationAnswer.Accepted);
+        }
+        else if (!await store.InsertAsync(Account, accepted, submission))
+        {
+            throw new InvalidOperationException("A new operation id was taken.");
+        }
+
+        _backlog = _backlog with { Pending = _backlog.Pending + 1, OldestPendingSince = _backlog.OldestPendingSince ?? operation.CreatedAt };
+        _running[operation.Id!] = run;
+        _ = FinishLaterAsync(accepted, run);
+        return new SubmitOutcome(SubmitVerdict.Answer, accepted);
+    }
+
+    /// <inheritdoc />
+    public async Task<Operation?> GetAsync(string id) => (await store.GetAsync(Account, id))?.Operation;
+
+    /// <inheritdoc />
+    public Task<OperationPage> ListAsync(OperationStatus? status, int page, int pageSize) => store.ListAsync(Account, status, page, pageSize);
+
+    /// <inheritdoc />
+    public async Task<OperationsBacklog> GetBacklogAsync()
+    {
+        _backlog = await store.BacklogAsync(Account);
+        return _backlog;
+    }
+
+    /// <inheritdoc />
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        StartDraining();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stores a request to run later and answers 202.</summary>
+    private async Task<SubmitOutcome> AcceptAsync(Operation accepted, Submission submission)
+    {
+        if (!await store.InsertAsync(Account, accepted, submission))
+        {
+            return await ReplayRaceAsync(submission);
+        }
+
+        _backlog = _backlog with { Pending = _backlog.Pending + 1, OldestPendingSince = _backlog.OldestPendingSince ?? accepted.CreatedAt };
+        await KeepReminderAsync();
+        StartDraining();
+        return new SubmitOutcome(SubmitVerdict.Answer, accepted);
+    }
+
+    /// <summary>Another request with the same key was stored between the look-up and the insert: answer as it is answered.</summary>
+    private async Task<SubmitOutcome> ReplayRaceAsync(Submission submission)
+    {
+        var used = await store.FindByKeyAsync(Account, submission.IdempotencyKey!)
+            ?? throw new InvalidOperationException("An idempotency key was refused as taken but is not stored.");
+        return await ReplayAsync(used.Stored, used.Fingerprint, submission.Fingerprint);
+    }
+
+    /// <summary>
+    /// The answer of the request a key was first used for: the same again, 409 for another request. A first request still
+    /// running here is waited for (as long as a request may wait); one a stopped process never answered is answered 202
+    /// from now on.
+    /// </summary>
+    private async Task<SubmitOutcome> ReplayAsync(StoredOperation used, string fingerprint, string submitted)
+    {
+        if (!string.Equals(fingerprint, submitted, StringComparison.Ordinal))
+        {
+            return new SubmitOutcome(SubmitVerdict.KeyReused, used.Operation);
+        }
+
+        if (used.Operation.Answered == OperationAnswer.None && _running.TryGetValue(used.Operation.Id!, out var first))
+        {
+            using var wait = new CancellationTokenSource();
+            await Task.WhenAny(first, Task.Delay(settings.Value.MaxWait, time, wait.Token));
+            await wait.CancelAsync();
+            used = await store.GetAsync(Account, used.Operation.Id!) ?? used;
+        }
+
+        if (used.Operation.Answered == OperationAnswer.None)
+        {
+            await store.SetAnsweredAsync(used.Operation.Id!, OperationAnswer.Accepted);
+            if (!_running.ContainsKey(used.Operation.Id!))
+            {
+                StartDraining();
+            }
+
+            return new SubmitOutcome(SubmitVerdict.Answer, used.Operation with { Answered = OperationAnswer.Accepted });
+        }
+
+        return new SubmitOutcome(SubmitVerdict.Answer, used.Operation);
+    }
+
+    /// <summary>
+    /// Runs a request: the operation done, failed (a field refused), or still pending with the reason amoCRM did not take
+    /// it (down, limiting, blocked, unauthorized, unpaid: requests are stored from now on until one goes through).
+    /// </summary>
+    /// <exception cref="Exception">AmoHub's own parts failed (storage, a silo); the request is as it was.</exception>
+    private async Task<Operation> RunAsync(Operation operation, Submission submission)
+    {
+        try
+        {
+            var (contact, lead, created) = await Runner.RunAsync(Account, submission);
+            _unavailable = false;
+            return operation with
+            {
+                Status = OperationStatus.Done, CompletedAt = Now(), Contact = contact, Lead = lead, Created = created, Reason = null,
+            };
+        }
+        catch (InvalidFieldException exception)
+        {
+            return Failed(operation, BadRequest, exception.Field, exception.Message);
+        }
+        catch (AmoCrmException exception) when (exception.Failure == AmoCrmFailure.Invalid)
+        {
+            _unavailable = false;
+            return Failed(operation, BadGateway, null, exception.Message);
+        }
+        catch (AmoCrmException exception)
+        {
+            _unavailable = true;
+            LogHeld(logger, Account, operation.Id, exception.Failure);
+            return operation with { Reason = exception.Message };
+        }
+    }
+
+    private Operation Failed(Operation operation, int status, string? field, string reason) => operation with
+    {
+        Status = OperationStatus.Failed, CompletedAt = Now(), FailureStatus = status, FailureField = field, Reason = reason,
+    };
+
+    /// <summary>Now, to the millisecond the table keeps: an answer replayed from it reads the same as the first.</summary>
+    private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+
+    /// <summary>Finishes a request answered 202 while its run goes on: records its end, or leaves it to the drain.</summary>
+    private async Task FinishLaterAsync(Operation accepted, Task<Operation> run)
+    {
+        try
+        {
+            await SettleAsync(await run with { Answered = accepted.Answered });
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogDrainFailed(logger, exception, Account);
+        }
+        finally
+        {
+            _running.Remove(accepted.Id!);
+            await KeepReminderAsync();
+            StartDraining();
+        }
+    }
+
+    /// <summary>Records what a run of a stored request came to: its end, or why it still waits.</summary>
+    private async Task SettleAsync(Operation ran)
+    {
+        if (ran.Status == OperationStatus.Pending)
+        {
+            await store.HoldAsync(ran.Id!, ran.Reason);
+        }
+        else
+        {
+            await FinishAsync(ran);
+        }
+    }
+
+    /// <summary>Records a stored request's end and sends its callback.</summary>
+    private async Task FinishAsync(Operation finished)
+    {
+        await store.CompleteAsync(finished);
+        OperationMetrics.CountFinished(Account, finished.Status);
+        LogFinished(logger, Account, finished.Id, finished.Status);
+        if (finished.CallbackUrl is not null)
+        {
+            await SendCallbackAsync(finished, attempt: 1);
+        }
+    }
+
+    private async Task SendCallbackAsync(Operation operation, int attempt)
+    {
+        var delivered = await callbacks.SendAsync(Account, operation, attempt);
+        var schedule = OperationCallbacks.RetrySchedule;
+        DateTimeOffset? next = delivered || attempt > schedule.Count ? null : time.GetUtcNow() + schedule[attempt - 1];
+        await store.CallbackAttemptedAsync(operation.Id!, attempt, next);
+        if (next is { } due)
+        {
+            CallbackAt(due);
+        }
+        else if (!delivered)
+        {
+            LogCallbackAbandoned(logger, Account, operation.Id, attempt);
+        }
+    }
+
+    /// <summary>Brings the next callback attempt at its time (the reminder is the fallback after a restart).</summary>
+    private void CallbackAt(DateTimeOffset due)
+    {
+        if (_callbackDue is { } earlier && earlier <= due)
+        {
+            return;
+        }
+
+        _callbackDue = due;
+        _callbackTimer?.Dispose();
+        _callbackTimer = this.RegisterGrainTimer(() =>
+        {
+            _callbackDue = null;
+            StartDraining();
+            return Task.CompletedTask;
+        }, new GrainTimerCreationOptions(Max(due - time.GetUtcNow(), TimeSpan.Zero), Timeout.InfiniteTimeSpan) { KeepAlive = true });
+
+        static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+    }
+
+    /// <summary>Starts a pass, or has one more run after the pass in flight (it may have read the table before this).</summary>
+    private void StartDraining()
+    {
+        _drain ??= new Coalescer(DrainPassAsync);
+        _ = _drain.RunAsync();
+    }
+
+    /// <summary>
+    /// Runs the stored requests in the order they came, a window at a time; stops at the first window amoCRM could not
+    /// complete and tries again later. Then sends the callbacks that are due.
+    /// </summary>
+    private async Task DrainPassAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                // After a failure one request goes first: while amoCRM is still down a pass costs one request's tries.
+                var size = _unavailable ? 1 : Window;
+                var pending = (await store.PendingAsync(Account, size + _running.Count))
+                    .Where(stored => !_running.ContainsKey(stored.Operation.Id!))
+                    .Take(size)
+                    .ToList();
+                if (pending.Count == 0)
+                {
+                    break;
+                }
+
+                var ended = await Task.WhenAll(pending.Select(TryRunAsync));
+                var allDone = true;
+                foreach (var (stored, ran) in pending.Zip(ended))
+                {
+                    if (ran is null)
+                    {
+                        allDone = false;
+                        continue;
+                    }
+
+                    allDone &= ran.Status != OperationStatus.Pending;
+                    var answered = stored.Operation.Answered == OperationAnswer.None ? OperationAnswer.Accepted : stored.Operation.Answered;
+                    await SettleAsync(ran with { Answered = answered });
+                }
+
+                _backlog = await store.BacklogAsync(Account);
+                if (!allDone)
+                {
+                    RetryLater(exception: null);
+                    return;
+                }
+            }
+
+            _failedPasses = 0;
+            _backlog = await store.BacklogAsync(Account);
+            foreach (var due in await store.DueCallbacksAsync(Account, time.GetUtcNow(), Window))
+            {
+                await SendCallbackAsync(due.Operation, due.CallbackAttempts + 1);
+            }
+
+            if (await store.NextCallbackDueAsync(Account) is { } next)
+            {
+                CallbackAt(next);
+            }
+
+            if (time.GetUtcNow() - _lastPurge > TimeSpan.FromHours(1))
+            {
+                _lastPurge = time.GetUtcNow();
+                await store.PurgeAsync(Account, _lastPurge - Retention, PurgeBatch);
+            }
+
+            await KeepReminderAsync();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Nothing is lost: the requests stay stored and are tried again.
+            RetryLater(exception);
+        }
+    }
+
+    /// <summary>A stored request's run; null when AmoHub's own parts failed it (logged; it is tried again).</summary>
+    private async Task<Operation?> TryRunAsync(StoredOperation stored)
+    {
+        try
+        {
+            return await RunAsync(stored.Operation, stored.Submission);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogDrainFailed(logger, exception, Account);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Tries the stored requests again after a pass amoCRM could not complete: 5 s, then twice as long each time up to a
+    /// minute, so an outage is not hammered and its end is noticed within a minute.
+    /// </summary>
+    private void RetryLater(Exception? exception)
+    {
+        if (exception is not null)
+        {
+            LogDrainFailed(logger, exception, Account);
+        }
+
+        _failedPasses++;
+        var delay = TimeSpan.FromSeconds(Math.Min(5 * Math.Pow(2, _failedPasses - 1), 60));
+        _retry?.Dispose();
+        _retry = this.RegisterGrainTimer(() =>
+        {
+            StartDraining();
+            return Task.CompletedTask;
+        }, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    /// <summary>
+    /// Keeps a reminder while requests wait or callbacks are due, so that a restart finishes them; removes it when
+    /// nothing is left.
+    /// </summary>
+    private async Task KeepReminderAsync()
+    {
+        var needed = _backlog.Pending > 0 || _running.Count > 0 || await store.NextCallbackDueAsync(Account) is not null;
+        if (needed && _reminderRegistered != true)
+        {
+            await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            _reminderRegistered = true;
+        }
+        else if (!needed && _reminderRegistered != false)
+        {
+            // Not known after an activation: the reminder that brought the grain back may be left from a restart.
+            if (await this.GetReminder(ReminderName) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
+            _reminderRegistered = false;
+        }
+    }
+
+    [LoggerMessage(EventId = 4023, Level = LogLevel.Warning, Message = "Account {Account}: amoCRM could not take operation {Operation} now ({Failure}); it is stored and tried again")]
+    private static partial void LogHeld(ILogger logger, string account, string? operation, AmoCrmFailure failure);
+
+    [LoggerMessage(EventId = 4024, Level = LogLevel.Information, Message = "Account {Account}: operation {Operation} is {Status}")]
+    private static partial void LogFinished(ILogger logger, string account, string? operation, OperationStatus status);
+
+    [LoggerMessage(EventId = 4025, Level = LogLevel.Warning, Message = "Account {Account}: running the stored operations failed; they are tried again")]
+    private static partial void LogDrainFailed(ILogger logger, Exception? exception, string account);
+
+    [LoggerMessage(EventId = 4026, Level = LogLevel.Warning, Message = "Account {Account}: gave up the callback of operation {Operation} after {Attempts} attempts")]
+    private static partial void LogCallbackAbandoned(ILogger logger, string account, string? operation, int attempts);
+}

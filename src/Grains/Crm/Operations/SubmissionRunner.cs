@@ -1,0 +1,54 @@
+using AmoHub.Grains.Interfaces.Crm;
+using AmoHub.Grains.Interfaces.Keys;
+
+namespace AmoHub.Grains.Crm.Operations;
+
+/// <summary>
+/// Carries out one create request through the dedup locks: a contact by its phone; a lead by its name, in the
+/// pipeline the account resolves, with its main contact found or made by phone, or checked by id. Running it twice
+/// makes nothing twice: the second run finds what the first made.
+/// </summary>
+public sealed class SubmissionRunner(IGrainFactory grains)
+{
+    /// <summary>Runs the submission of <paramref name="account"/>; the operation it returns is done.</summary>
+    /// <exception cref="InvalidFieldException">A field the account does not take (a pipeline, a status, a contact id).</exception>
+    /// <exception cref="AmoCrmException">amoCRM did not do it.</exception>
+    public async Task<(ContactSnapshot? Contact, LeadSnapshot? Lead, bool Created)> RunAsync(string account, Submission submission)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        if (submission.Kind == OperationKind.Contact)
+        {
+            var request = submission.Contact ?? throw new ArgumentException("A contact submission without its contact.", nameof(submission));
+            var contact = await grains.GetGrain<IPhoneIndexGrain>(GrainKeys.Phone(account, request.Phone)).GetOrCreateAsync(request.Name);
+            return (contact.Contact, null, contact.Created);
+        }
+
+        var lead = submission.Lead ?? throw new ArgumentException("A lead submission without its lead.", nameof(submission));
+        var amoCrm = grains.GetGrain<IAccountGrain>(GrainKeys.Account(account));
+
+        // Before the contact is found or made: a pipeline or status the account does not have refuses the request
+        // before anything is made in amoCRM.
+        var pipelineId = await amoCrm.ResolvePipelineAsync(lead.PipelineId, lead.StatusId);
+        long? contactId = null;
+        if (lead.ContactPhone is { } phone)
+        {
+            var contact = await grains.GetGrain<IPhoneIndexGrain>(GrainKeys.Phone(account, phone)).GetOrCreateAsync(lead.ContactName ?? lead.Name);
+            contactId = contact.Contact.AmoCrmId;
+        }
+        else if (lead.ContactId is { } id)
+        {
+            var known = await grains.GetGrain<IContactGrain>(GrainKeys.Contact(account, id)).GetAsync()
+                ?? await amoCrm.FetchContactAsync(id);
+            if (known is null)
+            {
+                throw new InvalidFieldException("contactId", $"Neither AmoHub nor amoCRM has contact {id}.");
+            }
+
+            contactId = id;
+        }
+
+        var made = await grains.GetGrain<ILeadNameIndexGrain>(GrainKeys.LeadName(account, NameKeys.Normalize(lead.Name)))
+            .GetOrCreateAsync(new NewLead(lead.Name, lead.StatusId, contactId, pipelineId));
+        return (null, made.Lead, made.Created);
+    }
+}

@@ -8,7 +8,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace AmoHub.Sandbox.Api;
 
-/// <summary><c>api/v4/contacts</c>: list and search, get, create, update; <c>with=leads</c> embeds each contact's leads.</summary>
+/// <summary>
+/// <c>api/v4/contacts</c>: list and search, get, create, update, the custom fields; <c>with=leads</c> embeds each
+/// contact's leads.
+/// </summary>
 internal static class ContactsApi
 {
     /// <summary>The most contacts one create or update request may carry.</summary>
@@ -31,6 +34,7 @@ internal static class ContactsApi
         group.MapPost("", CreateAsync);
         group.MapPatch("", UpdateManyAsync);
         group.MapPatch("{id:long}", UpdateOneAsync);
+        group.MapCustomFieldsApi(SandboxEntityType.Contacts);
         return group;
     }
 

@@ -8,10 +8,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace AmoHub.Sandbox.Api;
 
-/// <summary>
-/// <c>api/v4/leads</c>: list and search, get, create, complex create, update, the pipelines and the custom field
-/// (<see cref="ContractField"/>).
-/// </summary>
+/// <summary><c>api/v4/leads</c>: list and search, get, create, complex create, update, the pipelines and the custom fields.</summary>
 internal static class LeadsApi
 {
     /// <summary>The most leads one create or update request may carry.</summary>
@@ -36,7 +33,7 @@ internal static class LeadsApi
         group.MapPatch("", UpdateManyAsync);
         group.MapPatch("{id:long}", UpdateOneAsync);
         group.MapGet("pipelines", Pipelines);
-        group.MapGet("custom_fields", CustomFields);
+        group.MapCustomFieldsApi(SandboxEntityType.Leads);
         return group;
     }
 
@@ -137,13 +134,6 @@ internal static class LeadsApi
             pipelines.Count,
             links.To("leads/pipelines"),
             new PipelineListEmbeddedJson(pipelines.Select(pipeline => PipelineJson.For(pipeline, account.Id, links)).ToList())));
-    }
-
-    private static HalJson<CustomFieldListJson> CustomFields(SandboxAccount account, HttpRequest request)
-    {
-        var links = new ApiLinks(request, account.Path);
-        return HalJson.Ok(new CustomFieldListJson(
-            1, 1, links.To("leads/custom_fields"), new CustomFieldListEmbeddedJson([ContractField.Definition(account.Pipelines(), account.Id, links)])));
     }
 
     private static async Task<Checked<IReadOnlyList<LeadDraft>>> ReadDraftsAsync(SandboxAccount account, HttpRequest request, int max, LeadRequest kind)

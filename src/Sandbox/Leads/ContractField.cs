@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using AmoHub.Sandbox.Contacts;
 using AmoHub.Sandbox.Http;
 
@@ -51,51 +50,4 @@ internal static class ContractField
     /// <summary>The lead's <c>custom_fields_values</c> in an answer, or <c>null</c> when the field is empty, as amoCRM sends it.</summary>
     public static IReadOnlyList<CustomFieldJson>? Values(SandboxLead lead) =>
         lead.ContractNumber is { } number ? [new CustomFieldJson(Id, Name, null, "text", [new CustomFieldValueJson(number, null, null)])] : null;
-
-    /// <summary>The field as <c>GET api/v4/leads/custom_fields</c> lists it, with the statuses of every pipeline that require it.</summary>
-    public static CustomFieldDefinitionJson Definition(IReadOnlyList<Pipeline> pipelines, long accountId, ApiLinks links) => new(
-        Id,
-        Name,
-        "text",
-        null,
-        510,
-        "leads",
-        false,
-        true,
-        false,
-        pipelines
-            .SelectMany(pipeline => pipeline.Statuses
-                .Where(status => status.RequiredFieldIds.Contains(Id))
-                .Select(status => new RequiredStatusJson(status.Id, pipeline.Id)))
-            .ToList(),
-        accountId,
-        links.To($"leads/custom_fields/{Id}"));
 }
-
-/// <summary>The answer of <c>GET api/v4/leads/custom_fields</c>.</summary>
-internal sealed record CustomFieldListJson(
-    [property: JsonPropertyName("_total_items")] int TotalItems,
-    [property: JsonPropertyName("_page")] int Page,
-    [property: JsonPropertyName("_links")] SelfLinks Links,
-    [property: JsonPropertyName("_embedded")] CustomFieldListEmbeddedJson Embedded);
-
-/// <summary><c>_embedded</c> of the custom field list.</summary>
-internal sealed record CustomFieldListEmbeddedJson(IReadOnlyList<CustomFieldDefinitionJson> CustomFields);
-
-/// <summary>A custom field as amoCRM describes it; <c>required_statuses</c> are the stages a lead enters only with a value.</summary>
-internal sealed record CustomFieldDefinitionJson(
-    long Id,
-    string Name,
-    string Type,
-    string? Code,
-    int Sort,
-    string EntityType,
-    bool IsApiOnly,
-    bool IsDeletable,
-    bool IsComputed,
-    IReadOnlyList<RequiredStatusJson> RequiredStatuses,
-    long AccountId,
-    [property: JsonPropertyName("_links")] SelfLinks Links);
-
-/// <summary>A status, of a pipeline, that requires a field.</summary>
-internal sealed record RequiredStatusJson(long StatusId, long PipelineId);

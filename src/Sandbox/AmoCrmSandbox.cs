@@ -87,7 +87,7 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
     public SandboxContact CreateContactAsUser(string subdomain, string name, IReadOnlyList<string>? phones = null)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var draft = new ContactDraft("0", null, name, null, null, Phones(phones), null);
+        var draft = new ContactDraft("0", null, name, null, null, Phones(phones), null, null);
         return Account(subdomain).CreateContacts([draft], SandboxAccount.UiUserId)[0];
     }
 
@@ -97,7 +97,7 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
     /// </summary>
     public SandboxContact? EditContactAsUser(string subdomain, long id, string? name = null, IReadOnlyList<string>? phones = null)
     {
-        var draft = new ContactDraft("0", id, name, null, null, phones is null ? null : Phones(phones), null);
+        var draft = new ContactDraft("0", id, name, null, null, phones is null ? null : Phones(phones), null, null);
         var updated = Account(subdomain).UpdateContacts([draft], SandboxAccount.UiUserId);
         return updated.Failed ? null : updated.Value[0];
     }

@@ -158,14 +158,15 @@ internal sealed partial class SandboxAccount
     }
 
     /// <summary>
-    /// amoCRM's full-text search, as far as AmoHub relies on it: the query occurs in the name or a field value,
-    /// or a phone-like query's digits occur in the digits of a field value.
+    /// amoCRM's full-text search, as far as AmoHub relies on it: the query occurs, in any case, in the name or a field
+    /// value (an email among them), or a phone-like query's digits occur in the digits of a phone or email.
     /// </summary>
     private static bool ContactMatches(SandboxContact contact, string query)
     {
         var values = contact.Phones.Concat(contact.Emails).Select(value => value.Value).ToList();
         if (contact.Name.Contains(query, StringComparison.OrdinalIgnoreCase)
-            || values.Any(value => value.Contains(query, StringComparison.OrdinalIgnoreCase)))
+            || values.Any(value => value.Contains(query, StringComparison.OrdinalIgnoreCase))
+            || contact.CustomFields.Any(field => field.Values.Any(value => value.Value.Contains(query, StringComparison.OrdinalIgnoreCase))))
         {
             return true;
         }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using AmoHub.Sandbox.Accounts;
 using AmoHub.Sandbox.Contacts;
+using AmoHub.Sandbox.CustomFields;
 using AmoHub.Sandbox.Http;
 
 namespace AmoHub.Sandbox.Api;

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using AmoHub.Sandbox.Accounts;
-using AmoHub.Sandbox.Contacts;
+using AmoHub.Sandbox.CustomFields;
 using AmoHub.Sandbox.Http;
 using AmoHub.Sandbox.Leads;
 
@@ -46,7 +46,7 @@ internal sealed record LeadJson(
         lead.ClosedAt,
         null,
         isDeleted,
-        ContractField.Values(lead),
+        CustomFieldJson.Of(lead),
         null,
         accountId,
         links.To($"leads/{lead.Id}"),

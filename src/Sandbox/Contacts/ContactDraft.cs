@@ -1,4 +1,5 @@
 using System.Globalization;
+using AmoHub.Sandbox.CustomFields;
 using AmoHub.Sandbox.Http;
 
 namespace AmoHub.Sandbox.Contacts;
@@ -15,7 +16,8 @@ internal sealed record ContactDraft(
     string? FirstName,
     string? LastName,
     IReadOnlyList<SandboxFieldValue>? Phones,
-    IReadOnlyList<SandboxFieldValue>? Emails)
+    IReadOnlyList<SandboxFieldValue>? Emails,
+    IReadOnlyList<SandboxCustomField>? CustomFields)
 {
     /// <summary>
     /// Checks every contact of a request; any error fails the whole request, so nothing of it is applied. A
@@ -47,11 +49,22 @@ internal sealed record ContactDraft(
         return failures.Count > 0 ? AmoProblem.Validation(failures) : Checked.Ok<IReadOnlyList<ContactDraft>>(drafts);
     }
 
-    /// <summary>Reads one contact; broken rules go to <paramref name="errors"/>.</summary>
+    /// <summary>
+    /// Reads one contact; broken rules go to <paramref name="errors"/>. PHONE and EMAIL values are kept apart from the
+    /// other fields, as the sandbox holds them.
+    /// </summary>
     public static ContactDraft From(ContactInput input, string requestId, List<ValidationError> errors)
     {
-        var (phones, emails) = ContactField.Read(input.CustomFieldsValues, errors);
-        return new ContactDraft(requestId, input.Id, input.Name?.Trim(), input.FirstName?.Trim(), input.LastName?.Trim(), phones, emails);
+        var fields = CustomFieldInput.Read(CustomFieldCatalog.Contacts, input.CustomFieldsValues, errors);
+        return new ContactDraft(
+            requestId,
+            input.Id,
+            input.Name?.Trim(),
+            input.FirstName?.Trim(),
+            input.LastName?.Trim(),
+            Multitext(fields, CustomFieldCatalog.Phone),
+            Multitext(fields, CustomFieldCatalog.Email),
+            fields?.Where(field => field.FieldId != CustomFieldCatalog.Phone.Id && field.FieldId != CustomFieldCatalog.Email.Id).ToList());
     }
 
     /// <summary>Makes the contact this draft creates.</summary>
@@ -65,9 +78,10 @@ internal sealed record ContactDraft(
         userId,
         userId,
         now,
-        now);
+        now,
+        CustomFields ?? []);
 
-    /// <summary>Applies this draft to <paramref name="contact"/>. Sending a field replaces all its values.</summary>
+    /// <summary>Applies this draft to <paramref name="contact"/>. Sending a field replaces all its values; the others stay.</summary>
     public SandboxContact ApplyTo(SandboxContact contact, long userId, long now)
     {
         var firstName = FirstName ?? contact.FirstName;
@@ -80,10 +94,15 @@ internal sealed record ContactDraft(
             LastName = lastName,
             Phones = Phones ?? contact.Phones,
             Emails = Emails ?? contact.Emails,
+            CustomFields = CustomFieldInput.Merge(contact.CustomFields, CustomFields),
             UpdatedBy = userId,
             UpdatedAt = Math.Max(now, contact.UpdatedAt),
         };
     }
 
     private static string FullName(string firstName, string lastName) => $"{firstName} {lastName}".Trim();
+
+    /// <summary>The values of the multitext <paramref name="field"/>, or <c>null</c> when it was not sent.</summary>
+    private static List<SandboxFieldValue>? Multitext(IReadOnlyList<SandboxCustomField>? fields, CustomField field) =>
+        fields?.FirstOrDefault(sent => sent.FieldId == field.Id)?.Values.Select(value => new SandboxFieldValue(value.Value, value.EnumCode!)).ToList();
 }

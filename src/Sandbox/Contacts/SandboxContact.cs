@@ -1,6 +1,4 @@
-
-
-
+using AmoHub.Sandbox.CustomFields;
 
 namespace AmoHub.Sandbox.Contacts;
 
@@ -15,6 +13,7 @@ namespace AmoHub.Sandbox.Contacts;
 /// <param name="UpdatedBy">The user who changed it last.</param>
 /// <param name="CreatedAt">When it was created.</param>
 /// <param name="UpdatedAt">When it was changed last.</param>
+/// <param name="CustomFields">The values of its other custom fields (all but PHONE and EMAIL), in the order first filled.</param>
 public sealed record SandboxContact(
     long Id,
     string Name,
@@ -25,7 +24,8 @@ public sealed record SandboxContact(
     long CreatedBy,
     long UpdatedBy,
     long CreatedAt,
-    long UpdatedAt);
+    long UpdatedAt,
+    IReadOnlyList<SandboxCustomField> CustomFields);
 
 /// <summary>One value of a multitext field (PHONE, EMAIL).</summary>
 /// <param name="Value">The text as entered, such as <c>+7 903 123-45-67</c>.</param>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using AmoHub.Sandbox.Contacts;
+using AmoHub.Sandbox.CustomFields;
 using AmoHub.Sandbox.Http;
 
 namespace AmoHub.Sandbox.Leads;
@@ -44,7 +45,7 @@ internal sealed record LeadDraft(
     long? Price,
     long? StatusId,
     long? PipelineId,
-    string? ContractNumber,
+    IReadOnlyList<SandboxCustomField>? CustomFields,
     IReadOnlyList<SandboxLeadContact> Contacts,
     ContactDraft? NewContact)
 {
@@ -98,11 +99,12 @@ internal sealed record LeadDraft(
             userId,
             now,
             now,
-            ContractNumber);
+            CustomFields ?? []);
     }
 
     /// <summary>
-    /// Applies this draft to <paramref name="lead"/>; leaving a won or lost status clears <c>closed_at</c>. A named
+    /// Applies this draft to <paramref name="lead"/>; a field sent replaces its values, the others stay; leaving a won or
+    /// lost status clears <c>closed_at</c>. A named
     /// pipeline, or an open status of another pipeline, moves the lead there (to the pipeline's first status when
     /// the draft names no status).
     /// </summary>
@@ -119,7 +121,7 @@ internal sealed record LeadDraft(
             PipelineId = target.Id,
             StatusId = statusId,
             ClosedAt = closedAt,
-            ContractNumber = ContractNumber ?? lead.ContractNumber,
+            CustomFields = CustomFieldInput.Merge(lead.CustomFields, CustomFields),
             UpdatedBy = userId,
             UpdatedAt = Math.Max(now, lead.UpdatedAt),
         };
@@ -144,7 +146,8 @@ internal sealed record LeadDraft(
     {
         var (pipeline, statusId) = Target(pipelines, lead);
         var entering = lead is null || lead.StatusId != statusId || lead.PipelineId != pipeline.Id;
-        return entering && pipeline.Requires(statusId, ContractField.Id) && (ContractNumber ?? lead?.ContractNumber) is null
+        var filled = CustomFields?.Any(field => field.FieldId == ContractField.Id) == true || lead?.ContractNumber is not null;
+        return entering && pipeline.Requires(statusId, ContractField.Id) && !filled
             ? ContractField.Missing(pipeline, statusId)
             : null;
     }
@@ -156,7 +159,7 @@ internal sealed record LeadDraft(
             errors.Add(new ValidationError("NotBlank", "id", "This value should not be blank."));
         }
 
-        var contractNumber = ContractField.Read(input.CustomFieldsValues, errors);
+        var customFields = CustomFieldInput.Read(CustomFieldCatalog.Leads, input.CustomFieldsValues, errors);
         var pipeline = input.PipelineId is { } pipelineId ? pipelines.FirstOrDefault(candidate => candidate.Id == pipelineId) : null;
         if (input.PipelineId is not null && pipeline is null)
         {
@@ -199,7 +202,7 @@ internal sealed record LeadDraft(
                 break;
         }
 
-        return new LeadDraft(requestId, input.Id, input.Name?.Trim(), input.Price, input.StatusId, input.PipelineId, contractNumber, links, newContact);
+        return new LeadDraft(requestId, input.Id, input.Name?.Trim(), input.Price, input.StatusId, input.PipelineId, customFields, links, newContact);
     }
 
     private static InvalidOperationException UnknownPipeline() =>

@@ -194,7 +194,7 @@ public sealed class CustomFieldTests(SandboxFixture fixture) : IClassFixture<San
             [{"name":"Проверка","request_id":"form-7","custom_fields_values":[{{valid}},{"field_id":{{Id(fields, fieldName)}},"values":{{values}}}]}]
             """);
 
-        await AssertRefusedAsync(response, "form-7", $"custom_fields_values.2.{path}", code);
+        await Refusal.AssertAsync(response, "form-7", $"custom_fields_values.2.{path}", code);
         Assert.Empty(entity == "leads" ? fixture.Sandbox.GetLeads(account) : fixture.Sandbox.GetContacts(account));
     }
 
@@ -209,7 +209,7 @@ public sealed class CustomFieldTests(SandboxFixture fixture) : IClassFixture<San
 
         using var response = await client.PostJsonAsync("api/v4/leads", $$"""[{"name":"Проверка","custom_fields_values":[{{entry}}]}]""");
 
-        await AssertRefusedAsync(response, "0", path, "NotSupportedChoice");
+        await Refusal.AssertAsync(response, "0", path, "NotSupportedChoice");
         Assert.Empty(fixture.Sandbox.GetLeads(account));
     }
 
@@ -231,9 +231,9 @@ public sealed class CustomFieldTests(SandboxFixture fixture) : IClassFixture<San
               {"field_code":"EMAIL","values":[{"value":"vera@example.ru","enum_code":"HOME"}]}]}]}}]
             """);
 
-        await AssertRefusedAsync(patchedLead, "0", "custom_fields_values.0.values.0.value", "InvalidType");
-        await AssertRefusedAsync(patchedContacts, "c", "custom_fields_values.0.field_code", "NotSupportedChoice");
-        await AssertRefusedAsync(complex, "f", "_embedded.contacts.0.custom_fields_values.0.values.0.enum_code", "NotSupportedChoice");
+        await Refusal.AssertAsync(patchedLead, "0", "custom_fields_values.0.values.0.value", "InvalidType");
+        await Refusal.AssertAsync(patchedContacts, "c", "custom_fields_values.0.field_code", "NotSupportedChoice");
+        await Refusal.AssertAsync(complex, "f", "_embedded.contacts.0.custom_fields_values.0.values.0.enum_code", "NotSupportedChoice");
         Assert.Empty(fixture.Sandbox.GetLead(account, lead.Id)!.CustomFields);
         Assert.Empty(fixture.Sandbox.GetContact(account, contact.Id)!.CustomFields);
         Assert.Single(fixture.Sandbox.GetLeads(account));
@@ -300,17 +300,6 @@ public sealed class CustomFieldTests(SandboxFixture fixture) : IClassFixture<San
         Assert.Equal(code, entry.GetProperty("field_code").GetString());
         Assert.Equal(type, entry.GetProperty("field_type").GetString());
         Assert.Equal(values, entry.GetProperty("values").EnumerateArray().Select(value => value.GetProperty("value").GetRawText()));
-    }
-
-    /// <summary>Checks a 400 with one validation error for the entity of <paramref name="requestId"/>.</summary>
-    private static async Task AssertRefusedAsync(HttpResponseMessage response, string requestId, string path, string code)
-    {
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var failure = Assert.Single((await response.ReadJsonAsync()).GetProperty("validation-errors").EnumerateArray());
-        Assert.Equal(requestId, failure.GetProperty("request_id").GetString());
-        var error = Assert.Single(failure.GetProperty("errors").EnumerateArray());
-        Assert.Equal((path, code), (error.GetProperty("path").GetString(), error.GetProperty("code").GetString()));
     }
 
     private static List<string?> EnumValues(JsonElement field) =>

@@ -9,8 +9,8 @@ using Microsoft.AspNetCore.Routing;
 namespace AmoHub.Sandbox.Api;
 
 /// <summary>
-/// <c>api/v4/contacts</c>: list and search, get, create, update, the custom fields; <c>with=leads</c> embeds each
-/// contact's leads.
+/// <c>api/v4/contacts</c>: list and search, get, create, update, the custom fields and tags; <c>with=leads</c> embeds
+/// each contact's leads.
 /// </summary>
 internal static class ContactsApi
 {
@@ -35,6 +35,7 @@ internal static class ContactsApi
         group.MapPatch("", UpdateManyAsync);
         group.MapPatch("{id:long}", UpdateOneAsync);
         group.MapCustomFieldsApi(SandboxEntityType.Contacts);
+        group.MapTagsApi(SandboxEntityType.Contacts);
         return group;
     }
 
@@ -88,7 +89,7 @@ internal static class ContactsApi
         }
 
         var created = account.CreateContacts(drafts.Value, SandboxAccount.ApiUserId);
-        return Batch(account, request, created, drafts.Value);
+        return created.Failed ? created.Problem : Batch(account, request, created.Value, drafts.Value);
     }
 
     private static async Task<Results<HalJson<ContactBatchJson>, AmoProblem>> UpdateManyAsync(SandboxAccount account, HttpRequest request)

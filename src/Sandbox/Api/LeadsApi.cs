@@ -8,7 +8,9 @@ using Microsoft.AspNetCore.Routing;
 
 namespace AmoHub.Sandbox.Api;
 
-/// <summary><c>api/v4/leads</c>: list and search, get, create, complex create, update, the pipelines and the custom fields.</summary>
+/// <summary>
+/// <c>api/v4/leads</c>: list and search, get, create, complex create, update, the pipelines, the custom fields and tags.
+/// </summary>
 internal static class LeadsApi
 {
     /// <summary>The most leads one create or update request may carry.</summary>
@@ -34,6 +36,7 @@ internal static class LeadsApi
         group.MapPatch("{id:long}", UpdateOneAsync);
         group.MapGet("pipelines", Pipelines);
         group.MapCustomFieldsApi(SandboxEntityType.Leads);
+        group.MapTagsApi(SandboxEntityType.Leads);
         return group;
     }
 

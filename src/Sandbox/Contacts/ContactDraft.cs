@@ -1,12 +1,20 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using AmoHub.Sandbox.CustomFields;
 using AmoHub.Sandbox.Http;
+using AmoHub.Sandbox.Tags;
 
 namespace AmoHub.Sandbox.Contacts;
 
 /// <summary>One contact of a create or update request, as the client sent it.</summary>
 internal sealed record ContactInput(
-    long? Id, string? Name, string? FirstName, string? LastName, string? RequestId, List<CustomFieldInput>? CustomFieldsValues);
+    long? Id,
+    string? Name,
+    string? FirstName,
+    string? LastName,
+    string? RequestId,
+    List<CustomFieldInput>? CustomFieldsValues,
+    [property: JsonPropertyName("_embedded")] TagsEmbeddedInput? Embedded);
 
 /// <summary>A checked contact of a request; <c>null</c> members were not sent and stay as they are on update.</summary>
 internal sealed record ContactDraft(
@@ -17,7 +25,8 @@ internal sealed record ContactDraft(
     string? LastName,
     IReadOnlyList<SandboxFieldValue>? Phones,
     IReadOnlyList<SandboxFieldValue>? Emails,
-    IReadOnlyList<SandboxCustomField>? CustomFields)
+    IReadOnlyList<SandboxCustomField>? CustomFields,
+    IReadOnlyList<TagInput>? Tags)
 {
     /// <summary>
     /// Checks every contact of a request; any error fails the whole request, so nothing of it is applied. A
@@ -64,11 +73,12 @@ internal sealed record ContactDraft(
             input.LastName?.Trim(),
             Multitext(fields, CustomFieldCatalog.Phone),
             Multitext(fields, CustomFieldCatalog.Email),
-            fields?.Where(field => field.FieldId != CustomFieldCatalog.Phone.Id && field.FieldId != CustomFieldCatalog.Email.Id).ToList());
+            fields?.Where(field => field.FieldId != CustomFieldCatalog.Phone.Id && field.FieldId != CustomFieldCatalog.Email.Id).ToList(),
+            TagInput.Read(input.Embedded?.Tags, errors));
     }
 
-    /// <summary>Makes the contact this draft creates.</summary>
-    public SandboxContact Create(long id, long userId, long now) => new(
+    /// <summary>Makes the contact this draft creates, with the <paramref name="tags"/> it names.</summary>
+    public SandboxContact Create(long id, IReadOnlyList<SandboxTag> tags, long userId, long now) => new(
         id,
         Name ?? FullName(FirstName ?? "", LastName ?? ""),
         FirstName ?? "",
@@ -79,10 +89,14 @@ internal sealed record ContactDraft(
         userId,
         now,
         now,
-        CustomFields ?? []);
+        CustomFields ?? [],
+        tags);
 
-    /// <summary>Applies this draft to <paramref name="contact"/>. Sending a field replaces all its values; the others stay.</summary>
-    public SandboxContact ApplyTo(SandboxContact contact, long userId, long now)
+    /// <summary>
+    /// Applies this draft to <paramref name="contact"/>. Sending a field replaces all its values; the others stay.
+    /// <paramref name="tags"/>, when the draft names tags, replace all its tags.
+    /// </summary>
+    public SandboxContact ApplyTo(SandboxContact contact, IReadOnlyList<SandboxTag>? tags, long userId, long now)
     {
         var firstName = FirstName ?? contact.FirstName;
         var lastName = LastName ?? contact.LastName;
@@ -95,6 +109,7 @@ internal sealed record ContactDraft(
             Phones = Phones ?? contact.Phones,
             Emails = Emails ?? contact.Emails,
             CustomFields = CustomFieldInput.Merge(contact.CustomFields, CustomFields),
+            Tags = tags ?? contact.Tags,
             UpdatedBy = userId,
             UpdatedAt = Math.Max(now, contact.UpdatedAt),
         };

@@ -1,4 +1,5 @@
 using AmoHub.Sandbox.CustomFields;
+using AmoHub.Sandbox.Tags;
 
 namespace AmoHub.Sandbox.Contacts;
 
@@ -14,6 +15,7 @@ namespace AmoHub.Sandbox.Contacts;
 /// <param name="CreatedAt">When it was created.</param>
 /// <param name="UpdatedAt">When it was changed last.</param>
 /// <param name="CustomFields">The values of its other custom fields (all but PHONE and EMAIL), in the order first filled.</param>
+/// <param name="Tags">Its tags, in the order given.</param>
 public sealed record SandboxContact(
     long Id,
     string Name,
@@ -25,7 +27,8 @@ public sealed record SandboxContact(
     long UpdatedBy,
     long CreatedAt,
     long UpdatedAt,
-    IReadOnlyList<SandboxCustomField> CustomFields);
+    IReadOnlyList<SandboxCustomField> CustomFields,
+    IReadOnlyList<SandboxTag> Tags);
 
 /// <summary>One value of a multitext field (PHONE, EMAIL).</summary>
 /// <param name="Value">The text as entered, such as <c>+7 903 123-45-67</c>.</param>

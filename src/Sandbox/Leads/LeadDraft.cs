@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using AmoHub.Sandbox.Contacts;
 using AmoHub.Sandbox.CustomFields;
 using AmoHub.Sandbox.Http;
+using AmoHub.Sandbox.Tags;
 
 namespace AmoHub.Sandbox.Leads;
 
@@ -17,12 +18,18 @@ internal sealed record LeadInput(
     List<CustomFieldInput>? CustomFieldsValues,
     [property: JsonPropertyName("_embedded")] LeadEmbeddedInput? Embedded);
 
-/// <summary><c>_embedded</c> of a lead in a request.</summary>
-internal sealed record LeadEmbeddedInput(List<LeadContactInput>? Contacts);
+/// <summary><c>_embedded</c> of a lead in a request: its contacts and tags.</summary>
+internal sealed record LeadEmbeddedInput(List<LeadContactInput>? Contacts, List<TagInput>? Tags);
 
-/// <summary>A contact in a lead request: a link to an existing one by id, or (complex create) a new one.</summary>
+/// <summary>A contact in a lead request: a link to an existing one by id, or (complex create) a new one with its tags.</summary>
 internal sealed record LeadContactInput(
-    long? Id, bool? IsMain, string? Name, string? FirstName, string? LastName, List<CustomFieldInput>? CustomFieldsValues);
+    long? Id,
+    bool? IsMain,
+    string? Name,
+    string? FirstName,
+    string? LastName,
+    List<CustomFieldInput>? CustomFieldsValues,
+    [property: JsonPropertyName("_embedded")] TagsEmbeddedInput? Embedded);
 
 /// <summary>The kinds of lead requests, which check different things.</summary>
 internal enum LeadRequest
@@ -46,6 +53,7 @@ internal sealed record LeadDraft(
     long? StatusId,
     long? PipelineId,
     IReadOnlyList<SandboxCustomField>? CustomFields,
+    IReadOnlyList<TagInput>? Tags,
     IReadOnlyList<SandboxLeadContact> Contacts,
     ContactDraft? NewContact)
 {
@@ -81,10 +89,12 @@ internal sealed record LeadDraft(
     }
 
     /// <summary>
-    /// Makes the lead this draft creates, with <paramref name="contacts"/> linked, in the pipeline
-    /// <see cref="Pipeline.Resolve"/> picks (the main one when the draft names neither a pipeline nor an open status).
+    /// Makes the lead this draft creates, with <paramref name="contacts"/> linked and the <paramref name="tags"/> it names,
+    /// in the pipeline <see cref="Pipeline.Resolve"/> picks (the main one when the draft names neither a pipeline nor an
+    /// open status).
     /// </summary>
-    public SandboxLead Create(long id, IReadOnlyList<SandboxLeadContact> contacts, long userId, long now, IReadOnlyList<Pipeline> pipelines)
+    public SandboxLead Create(
+        long id, IReadOnlyList<SandboxLeadContact> contacts, IReadOnlyList<SandboxTag> tags, long userId, long now, IReadOnlyList<Pipeline> pipelines)
     {
         var (pipeline, statusId) = Target(pipelines, null);
         return new SandboxLead(
@@ -99,16 +109,18 @@ internal sealed record LeadDraft(
             userId,
             now,
             now,
-            CustomFields ?? []);
+            CustomFields ?? [],
+            tags);
     }
 
     /// <summary>
-    /// Applies this draft to <paramref name="lead"/>; a field sent replaces its values, the others stay; leaving a won or
-    /// lost status clears <c>closed_at</c>. A named
+    /// Applies this draft to <paramref name="lead"/>; a field sent replaces its values, the others stay;
+    /// <paramref name="tags"/>, when the draft names tags, replace all its tags; leaving a won or lost status clears
+    /// <c>closed_at</c>. A named
     /// pipeline, or an open status of another pipeline, moves the lead there (to the pipeline's first status when
     /// the draft names no status).
     /// </summary>
-    public SandboxLead ApplyTo(SandboxLead lead, long userId, long now, IReadOnlyList<Pipeline> pipelines)
+    public SandboxLead ApplyTo(SandboxLead lead, IReadOnlyList<SandboxTag>? tags, long userId, long now, IReadOnlyList<Pipeline> pipelines)
     {
         var (target, statusId) = Target(pipelines, lead);
         var closedAt = !Pipeline.IsClosed(statusId) ? null
@@ -122,6 +134,7 @@ internal sealed record LeadDraft(
             StatusId = statusId,
             ClosedAt = closedAt,
             CustomFields = CustomFieldInput.Merge(lead.CustomFields, CustomFields),
+            Tags = tags ?? lead.Tags,
             UpdatedBy = userId,
             UpdatedAt = Math.Max(now, lead.UpdatedAt),
         };
@@ -202,7 +215,7 @@ internal sealed record LeadDraft(
                 break;
         }
 
-        return new LeadDraft(requestId, input.Id, input.Name?.Trim(), input.Price, input.StatusId, input.PipelineId, customFields, links, newContact);
+        return new LeadDraft(requestId, input.Id, input.Name?.Trim(), input.Price, input.StatusId, input.PipelineId, customFields, TagInput.Read(input.Embedded?.Tags, errors), links, newContact);
     }
 
     private static InvalidOperationException UnknownPipeline() =>
@@ -213,7 +226,9 @@ internal sealed record LeadDraft(
     {
         var contactErrors = new List<ValidationError>();
         var draft = ContactDraft.From(
-            new ContactInput(null, contact.Name, contact.FirstName, contact.LastName, requestId, contact.CustomFieldsValues), requestId, contactErrors);
+            new ContactInput(null, contact.Name, contact.FirstName, contact.LastName, requestId, contact.CustomFieldsValues, contact.Embedded),
+            requestId,
+            contactErrors);
         errors.AddRange(contactErrors.Select(error => error with { Path = $"_embedded.contacts.0.{error.Path}" }));
         return draft;
     }

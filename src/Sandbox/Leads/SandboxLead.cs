@@ -1,4 +1,5 @@
 using AmoHub.Sandbox.CustomFields;
+using AmoHub.Sandbox.Tags;
 
 namespace AmoHub.Sandbox.Leads;
 
@@ -15,6 +16,7 @@ namespace AmoHub.Sandbox.Leads;
 /// <param name="CreatedAt">When it was created.</param>
 /// <param name="UpdatedAt">When it was changed last.</param>
 /// <param name="CustomFields">The values of its custom fields, in the order first filled.</param>
+/// <param name="Tags">Its tags, in the order given.</param>
 public sealed record SandboxLead(
     long Id,
     string Name,
@@ -27,7 +29,8 @@ public sealed record SandboxLead(
     long UpdatedBy,
     long CreatedAt,
     long UpdatedAt,
-    IReadOnlyList<SandboxCustomField> CustomFields)
+    IReadOnlyList<SandboxCustomField> CustomFields,
+    IReadOnlyList<SandboxTag> Tags)
 {
     /// <summary>
     /// Its custom field «Номер договора» (70101), which the last open status of every pipeline requires; <c>null</c> when

@@ -107,7 +107,7 @@ internal static class SeedGenerator
             var updatedAt = random.Next(10) < 6 ? createdAt : createdAt + (long)((UntilSeconds - createdAt) * random.NextDouble());
             var contact = new SandboxContact(
                 firstContactId + position, name.Name, name.FirstName, name.LastName, [new SandboxFieldValue(phone, PhoneKind(random))], [],
-                userId, userId, createdAt, updatedAt, []);
+                userId, userId, createdAt, updatedAt, [], []);
             (deleted[position] ? deletedContacts : live).Add(contact);
         }
 
@@ -163,7 +163,7 @@ internal static class SeedGenerator
             var price = random.Next(5) == 0 ? 0 : random.Next(10, 5_000) * 100L;
             leads.Add(new SandboxLead(
                 id, LeadName(random, id, contact), price, pipeline.Id, statusId, closed ? updatedAt : null,
-                [new SandboxLeadContact(contact.Id, IsMain: true)], userId, userId, createdAt, updatedAt, []));
+                [new SandboxLeadContact(contact.Id, IsMain: true)], userId, userId, createdAt, updatedAt, [], []));
         }
 
         return leads;

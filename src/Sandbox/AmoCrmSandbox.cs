@@ -4,6 +4,7 @@ using AmoHub.Sandbox.Contacts;
 using AmoHub.Sandbox.Faults;
 using AmoHub.Sandbox.Http;
 using AmoHub.Sandbox.Leads;
+using AmoHub.Sandbox.Notes;
 using AmoHub.Sandbox.Seeding;
 using AmoHub.Sandbox.Tags;
 using AmoHub.Sandbox.Webhooks;
@@ -58,6 +59,13 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
 
     /// <summary>The lead, or <c>null</c> when there is none with this id.</summary>
     public SandboxLead? GetLead(string subdomain, long id) => Account(subdomain).FindLead(id);
+
+    /// <summary>
+    /// The notes on the lead <paramref name="entityId"/> (on the contact, with <see cref="SandboxEntityType.Contacts"/>),
+    /// oldest first.
+    /// </summary>
+    public IReadOnlyList<SandboxNote> GetNotes(string subdomain, long entityId, SandboxEntityType entityType = SandboxEntityType.Leads) =>
+        Account(subdomain).Notes(entityType, entityId);
 
     /// <summary>The account's tags of <paramref name="entityType"/>, by id.</summary>
     public IReadOnlyList<SandboxTag> GetTags(string subdomain, SandboxEntityType entityType) => Account(subdomain).Tags(entityType);

@@ -9,8 +9,8 @@ using Microsoft.AspNetCore.Routing;
 namespace AmoHub.Sandbox.Api;
 
 /// <summary>
-/// <c>api/v4/contacts</c>: list and search, get, create, update, the custom fields and tags; <c>with=leads</c> embeds
-/// each contact's leads.
+/// <c>api/v4/contacts</c>: list and search, get, create, update, the custom fields, tags and notes; <c>with=leads</c>
+/// embeds each contact's leads.
 /// </summary>
 internal static class ContactsApi
 {
@@ -36,6 +36,7 @@ internal static class ContactsApi
         group.MapPatch("{id:long}", UpdateOneAsync);
         group.MapCustomFieldsApi(SandboxEntityType.Contacts);
         group.MapTagsApi(SandboxEntityType.Contacts);
+        group.MapNotesApi(SandboxEntityType.Contacts);
         return group;
     }
 

@@ -9,7 +9,8 @@ using Microsoft.AspNetCore.Routing;
 namespace AmoHub.Sandbox.Api;
 
 /// <summary>
-/// <c>api/v4/leads</c>: list and search, get, create, complex create, update, the pipelines, the custom fields and tags.
+/// <c>api/v4/leads</c>: list and search, get, create, complex create, update, the pipelines, the custom fields, tags
+/// and notes.
 /// </summary>
 internal static class LeadsApi
 {
@@ -37,6 +38,7 @@ internal static class LeadsApi
         group.MapGet("pipelines", Pipelines);
         group.MapCustomFieldsApi(SandboxEntityType.Leads);
         group.MapTagsApi(SandboxEntityType.Leads);
+        group.MapNotesApi(SandboxEntityType.Leads);
         return group;
     }
 

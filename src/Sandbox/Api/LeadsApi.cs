@@ -83,6 +83,12 @@ internal static class LeadsApi
         return created.Failed ? created.Problem : Batch(account, request, created.Value, drafts.Value);
     }
 
+    /// <summary>
+    /// <c>POST api/v4/leads/complex</c>: up to 50 leads, each with its custom fields, tags, pipeline and status, and its
+    /// new main contact with the contact's own fields and tags, answered as <c>[{id, contact_id, company_id,
+    /// request_id: [...], merged}]</c>. Like amoCRM's, it makes no notes: a note on the new lead takes a
+    /// <c>POST api/v4/leads/notes</c> after it.
+    /// </summary>
     private static async Task<Results<HalJson<List<ComplexLeadJson>>, AmoProblem>> CreateComplexAsync(SandboxAccount account, HttpRequest request)
     {
         var drafts = await ReadDraftsAsync(account, request, MaxComplexBatch, LeadRequest.Complex);

@@ -37,7 +37,7 @@ internal enum LeadRequest
     /// <summary><c>POST api/v4/leads</c>: contacts are linked by id.</summary>
     Create,
 
-    /// <summary><c>POST api/v4/leads/complex</c>: the contact is new.</summary>
+    /// <summary><c>POST api/v4/leads/complex</c>: the contact is new; notes are not part of it, as in amoCRM.</summary>
     Complex,
 
     /// <summary><c>PATCH api/v4/leads</c>: the lead's id is required.</summary>

@@ -178,7 +178,7 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
 
     /// <summary>
     /// Makes the account look like a real, large and messy amoCRM account: contacts with phones in every spelling,
-    /// numbers shared by several contacts, deleted contacts, leads over several pipelines. The same
+    /// numbers shared by several contacts, emails on some, deleted contacts, leads over several pipelines. The same
     /// <paramref name="seed"/> on a fresh account makes the same data. Seeding is not a user's action: no webhooks,
     /// and the counters of <see cref="GetStats"/> stay as they are.
     /// </summary>

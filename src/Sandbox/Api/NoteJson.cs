@@ -1,8 +1,9 @@
 using System.Text.Json.Serialization;
 using AmoHub.Sandbox.Accounts;
 using AmoHub.Sandbox.Http;
+using AmoHub.Sandbox.Notes;
 
-namespace AmoHub.Sandbox.Notes;
+namespace AmoHub.Sandbox.Api;
 
 /// <summary>A note as <c>GET api/v4/{entity}/notes</c> sends it.</summary>
 internal sealed record NoteJson(

@@ -15,7 +15,7 @@ internal static class CustomFieldCatalog
 
     public static readonly CustomField Email = new(70_003, "Email", "EMAIL", CustomFieldType.Multitext, 6, true, Enums(80_013, "WORK", "PRIV", "OTHER"));
 
-    /// <summary>The fields of contacts, in their order.</summary>
+    /// <summary>The fields of contacts, in the order amoCRM lists them (by sort).</summary>
     public static IReadOnlyList<CustomField> Contacts { get; } =
     [
         new(70_005, "Должность", "POSITION", CustomFieldType.Text, 2, true, null),
@@ -27,7 +27,7 @@ internal static class CustomFieldCatalog
         new(70_013, "Сайт компании", null, CustomFieldType.Url, 503, false, null),
     ];
 
-    /// <summary>The fields of leads, in their order.</summary>
+    /// <summary>The fields of leads, in the order amoCRM lists them (by sort).</summary>
     public static IReadOnlyList<CustomField> Leads { get; } =
     [
         new(ContractField.Id, ContractField.Name, null, CustomFieldType.Text, 510, false, null),
@@ -44,7 +44,7 @@ internal static class CustomFieldCatalog
         new(70_123, "Пожелания клиента", null, CustomFieldType.Textarea, 535, false, null),
     ];
 
-    /// <summary>The fields of <paramref name="type"/>, in their order.</summary>
+    /// <summary>The fields of <paramref name="type"/>, in the order amoCRM lists them (by sort).</summary>
     public static IReadOnlyList<CustomField> For(SandboxEntityType type) => type == SandboxEntityType.Leads ? Leads : Contacts;
 
     /// <summary>Enums with ids from <paramref name="firstId"/> on, every other number, in the order given.</summary>

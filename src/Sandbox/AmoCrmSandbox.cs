@@ -4,7 +4,9 @@ using AmoHub.Sandbox.Contacts;
 using AmoHub.Sandbox.Faults;
 using AmoHub.Sandbox.Http;
 using AmoHub.Sandbox.Leads;
+using AmoHub.Sandbox.Notes;
 using AmoHub.Sandbox.Seeding;
+using AmoHub.Sandbox.Tags;
 using AmoHub.Sandbox.Webhooks;
 using Microsoft.Extensions.Logging;
 
@@ -58,6 +60,16 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
     /// <summary>The lead, or <c>null</c> when there is none with this id.</summary>
     public SandboxLead? GetLead(string subdomain, long id) => Account(subdomain).FindLead(id);
 
+    /// <summary>
+    /// The notes on the lead <paramref name="entityId"/> (on the contact, with <see cref="SandboxEntityType.Contacts"/>),
+    /// oldest first.
+    /// </summary>
+    public IReadOnlyList<SandboxNote> GetNotes(string subdomain, long entityId, SandboxEntityType entityType = SandboxEntityType.Leads) =>
+        Account(subdomain).Notes(entityType, entityId);
+
+    /// <summary>The account's tags of <paramref name="entityType"/>, by id.</summary>
+    public IReadOnlyList<SandboxTag> GetTags(string subdomain, SandboxEntityType entityType) => Account(subdomain).Tags(entityType);
+
     /// <summary>The account's webhook subscriptions.</summary>
     public IReadOnlyList<SandboxWebhook> GetWebhooks(string subdomain) => Account(subdomain).Webhooks();
 
@@ -87,8 +99,10 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
     public SandboxContact CreateContactAsUser(string subdomain, string name, IReadOnlyList<string>? phones = null)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var draft = new ContactDraft("0", null, name, null, null, Phones(phones), null);
-        return Account(subdomain).CreateContacts([draft], SandboxAccount.UiUserId)[0];
+        var draft = new ContactDraft("0", null, name, null, null, Phones(phones), null, null, null);
+
+        // A draft without tags names no tag id that could be missing: nothing refuses it.
+        return Account(subdomain).CreateContacts([draft], SandboxAccount.UiUserId).Value![0];
     }
 
     /// <summary>
@@ -97,7 +111,7 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
     /// </summary>
     public SandboxContact? EditContactAsUser(string subdomain, long id, string? name = null, IReadOnlyList<string>? phones = null)
     {
-        var draft = new ContactDraft("0", id, name, null, null, phones is null ? null : Phones(phones), null);
+        var draft = new ContactDraft("0", id, name, null, null, phones is null ? null : Phones(phones), null, null, null);
         var updated = Account(subdomain).UpdateContacts([draft], SandboxAccount.UiUserId);
         return updated.Failed ? null : updated.Value[0];
     }
@@ -125,7 +139,7 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
         var account = Account(subdomain);
         RequireStatus(account, statusId);
         var links = LeadDraft.Links((contactIds ?? []).Select((id, i) => (id, i == 0)));
-        var draft = new LeadDraft("0", null, name, price, statusId, null, null, links, null);
+        var draft = new LeadDraft("0", null, name, price, statusId, null, null, null, links, null);
         var created = account.CreateLeads([draft], SandboxAccount.UiUserId);
         return created.Failed ? throw new ArgumentException("A contact to link does not exist.", nameof(contactIds)) : created.Value[0];
     }
@@ -138,7 +152,7 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
     {
         var account = Account(subdomain);
         RequireStatus(account, statusId);
-        var draft = new LeadDraft("0", id, name, price, statusId, null, null, [], null);
+        var draft = new LeadDraft("0", id, name, price, statusId, null, null, null, [], null);
         var updated = account.UpdateLeads([draft], SandboxAccount.UiUserId);
         return updated.Failed ? null : updated.Value[0];
     }
@@ -164,7 +178,7 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
 
     /// <summary>
     /// Makes the account look like a real, large and messy amoCRM account: contacts with phones in every spelling,
-    /// numbers shared by several contacts, deleted contacts, leads over several pipelines. The same
+    /// numbers shared by several contacts, emails on some, deleted contacts, leads over several pipelines. The same
     /// <paramref name="seed"/> on a fresh account makes the same data. Seeding is not a user's action: no webhooks,
     /// and the counters of <see cref="GetStats"/> stay as they are.
     /// </summary>

@@ -43,6 +43,29 @@ public sealed class ContactsApiTests(SandboxFixture fixture) : IClassFixture<San
     }
 
     [Fact]
+    public async Task A_query_finds_a_contact_by_its_email_in_any_case()
+    {
+        using var client = fixture.Client(SandboxFixture.NewAccount());
+        var ids = await client.CreateContactsAsync("""
+            [{"name":"Анна","custom_fields_values":[{"field_code":"EMAIL","values":[{"value":"Anna.Ivanova@Example.ru","enum_code":"WORK"}]}]},
+             {"name":"Борис","custom_fields_values":[{"field_code":"EMAIL","values":[{"value":"boris@example.ru"}]}]}]
+            """);
+
+        using var found = await client.GetAsync("api/v4/contacts?query=anna.ivanova%40EXAMPLE.RU");
+        using var missing = await client.GetAsync("api/v4/contacts?query=vera%40example.ru");
+
+        Assert.Equal(HttpStatusCode.OK, found.StatusCode);
+        var contact = Assert.Single((await found.ReadJsonAsync()).GetProperty("_embedded").GetProperty("contacts").EnumerateArray());
+        Assert.Equal(ids[0], contact.GetProperty("id").GetInt64());
+        var email = Assert.Single(contact.GetProperty("custom_fields_values").EnumerateArray());
+        Assert.Equal(("EMAIL", "Anna.Ivanova@Example.ru", "WORK"), (
+            email.GetProperty("field_code").GetString(),
+            email.GetProperty("values")[0].GetProperty("value").GetString(),
+            email.GetProperty("values")[0].GetProperty("enum_code").GetString()));
+        Assert.Equal(HttpStatusCode.NoContent, missing.StatusCode);
+    }
+
+    [Fact]
     public async Task Creating_contacts_answers_their_ids_in_input_order_with_request_ids_echoed_or_the_index()
     {
         using var client = fixture.Client(SandboxFixture.NewAccount());

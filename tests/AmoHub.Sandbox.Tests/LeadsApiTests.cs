@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text.Json;
+using AmoHub.Sandbox.Contacts;
 using AmoHub.Sandbox.Leads;
 using AmoHub.Sandbox.Seeding;
 using AmoHub.Sandbox.Tests.Infrastructure;
@@ -66,6 +68,74 @@ public sealed class LeadsApiTests(SandboxFixture fixture) : IClassFixture<Sandbo
         Assert.Equal([new SandboxLeadContact(contact.Id, true)], lead.Contacts);
         Assert.Equal("Вера", contact.Name);
         Assert.Equal("+79035550000", Assert.Single(contact.Phones).Value);
+    }
+
+    [Fact]
+    public async Task A_complex_lead_from_a_web_form_makes_one_lead_and_one_contact_holding_its_tags_utm_values_email_and_fields()
+    {
+        var account = SandboxFixture.NewAccount();
+        using var client = fixture.Client(account);
+        using var definitions = await client.GetAsync("api/v4/leads/custom_fields?limit=250");
+        var comment = (await definitions.ReadJsonAsync()).GetProperty("_embedded").GetProperty("custom_fields").EnumerateArray()
+            .Single(field => field.GetProperty("name").GetString() == "Комментарий с сайта").GetProperty("id").GetInt64();
+
+        using var response = await client.PostJsonAsync("api/v4/leads/complex", $$$"""
+            [{"name":"Заявка с сайта","pipeline_id":1000001,"status_id":1000012,"request_id":"form-42",
+              "custom_fields_values":[
+                {"field_code":"UTM_SOURCE","values":[{"value":"yandex"}]},
+                {"field_code":"UTM_MEDIUM","values":[{"value":"cpc"}]},
+                {"field_code":"UTM_CAMPAIGN","values":[{"value":"spring"}]},
+                {"field_code":"UTM_CONTENT","values":[{"value":"banner-2"}]},
+                {"field_code":"UTM_TERM","values":[{"value":"окна пвх"}]},
+                {"field_id":{{{comment}}},"values":[{"value":"Перезвоните после обеда"}]}],
+              "_embedded":{
+                "tags":[{"name":"Сайт"},{"name":"Весна"}],
+                "contacts":[{"first_name":"Вера","last_name":"Соколова",
+                  "custom_fields_values":[
+                    {"field_code":"PHONE","values":[{"value":"+7 916 555-44-33","enum_code":"MOB"}]},
+                    {"field_code":"EMAIL","values":[{"value":"vera@example.ru","enum_code":"WORK"}]},
+                    {"field_code":"CITY","values":[{"value":"Тверь"}]}],
+                  "_embedded":{"tags":[{"name":"Сайт"}]}}]}}]
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = Assert.Single((await response.ReadJsonAsync()).EnumerateArray());
+        Assert.Equal(["form-42"], result.GetProperty("request_id").EnumerateArray().Select(id => id.GetString()));
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("company_id").ValueKind);
+        Assert.False(result.GetProperty("merged").GetBoolean());
+        var lead = Assert.Single(fixture.Sandbox.GetLeads(account));
+        var contact = Assert.Single(fixture.Sandbox.GetContacts(account));
+        Assert.Equal((lead.Id, contact.Id), (result.GetProperty("id").GetInt64(), result.GetProperty("contact_id").GetInt64()));
+        Assert.Equal([new SandboxLeadContact(contact.Id, true)], lead.Contacts);
+        Assert.Equal((1_000_001, 1_000_012), (lead.PipelineId, lead.StatusId));
+        Assert.Equal(["Сайт", "Весна"], lead.Tags.Select(tag => tag.Name));
+        Assert.Equal(
+            [("UTM_SOURCE", "yandex"), ("UTM_MEDIUM", "cpc"), ("UTM_CAMPAIGN", "spring"), ("UTM_CONTENT", "banner-2"), ("UTM_TERM", "окна пвх"), (null, "Перезвоните после обеда")],
+            lead.CustomFields.Select(field => (field.FieldCode, field.Values[0].Value)));
+        Assert.All(lead.CustomFields.Take(5), field => Assert.Equal("tracking_data", field.FieldType));
+        Assert.Equal("Вера Соколова", contact.Name);
+        Assert.Equal(["+7 916 555-44-33"], contact.Phones.Select(phone => phone.Value));
+        Assert.Equal([new SandboxFieldValue("vera@example.ru", "WORK")], contact.Emails);
+        Assert.Equal([("CITY", "Тверь")], contact.CustomFields.Select(field => (field.FieldCode, field.Values[0].Value)));
+        Assert.Equal(["Сайт"], contact.Tags.Select(tag => tag.Name));
+        Assert.Equal(contact.Tags, fixture.Sandbox.GetTags(account, SandboxEntityType.Contacts));
+        Assert.Empty(fixture.Sandbox.GetNotes(account, lead.Id));
+        using var found = await client.GetAsync("api/v4/contacts?query=VERA%40example.ru");
+        Assert.Equal(contact.Id, (await found.ReadJsonAsync()).GetProperty("_embedded").GetProperty("contacts")[0].GetProperty("id").GetInt64());
+    }
+
+    [Fact]
+    public async Task More_than_50_leads_in_one_complex_create_answer_400_and_create_nothing()
+    {
+        var account = SandboxFixture.NewAccount();
+        using var client = fixture.Client(account);
+
+        using var response = await client.PostJsonAsync(
+            "api/v4/leads/complex", $"[{string.Join(',', Enumerable.Repeat("""{"name":"x","_embedded":{"contacts":[{"name":"y"}]}}""", 51))}]");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(fixture.Sandbox.GetLeads(account));
+        Assert.Empty(fixture.Sandbox.GetContacts(account));
     }
 
     [Fact]

@@ -18,7 +18,9 @@ public sealed class RequiredFieldTests(SandboxFixture fixture) : IClassFixture<S
         using var pipelines = await client.GetAsync("api/v4/leads/pipelines");
 
         Assert.Equal(HttpStatusCode.OK, fields.StatusCode);
-        var field = Assert.Single((await fields.ReadJsonAsync()).GetProperty("_embedded").GetProperty("custom_fields").EnumerateArray());
+        var field = Assert.Single(
+            (await fields.ReadJsonAsync()).GetProperty("_embedded").GetProperty("custom_fields").EnumerateArray(),
+            candidate => candidate.GetProperty("required_statuses").GetArrayLength() > 0);
         Assert.Equal("leads", field.GetProperty("entity_type").GetString());
         var required = field.GetProperty("required_statuses").EnumerateArray()
             .Select(status => (Pipeline: status.GetProperty("pipeline_id").GetInt64(), Status: status.GetProperty("status_id").GetInt64()))
@@ -103,11 +105,12 @@ public sealed class RequiredFieldTests(SandboxFixture fixture) : IClassFixture<S
         Assert.Equal(statusId, moved?.StatusId);
     }
 
-    /// <summary>The lead field and the first status that requires it, as the API describes them.</summary>
+    /// <summary>The lead field that a status requires and the first such status, as the API describes them.</summary>
     private static async Task<(long FieldId, long PipelineId, long StatusId)> RequiredStatusAsync(HttpClient client)
     {
         using var response = await client.GetAsync("api/v4/leads/custom_fields");
-        var field = (await response.ReadJsonAsync()).GetProperty("_embedded").GetProperty("custom_fields")[0];
+        var field = (await response.ReadJsonAsync()).GetProperty("_embedded").GetProperty("custom_fields").EnumerateArray()
+            .First(candidate => candidate.GetProperty("required_statuses").GetArrayLength() > 0);
         var status = field.GetProperty("required_statuses")[0];
         return (field.GetProperty("id").GetInt64(), status.GetProperty("pipeline_id").GetInt64(), status.GetProperty("status_id").GetInt64());
     }

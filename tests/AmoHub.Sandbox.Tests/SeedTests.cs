@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using AmoHub.Sandbox.Seeding;
 using AmoHub.Sandbox.Tests.Infrastructure;
 
 namespace AmoHub.Sandbox.Tests;
@@ -109,6 +110,25 @@ public sealed partial class SeedTests(SandboxFixture fixture) : ReceiverTests, I
         Assert.Contains(phones, phone => phone.Contains("доб. ", StringComparison.Ordinal));
         Assert.Contains(phones, phone => phone.Contains("ext. ", StringComparison.Ordinal));
         Assert.All(phones, phone => Assert.Equal(10, NationalNumber(phone).Length));
+    }
+
+    [Fact]
+    public async Task Some_seeded_contacts_have_an_email_made_of_their_name_that_a_query_finds_in_any_case()
+    {
+        var account = SandboxFixture.NewAccount();
+        using var client = fixture.Client(account);
+        fixture.Sandbox.Seed(account, new SandboxSeed(Contacts: 300, Seed: 3));
+
+        var withEmail = fixture.Sandbox.GetContacts(account).Where(contact => contact.Emails.Count > 0).ToList();
+        var sample = withEmail[^1];
+        using var found = await client.GetAsync($"api/v4/contacts?query={Uri.EscapeDataString(sample.Emails[0].Value.ToUpperInvariant())}");
+
+        Assert.InRange(withEmail.Count, 30, 100);
+        Assert.All(withEmail, contact => Assert.Matches(LatinAddress(), contact.Emails[0].Value));
+        Assert.All(withEmail, contact => Assert.True(contact.Emails[0].EnumCode is "WORK" or "PRIV"));
+        var ids = (await found.ReadJsonAsync()).GetProperty("_embedded").GetProperty("contacts").EnumerateArray().Select(contact => contact.GetProperty("id").GetInt64()).ToList();
+        Assert.Contains(sample.Id, ids);
+        Assert.All(ids, id => Assert.Equal(sample.Emails[0].Value, fixture.Sandbox.GetContact(account, id)!.Emails[0].Value));
     }
 
     [Fact]
@@ -269,6 +289,9 @@ public sealed partial class SeedTests(SandboxFixture fixture) : ReceiverTests, I
         var digits = string.Concat(phone[..(extension.Success ? extension.Index : phone.Length)].Where(char.IsAsciiDigit));
         return digits.Length > 10 ? digits[^10..] : digits;
     }
+
+    [GeneratedRegex(@"^[a-z]+\.[a-z]+@[a-z]+\.[a-z]+$")]
+    private static partial Regex LatinAddress();
 
     [GeneratedRegex("доб|ext")]
     private static partial Regex ExtensionMark();

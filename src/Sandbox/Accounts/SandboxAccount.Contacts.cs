@@ -59,30 +59,39 @@ internal sealed partial class SandboxAccount
         }
     }
 
-    /// <summary>Creates contacts in the drafts' order and tells the webhooks (<c>add_contact</c>).</summary>
-    public IReadOnlyList<SandboxContact> CreateContacts(IReadOnlyList<ContactDraft> drafts, long userId)
+    /// <summary>
+    /// Creates contacts in the drafts' order and tells the webhooks (<c>add_contact</c>). Every tag id they name must
+    /// exist, or nothing is created and the answer is a validation error.
+    /// </summary>
+    public Checked<IReadOnlyList<SandboxContact>> CreateContacts(IReadOnlyList<ContactDraft> drafts, long userId)
     {
         lock (_lock)
         {
+            if (Failures(drafts, draft => draft.RequestId, draft => UnknownTags(SandboxEntityType.Contacts, draft.Tags)) is { Count: > 0 } unknown)
+            {
+                return AmoProblem.Validation(unknown);
+            }
+
             var now = Now();
             var created = drafts.Select(draft => AddContact(draft, userId, now)).ToList();
             Publish(created.Select(contact => WebhookEvent.ForContact("add", contact, Id)));
-            return created;
+            return Checked.Ok<IReadOnlyList<SandboxContact>>(created);
         }
     }
 
     /// <summary>
-    /// Applies updates (<c>update_contact</c>). Every id must exist, or nothing is applied and the answer is a
-    /// validation error.
+    /// Applies updates (<c>update_contact</c>). Every id, and every tag id the drafts name, must exist, or nothing is
+    /// applied and the answer is a validation error.
     /// </summary>
     public Checked<IReadOnlyList<SandboxContact>> UpdateContacts(IReadOnlyList<ContactDraft> drafts, long userId)
     {
         lock (_lock)
         {
-            var unknown = drafts
-                .Where(draft => draft.Id is not { } id || !_contacts.ContainsKey(id))
-                .Select(draft => new RequestErrors(draft.RequestId, [new ValidationError("NotFound", "id", "The contact does not exist.")]))
-                .ToList();
+            var unknown = Failures(
+                drafts,
+                draft => draft.RequestId,
+                draft => (draft.Id is { } id && _contacts.ContainsKey(id) ? [] : new[] { new ValidationError("NotFound", "id", "The contact does not exist.") })
+                    .Concat(UnknownTags(SandboxEntityType.Contacts, draft.Tags)));
             if (unknown.Count > 0)
             {
                 return AmoProblem.Validation(unknown);
@@ -92,7 +101,7 @@ internal sealed partial class SandboxAccount
             var updated = drafts
                 .Select(draft =>
                 {
-                    var contact = draft.ApplyTo(_contacts[draft.Id!.Value], userId, now);
+                    var contact = draft.ApplyTo(_contacts[draft.Id!.Value], ResolveTags(SandboxEntityType.Contacts, draft.Tags), userId, now);
                     _contacts[contact.Id] = contact;
                     _contactsUpdated++;
                     return contact;
@@ -151,21 +160,22 @@ internal sealed partial class SandboxAccount
 
     private SandboxContact AddContact(ContactDraft draft, long userId, long now)
     {
-        var contact = draft.Create(++_lastContactId, userId, now);
+        var contact = draft.Create(++_lastContactId, ResolveTags(SandboxEntityType.Contacts, draft.Tags) ?? [], userId, now);
         _contacts.Add(contact.Id, contact);
         _contactsCreated++;
         return contact;
     }
 
     /// <summary>
-    /// amoCRM's full-text search, as far as AmoHub relies on it: the query occurs in the name or a field value,
-    /// or a phone-like query's digits occur in the digits of a field value.
+    /// amoCRM's full-text search, as far as AmoHub relies on it: the query occurs, in any case, in the name or a field
+    /// value (an email among them), or a phone-like query's digits occur in the digits of a phone or email.
     /// </summary>
     private static bool ContactMatches(SandboxContact contact, string query)
     {
         var values = contact.Phones.Concat(contact.Emails).Select(value => value.Value).ToList();
         if (contact.Name.Contains(query, StringComparison.OrdinalIgnoreCase)
-            || values.Any(value => value.Contains(query, StringComparison.OrdinalIgnoreCase)))
+            || values.Any(value => value.Contains(query, StringComparison.OrdinalIgnoreCase))
+            || contact.CustomFields.Any(field => field.Values.Any(value => value.Value.Contains(query, StringComparison.OrdinalIgnoreCase))))
         {
             return true;
         }

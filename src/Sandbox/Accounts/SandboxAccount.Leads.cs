@@ -66,22 +66,22 @@ internal sealed partial class SandboxAccount
     }
 
     /// <summary>
-    /// Creates leads linked to existing contacts (<c>add_lead</c>). Every linked contact must exist, and through the
-    /// API every field the leads' statuses require must be filled, or nothing is created and the answer is a
-    /// validation error.
+    /// Creates leads linked to existing contacts (<c>add_lead</c>). Every linked contact and every tag id must exist,
+    /// and through the API every field the leads' statuses require must be filled, or nothing is created and the
+    /// answer is a validation error.
     /// </summary>
     public Checked<IReadOnlyList<SandboxLead>> CreateLeads(IReadOnlyList<LeadDraft> drafts, long userId)
     {
         lock (_lock)
         {
-            var unknown = drafts
-                .Select(draft => new RequestErrors(draft.RequestId, draft.Contacts
+            var unknown = Failures(
+                drafts,
+                draft => draft.RequestId,
+                draft => draft.Contacts
                     .Select((link, j) => (link, j))
                     .Where(item => !_contacts.ContainsKey(item.link.Id))
                     .Select(item => new ValidationError("NotFound", $"_embedded.contacts.{item.j}.id", "The contact does not exist."))
-                    .ToList()))
-                .Where(failure => failure.Errors.Count > 0)
-                .ToList();
+                    .Concat(UnknownTags(SandboxEntityType.Leads, draft.Tags)));
             if (unknown.Count > 0)
             {
                 return AmoProblem.Validation(unknown);
@@ -100,13 +100,23 @@ internal sealed partial class SandboxAccount
     }
 
     /// <summary>
-    /// Creates each lead with its new main contact in one step (<c>add_contact</c> and <c>add_lead</c>). Through the API
-    /// every field the leads' statuses require must be filled, or nothing is created.
+    /// Creates each lead with its new main contact in one step (<c>add_contact</c> and <c>add_lead</c>). Every tag id of
+    /// the leads and their contacts must exist, and through the API every field the leads' statuses require must be
+    /// filled, or nothing is created.
     /// </summary>
     public Checked<IReadOnlyList<(SandboxLead Lead, SandboxContact? Contact)>> CreateComplexLeads(IReadOnlyList<LeadDraft> drafts, long userId)
     {
         lock (_lock)
         {
+            var unknown = Failures(
+                drafts,
+                draft => draft.RequestId,
+                draft => UnknownTags(SandboxEntityType.Leads, draft.Tags).Concat(UnknownTags(SandboxEntityType.Contacts, draft.NewContact?.Tags, "_embedded.contacts.0.")));
+            if (unknown.Count > 0)
+            {
+                return AmoProblem.Validation(unknown);
+            }
+
             if (MissingRequiredFields(drafts, userId, update: false) is { Count: > 0 } missing)
             {
                 return AmoProblem.Validation(missing);
@@ -131,17 +141,18 @@ internal sealed partial class SandboxAccount
 
     /// <summary>
     /// Applies updates (<c>update_lead</c>, and <c>status_lead</c> with the old status when the status changes).
-    /// Every id must exist, and through the API a lead moved into a status must fill the fields it requires, or nothing
-    /// is applied.
+    /// Every id and every tag id must exist, and through the API a lead moved into a status must fill the fields it
+    /// requires, or nothing is applied.
     /// </summary>
     public Checked<IReadOnlyList<SandboxLead>> UpdateLeads(IReadOnlyList<LeadDraft> drafts, long userId)
     {
         lock (_lock)
         {
-            var unknown = drafts
-                .Where(draft => draft.Id is not { } id || !_leads.ContainsKey(id))
-                .Select(draft => new RequestErrors(draft.RequestId, [new ValidationError("NotFound", "id", "The lead does not exist.")]))
-                .ToList();
+            var unknown = Failures(
+                drafts,
+                draft => draft.RequestId,
+                draft => (draft.Id is { } id && _leads.ContainsKey(id) ? [] : new[] { new ValidationError("NotFound", "id", "The lead does not exist.") })
+                    .Concat(UnknownTags(SandboxEntityType.Leads, draft.Tags)));
             if (unknown.Count > 0)
             {
                 return AmoProblem.Validation(unknown);
@@ -159,7 +170,7 @@ internal sealed partial class SandboxAccount
             foreach (var draft in drafts)
             {
                 var before = _leads[draft.Id!.Value];
-                var lead = draft.ApplyTo(before, userId, now, _pipelines);
+                var lead = draft.ApplyTo(before, ResolveTags(SandboxEntityType.Leads, draft.Tags), userId, now, _pipelines);
                 _leads[lead.Id] = lead;
                 _leadsUpdated++;
                 updated.Add(lead);
@@ -237,7 +248,7 @@ internal sealed partial class SandboxAccount
 
     private SandboxLead AddLead(LeadDraft draft, IReadOnlyList<SandboxLeadContact> contacts, long userId, long now)
     {
-        var lead = draft.Create(++_lastLeadId, contacts, userId, now, _pipelines);
+        var lead = draft.Create(++_lastLeadId, contacts, ResolveTags(SandboxEntityType.Leads, draft.Tags) ?? [], userId, now, _pipelines);
         _leads.Add(lead.Id, lead);
         _leadsCreated++;
         return lead;

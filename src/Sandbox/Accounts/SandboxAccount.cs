@@ -197,6 +197,13 @@ internal sealed partial class SandboxAccount
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
+    /// <summary>The broken rules of every draft that broke any, each under its <c>request_id</c>.</summary>
+    private static List<RequestErrors> Failures<T>(IEnumerable<T> drafts, Func<T, string> requestId, Func<T, IEnumerable<ValidationError>> errors) =>
+        drafts
+            .Select(draft => new RequestErrors(requestId(draft), errors(draft).ToList()))
+            .Where(failure => failure.Errors.Count > 0)
+            .ToList();
+
     private static void Trim(Queue<long> arrivals, long before)
     {
         while (arrivals.TryPeek(out var oldest) && oldest <= before)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AmoHub.Sandbox.Contacts;
+using AmoHub.Sandbox.CustomFields;
 using AmoHub.Sandbox.Leads;
 
 namespace AmoHub.Sandbox.Accounts;
@@ -36,7 +37,7 @@ internal sealed record WebhookEvent(string Entity, string Action, IReadOnlyList<
             { "[type]", "contact" },
         };
         var index = 0;
-        foreach (var (field, values) in new[] { (ContactField.Phone, contact.Phones), (ContactField.Email, contact.Emails) })
+        foreach (var (field, values) in new[] { (CustomFieldCatalog.Phone, contact.Phones), (CustomFieldCatalog.Email, contact.Emails) })
         {
             if (values.Count == 0)
             {
@@ -46,7 +47,7 @@ internal sealed record WebhookEvent(string Entity, string Action, IReadOnlyList<
             var prefix = $"[custom_fields][{index++}]";
             fields.Add($"{prefix}[id]", field.Id);
             fields.Add($"{prefix}[name]", field.Name);
-            fields.Add($"{prefix}[code]", field.Code);
+            fields.Add($"{prefix}[code]", field.Code!);
             for (var j = 0; j < values.Count; j++)
             {
                 fields.Add($"{prefix}[values][{j}][value]", values[j].Value);

@@ -1,7 +1,9 @@
 using System.Text.Json.Serialization;
 using AmoHub.Sandbox.Accounts;
 using AmoHub.Sandbox.Contacts;
+using AmoHub.Sandbox.CustomFields;
 using AmoHub.Sandbox.Http;
+using AmoHub.Sandbox.Tags;
 
 namespace AmoHub.Sandbox.Api;
 
@@ -46,12 +48,12 @@ internal sealed record ContactJson(
         CustomFieldJson.Of(contact),
         accountId,
         links.To($"contacts/{contact.Id}"),
-        new ContactEmbeddedJson([], [], leadIds?.Select(id => new ContactLeadJson(id, links.To($"leads/{id}"))).ToList()));
+        new ContactEmbeddedJson(TagJson.Of(contact.Tags), [], leadIds?.Select(id => new ContactLeadJson(id, links.To($"leads/{id}"))).ToList()));
 }
 
-/// <summary>A contact's <c>_embedded</c>: the sandbox has no tags or companies; leads when asked for.</summary>
+/// <summary>A contact's <c>_embedded</c>: its tags; the sandbox has no companies; leads when asked for.</summary>
 internal sealed record ContactEmbeddedJson(
-    IReadOnlyList<string> Tags,
+    IReadOnlyList<TagJson> Tags,
     IReadOnlyList<string> Companies,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ContactLeadJson>? Leads);
 

@@ -8,7 +8,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace AmoHub.Sandbox.Api;
 
-/// <summary><c>api/v4/contacts</c>: list and search, get, create, update; <c>with=leads</c> embeds each contact's leads.</summary>
+/// <summary>
+/// <c>api/v4/contacts</c>: list and search, get, create, update, the custom fields, tags and notes; <c>with=leads</c>
+/// embeds each contact's leads.
+/// </summary>
 internal static class ContactsApi
 {
     /// <summary>The most contacts one create or update request may carry.</summary>
@@ -31,6 +34,9 @@ internal static class ContactsApi
         group.MapPost("", CreateAsync);
         group.MapPatch("", UpdateManyAsync);
         group.MapPatch("{id:long}", UpdateOneAsync);
+        group.MapCustomFieldsApi(SandboxEntityType.Contacts);
+        group.MapTagsApi(SandboxEntityType.Contacts);
+        group.MapNotesApi(SandboxEntityType.Contacts);
         return group;
     }
 
@@ -84,7 +90,7 @@ internal static class ContactsApi
         }
 
         var created = account.CreateContacts(drafts.Value, SandboxAccount.ApiUserId);
-        return Batch(account, request, created, drafts.Value);
+        return created.Failed ? created.Problem : Batch(account, request, created.Value, drafts.Value);
     }
 
     private static async Task<Results<HalJson<ContactBatchJson>, AmoProblem>> UpdateManyAsync(SandboxAccount account, HttpRequest request)

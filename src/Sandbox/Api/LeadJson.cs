@@ -1,8 +1,9 @@
 using System.Text.Json.Serialization;
 using AmoHub.Sandbox.Accounts;
-using AmoHub.Sandbox.Contacts;
+using AmoHub.Sandbox.CustomFields;
 using AmoHub.Sandbox.Http;
 using AmoHub.Sandbox.Leads;
+using AmoHub.Sandbox.Tags;
 
 namespace AmoHub.Sandbox.Api;
 
@@ -46,20 +47,20 @@ internal sealed record LeadJson(
         lead.ClosedAt,
         null,
         isDeleted,
-        ContractField.Values(lead),
+        CustomFieldJson.Of(lead),
         null,
         accountId,
         links.To($"leads/{lead.Id}"),
         new LeadEmbeddedJson(
-            [],
+            TagJson.Of(lead.Tags),
             withContacts
                 ? lead.Contacts.Select(contact => new LeadContactJson(contact.Id, contact.IsMain, links.To($"contacts/{contact.Id}"))).ToList()
                 : null));
 }
 
-/// <summary>A lead's <c>_embedded</c>: no tags in the sandbox; contacts when asked for.</summary>
+/// <summary>A lead's <c>_embedded</c>: its tags; its contacts when asked for.</summary>
 internal sealed record LeadEmbeddedJson(
-    IReadOnlyList<string> Tags,
+    IReadOnlyList<TagJson> Tags,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<LeadContactJson>? Contacts);
 
 /// <summary>A contact linked to a lead.</summary>

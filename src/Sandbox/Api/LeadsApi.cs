@@ -9,8 +9,8 @@ using Microsoft.AspNetCore.Routing;
 namespace AmoHub.Sandbox.Api;
 
 /// <summary>
-/// <c>api/v4/leads</c>: list and search, get, create, complex create, update, the pipelines and the custom field
-/// (<see cref="ContractField"/>).
+/// <c>api/v4/leads</c>: list and search, get, create, complex create, update, the pipelines, the custom fields, tags
+/// and notes.
 /// </summary>
 internal static class LeadsApi
 {
@@ -36,7 +36,9 @@ internal static class LeadsApi
         group.MapPatch("", UpdateManyAsync);
         group.MapPatch("{id:long}", UpdateOneAsync);
         group.MapGet("pipelines", Pipelines);
-        group.MapGet("custom_fields", CustomFields);
+        group.MapCustomFieldsApi(SandboxEntityType.Leads);
+        group.MapTagsApi(SandboxEntityType.Leads);
+        group.MapNotesApi(SandboxEntityType.Leads);
         return group;
     }
 
@@ -81,6 +83,12 @@ internal static class LeadsApi
         return created.Failed ? created.Problem : Batch(account, request, created.Value, drafts.Value);
     }
 
+    /// <summary>
+    /// <c>POST api/v4/leads/complex</c>: up to 50 leads, each with its custom fields, tags, pipeline and status, and its
+    /// new main contact with the contact's own fields and tags, answered as <c>[{id, contact_id, company_id,
+    /// request_id: [...], merged}]</c>. Like amoCRM's, it makes no notes: a note on the new lead takes a
+    /// <c>POST api/v4/leads/notes</c> after it.
+    /// </summary>
     private static async Task<Results<HalJson<List<ComplexLeadJson>>, AmoProblem>> CreateComplexAsync(SandboxAccount account, HttpRequest request)
     {
         var drafts = await ReadDraftsAsync(account, request, MaxComplexBatch, LeadRequest.Complex);
@@ -137,13 +145,6 @@ internal static class LeadsApi
             pipelines.Count,
             links.To("leads/pipelines"),
             new PipelineListEmbeddedJson(pipelines.Select(pipeline => PipelineJson.For(pipeline, account.Id, links)).ToList())));
-    }
-
-    private static HalJson<CustomFieldListJson> CustomFields(SandboxAccount account, HttpRequest request)
-    {
-        var links = new ApiLinks(request, account.Path);
-        return HalJson.Ok(new CustomFieldListJson(
-            1, 1, links.To("leads/custom_fields"), new CustomFieldListEmbeddedJson([ContractField.Definition(account.Pipelines(), account.Id, links)])));
     }
 
     private static async Task<Checked<IReadOnlyList<LeadDraft>>> ReadDraftsAsync(SandboxAccount account, HttpRequest request, int max, LeadRequest kind)

@@ -1,6 +1,5 @@
-
-
-
+using AmoHub.Sandbox.CustomFields;
+using AmoHub.Sandbox.Tags;
 
 namespace AmoHub.Sandbox.Contacts;
 
@@ -15,6 +14,8 @@ namespace AmoHub.Sandbox.Contacts;
 /// <param name="UpdatedBy">The user who changed it last.</param>
 /// <param name="CreatedAt">When it was created.</param>
 /// <param name="UpdatedAt">When it was changed last.</param>
+/// <param name="CustomFields">The values of its other custom fields (all but PHONE and EMAIL), in the order first filled.</param>
+/// <param name="Tags">Its tags, in the order given.</param>
 public sealed record SandboxContact(
     long Id,
     string Name,
@@ -25,7 +26,9 @@ public sealed record SandboxContact(
     long CreatedBy,
     long UpdatedBy,
     long CreatedAt,
-    long UpdatedAt);
+    long UpdatedAt,
+    IReadOnlyList<SandboxCustomField> CustomFields,
+    IReadOnlyList<SandboxTag> Tags);
 
 /// <summary>One value of a multitext field (PHONE, EMAIL).</summary>
 /// <param name="Value">The text as entered, such as <c>+7 903 123-45-67</c>.</param>

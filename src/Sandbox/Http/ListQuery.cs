@@ -84,6 +84,12 @@ internal sealed record ListQuery(
         var ordered = Descending
             ? filtered.OrderByDescending(key).ThenByDescending(id)
             : filtered.OrderBy(key).ThenBy(id);
+        return Window(ordered);
+    }
+
+    /// <summary>Cuts the asked page out of <paramref name="ordered"/>; <c>HasMore</c> says whether another page follows.</summary>
+    public (IReadOnlyList<T> Items, bool HasMore) Window<T>(IEnumerable<T> ordered)
+    {
         var window = ordered.Skip((Page - 1) * Limit).Take(Limit + 1).ToList();
         var hasMore = window.Count > Limit;
         return (hasMore ? window[..Limit] : window, hasMore);

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using AmoHub.Sandbox.Contacts;
+using AmoHub.Sandbox.CustomFields;
 using AmoHub.Sandbox.Http;
+using AmoHub.Sandbox.Tags;
 
 namespace AmoHub.Sandbox.Leads;
 
@@ -16,12 +18,18 @@ internal sealed record LeadInput(
     List<CustomFieldInput>? CustomFieldsValues,
     [property: JsonPropertyName("_embedded")] LeadEmbeddedInput? Embedded);
 
-/// <summary><c>_embedded</c> of a lead in a request.</summary>
-internal sealed record LeadEmbeddedInput(List<LeadContactInput>? Contacts);
+/// <summary><c>_embedded</c> of a lead in a request: its contacts and tags.</summary>
+internal sealed record LeadEmbeddedInput(List<LeadContactInput>? Contacts, List<TagInput>? Tags);
 
-/// <summary>A contact in a lead request: a link to an existing one by id, or (complex create) a new one.</summary>
+/// <summary>A contact in a lead request: a link to an existing one by id, or (complex create) a new one with its tags.</summary>
 internal sealed record LeadContactInput(
-    long? Id, bool? IsMain, string? Name, string? FirstName, string? LastName, List<CustomFieldInput>? CustomFieldsValues);
+    long? Id,
+    bool? IsMain,
+    string? Name,
+    string? FirstName,
+    string? LastName,
+    List<CustomFieldInput>? CustomFieldsValues,
+    [property: JsonPropertyName("_embedded")] TagsEmbeddedInput? Embedded);
 
 /// <summary>The kinds of lead requests, which check different things.</summary>
 internal enum LeadRequest
@@ -29,7 +37,7 @@ internal enum LeadRequest
     /// <summary><c>POST api/v4/leads</c>: contacts are linked by id.</summary>
     Create,
 
-    /// <summary><c>POST api/v4/leads/complex</c>: the contact is new.</summary>
+    /// <summary><c>POST api/v4/leads/complex</c>: the contact is new; notes are not part of it, as in amoCRM.</summary>
     Complex,
 
     /// <summary><c>PATCH api/v4/leads</c>: the lead's id is required.</summary>
@@ -44,7 +52,8 @@ internal sealed record LeadDraft(
     long? Price,
     long? StatusId,
     long? PipelineId,
-    string? ContractNumber,
+    IReadOnlyList<SandboxCustomField>? CustomFields,
+    IReadOnlyList<TagInput>? Tags,
     IReadOnlyList<SandboxLeadContact> Contacts,
     ContactDraft? NewContact)
 {
@@ -80,10 +89,12 @@ internal sealed record LeadDraft(
     }
 
     /// <summary>
-    /// Makes the lead this draft creates, with <paramref name="contacts"/> linked, in the pipeline
-    /// <see cref="Pipeline.Resolve"/> picks (the main one when the draft names neither a pipeline nor an open status).
+    /// Makes the lead this draft creates, with <paramref name="contacts"/> linked and the <paramref name="tags"/> it names,
+    /// in the pipeline <see cref="Pipeline.Resolve"/> picks (the main one when the draft names neither a pipeline nor an
+    /// open status).
     /// </summary>
-    public SandboxLead Create(long id, IReadOnlyList<SandboxLeadContact> contacts, long userId, long now, IReadOnlyList<Pipeline> pipelines)
+    public SandboxLead Create(
+        long id, IReadOnlyList<SandboxLeadContact> contacts, IReadOnlyList<SandboxTag> tags, long userId, long now, IReadOnlyList<Pipeline> pipelines)
     {
         var (pipeline, statusId) = Target(pipelines, null);
         return new SandboxLead(
@@ -98,15 +109,18 @@ internal sealed record LeadDraft(
             userId,
             now,
             now,
-            ContractNumber);
+            CustomFields ?? [],
+            tags);
     }
 
     /// <summary>
-    /// Applies this draft to <paramref name="lead"/>; leaving a won or lost status clears <c>closed_at</c>. A named
+    /// Applies this draft to <paramref name="lead"/>; a field sent replaces its values, the others stay;
+    /// <paramref name="tags"/>, when the draft names tags, replace all its tags; leaving a won or lost status clears
+    /// <c>closed_at</c>. A named
     /// pipeline, or an open status of another pipeline, moves the lead there (to the pipeline's first status when
     /// the draft names no status).
     /// </summary>
-    public SandboxLead ApplyTo(SandboxLead lead, long userId, long now, IReadOnlyList<Pipeline> pipelines)
+    public SandboxLead ApplyTo(SandboxLead lead, IReadOnlyList<SandboxTag>? tags, long userId, long now, IReadOnlyList<Pipeline> pipelines)
     {
         var (target, statusId) = Target(pipelines, lead);
         var closedAt = !Pipeline.IsClosed(statusId) ? null
@@ -119,7 +133,8 @@ internal sealed record LeadDraft(
             PipelineId = target.Id,
             StatusId = statusId,
             ClosedAt = closedAt,
-            ContractNumber = ContractNumber ?? lead.ContractNumber,
+            CustomFields = CustomFieldInput.Merge(lead.CustomFields, CustomFields),
+            Tags = tags ?? lead.Tags,
             UpdatedBy = userId,
             UpdatedAt = Math.Max(now, lead.UpdatedAt),
         };
@@ -144,7 +159,8 @@ internal sealed record LeadDraft(
     {
         var (pipeline, statusId) = Target(pipelines, lead);
         var entering = lead is null || lead.StatusId != statusId || lead.PipelineId != pipeline.Id;
-        return entering && pipeline.Requires(statusId, ContractField.Id) && (ContractNumber ?? lead?.ContractNumber) is null
+        var filled = CustomFields?.Any(field => field.FieldId == ContractField.Id) == true || lead?.ContractNumber is not null;
+        return entering && pipeline.Requires(statusId, ContractField.Id) && !filled
             ? ContractField.Missing(pipeline, statusId)
             : null;
     }
@@ -156,7 +172,7 @@ internal sealed record LeadDraft(
             errors.Add(new ValidationError("NotBlank", "id", "This value should not be blank."));
         }
 
-        var contractNumber = ContractField.Read(input.CustomFieldsValues, errors);
+        var customFields = CustomFieldInput.Read(CustomFieldCatalog.Leads, input.CustomFieldsValues, errors);
         var pipeline = input.PipelineId is { } pipelineId ? pipelines.FirstOrDefault(candidate => candidate.Id == pipelineId) : null;
         if (input.PipelineId is not null && pipeline is null)
         {
@@ -199,7 +215,7 @@ internal sealed record LeadDraft(
                 break;
         }
 
-        return new LeadDraft(requestId, input.Id, input.Name?.Trim(), input.Price, input.StatusId, input.PipelineId, contractNumber, links, newContact);
+        return new LeadDraft(requestId, input.Id, input.Name?.Trim(), input.Price, input.StatusId, input.PipelineId, customFields, TagInput.Read(input.Embedded?.Tags, errors), links, newContact);
     }
 
     private static InvalidOperationException UnknownPipeline() =>
@@ -210,7 +226,9 @@ internal sealed record LeadDraft(
     {
         var contactErrors = new List<ValidationError>();
         var draft = ContactDraft.From(
-            new ContactInput(null, contact.Name, contact.FirstName, contact.LastName, requestId, contact.CustomFieldsValues), requestId, contactErrors);
+            new ContactInput(null, contact.Name, contact.FirstName, contact.LastName, requestId, contact.CustomFieldsValues, contact.Embedded),
+            requestId,
+            contactErrors);
         errors.AddRange(contactErrors.Select(error => error with { Path = $"_embedded.contacts.0.{error.Path}" }));
         return draft;
     }

@@ -1,3 +1,6 @@
+using AmoHub.Sandbox.CustomFields;
+using AmoHub.Sandbox.Tags;
+
 namespace AmoHub.Sandbox.Leads;
 
 /// <summary>A lead as the sandbox holds it. Times are Unix seconds.</summary>
@@ -12,10 +15,8 @@ namespace AmoHub.Sandbox.Leads;
 /// <param name="UpdatedBy">The user who changed it last.</param>
 /// <param name="CreatedAt">When it was created.</param>
 /// <param name="UpdatedAt">When it was changed last.</param>
-/// <param name="ContractNumber">
-/// Its custom field «Номер договора» (70101), which the last open status of every pipeline requires; <c>null</c> when
-/// empty.
-/// </param>
+/// <param name="CustomFields">The values of its custom fields, in the order first filled.</param>
+/// <param name="Tags">Its tags, in the order given.</param>
 public sealed record SandboxLead(
     long Id,
     string Name,
@@ -28,7 +29,15 @@ public sealed record SandboxLead(
     long UpdatedBy,
     long CreatedAt,
     long UpdatedAt,
-    string? ContractNumber);
+    IReadOnlyList<SandboxCustomField> CustomFields,
+    IReadOnlyList<SandboxTag> Tags)
+{
+    /// <summary>
+    /// Its custom field «Номер договора» (70101), which the last open status of every pipeline requires; <c>null</c> when
+    /// empty.
+    /// </summary>
+    public string? ContractNumber => CustomFields.FirstOrDefault(entry => entry.FieldId == ContractField.Id)?.Values[0].Value;
+}
 
 /// <summary>A contact linked to a lead.</summary>
 /// <param name="Id">The contact's id.</param>

@@ -45,6 +45,17 @@ internal static class RussianNames
 
     private static readonly string[] FemaleLastNames = MaleLastNames.Select(Feminine).ToArray();
 
+    private static readonly string[] MailDomains = ["mail.ru", "yandex.ru", "gmail.com", "bk.ru", "inbox.ru", "list.ru"];
+
+    /// <summary>The Latin letters of each Russian one, as people spell their names in email addresses.</summary>
+    private static readonly Dictionary<char, string> Latin = new()
+    {
+        ['а'] = "a", ['б'] = "b", ['в'] = "v", ['г'] = "g", ['д'] = "d", ['е'] = "e", ['ё'] = "e", ['ж'] = "zh", ['з'] = "z",
+        ['и'] = "i", ['й'] = "y", ['к'] = "k", ['л'] = "l", ['м'] = "m", ['н'] = "n", ['о'] = "o", ['п'] = "p", ['р'] = "r",
+        ['с'] = "s", ['т'] = "t", ['у'] = "u", ['ф'] = "f", ['х'] = "kh", ['ц'] = "ts", ['ч'] = "ch", ['ш'] = "sh",
+        ['щ'] = "shch", ['ъ'] = "", ['ы'] = "y", ['ь'] = "", ['э'] = "e", ['ю'] = "yu", ['я'] = "ya",
+    };
+
     /// <summary>Male patronymics; the female form ends in <c>-на</c> instead of <c>-ич</c>.</summary>
     private static readonly string[] MalePatronymics =
     [
@@ -81,7 +92,19 @@ internal static class RussianNames
         };
     }
 
+    /// <summary>
+    /// An address made of the first and last name in Latin letters, such as <c>anna.smirnova@mail.ru</c>, on the domain
+    /// <paramref name="number"/> picks; <c>null</c> when the name lacks either. Namesakes may share an address, as in
+    /// real accounts. It has no digits, so no phone search finds it.
+    /// </summary>
+    public static string? Email(PersonName name, int number) =>
+        name.FirstName.Length == 0 || name.LastName.Length == 0
+            ? null
+            : $"{ToLatin(name.FirstName)}.{ToLatin(name.LastName)}@{MailDomains[number % MailDomains.Length]}";
+
     private static string Pick(Random random, string[] names) => names[random.Next(names.Length)];
+
+    private static string ToLatin(string name) => string.Concat(name.Select(letter => Latin[char.ToLowerInvariant(letter)]));
 
     private static string Feminine(string lastName) => lastName switch
     {

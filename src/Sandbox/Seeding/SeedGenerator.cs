@@ -14,7 +14,8 @@ internal sealed record SeedBatch(
 
 /// <summary>
 /// Makes the data of a seeding in one pass: contacts with Russian-looking names and phones in the spellings people
-/// use, some numbers shared by two or three contacts, some contacts deleted, leads over several pipelines. Everything
+/// use, some numbers shared by two or three contacts, some contacts with an email too, some deleted, leads over several
+/// pipelines. Everything
 /// comes from <c>new Random(seed)</c> in a fixed order, and times are spread over the five years before
 /// <see cref="Until"/>, so the same seed and the same first ids give the same data on any day.
 /// </summary>
@@ -28,6 +29,9 @@ internal static class SeedGenerator
 
     /// <summary>Percent of contacts whose single phone carries an extension.</summary>
     private const int ExtensionPercent = 4;
+
+    /// <summary>Every this many contacts, one has an EMAIL besides its phone (when its name makes an address).</summary>
+    private const int EmailEvery = 3;
 
     private static readonly long UntilSeconds = Until.ToUnixTimeSeconds();
     private static readonly long Since = UntilSeconds - Span;
@@ -105,9 +109,20 @@ internal static class SeedGenerator
             var name = RussianNames.Next(random);
             var createdAt = Since + (long)(Span * ((position + random.NextDouble()) / count));
             var updatedAt = random.Next(10) < 6 ? createdAt : createdAt + (long)((UntilSeconds - createdAt) * random.NextDouble());
+            var email = position % EmailEvery == 0 ? RussianNames.Email(name, position / EmailEvery) : null;
             var contact = new SandboxContact(
-                firstContactId + position, name.Name, name.FirstName, name.LastName, [new SandboxFieldValue(phone, PhoneKind(random))], [],
-                userId, userId, createdAt, updatedAt);
+                firstContactId + position,
+                name.Name,
+                name.FirstName,
+                name.LastName,
+                [new SandboxFieldValue(phone, PhoneKind(random))],
+                email is null ? [] : [new SandboxFieldValue(email, position % 2 == 0 ? "WORK" : "PRIV")],
+                userId,
+                userId,
+                createdAt,
+                updatedAt,
+                [],
+                []);
             (deleted[position] ? deletedContacts : live).Add(contact);
         }
 
@@ -163,7 +178,7 @@ internal static class SeedGenerator
             var price = random.Next(5) == 0 ? 0 : random.Next(10, 5_000) * 100L;
             leads.Add(new SandboxLead(
                 id, LeadName(random, id, contact), price, pipeline.Id, statusId, closed ? updatedAt : null,
-                [new SandboxLeadContact(contact.Id, IsMain: true)], userId, userId, createdAt, updatedAt, null));
+                [new SandboxLeadContact(contact.Id, IsMain: true)], userId, userId, createdAt, updatedAt, [], []));
         }
 
         return leads;

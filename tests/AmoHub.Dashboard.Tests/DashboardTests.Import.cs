@@ -78,6 +78,53 @@ public sealed partial class DashboardTests
         }
     }
 
+    [Fact]
+    public async Task The_CRM_card_shows_the_creates_waiting_for_amoCRM_and_how_long_the_oldest_has_waited()
+    {
+        const string account = "backlog";
+        var amoCrm = fixture.Hub.Sandbox;
+        using (var added = await fixture.Hub.Http.PostAsJsonAsync(
+            "/api/accounts",
+            new { subdomain = account, baseUrl = new Uri(amoCrm.Url, account + "/").AbsoluteUri, accessToken = amoCrm.AccessToken }))
+        {
+            Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        }
+
+        amoCrm.Sandbox.SetFault(account, new AmoHub.Sandbox.Faults.SandboxFault(FailureRate: 1, FailureStatus: 503));
+        try
+        {
+            using (var request = new HttpRequestMessage(HttpMethod.Post, $"/api/contacts?account={account}")
+            {
+                Content = JsonContent.Create(new { name = "Ждёт amoCRM", phone = "+7 903 890-00-01" }),
+            })
+            {
+                request.Headers.Add("Prefer", "respond-async");
+                using var accepted = await fixture.Hub.Http.SendAsync(request);
+                Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+            }
+
+            var page = await fixture.OpenAsync();
+            await page.GotoAsync($"/?account={account}");
+            var backlog = page.Locator("#crm [data-figure='backlog']");
+            await Assertions.Expect(backlog.Locator("strong")).ToHaveTextAsync("1");
+            await Assertions.Expect(backlog.Locator("span")).ToHaveTextAsync("Заявок ждут amoCRM");
+            await Assertions.Expect(backlog.Locator("small")).ToContainTextAsync("старейшая ждёт");
+            await Assertions.Expect(backlog).ToHaveClassAsync(new Regex("figure-warning"));
+            await ScreenshotAsync(page, "crm-backlog");
+
+            // amoCRM answers again: the request is made and the card, redrawn, says nothing waits.
+            amoCrm.Sandbox.ClearFaults(account);
+            await Assertions.Expect(backlog.Locator("strong")).ToHaveTextAsync("0", new() { Timeout = 120_000 });
+            await Assertions.Expect(backlog).Not.ToHaveClassAsync(new Regex("figure-warning"));
+            Assert.Single(amoCrm.Sandbox.GetContacts(account));
+        }
+        finally
+        {
+            amoCrm.Sandbox.ClearFaults(account);
+            using var removed = await fixture.Hub.Http.DeleteAsync(new Uri($"/api/accounts/{account}", UriKind.Relative));
+        }
+    }
+
     [GeneratedRegex(@"^[1-9]\d*$")]
     private static partial Regex PositiveNumber();
 

@@ -106,6 +106,8 @@ export interface CrmSummary {
   webhookDeliveriesLastHour: number;
   webhookDeliveriesPending: number;
   duplicatePhones: number;
+  /** Create requests accepted (202) while amoCRM could not take them, and when the oldest of them came. */
+  operations: { pending: number; oldestPendingSince: string | null } | null;
   sync: {
     requestsPerSecondLimit: number;
     requestsLastSecond: number;

@@ -4,7 +4,7 @@ import { t } from "./i18n";
 
 /**
  * The CRM sync card: what AmoHub keeps, how far the first import of contacts and leads has come while it runs, what
- * webhooks brought, and how much of the amoCRM budget is in use.
+ * webhooks brought, the creates waiting for amoCRM, and how much of the amoCRM budget is in use.
  */
 export function renderCrm(summary: CrmSummary): Node[] {
   const { sync } = summary;
@@ -18,6 +18,7 @@ export function renderCrm(summary: CrmSummary): Node[] {
       figure(t("webhooksLastHour"), number(summary.webhookDeliveriesLastHour), "webhooks", t("webhookEvents", { n: number(summary.webhookEventsLastHour) })),
       figure(t("webhooksPending"), number(summary.webhookDeliveriesPending), "pending"),
       figure(t("duplicatePhones"), number(summary.duplicatePhones), "duplicates"),
+      backlog(summary.operations),
     ),
     importGauge("contacts", sync.contactsImport),
     importGauge("leads", sync.leadsImport),
@@ -83,6 +84,19 @@ function bar(role: "meter" | "progressbar", label: string, now: number | null, m
     element.setAttribute("aria-valuemax", String(max));
     element.setAttribute("aria-valuenow", String(now));
   }
+  return element;
+}
+
+/**
+ * Creates accepted while amoCRM could not take them: how many wait and for how long the oldest has; marked as a
+ * warning while any wait.
+ */
+function backlog(operations: CrmSummary["operations"]): HTMLElement {
+  const pending = operations?.pending ?? 0;
+  const since = operations?.oldestPendingSince ? Date.parse(operations.oldestPendingSince) : NaN;
+  const note = pending > 0 && !Number.isNaN(since) ? t("backlogOldest", { age: duration(Date.now() - since) }) : undefined;
+  const element = figure(t("backlog"), number(pending), "backlog", note);
+  element.classList.toggle("figure-warning", pending > 0);
   return element;
 }
 

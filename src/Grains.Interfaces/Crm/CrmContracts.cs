@@ -160,7 +160,8 @@ public sealed record Page<T>(
 
 /// <summary>
 /// The CRM side of an account for the dashboard: what we keep and what arrives (webhook deliveries, and the events
-/// they carried, received in the last hour; deliveries not applied yet), and the entities set aside.
+/// they carried, received in the last hour; deliveries not applied yet), the entities set aside, and the create
+/// requests accepted while amoCRM could not take them (<see cref="Operations"/>).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.CrmSummary")]
 public sealed record CrmSummary(
@@ -173,7 +174,8 @@ public sealed record CrmSummary(
     [property: Id(6)] long WebhookDeliveriesLastHour,
     [property: Id(7)] long DeadLetters,
     [property: Id(8)] ImmutableArray<DeadLetter> RecentDeadLetters,
-    [property: Id(9)] long DuplicatePhones = 0);
+    [property: Id(9)] long DuplicatePhones = 0,
+    [property: Id(10)] OperationsBacklog? Operations = null);
 
 /// <summary>
 /// A contact or lead AmoHub set aside because applying it failed (<paramref name="Source"/>: <c>webhook</c> or

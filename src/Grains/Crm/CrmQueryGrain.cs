@@ -1,3 +1,4 @@
+using AmoHub.Grains.Crm.Operations;
 using AmoHub.Grains.Crm.Webhooks;
 using AmoHub.Grains.Interfaces.Crm;
 using AmoHub.Grains.Interfaces.Keys;
@@ -7,7 +8,8 @@ namespace AmoHub.Grains.Crm;
 
 /// <summary>Answers the API's CRM list queries from the read model, on whichever silo the call lands.</summary>
 [StatelessWorker]
-public sealed class CrmQueryGrain(CrmReadModel readModel, WebhookInboxStore inbox, CrmDeadLetters deadLetters, TimeProvider time) : Grain, ICrmQueryGrain
+public sealed class CrmQueryGrain(
+    CrmReadModel readModel, WebhookInboxStore inbox, CrmDeadLetters deadLetters, OperationStore operations, TimeProvider time) : Grain, ICrmQueryGrain
 {
     /// <inheritdoc />
     public Task<Page<ContactSnapshot>> ListContactsAsync(string account, string? phone, string? name, int page, int pageSize) =>
@@ -30,6 +32,7 @@ public sealed class CrmQueryGrain(CrmReadModel readModel, WebhookInboxStore inbo
         var (deadLetterCount, recentDeadLetters) = await deadLetters.ReadAsync(account, latest: 10);
         var duplicatePhones = await readModel.CountDuplicatePhonesAsync(account);
         var sync = await GrainFactory.GetGrain<IAccountGrain>(GrainKeys.Account(account)).GetSyncStatusAsync();
-        return new CrmSummary(account, contacts, leads, eventsLastHour, pending, sync, deliveriesLastHour, deadLetterCount, recentDeadLetters, duplicatePhones);
+        var backlog = await operations.BacklogAsync(account);
+        return new CrmSummary(account, contacts, leads, eventsLastHour, pending, sync, deliveriesLastHour, deadLetterCount, recentDeadLetters, duplicatePhones, backlog);
     }
 }

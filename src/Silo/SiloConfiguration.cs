@@ -92,6 +92,7 @@ public static class SiloConfiguration
         services.AddSingleton<CrmReadModel>();
         services.AddSingleton<OurCopy>();
         services.AddSingleton<WebhookInboxStore>();
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new OperationSettings(amoCrm.MaxWait)));
         services.AddSingleton<OperationStore>();
         services.AddSingleton<OperationCallbacks>();
         services.AddHttpClient(OperationCallbacks.HttpClientName)

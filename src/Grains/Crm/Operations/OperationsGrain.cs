@@ -1,4 +1,3 @@
-using AmoHub.Grains.AmoCrm;
 using AmoHub.Grains.Interfaces.Crm;
 using AmoHub.Grains.Interfaces.Keys;
 using Microsoft.Extensions.Logging;
@@ -11,7 +10,7 @@ namespace AmoHub.Grains.Crm.Operations;
 /// An account's create requests (<see cref="IOperationsGrain"/>). While amoCRM answers, a request runs at once and
 /// its caller gets the result. A request is stored first, and answered 202, when amoCRM failed the last time (down,
 /// limiting, blocked, unauthorized), when requests wait already (so they stay in order), when the client prefers it,
-/// or when amoCRM has not answered within <see cref="AmoCrmSettings.MaxWait"/>; stored requests are then run in the
+/// or when amoCRM has not answered within <see cref="OperationSettings.MaxWait"/>; stored requests are then run in the
 /// order they came, a window at a time, once amoCRM answers again, and a reminder brings the grain back after a
 /// restart to finish them. A request with an <c>Idempotency-Key</c> is stored before it runs, with its answer.
 /// </summary>
@@ -19,7 +18,7 @@ namespace AmoHub.Grains.Crm.Operations;
 public sealed partial class OperationsGrain(
     OperationStore store,
     OperationCallbacks callbacks,
-    IOptions<AmoCrmSettings> settings,
+    IOptions<OperationSettings> settings,
     TimeProvider time,
     ILogger<OperationsGrain> logger) : Grain, IOperationsGrain, IRemindable
 {

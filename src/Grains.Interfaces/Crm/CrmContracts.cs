@@ -38,12 +38,62 @@ public sealed record LeadResult(
 /// A lead to find by name or create: with <paramref name="StatusId"/> in <paramref name="PipelineId"/> (null: where
 /// <see cref="IAccountGrain.ResolvePipelineAsync"/> puts a lead that names no pipeline).
 /// </summary>
+/// <param name="Name">The lead's name, its dedup key.</param>
+/// <param name="StatusId">The status it starts in (null: the pipeline's first).</param>
+/// <param name="MainContactId">Its main contact.</param>
+/// <param name="PipelineId">Its pipeline.</param>
+/// <param name="Price">The lead's budget (<c>price</c>).</param>
+/// <param name="Tags">Tag names, made in amoCRM when new.</param>
+/// <param name="Fields">Custom field values, checked against the account's fields (<see cref="IAccountGrain.ResolveFieldsAsync"/>).</param>
+/// <param name="Note">Text of a note added to the lead when this request creates it.</param>
 [GenerateSerializer, Immutable, Alias("amohub.NewLead")]
 public sealed record NewLead(
     [property: Id(0)] string Name,
     [property: Id(1)] long? StatusId,
     [property: Id(2)] long? MainContactId,
-    [property: Id(3)] long? PipelineId = null);
+    [property: Id(3)] long? PipelineId = null,
+    [property: Id(4)] long? Price = null,
+    [property: Id(5)] ImmutableArray<string> Tags = default,
+    [property: Id(6)] ImmutableArray<ResolvedField> Fields = default,
+    [property: Id(7)] string? Note = null);
+
+/// <summary>Whose custom fields: amoCRM keeps a set for contacts and one for leads.</summary>
+public enum FieldEntity
+{
+    /// <summary><c>/api/v4/contacts/custom_fields</c>.</summary>
+    Contacts,
+
+    /// <summary><c>/api/v4/leads/custom_fields</c>.</summary>
+    Leads,
+}
+
+/// <summary>A custom field value as a request gave it: by field code or id, one or more values as text.</summary>
+/// <param name="Code">The field's code (<c>UTM_SOURCE</c>), when named by code.</param>
+/// <param name="Id">The field's id, when named by id.</param>
+/// <param name="Values">Its values, as text.</param>
+/// <param name="Path">Where the request gave it (<c>customFields[2]</c>, <c>utm.utm_source</c>), for the error that names it.</param>
+[GenerateSerializer, Immutable, Alias("amohub.FieldInput")]
+public sealed record FieldInput(
+    [property: Id(0)] string? Code,
+    [property: Id(1)] long? Id,
+    [property: Id(2)] ImmutableArray<string> Values,
+    [property: Id(3)] string Path);
+
+/// <summary>A custom field value checked against the account's field: its id, its type, and the values to send.</summary>
+/// <param name="FieldId">The field's id in amoCRM.</param>
+/// <param name="Values">The values to send.</param>
+/// <param name="Type">amoCRM's field type (<c>text</c>, <c>numeric</c>, <c>select</c>, …): how a value goes in JSON.</param>
+[GenerateSerializer, Immutable, Alias("amohub.ResolvedField")]
+public sealed record ResolvedField(
+    [property: Id(0)] long FieldId,
+    [property: Id(1)] string Type,
+    [property: Id(2)] ImmutableArray<ResolvedValue> Values);
+
+/// <summary>One value of a field: its text, or the enum picked for a select.</summary>
+[GenerateSerializer, Immutable, Alias("amohub.ResolvedValue")]
+public sealed record ResolvedValue(
+    [property: Id(0)] string? Value,
+    [property: Id(1)] long? EnumId = null);
 
 /// <summary>How AmoHub authenticates to an account: a long-lived token, or an OAuth integration.</summary>
 [GenerateSerializer, Immutable, Alias("amohub.AccountCredentials")]

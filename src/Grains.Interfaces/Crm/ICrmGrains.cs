@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using AmoHub.Grains.Interfaces.Accounts;
 using AmoHub.Grains.Interfaces.Keys;
 using AmoHub.Grains.Interfaces.Probes;
@@ -35,6 +36,14 @@ public interface IAccountGrain : IGrainWithStringKey
     /// Naming <c>pipelineId</c>: the account has no such pipeline; naming <c>statusId</c>: the pipeline has no such status.
     /// </exception>
     Task<long> ResolvePipelineAsync(long? pipelineId, long? statusId);
+
+    /// <summary>
+    /// Checks custom field values against the account's <paramref name="entity"/> fields and gives them as amoCRM takes
+    /// them (a select's value as its enum id, a date as Unix time). The fields are read from amoCRM once and kept; a code,
+    /// id or choice they do not hold reads them again, once, before the value is refused.
+    /// </summary>
+    /// <exception cref="InvalidFieldException">Naming the value's path and what is wrong (<c>customFields[2].code</c>).</exception>
+    Task<ImmutableArray<ResolvedField>> ResolveFieldsAsync(FieldEntity entity, ImmutableArray<FieldInput> fields);
 
     /// <summary>Reads one contact from amoCRM; null when amoCRM has none with that id.</summary>
     Task<ContactSnapshot?> FetchContactAsync(long amoCrmId);

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace AmoHub.Grains.Interfaces.Crm;
 
 /// <summary>What a create request makes.</summary>
@@ -31,7 +33,10 @@ public sealed record ContactSubmission(
     [property: Id(0)] string Phone,
     [property: Id(1)] string Name);
 
-/// <summary>A lead to find by name or create, as <c>POST /api/leads</c> checked it; its contact by phone or by id.</summary>
+/// <summary>
+/// A lead to find by name or create, as <c>POST /api/leads</c> checked it; its contact by phone or by id; what a web
+/// form sends with it: a price, tags, custom field values (the UTM ones among them) and a note.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.LeadSubmission")]
 public sealed record LeadSubmission(
     [property: Id(0)] string Name,
@@ -39,7 +44,11 @@ public sealed record LeadSubmission(
     [property: Id(2)] long? PipelineId,
     [property: Id(3)] string? ContactPhone,
     [property: Id(4)] string? ContactName,
-    [property: Id(5)] long? ContactId);
+    [property: Id(5)] long? ContactId,
+    [property: Id(6)] long? Price = null,
+    [property: Id(7)] ImmutableArray<string> Tags = default,
+    [property: Id(8)] ImmutableArray<FieldInput> Fields = default,
+    [property: Id(9)] string? Note = null);
 
 /// <summary>One create request handed to an account's <see cref="IOperationsGrain"/>.</summary>
 /// <param name="Kind">What it makes.</param>

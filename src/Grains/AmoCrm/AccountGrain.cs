@@ -53,6 +53,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
     private readonly AmoCrmWebhooks _webhooks;
     private readonly AmoCrmProbeCalls _probes;
     private readonly AmoCrmPipelines _pipelines;
+    private readonly AmoCrmFields _fields;
     private readonly DedupCreatePump<PendingContact, ContactSnapshot> _contacts;
     private readonly DedupCreatePump<NewLead, LeadSnapshot> _leads;
     private readonly Coalescer _contactSync;
@@ -93,6 +94,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
         _webhooks = new AmoCrmWebhooks(state, SaveStateAsync, () => Subdomain, _connection, GrainFactory, time, logger);
         _probes = new AmoCrmProbeCalls(state, SaveStateAsync, () => Subdomain, _connection, time);
         _pipelines = new AmoCrmPipelines(() => Subdomain, () => _state.State.Definition?.DefaultPipelineId, _connection, logger);
+        _fields = new AmoCrmFields(() => Subdomain, _connection, logger);
         _contactImport = new ImportTracker(
             () => new ImportPosition(_state.State.ContactsImportRead, _state.State.ContactsImportOldest),
             position => (_state.State.ContactsImportRead, _state.State.ContactsImportOldest) = position,
@@ -239,6 +241,10 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
 
     /// <inheritdoc />
     public Task<long> ResolvePipelineAsync(long? pipelineId, long? statusId) => _pipelines.ResolveAsync(pipelineId, statusId);
+
+    /// <inheritdoc />
+    public Task<ImmutableArray<ResolvedField>> ResolveFieldsAsync(FieldEntity entity, ImmutableArray<FieldInput> fields) =>
+        _fields.ResolveAsync(entity, fields);
 
     /// <inheritdoc />
     public async Task<ContactSnapshot?> FetchContactAsync(long amoCrmId)
@@ -653,12 +659,27 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
             RequestId = index.ToString(CultureInfo.InvariantCulture),
             StatusId = item.StatusId,
             PipelineId = item.PipelineId,
-            Embedded = item.MainContactId is { } contact
-                ? new NewAmoLeadEmbedded { Contacts = [new AmoLinkedContact { Id = contact, IsMain = true }] }
-                : null,
+            Price = item.Price,
+            CustomFieldsValues = item.Fields.IsDefaultOrEmpty ? null : [.. item.Fields.Select(ToAmoFieldValues)],
+            Embedded = item.MainContactId is null && item.Tags.IsDefaultOrEmpty ? null : new NewAmoLeadEmbedded
+            {
+                Contacts = item.MainContactId is { } contact ? [new AmoLinkedContact { Id = contact, IsMain = true }] : null,
+                Tags = item.Tags.IsDefaultOrEmpty ? null : [.. item.Tags.Select(tag => new NewAmoTag { Name = tag })],
+            },
         }).ToList();
         var answer = await _connection.CallAsync((api, token, ct) => api.CreateLeadsAsync(token, request, ct), retryUnknownOutcome: false);
         var ids = AmoCrmConnection.MapCreated(answer?.Embedded?.Leads, items.Count, "leads");
+
+        // A web form's comment goes on the lead this request made; a lead found by name gets none (its request may be a
+        // repeat). Repeating the notes request after an unclear answer may add a note twice, never lose one.
+        var notes = items.Select((item, index) => (item.Note, Id: ids[index]))
+            .Where(pair => !string.IsNullOrEmpty(pair.Note))
+            .Select(pair => new NewAmoNote { EntityId = pair.Id, Params = new NewAmoNoteParams { Text = pair.Note! } })
+            .ToList();
+        foreach (var batch in notes.Chunk(AmoCrmSettings.MaxCreateBatchSize))
+        {
+            await _connection.CallAsync((api, token, ct) => api.AddLeadNotesAsync(token, batch, ct), retryUnknownOutcome: true);
+        }
 
         // amoCRM answers a create with ids only; one sync brings the status and pipeline it chose (while the import
         // runs, a read of those very leads does).
@@ -683,6 +704,12 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
         LogCreated(_logger, Subdomain, created.Count, "leads");
         return created;
     }
+
+    private static NewAmoFieldValues ToAmoFieldValues(ResolvedField field) => new()
+    {
+        FieldId = field.FieldId,
+        Values = [.. field.Values.Select(value => new NewAmoTypedValue { Value = AmoCrmFields.Json(field.Type, value), EnumId = value.EnumId })],
+    };
 
     private ContactSnapshot ToSnapshot(AmoContact contact)
     {

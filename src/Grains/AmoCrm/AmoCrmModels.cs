@@ -193,13 +193,84 @@ public sealed class NewAmoLead
 
     public long? PipelineId { get; init; }
 
+    public long? Price { get; init; }
+
+    public List<NewAmoFieldValues>? CustomFieldsValues { get; init; }
+
     [JsonPropertyName("_embedded")]
     public NewAmoLeadEmbedded? Embedded { get; init; }
 }
 
 public sealed class NewAmoLeadEmbedded
 {
-    public required List<AmoLinkedContact> Contacts { get; init; }
+    public List<AmoLinkedContact>? Contacts { get; init; }
+
+    public List<NewAmoTag>? Tags { get; init; }
+}
+
+/// <summary>A tag by name: amoCRM makes it when the account has none of that name.</summary>
+public sealed class NewAmoTag
+{
+    public required string Name { get; init; }
+}
+
+/// <summary>A custom field's values by field id; each value a string, number or boolean as the field's type takes it.</summary>
+public sealed class NewAmoFieldValues
+{
+    public required long FieldId { get; init; }
+
+    public required List<NewAmoTypedValue> Values { get; init; }
+}
+
+/// <summary>One value of a field by id: text, a number or a boolean, or a select's enum.</summary>
+public sealed class NewAmoTypedValue
+{
+    public object? Value { get; init; }
+
+    public long? EnumId { get; init; }
+}
+
+/// <summary>A custom field of the account: what a value of it may be.</summary>
+public sealed class AmoFieldDefinition
+{
+    public long Id { get; set; }
+
+    public string? Name { get; set; }
+
+    public string? Code { get; set; }
+
+    public string? Type { get; set; }
+
+    public bool IsComputed { get; set; }
+
+    public List<AmoFieldChoice>? Enums { get; set; }
+}
+
+public sealed class AmoFieldChoice
+{
+    public long Id { get; set; }
+
+    public string? Value { get; set; }
+}
+
+public sealed class FieldDefinitionsEmbedded
+{
+    public List<AmoFieldDefinition> CustomFields { get; set; } = [];
+}
+
+/// <summary>A common note on a lead (<c>POST /api/v4/leads/notes</c>).</summary>
+public sealed class NewAmoNote
+{
+    public required long EntityId { get; init; }
+
+    public string NoteType { get; init; } = "common";
+
+    public required NewAmoNoteParams Params { get; init; }
+}
+
+public sealed class NewAmoNoteParams
+{
+    public required string Text { get; init; }
 }
 
 /// <summary>A field write on a lead (the POST probe changes the price of its test lead).</summary>

@@ -58,6 +58,13 @@ public interface IAmoCrmApi
     Task<IApiResponse<HalList<CreatedEmbedded>>> CreateLeadsAsync(
         [Authorize] string token, [Body] IReadOnlyList<NewAmoLead> leads, CancellationToken cancellationToken);
 
+    [Get("/api/v4/{entity}/custom_fields")]
+    Task<IApiResponse<HalList<FieldDefinitionsEmbedded>>> ListFieldsAsync(
+        [Authorize] string token, string entity, int page, int limit, CancellationToken cancellationToken);
+
+    [Post("/api/v4/leads/notes")]
+    Task<IApiResponse<object>> AddLeadNotesAsync([Authorize] string token, [Body] IReadOnlyList<NewAmoNote> notes, CancellationToken cancellationToken);
+
     [Get("/api/v4/leads/pipelines")]
     Task<IApiResponse<HalList<PipelinesEmbedded>>> ListPipelinesAsync([Authorize] string token, CancellationToken cancellationToken);
 

@@ -48,6 +48,22 @@ public static class LeadsApi
             errors["contactId"] = ["Give either contactPhone or contactId, not both."];
         }
 
+        if (body.Contact is { } contact)
+        {
+            if (body.ContactPhone is not null || body.ContactId is not null || body.ContactName is not null)
+            {
+                errors["contact"] = ["Give the contact either as contact {name, phone} or as contactPhone/contactId, not both."];
+            }
+
+            contactPhone = CrmValidation.Phone(contact.Phone, "contact.phone", phones, errors);
+            contactName = CrmValidation.Name(contact.Name, "contact.name", errors, required: false);
+        }
+
+        var price = WebFormValidation.Price(body.Price, errors);
+        var tags = WebFormValidation.Tags(body.Tags, errors);
+        var fields = WebFormValidation.Fields(body.CustomFields, "customFields", body.Utm, errors);
+        var note = CrmValidation.Text(body.Note, "note", WebFormValidation.MaxNoteLength, errors, required: false, multiline: true);
+
         if (body.ContactId is <= 0)
         {
             errors["contactId"] = ["must be an amoCRM contact id (a positive number)."];
@@ -76,7 +92,7 @@ public static class LeadsApi
 
         return await Submissions.SubmitAsync(
             client, account, OperationKind.Lead, null,
-            new LeadSubmission(name!, statusId, body.PipelineId, contactPhone, contactName, body.ContactId), options);
+            new LeadSubmission(name!, statusId, body.PipelineId, contactPhone, contactName, body.ContactId, price, tags, fields, note), options);
     }
 
     private static async Task<Results<Ok<LeadResponse>, ProblemHttpResult>> GetAsync(

@@ -94,6 +94,25 @@ public sealed partial class OperationsGrain(
         var operation = new Operation(
             Guid.NewGuid().ToString("N"), submission.Kind, OperationStatus.Pending, Now(), null, null, null, false, null, null, null,
             OperationAnswer.None, submission.CallbackUrl);
+
+        // A field the account does not take is refused now, stored nowhere, even when the request would wait; while
+        // amoCRM cannot say, it is checked when the request runs.
+        try
+        {
+            await Runner.CheckAsync(Account, submission);
+        }
+        catch (InvalidFieldException exception)
+        {
+            return new SubmitOutcome(SubmitVerdict.Answer, Failed(operation, BadRequest, exception.Field, exception.Message) with
+            {
+                Id = null, Answered = OperationAnswer.Completed,
+            });
+        }
+        catch (AmoCrmException)
+        {
+            _unavailable = true;
+        }
+
         if (submission.RespondAsync || _unavailable || _backlog.Pending > 0)
         {
             return await AcceptAsync(operation with { Answered = OperationAnswer.Accepted }, submission);

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using AmoHub.Grains.Interfaces.Crm;
 using AmoHub.Grains.Interfaces.Keys;
 
@@ -26,9 +27,9 @@ public sealed class SubmissionRunner(IGrainFactory grains)
         var lead = submission.Lead ?? throw new ArgumentException("A lead submission without its lead.", nameof(submission));
         var amoCrm = grains.GetGrain<IAccountGrain>(GrainKeys.Account(account));
 
-        // Before the contact is found or made: a pipeline or status the account does not have refuses the request
-        // before anything is made in amoCRM.
-        var pipelineId = await amoCrm.ResolvePipelineAsync(lead.PipelineId, lead.StatusId);
+        // Before the contact is found or made: a pipeline, status or field value the account does not take refuses the
+        // request before anything is made in amoCRM.
+        var (pipelineId, fields) = await CheckAsync(amoCrm, lead);
         long? contactId = null;
         if (lead.ContactPhone is { } phone)
         {
@@ -48,7 +49,25 @@ public sealed class SubmissionRunner(IGrainFactory grains)
         }
 
         var made = await grains.GetGrain<ILeadNameIndexGrain>(GrainKeys.LeadName(account, NameKeys.Normalize(lead.Name)))
-            .GetOrCreateAsync(new NewLead(lead.Name, lead.StatusId, contactId, pipelineId));
+            .GetOrCreateAsync(new NewLead(lead.Name, lead.StatusId, contactId, pipelineId, lead.Price, lead.Tags, fields, lead.Note));
         return (null, made.Lead, made.Created);
     }
+
+    /// <summary>
+    /// Checks what of a submission only the account knows, without making anything: a lead's pipeline, status and
+    /// custom field values. Nothing to check for a contact.
+    /// </summary>
+    /// <exception cref="InvalidFieldException">A field the account does not take.</exception>
+    /// <exception cref="AmoCrmException">amoCRM could not be asked.</exception>
+    public async Task CheckAsync(string account, Submission submission)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        if (submission.Lead is { } lead)
+        {
+            await CheckAsync(grains.GetGrain<IAccountGrain>(GrainKeys.Account(account)), lead);
+        }
+    }
+
+    private static async Task<(long PipelineId, ImmutableArray<ResolvedField> Fields)> CheckAsync(IAccountGrain amoCrm, LeadSubmission lead) =>
+        (await amoCrm.ResolvePipelineAsync(lead.PipelineId, lead.StatusId), await amoCrm.ResolveFieldsAsync(FieldEntity.Leads, lead.Fields));
 }

@@ -20,14 +20,18 @@ public sealed class OperationStore(AmoHubDatabase database)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>The status of an operation a request is running at once: pending to its readers, not yet waiting.</summary>
+    private const string Running = "running";
+
     private const string Columns =
         "seq, id, kind, status, answered, created_at, completed_at, result, failure_status, failure_field, reason, callback_url, request, callback_attempts";
 
     /// <summary>
     /// Stores a new operation; false when the account already has one with the submission's idempotency key (nothing is
-    /// written then).
+    /// written then). One <paramref name="running"/> now is stored as <c>running</c>: shown as pending, but neither
+    /// waiting nor in the backlog until <see cref="SetAnsweredAsync"/> or <see cref="RecoverRunningAsync"/> makes it so.
     /// </summary>
-    public async Task<bool> InsertAsync(string account, Operation operation, Submission submission)
+    public async Task<bool> InsertAsync(string account, Operation operation, Submission submission, bool running = false)
     {
         ArgumentNullException.ThrowIfNull(operation);
         ArgumentNullException.ThrowIfNull(submission);
@@ -43,7 +47,7 @@ public sealed class OperationStore(AmoHubDatabase database)
             .With("@key", submission.IdempotencyKey)
             .With("@fingerprint", submission.Fingerprint)
             .With("@request", JsonSerializer.Serialize(submission, Json))
-            .With("@status", Name(operation.Status))
+            .With("@status", running ? Running : Name(operation.Status))
             .With("@answered", Name(operation.Answered))
             .With("@callback_url", submission.CallbackUrl?.AbsoluteUri)
             .With("@created_at", operation.CreatedAt.ToUnixTimeMilliseconds());
@@ -67,6 +71,19 @@ public sealed class OperationStore(AmoHubDatabase database)
         command.With("@account", account).With("@key", key);
         await using var reader = await command.ExecuteReaderAsync();
         return await reader.ReadAsync() ? (Read(reader), reader.GetString(14)) : null;
+    }
+
+    /// <summary>
+    /// Makes the account's running operations wait: called when its grain activates, since only that activation runs
+    /// them, so one marked running was cut short by a stop.
+    /// </summary>
+    public async Task RecoverRunningAsync(string account)
+    {
+        await using var write = await database.OpenWriteAsync(CancellationToken.None);
+        await using var command = write.Connection.CreateCommand();
+        command.CommandText = "UPDATE crm_operations SET status = 'pending' WHERE account = @account AND status = 'running'";
+        command.With("@account", account);
+        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>Frees a key used longer ago than it is kept for: the operation stays, without it.</summary>
@@ -113,7 +130,12 @@ public sealed class OperationStore(AmoHubDatabase database)
     /// <summary>A page of the account's operations, newest first, and how many there are.</summary>
     public async Task<OperationPage> ListAsync(string account, OperationStatus? status, int page, int pageSize)
     {
-        var filter = status is null ? "WHERE account = @account" : "WHERE account = @account AND status = @status";
+        var filter = status switch
+        {
+            null => "WHERE account = @account",
+            OperationStatus.Pending => "WHERE account = @account AND status IN (@status, 'running')",
+            _ => "WHERE account = @account AND status = @status",
+        };
         var items = await QueryAsync($"{filter} ORDER BY seq DESC LIMIT @limit OFFSET @offset", account,
             ("@status", status is { } s ? Name(s) : null), ("@limit", pageSize), ("@offset", (long)(page - 1) * pageSize));
         await using var connection = await database.OpenAsync(CancellationToken.None);
@@ -136,12 +158,15 @@ public sealed class OperationStore(AmoHubDatabase database)
         return new OperationsBacklog(reader.GetLong(0), reader.GetNullableLong(1) is { } oldest ? DateTimeOffset.FromUnixTimeMilliseconds(oldest) : null);
     }
 
-    /// <summary>Records how the operation was first answered.</summary>
+    /// <summary>
+    /// Records how the operation was first answered; one that was running now waits (it is finished later, by the run
+    /// that goes on or by the drain).
+    /// </summary>
     public async Task SetAnsweredAsync(string id, OperationAnswer answered)
     {
         await using var write = await database.OpenWriteAsync(WritePriority.Urgent, CancellationToken.None);
         await using var command = write.Connection.CreateCommand();
-        command.CommandText = "UPDATE crm_operations SET answered = @answered WHERE id = @id";
+        command.CommandText = "UPDATE crm_operations SET answered = @answered, status = CASE WHEN status = 'running' THEN 'pending' ELSE status END WHERE id = @id";
         command.With("@answered", Name(answered)).With("@id", id);
         await command.ExecuteNonQueryAsync();
     }
@@ -234,7 +259,7 @@ public sealed class OperationStore(AmoHubDatabase database)
         var operation = new Operation(
             reader.GetString(1),
             Enum.Parse<OperationKind>(reader.GetString(2), ignoreCase: true),
-            Enum.Parse<OperationStatus>(reader.GetString(3), ignoreCase: true),
+            reader.GetString(3) == Running ? OperationStatus.Pending : Enum.Parse<OperationStatus>(reader.GetString(3), ignoreCase: true),
             DateTimeOffset.FromUnixTimeMilliseconds(reader.GetLong(5)),
             reader.GetNullableLong(6) is { } completed ? DateTimeOffset.FromUnixTimeMilliseconds(completed) : null,
             result?.Contact,

@@ -30,8 +30,11 @@ public sealed partial class OperationsGrain(
 
     private const string ReminderName = "operations";
 
-    /// <summary>Stored requests run together: the dedup locks batch their amoCRM searches and creates.</summary>
-    private const int Window = 100;
+    /// <summary>
+    /// Stored requests run together: the dedup locks batch their amoCRM searches and creates, so a window costs one
+    /// sync and creates of up to 250 (<c>bench/README.md</c>, the drain scenario).
+    /// </summary>
+    private const int Window = 1000;
 
     private const int PurgeBatch = 5_000;
 
@@ -60,6 +63,7 @@ public sealed partial class OperationsGrain(
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await store.RecoverRunningAsync(Account);
         _backlog = await store.BacklogAsync(Account);
         _metric = () => _backlog;
         OperationMetrics.Track(Account, _metric, time);
@@ -95,22 +99,14 @@ public sealed partial class OperationsGrain(
             Guid.NewGuid().ToString("N"), submission.Kind, OperationStatus.Pending, Now(), null, null, null, false, null, null, null,
             OperationAnswer.None, submission.CallbackUrl);
 
-        // A field the account does not take is refused now, stored nowhere, even when the request would wait; while
-        // amoCRM cannot say, it is checked when the request runs.
-        try
+        // A field the account does not take is refused now, stored nowhere, even when the request would wait. While
+        // amoCRM cannot say (down, or not within MaxWait), it is checked when the request runs.
+        if (!_unavailable && await CheckAsync(submission) is { } refusal)
         {
-            await Runner.CheckAsync(Account, submission);
-        }
-        catch (InvalidFieldException exception)
-        {
-            return new SubmitOutcome(SubmitVerdict.Answer, Failed(operation, BadRequest, exception.Field, exception.Message) with
+            return new SubmitOutcome(SubmitVerdict.Answer, Failed(operation, BadRequest, refusal.Field, refusal.Message) with
             {
                 Id = null, Answered = OperationAnswer.Completed,
             });
-        }
-        catch (AmoCrmException)
-        {
-            _unavailable = true;
         }
 
         if (submission.RespondAsync || _unavailable || _backlog.Pending > 0)
@@ -119,7 +115,7 @@ public sealed partial class OperationsGrain(
         }
 
         var stored = submission.IdempotencyKey is not null;
-        if (stored && !await store.InsertAsync(Account, operation, submission))
+        if (stored && !await store.InsertAsync(Account, operation, submission, running: true))
         {
             return await ReplayRaceAsync(submission);
         }
@@ -147,7 +143,9 @@ public sealed partial class OperationsGrain(
             catch (Exception exception) when (stored && exception is not OutOfMemoryException)
             {
                 // AmoHub's own parts failed (its storage, a silo): the caller gets the error, and the stored request
-                // is finished by the drain, or answered 202 when its key comes again.
+                // waits, finished by the drain or answered 202 when its key comes again (or, should this write fail
+                // too, made to wait when the grain next activates).
+                await store.SetAnsweredAsync(operation.Id!, OperationAnswer.None);
                 RetryLater(exception);
                 throw;
             }
@@ -255,6 +253,39 @@ public sealed partial class OperationsGrain(
         }
 
         return new SubmitOutcome(SubmitVerdict.Answer, used.Operation);
+    }
+
+    /// <summary>What the account refuses in the submission, if it can say within <see cref="OperationSettings.MaxWait"/>.</summary>
+    private async Task<InvalidFieldException?> CheckAsync(Submission submission)
+    {
+        var check = Runner.CheckAsync(Account, submission);
+        using (var wait = new CancellationTokenSource())
+        {
+            await Task.WhenAny(check, Task.Delay(settings.Value.MaxWait, time, wait.Token));
+            await wait.CancelAsync();
+        }
+
+        try
+        {
+            if (check.IsCompleted)
+            {
+                await check;
+            }
+            else
+            {
+                _ = check.ContinueWith(ended => ended.Exception, TaskScheduler.Current);
+            }
+        }
+        catch (InvalidFieldException exception)
+        {
+            return exception;
+        }
+        catch (AmoCrmException)
+        {
+            _unavailable = true;
+        }
+
+        return null;
     }
 
     /// <summary>

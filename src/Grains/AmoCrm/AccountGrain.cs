@@ -334,15 +334,13 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
     /// </summary>
     private async Task RecoverWebhookAsync()
     {
-        if (_state.State.WebhookDestination is not { } destination)
-        {
-            return;
-        }
-
         try
         {
-            // The destination is {publicUrl}webhooks/amocrm/{secret}.
-            await _webhooks.SubscribeAsync(new Uri(destination, "../../"));
+            if (!await _webhooks.ResubscribeAsync())
+            {
+                return;
+            }
+
             LogResubscribed(_logger, Subdomain);
             await SyncContactsAsync();
             await SyncLeadsAsync();

@@ -32,10 +32,37 @@ public sealed partial class AmoCrmWebhooks(
 
     private IAccountRegistryGrain Registry => grains.GetGrain<IAccountRegistryGrain>(IAccountRegistryGrain.Key);
 
+    /// <summary>
+    /// Subscribing, unsubscribing and subscribing again take turns: the account grain is reentrant, and a HOOK check's
+    /// recovery that read the destination before a move and wrote after it would move the webhook back.
+    /// </summary>
+    private Task _turn = Task.CompletedTask;
+
     /// <summary>Subscribes the destination under <paramref name="publicBaseUrl"/>, moving an earlier one there.</summary>
     public async Task<WebhookSubscription> SubscribeAsync(Uri publicBaseUrl)
     {
         ArgumentNullException.ThrowIfNull(publicBaseUrl);
+        return await InTurnAsync(() => SubscribeInTurnAsync(publicBaseUrl));
+    }
+
+    /// <summary>
+    /// Subscribes the destination AmoHub has now once more (amoCRM dropped it, switched it off, or it lacks events);
+    /// false when AmoHub has none.
+    /// </summary>
+    public Task<bool> ResubscribeAsync() => InTurnAsync(async () =>
+    {
+        if (state.State.WebhookDestination is not { } destination)
+        {
+            return false;
+        }
+
+        // The destination is {publicUrl}webhooks/amocrm/{secret}.
+        await SubscribeInTurnAsync(new Uri(destination, "../../"));
+        return true;
+    });
+
+    private async Task<WebhookSubscription> SubscribeInTurnAsync(Uri publicBaseUrl)
+    {
         var current = state.State;
         var secret = current.WebhookSecret ?? WebhookSecrets.Create();
         var destination = new Uri(publicBaseUrl, $"webhooks/amocrm/{secret}");
@@ -58,7 +85,26 @@ public sealed partial class AmoCrmWebhooks(
     }
 
     /// <summary>Unsubscribes the destination and forgets its secret.</summary>
-    public async Task<WebhookSubscription> UnsubscribeAsync()
+    public Task<WebhookSubscription> UnsubscribeAsync() => InTurnAsync(UnsubscribeInTurnAsync);
+
+    /// <summary>Runs <paramref name="work"/> once the change before it has ended (the grain's scheduler runs one turn at a time).</summary>
+    private async Task<T> InTurnAsync<T>(Func<Task<T>> work)
+    {
+        var previous = _turn;
+        var mine = new TaskCompletionSource();
+        _turn = mine.Task;
+        try
+        {
+            await previous;
+            return await work();
+        }
+        finally
+        {
+            mine.SetResult();
+        }
+    }
+
+    private async Task<WebhookSubscription> UnsubscribeInTurnAsync()
     {
         var current = state.State;
         if (current.WebhookDestination is { } destination)

@@ -686,15 +686,20 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
 
     private ContactSnapshot ToSnapshot(AmoContact contact)
     {
-        var phones = (contact.CustomFieldsValues ?? [])
-            .Where(field => string.Equals(field.FieldCode, "PHONE", StringComparison.OrdinalIgnoreCase))
+        var phones = ValuesOf(contact, "PHONE", text => _phones.TryNormalize(text, out var e164) ? e164 : null);
+        var emails = ValuesOf(contact, "EMAIL", text => EmailAddresses.TryNormalize(text, out var email) ? email : null);
+        return new ContactSnapshot(contact.Id, contact.Name ?? "", phones, FromUnix(contact.CreatedAt), FromUnix(contact.UpdatedAt), emails);
+    }
+
+    /// <summary>The values of the contact's field with this code, each in AmoHub's form (<paramref name="normalize"/>; null leaves it out), once each.</summary>
+    private static ImmutableArray<string> ValuesOf(AmoContact contact, string code, Func<string?, string?> normalize) =>
+        (contact.CustomFieldsValues ?? [])
+            .Where(field => string.Equals(field.FieldCode, code, StringComparison.OrdinalIgnoreCase))
             .SelectMany(field => field.Values)
-            .Select(value => _phones.TryNormalize(value.Text, out var e164) ? e164 : null)
+            .Select(value => normalize(value.Text))
             .OfType<string>()
             .Distinct(StringComparer.Ordinal)
             .ToImmutableArray();
-        return new ContactSnapshot(contact.Id, contact.Name ?? "", phones, FromUnix(contact.CreatedAt), FromUnix(contact.UpdatedAt));
-    }
 
     private static LeadSnapshot ToSnapshot(AmoLead lead)
     {

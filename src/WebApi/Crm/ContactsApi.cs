@@ -70,7 +70,7 @@ public static class ContactsApi
             return Problems.Invalid(errors);
         }
 
-        var found = await client.GetGrain<ICrmQueryGrain>(0).ListContactsAsync(account.Subdomain, e164, nameFilter, pageNumber, size);
+        var found = await client.GetGrain<ICrmQueryGrain>(0).ListContactsAsync(account.Subdomain, e164, null, nameFilter, pageNumber, size);
         return TypedResults.Ok(new PageResponse<ContactResponse>(found.Items.Select(c => ContactResponse.From(c)).ToList(), found.PageNumber, found.PageSize, found.Total));
     }
 }

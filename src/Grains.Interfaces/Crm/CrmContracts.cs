@@ -26,6 +26,16 @@ public sealed record ContactSnapshot(
     } = Emails;
 }
 
+/// <summary>
+/// A contact to find by its phone (E.164) or its email (in the form of <see cref="EmailAddresses"/>), or to create with
+/// both: at least one of them is given.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("amohub.NewContact")]
+public sealed record NewContact(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string? Phone,
+    [property: Id(2)] string? Email);
+
 /// <summary>The contact a create request ended with, and whether it was made in amoCRM by this request.</summary>
 [GenerateSerializer, Immutable, Alias("amohub.ContactResult")]
 public sealed record ContactResult(

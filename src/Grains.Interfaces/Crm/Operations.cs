@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AmoHub.Grains.Interfaces.Crm;
 
 /// <summary>What a create request makes.</summary>
@@ -23,13 +25,21 @@ public enum OperationStatus
     Failed,
 }
 
-/// <summary>A contact to find by phone or create, as <c>POST /api/contacts</c> checked it.</summary>
+/// <summary>
+/// A contact to find by phone or email, or create, as <c>POST /api/contacts</c> checked it: at least one of
+/// <paramref name="Phone"/> and <paramref name="Email"/> is given. Requests stored before contacts had emails hold none.
+/// </summary>
 /// <param name="Phone">E.164.</param>
 /// <param name="Name">Trimmed.</param>
+/// <param name="Email">
+/// In the form of <see cref="EmailAddresses"/>. Left out of the JSON when there is none, so a request without one is
+/// written, and fingerprinted, as it was before contacts had emails.
+/// </param>
 [GenerateSerializer, Immutable, Alias("amohub.ContactSubmission")]
 public sealed record ContactSubmission(
-    [property: Id(0)] string Phone,
-    [property: Id(1)] string Name);
+    [property: Id(0)] string? Phone,
+    [property: Id(1)] string Name,
+    [property: Id(2), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Email = null);
 
 /// <summary>A lead to find by name or create, as <c>POST /api/leads</c> checked it; its contact by phone or by id.</summary>
 [GenerateSerializer, Immutable, Alias("amohub.LeadSubmission")]

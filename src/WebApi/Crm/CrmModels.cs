@@ -1,7 +1,10 @@
 namespace AmoHub.WebApi.Crm;
 
-/// <summary>Body of <c>POST /api/contacts</c>; <see cref="CallbackUrl"/> receives the operation once done, when it was answered 202.</summary>
-public sealed record CreateContactRequest(string? Name, string? Phone, string? CallbackUrl = null);
+/// <summary>
+/// Body of <c>POST /api/contacts</c>: a name and a phone, an email or both; <see cref="CallbackUrl"/> receives the
+/// operation once done, when it was answered 202.
+/// </summary>
+public sealed record CreateContactRequest(string? Name, string? Phone, string? CallbackUrl = null, string? Email = null);
 
 /// <summary>
 /// Body of <c>POST /api/leads</c>: a name, and optionally a pipeline, a status in it and a main contact by phone or by

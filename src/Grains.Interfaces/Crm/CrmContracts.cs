@@ -2,14 +2,39 @@ using System.Collections.Immutable;
 
 namespace AmoHub.Grains.Interfaces.Crm;
 
-/// <summary>A contact as AmoHub keeps it: amoCRM's id, name and phones in E.164.</summary>
+/// <summary>
+/// A contact as AmoHub keeps it: amoCRM's id, name, phones in E.164 and emails in the form of <see cref="EmailAddresses"/>.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.ContactSnapshot")]
 public sealed record ContactSnapshot(
     [property: Id(0)] long AmoCrmId,
     [property: Id(1)] string Name,
     [property: Id(2)] ImmutableArray<string> Phones,
     [property: Id(3)] DateTimeOffset CreatedAt,
-    [property: Id(4)] DateTimeOffset UpdatedAt);
+    [property: Id(4)] DateTimeOffset UpdatedAt,
+    ImmutableArray<string> Emails = default)
+{
+    /// <summary>
+    /// The contact's emails. Never a default array: a snapshot stored or sent before AmoHub kept emails has none, and
+    /// reads as having none.
+    /// </summary>
+    [Id(5)]
+    public ImmutableArray<string> Emails
+    {
+        get => field.IsDefault ? [] : field;
+        init;
+    } = Emails;
+}
+
+/// <summary>
+/// A contact to find by its phone (E.164) or its email (in the form of <see cref="EmailAddresses"/>), or to create with
+/// both: at least one of them is given.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("amohub.NewContact")]
+public sealed record NewContact(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string? Phone,
+    [property: Id(2)] string? Email);
 
 /// <summary>The contact a create request ended with, and whether it was made in amoCRM by this request.</summary>
 [GenerateSerializer, Immutable, Alias("amohub.ContactResult")]
@@ -178,7 +203,10 @@ public enum WebhookAction
     Restore,
 }
 
-/// <summary>One event of an amoCRM webhook delivery, as parsed from its form fields.</summary>
+/// <summary>
+/// One event of an amoCRM webhook delivery, as parsed from its form fields: the values of its PHONE and EMAIL fields as
+/// typed, and whether it carried each field at all (an event without one says nothing of those values).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.WebhookEvent")]
 public sealed record WebhookEvent(
     [property: Id(0)] WebhookEntity Entity,
@@ -190,7 +218,21 @@ public sealed record WebhookEvent(
     [property: Id(6)] DateTimeOffset? UpdatedAt,
     [property: Id(7)] DateTimeOffset? CreatedAt,
     [property: Id(8)] ImmutableArray<string> Phones,
-    [property: Id(9)] bool HasPhoneField);
+    [property: Id(9)] bool HasPhoneField,
+    ImmutableArray<string> Emails = default,
+    [property: Id(11)] bool HasEmailField = false)
+{
+    /// <summary>
+    /// The values of the event's EMAIL field. Never a default array: an event stored in the inbox before AmoHub read
+    /// emails has none (and no EMAIL field).
+    /// </summary>
+    [Id(10)]
+    public ImmutableArray<string> Emails
+    {
+        get => field.IsDefault ? [] : field;
+        init;
+    } = Emails;
+}
 
 /// <summary>A whole webhook delivery: the account it claims to come from and its events.</summary>
 [GenerateSerializer, Immutable, Alias("amohub.WebhookDelivery")]
@@ -244,8 +286,11 @@ public sealed record DeadLetter(
 /// </summary>
 public interface ICrmQueryGrain : IGrainWithIntegerKey
 {
-    /// <summary>Contacts with this E.164 phone and/or whose name contains <paramref name="name"/>, newest first.</summary>
-    Task<Page<ContactSnapshot>> ListContactsAsync(string account, string? phone, string? name, int page, int pageSize);
+    /// <summary>
+    /// Contacts with this E.164 phone, this email (in the form of <see cref="EmailAddresses"/>) and/or whose name
+    /// contains <paramref name="name"/>, newest first.
+    /// </summary>
+    Task<Page<ContactSnapshot>> ListContactsAsync(string account, string? phone, string? email, string? name, int page, int pageSize);
 
     /// <summary>Leads whose name contains <paramref name="name"/> (or all), newest first.</summary>
     Task<Page<LeadSnapshot>> ListLeadsAsync(string account, string? name, int page, int pageSize);

@@ -1,6 +1,9 @@
 namespace AmoHub.Grains.Interfaces.Crm;
 
-/// <summary>A contact as the API shows it.</summary>
+/// <summary>
+/// A contact as the API shows it: <see cref="Phone"/> and <see cref="Email"/> are the first of <see cref="Phones"/>
+/// and <see cref="Emails"/> (lower-cased, as AmoHub keeps them), or null.
+/// </summary>
 public sealed record ContactResponse(
     long AmocrmId,
     string Name,
@@ -8,12 +11,15 @@ public sealed record ContactResponse(
     IReadOnlyList<string> Phones,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    bool? Created)
+    bool? Created,
+    IReadOnlyList<string> Emails,
+    string? Email)
 {
     /// <summary>From a snapshot; <paramref name="created"/> only for answers to a create.</summary>
     public static ContactResponse From(ContactSnapshot contact, bool? created = null) =>
         new(contact.AmoCrmId, contact.Name, contact.Phones.IsDefaultOrEmpty ? null : contact.Phones[0],
-            contact.Phones.IsDefault ? [] : contact.Phones, contact.CreatedAt, contact.UpdatedAt, created);
+            contact.Phones.IsDefault ? [] : contact.Phones, contact.CreatedAt, contact.UpdatedAt, created,
+            contact.Emails, contact.Emails.IsEmpty ? null : contact.Emails[0]);
 }
 
 /// <summary>A lead as the API shows it.</summary>

@@ -16,8 +16,11 @@ public interface IAccountGrain : IGrainWithStringKey
     /// <summary>Sets where the account lives and how to authenticate; new credentials replace stored ones.</summary>
     Task ConfigureAsync(AccountDefinition account, AccountCredentials? credentials);
 
-    /// <summary>Finds the contact with this E.164 phone in amoCRM (after bringing our copy up to date) or creates it.</summary>
-    Task<ContactResult> FindOrCreateContactAsync(string phone, string name);
+    /// <summary>
+    /// Finds the contact with this contact's phone, else the one with its email, in amoCRM (after bringing our copy up
+    /// to date), or creates it with both.
+    /// </summary>
+    Task<ContactResult> FindOrCreateContactAsync(NewContact contact);
 
     /// <summary>
     /// Finds the lead with this name in amoCRM (after bringing our copy up to date) or creates it, in the pipeline
@@ -109,8 +112,24 @@ public interface IContactGrain : IGrainWithStringKey
 /// </summary>
 public interface IPhoneIndexGrain : IGrainWithStringKey
 {
-    /// <summary>Returns the contact with this phone: ours, else amoCRM's, else a new one created in amoCRM.</summary>
-    Task<ContactResult> GetOrCreateAsync(string name);
+    /// <summary>
+    /// Returns the contact with this phone: ours; else, for a request with an <paramref name="email"/> too, what that
+    /// email's <see cref="IEmailIndexGrain"/> answers; else amoCRM's, else a new one created in amoCRM.
+    /// </summary>
+    Task<ContactResult> GetOrCreateAsync(string name, string? email = null);
+}
+
+/// <summary>
+/// The dedup lock of one email. Key <c>{subdomain}/email:{email, lower-cased}</c>. Concurrent creates of one email
+/// queue here, so exactly one of them can reach amoCRM. It never calls a phone's lock: a phone's lock calls it.
+/// </summary>
+public interface IEmailIndexGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Returns the contact with this email: ours, else amoCRM's (for a request with a <paramref name="phone"/> too, the
+    /// contact holding that phone wins), else a new one created in amoCRM with the phone too.
+    /// </summary>
+    Task<ContactResult> GetOrCreateAsync(string name, string? phone = null);
 }
 
 /// <summary>One amoCRM lead. Key <c>{subdomain}/lead:{amoCRM id}</c>. Like <see cref="IContactGrain"/>.</summary>

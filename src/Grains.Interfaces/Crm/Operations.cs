@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace AmoHub.Grains.Interfaces.Crm;
 
@@ -25,17 +26,25 @@ public enum OperationStatus
     Failed,
 }
 
-/// <summary>A contact to find by phone or create, as <c>POST /api/contacts</c> checked it.</summary>
+/// <summary>
+/// A contact to find by phone or email, or create, as <c>POST /api/contacts</c> checked it: at least one of
+/// <paramref name="Phone"/> and <paramref name="Email"/> is given. Requests stored before contacts had emails hold none.
+/// </summary>
 /// <param name="Phone">E.164.</param>
 /// <param name="Name">Trimmed.</param>
+/// <param name="Email">
+/// In the form of <see cref="EmailAddresses"/>. Left out of the JSON when there is none, so a request without one is
+/// written, and fingerprinted, as it was before contacts had emails.
+/// </param>
 [GenerateSerializer, Immutable, Alias("amohub.ContactSubmission")]
 public sealed record ContactSubmission(
-    [property: Id(0)] string Phone,
-    [property: Id(1)] string Name);
+    [property: Id(0)] string? Phone,
+    [property: Id(1)] string Name,
+    [property: Id(2), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Email = null);
 
 /// <summary>
-/// A lead to find by name or create, as <c>POST /api/leads</c> checked it; its contact by phone or by id; what a web
-/// form sends with it: a price, tags, custom field values (the UTM ones among them) and a note.
+/// A lead to find by name or create, as <c>POST /api/leads</c> checked it; its contact by phone or email, or by id;
+/// what a web form sends with it: a price, tags, custom field values (the UTM ones among them) and a note.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.LeadSubmission")]
 public sealed record LeadSubmission(
@@ -48,7 +57,8 @@ public sealed record LeadSubmission(
     [property: Id(6)] long? Price = null,
     [property: Id(7)] ImmutableArray<string> Tags = default,
     [property: Id(8)] ImmutableArray<FieldInput> Fields = default,
-    [property: Id(9)] string? Note = null);
+    [property: Id(9)] string? Note = null,
+    [property: Id(10)] string? ContactEmail = null);
 
 /// <summary>One create request handed to an account's <see cref="IOperationsGrain"/>.</summary>
 /// <param name="Kind">What it makes.</param>

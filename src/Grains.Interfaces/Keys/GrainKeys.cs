@@ -34,6 +34,9 @@ public static partial class GrainKeys
     /// <summary>Key of a phone's dedup lock: <c>{subdomain}/phone:{E.164}</c>.</summary>
     public static string Phone(string account, string e164) => $"{AccountName.Normalize(account)}/phone:{e164}";
 
+    /// <summary>Key of an email's dedup lock: <c>{subdomain}/email:{email, lower-cased}</c>.</summary>
+    public static string Email(string account, string email) => $"{AccountName.Normalize(account)}/email:{email.ToLowerInvariant()}";
+
     /// <summary>
     /// Key of a lead name's dedup lock: <c>{subdomain}/lead-name:{SHA-256 of the normalized name}</c>, so any name,
     /// however long or in any script, makes a short key.

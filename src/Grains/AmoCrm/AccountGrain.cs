@@ -33,7 +33,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
     private const string ImportReminder = "import";
     private const string ReconcileReminder = "reconcile";
 
-    /// <summary>Phones and names a search reads at most this many pages of matches for.</summary>
+    /// <summary>Phones, emails and names a search reads at most this many pages of matches for.</summary>
     private const int SearchPages = 4;
 
     private static readonly TimeSpan FirstImportPause = TimeSpan.FromSeconds(5);
@@ -54,7 +54,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
     private readonly AmoCrmProbeCalls _probes;
     private readonly AmoCrmPipelines _pipelines;
     private readonly AmoCrmFields _fields;
-    private readonly DedupCreatePump<PendingContact, ContactSnapshot> _contacts;
+    private readonly DedupCreatePump<NewContact, ContactSnapshot> _contacts;
     private readonly DedupCreatePump<NewLead, LeadSnapshot> _leads;
     private readonly Coalescer _contactSync;
     private readonly Coalescer _leadSync;
@@ -104,10 +104,15 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
             position => (_state.State.LeadsImportRead, _state.State.LeadsImportOldest) = position,
             () => new SyncCursor(_state.State.LeadsSynced, _state.State.LeadsCursor), progress => LogImport(WebhookEntity.Lead, progress), time);
         _contactSyncer = new EntitySync<AmoContact>(WebhookEntity.Contact, () => Subdomain,
-            (page, from) => ReadPageAsync(_state.State.ContactsSynced, async () => await _connection.CallAsync(
-                (api, token, ct) => api.ListContactsAsync(token, page, EntitySync<AmoContact>.PageSize, from, "asc", null, ct), retryUnknownOutcome: true) is { } list
-                ? new SyncPage<AmoContact>(list.Embedded?.Contacts ?? [], list.HasNext)
-                : new SyncPage<AmoContact>([], false)),
+            (page, from) => ReadPageAsync(_state.State.ContactsSynced, async () =>
+            {
+                // The import's first page (it has no position yet): this import reads every contact's emails.
+                _state.State.ContactsImportReadEmails |= from is null;
+                return await _connection.CallAsync(
+                    (api, token, ct) => api.ListContactsAsync(token, page, EntitySync<AmoContact>.PageSize, from, "asc", null, ct), retryUnknownOutcome: true) is { } list
+                    ? new SyncPage<AmoContact>(list.Embedded?.Contacts ?? [], list.HasNext)
+                    : new SyncPage<AmoContact>([], false);
+            }),
             contact => contact.IsDeleted
                 ? ContactGrain(contact.Id).DeleteAsync(FromUnix(contact.UpdatedAt))
                 : ContactGrain(contact.Id).ApplyAsync(ToSnapshot(contact), readFromAmoCrm: true),
@@ -135,8 +140,8 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
             _leadImport, deadLetters, time);
         _contactSync = new Coalescer(() => SyncStepAsync(_contactSyncer, () => Take(ref _contactsTouched), ReadRecentContactsAsync));
         _leadSync = new Coalescer(() => SyncStepAsync(_leadSyncer, () => Take(ref _leadsTouched), ReadRecentLeadsAsync));
-        _contacts = new DedupCreatePump<PendingContact, ContactSnapshot>(
-            item => item.Phone, _connection.WaitForRoomAsync, () => SyncForCreatesAsync(SyncContactsAsync, () => _contactSyncer.Imported), FindContactAsync, CreateContactsAsync, amoCrm, _connection.BackOffAsync);
+        _contacts = new DedupCreatePump<NewContact, ContactSnapshot>(
+            item => item.Phone is { } phone ? "phone:" + phone : "email:" + item.Email, _connection.WaitForRoomAsync, () => SyncForCreatesAsync(SyncContactsAsync, () => _contactSyncer.Imported), FindContactAsync, CreateContactsAsync, amoCrm, _connection.BackOffAsync);
         _leads = new DedupCreatePump<NewLead, LeadSnapshot>(
             item => NameKeys.Normalize(item.Name), _connection.WaitForRoomAsync, () => SyncForCreatesAsync(SyncLeadsAsync, () => _leadSyncer.Imported), FindLeadAsync, CreateLeadsAsync, amoCrm, _connection.BackOffAsync);
     }
@@ -224,9 +229,15 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
     }
 
     /// <inheritdoc />
-    public async Task<ContactResult> FindOrCreateContactAsync(string phone, string name)
+    public async Task<ContactResult> FindOrCreateContactAsync(NewContact contact)
     {
-        var (snapshot, created) = await _contacts.EnqueueAsync(new PendingContact(phone, name));
+        ArgumentNullException.ThrowIfNull(contact);
+        if (contact.Phone is null && contact.Email is null)
+        {
+            throw new ArgumentException("A contact to find needs a phone or an email.", nameof(contact));
+        }
+
+        var (snapshot, created) = await _contacts.EnqueueAsync(contact);
         return new ContactResult(snapshot, created);
     }
 
@@ -535,22 +546,47 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
     }
 
     /// <summary>
-    /// The contact holding <paramref name="item"/>'s phone: our copy's, and while the import runs the oldest of
-    /// amoCRM's too, whichever is older (amoCRM may not index a contact made a moment ago; our copy holds it).
+    /// The contact holding <paramref name="item"/>'s phone, else the one holding its email: a contact matched by either
+    /// is the same contact. One found by one value and lacking the other is answered as amoCRM has it, never changed.
     /// </summary>
-    private async Task<ContactSnapshot?> FindContactAsync(PendingContact item, bool complete)
+    private async Task<ContactSnapshot?> FindContactAsync(NewContact item, bool complete)
     {
-        var ours = await _ourCopy.FindContactAsync(Subdomain, item.Phone);
+        if (item.Phone is { } phone)
+        {
+            var digits = string.Concat(phone.Where(char.IsAsciiDigit));
+            var byPhone = await FindHolderAsync(
+                await _ourCopy.FindContactAsync(Subdomain, phone), complete, digits[Math.Max(0, digits.Length - 10)..], contact => contact.Phones.Contains(phone));
+            if (byPhone is not null)
+            {
+                return byPhone;
+            }
+        }
+
+        return item.Email is { } email
+            ? await FindHolderAsync(
+                await _ourCopy.FindContactByEmailAsync(Subdomain, email),
+                complete && _state.State.ContactsImportReadEmails,
+                email,
+                contact => contact.Emails.Contains(email))
+            : null;
+    }
+
+    /// <summary>
+    /// Of the contact our copy holds a phone or email for (<paramref name="ours"/>) and, while our copy is not
+    /// <paramref name="complete"/>, the oldest that amoCRM's search for <paramref name="query"/> serves and that
+    /// <paramref name="holds"/> the value, the older (amoCRM may not index a contact made a moment ago; our copy holds it).
+    /// </summary>
+    private async Task<ContactSnapshot?> FindHolderAsync(ContactSnapshot? ours, bool complete, string query, Func<ContactSnapshot, bool> holds)
+    {
         if (complete)
         {
             return ours;
         }
 
-        var digits = string.Concat(item.Phone.Where(char.IsAsciiDigit));
         var found = await SearchAsync(
-            (api, token, page, ct) => api.SearchContactsAsync(token, digits[Math.Max(0, digits.Length - 10)..], page, EntitySync<AmoContact>.PageSize, ct),
+            (api, token, page, ct) => api.SearchContactsAsync(token, query, page, EntitySync<AmoContact>.PageSize, ct),
             list => list.Embedded?.Contacts,
-            contact => !contact.IsDeleted && ToSnapshot(contact).Phones.Contains(item.Phone));
+            contact => !contact.IsDeleted && holds(ToSnapshot(contact)));
         return await OlderOfAsync(ours, ours?.AmoCrmId, found, async contact =>
         {
             await ContactGrain(contact.Id).ApplyAsync(ToSnapshot(contact), readFromAmoCrm: true);
@@ -558,7 +594,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
         });
     }
 
-    /// <summary>The lead with <paramref name="item"/>'s name, found as <see cref="FindContactAsync"/> finds contacts.</summary>
+    /// <summary>The lead with <paramref name="item"/>'s name, found as <see cref="FindHolderAsync"/> finds contacts.</summary>
     private async Task<LeadSnapshot?> FindLeadAsync(NewLead item, bool complete)
     {
         var ours = await _ourCopy.FindLeadAsync(Subdomain, item.Name);
@@ -630,24 +666,30 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
 
     private ILeadGrain LeadGrain(long id) => GrainFactory.GetGrain<ILeadGrain>(GrainKeys.Lead(Subdomain, id));
 
-    private async Task<IReadOnlyList<ContactSnapshot>> CreateContactsAsync(IReadOnlyList<PendingContact> items)
+    private async Task<IReadOnlyList<ContactSnapshot>> CreateContactsAsync(IReadOnlyList<NewContact> items)
     {
         var request = items.Select((item, index) => new NewAmoContact
         {
             Name = item.Name,
             RequestId = index.ToString(CultureInfo.InvariantCulture),
-            CustomFieldsValues = [new NewAmoCustomField { FieldCode = "PHONE", Values = [new NewAmoFieldValue { Value = item.Phone, EnumCode = "WORK" }] }],
+            CustomFieldsValues = [.. WorkValue("PHONE", item.Phone), .. WorkValue("EMAIL", item.Email)],
         }).ToList();
         var answer = await _connection.CallAsync((api, token, ct) => api.CreateContactsAsync(token, request, ct), retryUnknownOutcome: false);
         var ids = AmoCrmConnection.MapCreated(answer?.Embedded?.Contacts, items.Count, "contacts");
         // amoCRM answers a create with ids only. Our snapshot is stamped a second before now, so whatever amoCRM
         // says about the contact later (a sync, a webhook) is newer and wins.
         var stamp = FromUnix(_time.GetUtcNow().ToUnixTimeSeconds() - 1);
-        var created = items.Select((item, index) => new ContactSnapshot(ids[index], item.Name, [item.Phone], stamp, stamp)).ToList();
+        var created = items.Select((item, index) => new ContactSnapshot(ids[index], item.Name, OneOrNone(item.Phone), stamp, stamp, OneOrNone(item.Email))).ToList();
         await Task.WhenAll(created.Select(contact => ContactGrain(contact.AmoCrmId).ApplyAsync(contact, readFromAmoCrm: false)));
         LogCreated(_logger, Subdomain, created.Count, "contacts");
         return created;
     }
+
+    /// <summary>A multitext field (PHONE, EMAIL) of a new contact holding <paramref name="value"/> as WORK; none without a value.</summary>
+    private static IEnumerable<NewAmoCustomField> WorkValue(string code, string? value) =>
+        value is null ? [] : [new NewAmoCustomField { FieldCode = code, Values = [new NewAmoFieldValue { Value = value, EnumCode = "WORK" }] }];
+
+    private static ImmutableArray<string> OneOrNone(string? value) => value is null ? [] : [value];
 
     private async Task<IReadOnlyList<LeadSnapshot>> CreateLeadsAsync(IReadOnlyList<NewLead> items)
     {
@@ -711,15 +753,20 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
 
     private ContactSnapshot ToSnapshot(AmoContact contact)
     {
-        var phones = (contact.CustomFieldsValues ?? [])
-            .Where(field => string.Equals(field.FieldCode, "PHONE", StringComparison.OrdinalIgnoreCase))
+        var phones = ValuesOf(contact, "PHONE", text => _phones.TryNormalize(text, out var e164) ? e164 : null);
+        var emails = ValuesOf(contact, "EMAIL", text => EmailAddresses.TryNormalize(text, out var email) ? email : null);
+        return new ContactSnapshot(contact.Id, contact.Name ?? "", phones, FromUnix(contact.CreatedAt), FromUnix(contact.UpdatedAt), emails);
+    }
+
+    /// <summary>The values of the contact's field with this code, each in AmoHub's form (<paramref name="normalize"/>; null leaves it out), once each.</summary>
+    private static ImmutableArray<string> ValuesOf(AmoContact contact, string code, Func<string?, string?> normalize) =>
+        (contact.CustomFieldsValues ?? [])
+            .Where(field => string.Equals(field.FieldCode, code, StringComparison.OrdinalIgnoreCase))
             .SelectMany(field => field.Values)
-            .Select(value => _phones.TryNormalize(value.Text, out var e164) ? e164 : null)
+            .Select(value => normalize(value.Text))
             .OfType<string>()
             .Distinct(StringComparer.Ordinal)
             .ToImmutableArray();
-        return new ContactSnapshot(contact.Id, contact.Name ?? "", phones, FromUnix(contact.CreatedAt), FromUnix(contact.UpdatedAt));
-    }
 
     private static LeadSnapshot ToSnapshot(AmoLead lead)
     {
@@ -745,9 +792,6 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
     }
 
     private static DateTimeOffset FromUnix(long seconds) => DateTimeOffset.FromUnixTimeSeconds(seconds);
-
-    /// <summary>A contact waiting for a find-or-create cycle.</summary>
-    public sealed record PendingContact(string Phone, string Name);
 
     private void LogImport(WebhookEntity kind, ImportProgress progress)
     {

@@ -113,6 +113,14 @@ public sealed class AccountState
     /// <summary>The period the <c>reconcile</c> reminder was registered with; it is registered again when the setting differs.</summary>
     [Id(24)]
     public TimeSpan? ReconcileEvery { get; set; }
+
+    /// <summary>
+    /// Whether the contacts import read emails from its first page on. Once it has ended, our copy holds every
+    /// contact's emails; an account whose import began under a version that kept no emails never gets there (its
+    /// contacts' emails arrive only as they change), so its email lookups keep asking amoCRM.
+    /// </summary>
+    [Id(25)]
+    public bool ContactsImportReadEmails { get; set; }
 }
 
 /// <summary>How far a first import has come: entities read, and the oldest change it read (where it started).</summary>

@@ -18,7 +18,7 @@ public sealed class ContactGrain(
     /// <inheritdoc />
     protected override bool SameContent(ContactSnapshot kept, ContactSnapshot incoming) =>
         kept.UpdatedAt == incoming.UpdatedAt && kept.Name == incoming.Name && kept.CreatedAt == incoming.CreatedAt
-        && kept.Phones.SequenceEqual(incoming.Phones);
+        && kept.Phones.SequenceEqual(incoming.Phones) && kept.Emails.SequenceEqual(incoming.Emails);
 
     /// <inheritdoc />
     protected override Task WriteReadModelAsync(ContactSnapshot snapshot) => readModel.UpsertContactAsync(Account, snapshot);

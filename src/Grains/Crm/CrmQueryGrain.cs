@@ -12,8 +12,8 @@ public sealed class CrmQueryGrain(
     CrmReadModel readModel, WebhookInboxStore inbox, CrmDeadLetters deadLetters, OperationStore operations, TimeProvider time) : Grain, ICrmQueryGrain
 {
     /// <inheritdoc />
-    public Task<Page<ContactSnapshot>> ListContactsAsync(string account, string? phone, string? name, int page, int pageSize) =>
-        readModel.ListContactsAsync(AccountName.Normalize(account), phone, name, page, pageSize);
+    public Task<Page<ContactSnapshot>> ListContactsAsync(string account, string? phone, string? email, string? name, int page, int pageSize) =>
+        readModel.ListContactsAsync(AccountName.Normalize(account), phone, email, name, page, pageSize);
 
     /// <inheritdoc />
     public Task<Page<LeadSnapshot>> ListLeadsAsync(string account, string? name, int page, int pageSize) =>

@@ -7,7 +7,7 @@ using AmoHub.ServiceDefaults.Storage;
 namespace AmoHub.Grains.Crm;
 
 /// <summary>
-/// The queryable copy of contacts and leads: <c>contacts</c>, <c>contact_phones</c> and <c>leads</c>. Contact and
+/// The queryable copy of contacts and leads: <c>contacts</c>, <c>contact_phones</c>, <c>contact_emails</c> and <c>leads</c>. Contact and
 /// lead grains write it on every change (idempotent upserts); dedup checks and list queries read it.
 /// </summary>
 public sealed class CrmReadModel(AmoHubDatabase database)
@@ -31,7 +31,7 @@ public sealed class CrmReadModel(AmoHubDatabase database)
     /// <summary>The <c>name_key</c> of a name: <see cref="NameKeys"/>' key, cut to the column.</summary>
     public static string NameKeyOf(string name) => Sql.Fit(NameKeys.Normalize(name), KeyLength);
 
-    /// <summary>Writes a contact and replaces its phones, in one transaction; links leads waiting for it.</summary>
+    /// <summary>Writes a contact and replaces its phones and emails, in one transaction; links leads waiting for it.</summary>
     public Task UpsertContactAsync(string account, ContactSnapshot contact)
     {
         ArgumentNullException.ThrowIfNull(contact);
@@ -51,16 +51,10 @@ public sealed class CrmReadModel(AmoHubDatabase database)
             .With("@phone", contact.Phones.IsDefaultOrEmpty ? null : Sql.Fit(contact.Phones[0], PhoneLength))
             .With("@created_at", contact.CreatedAt.ToUnixTimeMilliseconds())
             .With("@updated_at", contact.UpdatedAt.ToUnixTimeMilliseconds()));
-        await ExecuteAsync(connection, transaction, "DELETE FROM contact_phones WHERE account = @account AND amocrm_id = @amocrm_id", command => command
-            .With("@account", account)
-            .With("@amocrm_id", contact.AmoCrmId));
-        foreach (var phone in contact.Phones.IsDefault ? [] : contact.Phones.Select(p => Sql.Fit(p, PhoneLength)).Distinct(StringComparer.Ordinal))
-        {
-            await ExecuteAsync(connection, transaction, "INSERT INTO contact_phones (account, phone, amocrm_id) VALUES (@account, @phone, @amocrm_id)", command => command
-                .With("@account", account)
-                .With("@phone", phone)
-                .With("@amocrm_id", contact.AmoCrmId));
-        }
+        await ReplaceValuesAsync(connection, transaction, "contact_phones", "phone", account, contact.AmoCrmId,
+            contact.Phones.IsDefault ? [] : contact.Phones.Select(p => Sql.Fit(p, PhoneLength)));
+        await ReplaceValuesAsync(connection, transaction, "contact_emails", "email", account, contact.AmoCrmId,
+            contact.Emails.Select(e => Sql.Fit(e, EmailAddresses.MaxLength)));
 
         await ExecuteAsync(connection, transaction,
             "UPDATE leads SET contact_id = (SELECT id FROM contacts WHERE account = @account AND amocrm_id = @amocrm_id) WHERE account = @account AND contact_amocrm_id = @amocrm_id AND contact_id IS NULL",
@@ -68,7 +62,7 @@ public sealed class CrmReadModel(AmoHubDatabase database)
         await transaction.CommitAsync();
     }
 
-    /// <summary>Removes a contact and its phones; its leads keep their amoCRM link but lose the row link.</summary>
+    /// <summary>Removes a contact, its phones and emails; its leads keep their amoCRM link but lose the row link.</summary>
     public Task DeleteContactAsync(string account, long amoCrmId) => RetryingAsync(() => DeleteContactOnceAsync(account, amoCrmId));
 
     private async Task DeleteContactOnceAsync(string account, long amoCrmId)
@@ -80,6 +74,7 @@ public sealed class CrmReadModel(AmoHubDatabase database)
                  {
                      "UPDATE leads SET contact_id = NULL WHERE account = @account AND contact_amocrm_id = @amocrm_id",
                      "DELETE FROM contact_phones WHERE account = @account AND amocrm_id = @amocrm_id",
+                     "DELETE FROM contact_emails WHERE account = @account AND amocrm_id = @amocrm_id",
                      "DELETE FROM contacts WHERE account = @account AND amocrm_id = @amocrm_id",
                  })
         {
@@ -156,6 +151,10 @@ public sealed class CrmReadModel(AmoHubDatabase database)
     public Task<long?> FindContactByPhoneAsync(string account, string phone) =>
         ScalarAsync("SELECT MIN(amocrm_id) FROM contact_phones WHERE account = @account AND phone = @key", account, phone);
 
+    /// <summary>The amoCRM id of the oldest contact we know with this email (in the form of <see cref="EmailAddresses"/>).</summary>
+    public Task<long?> FindContactByEmailAsync(string account, string email) =>
+        ScalarAsync("SELECT MIN(amocrm_id) FROM contact_emails WHERE account = @account AND email = @key", account, email);
+
     /// <summary>
     /// The amoCRM ids of the leads whose stored key matches this name's, oldest first. A key longer than the column
     /// is stored cut, so names that share the first 255 characters of their key share a row key: the caller compares
@@ -222,13 +221,18 @@ public sealed class CrmReadModel(AmoHubDatabase database)
         return new Page<DuplicatePhone>(phones.Select(phone => new DuplicatePhone(phone, [.. holders[phone]])).ToList(), page, pageSize, total);
     }
 
-    /// <summary>Contacts with this phone or whose name contains <paramref name="name"/>, newest first.</summary>
-    public async Task<Page<ContactSnapshot>> ListContactsAsync(string account, string? phone, string? name, int page, int pageSize)
+    /// <summary>Contacts with this phone, this email and/or whose name contains <paramref name="name"/>, newest first.</summary>
+    public async Task<Page<ContactSnapshot>> ListContactsAsync(string account, string? phone, string? email, string? name, int page, int pageSize)
     {
         var filter = "c.account = @account";
         if (phone is not null)
         {
             filter += " AND c.amocrm_id IN (SELECT amocrm_id FROM contact_phones WHERE account = @account AND phone = @phone)";
+        }
+
+        if (email is not null)
+        {
+            filter += " AND c.amocrm_id IN (SELECT amocrm_id FROM contact_emails WHERE account = @account AND email = @email)";
         }
 
         if (name is not null)
@@ -251,13 +255,16 @@ public sealed class CrmReadModel(AmoHubDatabase database)
             }
         }
 
-        var phones = await PhonesOfAsync(connection, account, rows.Select(r => r.Id).ToList());
+        var ids = rows.Select(r => r.Id).ToList();
+        var phones = await ValuesOfAsync(connection, "contact_phones", "phone", account, ids);
+        var emails = await ValuesOfAsync(connection, "contact_emails", "email", account, ids);
         var items = rows.Select(r => new ContactSnapshot(
             r.Id,
             r.Name,
-            phones.TryGetValue(r.Id, out var list) ? [.. list] : [],
+            phones.TryGetValue(r.Id, out var phoneList) ? [.. phoneList] : [],
             DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt),
-            DateTimeOffset.FromUnixTimeMilliseconds(r.UpdatedAt))).ToList();
+            DateTimeOffset.FromUnixTimeMilliseconds(r.UpdatedAt),
+            emails.TryGetValue(r.Id, out var emailList) ? [.. emailList] : [])).ToList();
         return new Page<ContactSnapshot>(items, page, pageSize, total);
 
         void Bind(DbCommand command)
@@ -266,6 +273,11 @@ public sealed class CrmReadModel(AmoHubDatabase database)
             if (phone is not null)
             {
                 command.With("@phone", phone);
+            }
+
+            if (email is not null)
+            {
+                command.With("@email", email);
             }
 
             if (name is not null)
@@ -322,16 +334,33 @@ public sealed class CrmReadModel(AmoHubDatabase database)
         return (contacts, leads);
     }
 
-    private static async Task<Dictionary<long, List<string>>> PhonesOfAsync(DbConnection connection, string account, IReadOnlyList<long> ids)
+    /// <summary>Replaces a contact's rows of <paramref name="table"/> (its phones or emails) with <paramref name="values"/>, once each.</summary>
+    private static async Task ReplaceValuesAsync(
+        DbConnection connection, DbTransaction transaction, string table, string column, string account, long amoCrmId, IEnumerable<string> values)
     {
-        var phones = new Dictionary<long, List<string>>();
+        await ExecuteAsync(connection, transaction, $"DELETE FROM {table} WHERE account = @account AND amocrm_id = @amocrm_id", command => command
+            .With("@account", account)
+            .With("@amocrm_id", amoCrmId));
+        foreach (var value in values.Distinct(StringComparer.Ordinal))
+        {
+            await ExecuteAsync(connection, transaction, $"INSERT INTO {table} (account, {column}, amocrm_id) VALUES (@account, @value, @amocrm_id)", command => command
+                .With("@account", account)
+                .With("@value", value)
+                .With("@amocrm_id", amoCrmId));
+        }
+    }
+
+    /// <summary>The values of <paramref name="table"/> (phones or emails) of these contacts, by contact, in value order.</summary>
+    private static async Task<Dictionary<long, List<string>>> ValuesOfAsync(DbConnection connection, string table, string column, string account, IReadOnlyList<long> ids)
+    {
+        var values = new Dictionary<long, List<string>>();
         if (ids.Count == 0)
         {
-            return phones;
+            return values;
         }
 
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT amocrm_id, phone FROM contact_phones WHERE account = @account AND amocrm_id IN ({string.Join(", ", ids.Select((_, i) => $"@id{i}"))}) ORDER BY phone";
+        command.CommandText = $"SELECT amocrm_id, {column} FROM {table} WHERE account = @account AND amocrm_id IN ({string.Join(", ", ids.Select((_, i) => $"@id{i}"))}) ORDER BY {column}";
         command.With("@account", account);
         for (var i = 0; i < ids.Count; i++)
         {
@@ -342,15 +371,15 @@ public sealed class CrmReadModel(AmoHubDatabase database)
         while (await reader.ReadAsync())
         {
             var id = reader.GetLong(0);
-            if (!phones.TryGetValue(id, out var list))
+            if (!values.TryGetValue(id, out var list))
             {
-                phones[id] = list = [];
+                values[id] = list = [];
             }
 
             list.Add(reader.GetString(1));
         }
 
-        return phones;
+        return values;
     }
 
     private async Task<long?> ScalarAsync(string sql, string account, string key)

@@ -8,7 +8,7 @@ namespace AmoHub.WebApi.Crm;
 
 /// <summary>
 /// Parses amoCRM's webhook deliveries: form fields in the old v2 format, such as <c>contacts[update][0][id]</c>,
-/// <c>contacts[update][0][custom_fields][0][code]=PHONE</c>, <c>leads[status][0][status_id]</c> and
+/// <c>contacts[update][0][custom_fields][0][code]=PHONE</c> (or <c>EMAIL</c>), <c>leads[status][0][status_id]</c> and
 /// <c>account[subdomain]</c>. Entities AmoHub does not keep (companies, tasks, …) are ignored; a field AmoHub needs
 /// that is missing or malformed makes the delivery invalid, with the field named.
 /// </summary>
@@ -77,7 +77,8 @@ public static partial class AmoCrmWebhookForm
                 continue;
             }
 
-            var (phones, hasPhoneField) = PhonesOf(fields);
+            var (phones, hasPhoneField) = ValuesOf(fields, "PHONE");
+            var (emails, hasEmailField) = ValuesOf(fields, "EMAIL");
             events.Add(new WebhookEvent(
                 entity,
                 action,
@@ -88,7 +89,9 @@ public static partial class AmoCrmWebhookForm
                 Time(Optional(fields, "[updated_at]", prefix, errors) ?? Optional(fields, "[last_modified]", prefix, errors)),
                 Time(Optional(fields, "[created_at]", prefix, errors) ?? Optional(fields, "[date_create]", prefix, errors)),
                 phones,
-                hasPhoneField));
+                hasPhoneField,
+                emails,
+                hasEmailField));
         }
 
         return errors.Count > 0
@@ -96,22 +99,23 @@ public static partial class AmoCrmWebhookForm
             : (new WebhookDelivery(subdomain, accountId, events.ToImmutable(), receivedAt), errors);
     }
 
-    private static (ImmutableArray<string> Phones, bool HasPhoneField) PhonesOf(Dictionary<string, string> fields)
+    /// <summary>The non-blank values of the custom field with this code (PHONE, EMAIL) in order, and whether the event carried it.</summary>
+    private static (ImmutableArray<string> Values, bool HasField) ValuesOf(Dictionary<string, string> fields, string code)
     {
-        var phoneFields = fields
+        var coded = fields
             .Select(pair => (pair, match: CustomField().Match(pair.Key)))
-            .Where(x => x.match.Success && x.match.Groups["prop"].Value == "code" && string.Equals(x.pair.Value, "PHONE", StringComparison.OrdinalIgnoreCase))
+            .Where(x => x.match.Success && x.match.Groups["prop"].Value == "code" && string.Equals(x.pair.Value, code, StringComparison.OrdinalIgnoreCase))
             .Select(x => x.match.Groups["field"].Value)
             .ToHashSet(StringComparer.Ordinal);
-        var phones = fields
+        var values = fields
             .Select(pair => (pair, match: CustomFieldValue().Match(pair.Key)))
-            .Where(x => x.match.Success && phoneFields.Contains(x.match.Groups["field"].Value))
+            .Where(x => x.match.Success && coded.Contains(x.match.Groups["field"].Value))
             .OrderBy(x => int.Parse(x.match.Groups["field"].Value, CultureInfo.InvariantCulture))
             .ThenBy(x => int.Parse(x.match.Groups["value"].Value, CultureInfo.InvariantCulture))
             .Select(x => x.pair.Value)
             .Where(value => !string.IsNullOrWhiteSpace(value))
             .ToImmutableArray();
-        return (phones, phoneFields.Count > 0);
+        return (values, coded.Count > 0);
     }
 
     private static long? Optional(Dictionary<string, string> fields, string field, string prefix, Dictionary<string, string[]> errors) =>

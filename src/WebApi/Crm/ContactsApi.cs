@@ -27,6 +27,8 @@ public static class ContactsApi
     /// <summary>
     /// Our copy first, then amoCRM, then a new contact in amoCRM: 201 when this request created it, 200 with the
     /// existing contact otherwise; 202 with the operation when amoCRM cannot answer now (<see cref="Submissions"/>).
+    /// A contact is found by its phone, else by its email, and made with both; one found by either is answered as it
+    /// is, without the other value added in amoCRM.
     /// </summary>
     private static async Task<IResult> CreateAsync(
         CreateContactRequest? body, RequestAccount account, HttpRequest request, PhoneNormalizer phones, IClusterClient client)
@@ -34,18 +36,24 @@ public static class ContactsApi
         var errors = new Dictionary<string, string[]>();
         if (body is null)
         {
-            return Problems.Invalid("body", "A JSON object {\"name\": …, \"phone\": …} is required.");
+            return Problems.Invalid("body", "A JSON object {\"name\": …, \"phone\": …, \"email\": …} is required.");
         }
 
         var name = CrmValidation.Name(body.Name, "name", errors);
-        var phone = CrmValidation.Phone(body.Phone, "phone", phones, errors);
+        var phone = CrmValidation.Phone(body.Phone, "phone", phones, errors, required: false);
+        var email = CrmValidation.Email(body.Email, "email", errors);
+        if (string.IsNullOrWhiteSpace(body.Phone) && string.IsNullOrWhiteSpace(body.Email))
+        {
+            errors["phone"] = ["is required when there is no email: give a phone, an email or both."];
+        }
+
         var options = Submissions.ReadOptions(request, body.CallbackUrl, errors);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
         }
 
-        return await Submissions.SubmitAsync(client, account, OperationKind.Contact, new ContactSubmission(phone!, name!), null, options);
+        return await Submissions.SubmitAsync(client, account, OperationKind.Contact, new ContactSubmission(phone, name!, email), null, options);
     }
 
     private static async Task<Results<Ok<ContactResponse>, ProblemHttpResult>> GetAsync(
@@ -59,10 +67,11 @@ public static class ContactsApi
     }
 
     private static async Task<Results<Ok<PageResponse<ContactResponse>>, ValidationProblem, ProblemHttpResult>> ListAsync(
-        RequestAccount account, string? phone, string? name, int? page, int? pageSize, PhoneNormalizer phones, IClusterClient client)
+        RequestAccount account, string? phone, string? email, string? name, int? page, int? pageSize, PhoneNormalizer phones, IClusterClient client)
     {
         var errors = new Dictionary<string, string[]>();
         var e164 = CrmValidation.Phone(phone, "phone", phones, errors, required: false);
+        var emailFilter = CrmValidation.Email(email, "email", errors);
         var nameFilter = CrmValidation.Name(name, "name", errors, required: false);
         var (pageNumber, size) = CrmValidation.Paging(page, pageSize, errors);
         if (errors.Count > 0)
@@ -70,7 +79,7 @@ public static class ContactsApi
             return Problems.Invalid(errors);
         }
 
-        var found = await client.GetGrain<ICrmQueryGrain>(0).ListContactsAsync(account.Subdomain, e164, nameFilter, pageNumber, size);
+        var found = await client.GetGrain<ICrmQueryGrain>(0).ListContactsAsync(account.Subdomain, e164, emailFilter, nameFilter, pageNumber, size);
         return TypedResults.Ok(new PageResponse<ContactResponse>(found.Items.Select(c => ContactResponse.From(c)).ToList(), found.PageNumber, found.PageSize, found.Total));
     }
 }

@@ -72,6 +72,24 @@ public static class CrmValidation
         return e164;
     }
 
+    /// <summary>An email as <see cref="EmailAddresses"/> takes it, in its form (trimmed, lower-cased); null when none is given.</summary>
+    public static string? Email(string? value, string field, Dictionary<string, string[]> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (!EmailAddresses.TryNormalize(value, out var email))
+        {
+            errors[field] = [$"is not a valid email: one @, no spaces, a dot in the domain, at most {EmailAddresses.MaxLength} characters (anna.smirnova@mail.ru)."];
+            return null;
+        }
+
+        return email;
+    }
+
     /// <summary>Paging parameters: page from 1, page size 1-250 (default 50).</summary>
     public static (int Page, int PageSize) Paging(int? page, int? pageSize, Dictionary<string, string[]> errors)
     {

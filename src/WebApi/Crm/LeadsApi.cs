@@ -48,15 +48,21 @@ public static class LeadsApi
             errors["contactId"] = ["Give either contactPhone or contactId, not both."];
         }
 
+        string? contactEmail = null;
         if (body.Contact is { } contact)
         {
             if (body.ContactPhone is not null || body.ContactId is not null || body.ContactName is not null)
             {
-                errors["contact"] = ["Give the contact either as contact {name, phone} or as contactPhone/contactId, not both."];
+                errors["contact"] = ["Give the contact either as contact {name, phone, email} or as contactPhone/contactId, not both."];
             }
 
-            contactPhone = CrmValidation.Phone(contact.Phone, "contact.phone", phones, errors);
+            contactPhone = CrmValidation.Phone(contact.Phone, "contact.phone", phones, errors, required: false);
+            contactEmail = CrmValidation.Email(contact.Email, "contact.email", errors);
             contactName = CrmValidation.Name(contact.Name, "contact.name", errors, required: false);
+            if (string.IsNullOrWhiteSpace(contact.Phone) && string.IsNullOrWhiteSpace(contact.Email))
+            {
+                errors["contact.phone"] = ["give the contact's phone, its email, or both."];
+            }
         }
 
         var price = WebFormValidation.Price(body.Price, errors);
@@ -92,7 +98,7 @@ public static class LeadsApi
 
         return await Submissions.SubmitAsync(
             client, account, OperationKind.Lead, null,
-            new LeadSubmission(name!, statusId, body.PipelineId, contactPhone, contactName, body.ContactId, price, tags, fields, note), options);
+            new LeadSubmission(name!, statusId, body.PipelineId, contactPhone, contactName, body.ContactId, price, tags, fields, note, contactEmail), options);
     }
 
     private static async Task<Results<Ok<LeadResponse>, ProblemHttpResult>> GetAsync(

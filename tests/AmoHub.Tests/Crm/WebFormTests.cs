@@ -83,7 +83,8 @@ public sealed class WebFormTests
     [InlineData("utm.utm_term", """{"name":"Заявка","utm":{"utm_term":"x"},"customFields":[{"code":"UTM_TERM","value":"y"}]}""")]
     [InlineData("note", """{"name":"Заявка","note":"\u0007"}""")]
     [InlineData("price", """{"name":"Заявка","price":-5}""")]
-    [InlineData("contact.phone", """{"name":"Заявка","contact":{"name":"Без телефона"}}""")]
+    [InlineData("contact.phone", """{"name":"Заявка","contact":{"name":"Без телефона и почты"}}""")]
+    [InlineData("contact.email", """{"name":"Заявка","contact":{"email":"not an email"}}""")]
     [InlineData("contact", """{"name":"Заявка","contactPhone":"+79037001002","contact":{"phone":"+79037001003"}}""")]
     public async Task Every_bad_part_of_a_form_is_a_400_naming_it_and_nothing_is_made_or_stored(string field, string body)
     {
@@ -95,6 +96,22 @@ public sealed class WebFormTests
         Assert.Empty(hub.Sandbox.Sandbox.GetLeads(Account));
         Assert.Empty(hub.Sandbox.Sandbox.GetContacts(Account));
         Assert.Equal(0, await hub.Database.ScalarAsync("SELECT (SELECT COUNT(*) FROM crm_operations) + (SELECT COUNT(*) FROM leads) + (SELECT COUNT(*) FROM contacts)"));
+    }
+
+    [Fact]
+    public async Task Forms_with_the_contacts_email_and_a_new_phone_find_the_contact_the_email_made()
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(StorageProvider.Sqlite);
+
+        using var byEmail = await hub.Http.PostAsJsonAsync("/api/leads", new { name = "Заявка 1", contact = new { name = "Олег", email = "Oleg@Example.com " } });
+        using var byBoth = await hub.Http.PostAsJsonAsync("/api/leads", new { name = "Заявка 2", contact = new { phone = "+7 903 700-10-03", email = "oleg@example.com" } });
+        using var byPhone = await hub.Http.PostAsJsonAsync("/api/leads", new { name = "Заявка 3", contact = new { phone = "8 903 700-10-03", email = "OLEG@example.com" } });
+
+        Assert.All(new[] { byEmail, byBoth, byPhone }, response => Assert.Equal(HttpStatusCode.Created, response.StatusCode));
+        var contact = Assert.Single(hub.Sandbox.Sandbox.GetContacts(Account));
+        Assert.Equal("Олег", contact.Name);
+        Assert.All(hub.Sandbox.Sandbox.GetLeads(Account), lead => Assert.Equal(contact.Id, Assert.Single(lead.Contacts).Id));
+        Assert.Equal(3, hub.Sandbox.Sandbox.GetLeads(Account).Count);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ public sealed class WebhookFormTests
     private static readonly DateTimeOffset ReceivedAt = new(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void A_delivery_with_several_entities_yields_one_event_each_with_its_phones()
+    public void A_delivery_with_several_entities_yields_one_event_each_with_its_phones_and_emails()
     {
         var (delivery, errors) = AmoCrmWebhookForm.Parse(Form(
             ("account[subdomain]", "acme"),
@@ -39,6 +39,8 @@ public sealed class WebhookFormTests
         Assert.Equal((WebhookAction.Update, 20000001L, "Иван Петров"), (contact.Action, contact.Id, contact.Name));
         Assert.Equal(["+7 903 123-45-67", "89031112233"], contact.Phones.ToArray());
         Assert.True(contact.HasPhoneField);
+        Assert.Equal(["ivan@example.com"], contact.Emails.ToArray());
+        Assert.True(contact.HasEmailField);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1795382140), contact.UpdatedAt);
         var lead = delivery.Events.Single(e => e.Entity == WebhookEntity.Lead);
         Assert.Equal((WebhookAction.Status, 30000001L, 1000012L, 1000001L), (lead.Action, lead.Id, lead.StatusId, lead.PipelineId));
@@ -84,11 +86,13 @@ public sealed class WebhookFormTests
     }
 
     [Fact]
-    public void A_contact_event_without_custom_fields_says_it_has_no_phone_field()
+    public void A_contact_event_without_custom_fields_says_it_has_no_phone_or_email_field()
     {
         var (delivery, _) = AmoCrmWebhookForm.Parse(Form(("contacts[update][0][id]", "7"), ("contacts[update][0][name]", "A")), ReceivedAt);
 
-        Assert.False(Assert.Single(delivery!.Events).HasPhoneField);
+        var contact = Assert.Single(delivery!.Events);
+        Assert.Equal((false, false), (contact.HasPhoneField, contact.HasEmailField));
+        Assert.Empty(contact.Emails);
     }
 
     private static KeyValuePair<string, StringValues>[] Form(params (string Key, string Value)[] fields) =>

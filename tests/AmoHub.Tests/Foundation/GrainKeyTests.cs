@@ -19,7 +19,11 @@ public sealed class GrainKeyTests
     [InlineData("123")]
     public void No_grain_key_parses_as_a_number_or_a_guid(string account)
     {
-        string[] keys = [GrainKeys.Account(account), .. CheckTypes.All.Select(check => GrainKeys.Probe(account, check))];
+        string[] keys =
+        [
+            GrainKeys.Account(account), .. CheckTypes.All.Select(check => GrainKeys.Probe(account, check)),
+            GrainKeys.Phone(account, "+79031234567"), GrainKeys.Email(account, "ACE@BEEF.CAFE"),
+        ];
 
         foreach (var key in keys)
         {

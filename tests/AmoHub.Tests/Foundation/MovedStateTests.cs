@@ -38,6 +38,7 @@ public sealed class MovedStateTests
 
         Assert.Equal(("sandbox", true, true), (account.Definition!.Subdomain, account.ContactsSynced, account.LeadsSynced));
         Assert.Equal(("Иван Петров", "+79031112233"), (contact.Snapshot!.Name, Assert.Single(contact.Snapshot.Phones)));
+        Assert.Empty(contact.Snapshot.Emails);
         Assert.Equal(("Заказ №1", 20000001L), (lead.Snapshot!.Name, lead.Snapshot.MainContactId));
         Assert.Equal(("en", "town-square"), (notifier.Settings!.Language, notifier.Settings.Mattermost!.Channel));
         Assert.Equal((503, HealthStatus.Down, 42L, 41L), (probe.LastTransition!.HttpStatus, probe.Status, probe.Incident!.Id, Assert.Single(probe.UnrecordedClosings).Id));

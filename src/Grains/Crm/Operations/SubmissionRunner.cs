@@ -5,7 +5,7 @@ using AmoHub.Grains.Interfaces.Keys;
 namespace AmoHub.Grains.Crm.Operations;
 
 /// <summary>
-/// Carries out one create request through the dedup locks: a contact by its phone; a lead by its name, in the
+/// Carries out one create request through the dedup locks: a contact by its phone or email; a lead by its name, in the
 /// pipeline the account resolves, with its main contact found or made by phone, or checked by id. Running it twice
 /// makes nothing twice: the second run finds what the first made.
 /// </summary>
@@ -20,7 +20,12 @@ public sealed class SubmissionRunner(IGrainFactory grains)
         if (submission.Kind == OperationKind.Contact)
         {
             var request = submission.Contact ?? throw new ArgumentException("A contact submission without its contact.", nameof(submission));
-            var contact = await grains.GetGrain<IPhoneIndexGrain>(GrainKeys.Phone(account, request.Phone)).GetOrCreateAsync(request.Name);
+            var contact = request switch
+            {
+                { Phone: { } e164 } => await grains.GetGrain<IPhoneIndexGrain>(GrainKeys.Phone(account, e164)).GetOrCreateAsync(request.Name, request.Email),
+                { Email: { } address } => await grains.GetGrain<IEmailIndexGrain>(GrainKeys.Email(account, address)).GetOrCreateAsync(request.Name),
+                _ => throw new ArgumentException("A contact submission without a phone or an email.", nameof(submission)),
+            };
             return (contact.Contact, null, contact.Created);
         }
 
@@ -33,7 +38,12 @@ public sealed class SubmissionRunner(IGrainFactory grains)
         long? contactId = null;
         if (lead.ContactPhone is { } phone)
         {
-            var contact = await grains.GetGrain<IPhoneIndexGrain>(GrainKeys.Phone(account, phone)).GetOrCreateAsync(lead.ContactName ?? lead.Name);
+            var contact = await grains.GetGrain<IPhoneIndexGrain>(GrainKeys.Phone(account, phone)).GetOrCreateAsync(lead.ContactName ?? lead.Name, lead.ContactEmail);
+            contactId = contact.Contact.AmoCrmId;
+        }
+        else if (lead.ContactEmail is { } email)
+        {
+            var contact = await grains.GetGrain<IEmailIndexGrain>(GrainKeys.Email(account, email)).GetOrCreateAsync(lead.ContactName ?? lead.Name);
             contactId = contact.Contact.AmoCrmId;
         }
         else if (lead.ContactId is { } id)

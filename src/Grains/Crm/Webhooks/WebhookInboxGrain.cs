@@ -230,16 +230,21 @@ public sealed partial class WebhookInboxGrain(
                 GrainFactory.GetGrain<IProbeGrain>(GrainKeys.Probe(Account, CheckType.Dp)).DigitalPipelineEchoAsync(marker).Ignore();
             }
 
+            // An event without a PHONE (EMAIL) field says nothing of the phones (emails): the known ones stay.
             var known = await contact.GetAsync();
             var contactPhones = change.HasPhoneField || known is null
                 ? change.Phones.Select(p => phones.TryNormalize(p, out var e164) ? e164 : null).OfType<string>().Distinct(StringComparer.Ordinal).ToImmutableArray()
                 : known.Phones;
+            var contactEmails = change.HasEmailField || known is null
+                ? change.Emails.Select(e => EmailAddresses.TryNormalize(e, out var email) ? email : null).OfType<string>().Distinct(StringComparer.Ordinal).ToImmutableArray()
+                : known.Emails;
             await contact.ApplyAsync(new ContactSnapshot(
                 change.Id,
                 change.Name ?? known?.Name ?? "",
                 contactPhones,
                 change.CreatedAt ?? known?.CreatedAt ?? updatedAt,
-                updatedAt),
+                updatedAt,
+                contactEmails),
                 readFromAmoCrm: false);
             return;
         }

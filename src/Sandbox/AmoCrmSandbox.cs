@@ -106,12 +106,14 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
     }
 
     /// <summary>
-    /// Changes a contact as a person in the web UI would: <paramref name="phones"/>, when given, replace all
-    /// phones. Bumps <c>updated_at</c>; webhooks hear <c>update_contact</c>. <c>null</c> when there is no such contact.
+    /// Changes a contact as a person in the web UI would: <paramref name="phones"/> and <paramref name="emails"/>, when
+    /// given, replace all phones or emails. Bumps <c>updated_at</c>; webhooks hear <c>update_contact</c>. <c>null</c>
+    /// when there is no such contact.
     /// </summary>
-    public SandboxContact? EditContactAsUser(string subdomain, long id, string? name = null, IReadOnlyList<string>? phones = null)
+    public SandboxContact? EditContactAsUser(
+        string subdomain, long id, string? name = null, IReadOnlyList<string>? phones = null, IReadOnlyList<string>? emails = null)
     {
-        var draft = new ContactDraft("0", id, name, null, null, phones is null ? null : Phones(phones), null, null, null);
+        var draft = new ContactDraft("0", id, name, null, null, phones is null ? null : Phones(phones), emails is null ? null : Phones(emails), null, null);
         var updated = Account(subdomain).UpdateContacts([draft], SandboxAccount.UiUserId);
         return updated.Failed ? null : updated.Value[0];
     }
@@ -252,9 +254,10 @@ public sealed class AmoCrmSandbox : IAsyncDisposable
         return account;
     }
 
+    /// <summary>Phones (or emails) as typed, each a WORK value of its field.</summary>
     private static List<SandboxFieldValue> Phones(IReadOnlyList<string>? phones) =>
         (phones ?? []).Select(phone => string.IsNullOrWhiteSpace(phone)
-                ? throw new ArgumentException("A phone must not be blank.", nameof(phones))
+                ? throw new ArgumentException("A value must not be blank.", nameof(phones))
                 : new SandboxFieldValue(phone.Trim(), "WORK"))
             .ToList();
 

@@ -56,15 +56,21 @@ public sealed class AmoCrmBudgetTests
             return (i, response.StatusCode, response.Content.Headers.ContentType?.MediaType);
         }));
 
+        // Made, or accepted to be made once amoCRM takes it.
         Assert.All(answers, a => Assert.True(
-            a.StatusCode == HttpStatusCode.Created || (a.StatusCode == HttpStatusCode.ServiceUnavailable && a.MediaType == "application/problem+json"),
+            a.StatusCode is HttpStatusCode.Created or HttpStatusCode.Accepted,
             $"request {a.i} got {a.StatusCode} {a.MediaType}"));
         hub.Sandbox.Sandbox.ClearFaults(Account);
+        await Eventually.MatchAsync(
+            () => hub.Http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/operations?account={Account}&status=pending"),
+            pending => pending.GetProperty("total").GetInt64() == 0,
+            TimeSpan.FromSeconds(120),
+            "the accepted requests to be made");
         var phones = hub.Sandbox.Sandbox.GetContacts(Account).SelectMany(c => c.Phones.Select(p => p.Value)).ToList();
         Assert.Equal(phones.Count, phones.Distinct().Count());
         Assert.True(phones.Count >= answers.Count(a => a.StatusCode == HttpStatusCode.Created));
 
-        // Whatever failed can be asked again and ends with exactly one contact per phone.
+        // Asked again, every phone ends with exactly one contact.
         foreach (var (i, _, _) in answers)
         {
             using var again = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = $"Клиент {i}", phone = $"+7 926 300-{i:00}-{i:00}" });

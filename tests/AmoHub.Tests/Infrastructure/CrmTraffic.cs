@@ -165,7 +165,12 @@ public sealed partial class CrmTraffic : IAsyncDisposable
         try
         {
             using var response = await _http.PostAsJsonAsync(path, body);
-            if (response.IsSuccessStatusCode)
+            if (response.StatusCode == System.Net.HttpStatusCode.Accepted)
+            {
+                // Stored to be made once amoCRM answers in time again: no id to follow yet, counted apart.
+                _refused.AddOrUpdate("202 stored", 1, (_, count) => count + 1);
+            }
+            else if (response.IsSuccessStatusCode)
             {
                 accepted((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("amocrmId").GetInt64());
             }

@@ -48,8 +48,7 @@ public sealed partial class OperationsGrain(
     private OperationsBacklog _backlog = new(0, null);
     private bool _unavailable;
     private Coalescer? _drain;
-    private int _failedPasses;
-    private IGrainTimer? _retry;
+    private RetryBackoff? _backoff;
     private IGrainTimer? _callbackTimer;
     private DateTimeOffset? _callbackDue;
     private bool? _reminderRegistered;
@@ -173,7 +172,7 @@ public sealed partial class OperationsGrain(
             throw new InvalidOperationException("A new operation id was taken.");
         }
 
-        _backlog = _backlog with { Pending = _backlog.Pending + 1, OldestPendingSince = _backlog.OldestPendingSince ?? operation.CreatedAt };
+        CountAccepted(operation);
         _running[operation.Id!] = run;
         _ = FinishLaterAsync(accepted, run);
         return new SubmitOutcome(SubmitVerdict.Answer, accepted);
@@ -207,11 +206,18 @@ public sealed partial class OperationsGrain(
             return await ReplayRaceAsync(submission);
         }
 
-        _backlog = _backlog with { Pending = _backlog.Pending + 1, OldestPendingSince = _backlog.OldestPendingSince ?? accepted.CreatedAt };
+        CountAccepted(accepted);
         await KeepReminderAsync();
         StartDraining();
         return new SubmitOutcome(SubmitVerdict.Answer, accepted);
     }
+
+    /// <summary>
+    /// Counts a request just stored to wait in the backlog kept here, which decides whether the next one waits too
+    /// without a count of the table; every drain pass reads the table's count again.
+    /// </summary>
+    private void CountAccepted(Operation accepted) =>
+        _backlog = _backlog with { Pending = _backlog.Pending + 1, OldestPendingSince = _backlog.OldestPendingSince ?? accepted.CreatedAt };
 
     /// <summary>Another request with the same key was stored between the look-up and the insert: answer as it is answered.</summary>
     private async Task<SubmitOutcome> ReplayRaceAsync(Submission submission)
@@ -460,16 +466,17 @@ public sealed partial class OperationsGrain(
                 }
             }
 
-            _failedPasses = 0;
+            _backoff?.Succeeded();
             _backlog = await store.BacklogAsync(Account);
             foreach (var due in await store.DueCallbacksAsync(Account, time.GetUtcNow(), Window))
             {
                 await SendCallbackAsync(due.Operation, due.CallbackAttempts + 1);
             }
 
-            if (await store.NextCallbackDueAsync(Account) is { } next)
+            var next = await store.NextCallbackDueAsync(Account);
+            if (next is { } at)
             {
-                CallbackAt(next);
+                CallbackAt(at);
             }
 
             if (time.GetUtcNow() - _lastPurge > TimeSpan.FromHours(1))
@@ -478,7 +485,7 @@ public sealed partial class OperationsGrain(
                 await store.PurgeAsync(Account, _lastPurge - Retention, PurgeBatch);
             }
 
-            await KeepReminderAsync();
+            await KeepReminderAsync(next is not null);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -501,10 +508,7 @@ public sealed partial class OperationsGrain(
         }
     }
 
-    /// <summary>
-    /// Tries the stored requests again after a pass amoCRM could not complete: 5 s, then twice as long each time up to a
-    /// minute, so an outage is not hammered and its end is noticed within a minute.
-    /// </summary>
+    /// <summary>Tries the stored requests again after a pass amoCRM could not complete (<see cref="RetryBackoff"/>).</summary>
     private void RetryLater(Exception? exception)
     {
         if (exception is not null)
@@ -512,23 +516,16 @@ public sealed partial class OperationsGrain(
             LogDrainFailed(logger, exception, Account);
         }
 
-        _failedPasses++;
-        var delay = TimeSpan.FromSeconds(Math.Min(5 * Math.Pow(2, _failedPasses - 1), 60));
-        _retry?.Dispose();
-        _retry = this.RegisterGrainTimer(() =>
-        {
-            StartDraining();
-            return Task.CompletedTask;
-        }, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        (_backoff ??= new RetryBackoff(this, StartDraining)).Failed();
     }
 
     /// <summary>
     /// Keeps a reminder while requests wait or callbacks are due, so that a restart finishes them; removes it when
     /// nothing is left.
     /// </summary>
-    private async Task KeepReminderAsync()
+    private async Task KeepReminderAsync(bool? callbackDue = null)
     {
-        var needed = _backlog.Pending > 0 || _running.Count > 0 || await store.NextCallbackDueAsync(Account) is not null;
+        var needed = _backlog.Pending > 0 || _running.Count > 0 || (callbackDue ?? await store.NextCallbackDueAsync(Account) is not null);
         if (needed && _reminderRegistered != true)
         {
             await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));

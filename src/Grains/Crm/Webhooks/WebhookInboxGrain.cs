@@ -33,8 +33,7 @@ public sealed partial class WebhookInboxGrain(
     private Task _lastWrite = Task.CompletedTask;
     private DateTimeOffset _lastPurge;
     private bool _reminderRegistered;
-    private int _failedPasses;
-    private IGrainTimer? _retry;
+    private RetryBackoff? _backoff;
 
     private string Account => GrainKeys.AccountOf(this.GetPrimaryKeyString());
 
@@ -155,7 +154,7 @@ public sealed partial class WebhookInboxGrain(
                 await MarkAppliedAsync(done, entries);
             }
 
-            _failedPasses = 0;
+            _backoff?.Succeeded();
 
             // A webhook event loses a tie with what we keep (it may be a stale duplicate), so a change made within
             // the same second as the previous one is picked up by one sync after the batch; lead events carry
@@ -196,20 +195,13 @@ public sealed partial class WebhookInboxGrain(
     }
 
     /// <summary>
-    /// Tries the inbox again after a failed pass, sooner than the reminder would: 5 s, then twice as long each time
-    /// up to a minute, so an event that keeps failing is set aside within seconds and a storage outage is not hammered.
+    /// Tries the inbox again after a failed pass (<see cref="RetryBackoff"/>), so an event that keeps failing is set
+    /// aside within seconds and a storage outage is not hammered.
     /// </summary>
     private void RetryLater(Exception? exception)
     {
         LogDrainFailed(logger, exception, Account);
-        _failedPasses++;
-        var delay = TimeSpan.FromSeconds(Math.Min(5 * Math.Pow(2, _failedPasses - 1), 60));
-        _retry?.Dispose();
-        _retry = this.RegisterGrainTimer(() =>
-        {
-            StartDraining();
-            return Task.CompletedTask;
-        }, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        (_backoff ??= new RetryBackoff(this, StartDraining)).Failed();
     }
 
     /// <summary>Applies one event to its contact or lead grain.</summary>

@@ -28,13 +28,14 @@ public sealed record ContactSnapshot(
 
 /// <summary>
 /// A contact to find by its phone (E.164) or its email (in the form of <see cref="EmailAddresses"/>), or to create with
-/// both: at least one of them is given.
+/// both and with its custom field values: at least one of phone and email is given.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.NewContact")]
 public sealed record NewContact(
     [property: Id(0)] string Name,
     [property: Id(1)] string? Phone,
-    [property: Id(2)] string? Email);
+    [property: Id(2)] string? Email,
+    [property: Id(3)] ImmutableArray<ResolvedField> Fields = default);
 
 /// <summary>The contact a create request ended with, and whether it was made in amoCRM by this request.</summary>
 [GenerateSerializer, Immutable, Alias("amohub.ContactResult")]

@@ -113,10 +113,12 @@ public interface IContactGrain : IGrainWithStringKey
 public interface IPhoneIndexGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Returns the contact with this phone: ours; else, for a request with an <paramref name="email"/> too, what that
-    /// email's <see cref="IEmailIndexGrain"/> answers; else amoCRM's, else a new one created in amoCRM.
+    /// Returns the contact with this phone: ours, with the <paramref name="email"/> added when it lacks it and no other
+    /// contact holds it; else, for a request with an <paramref name="email"/> too, what that email's
+    /// <see cref="IEmailIndexGrain"/> answers; else amoCRM's, else a new one created in amoCRM with
+    /// <paramref name="fields"/>.
     /// </summary>
-    Task<ContactResult> GetOrCreateAsync(string name, string? email = null);
+    Task<ContactResult> GetOrCreateAsync(string name, string? email = null, ImmutableArray<ResolvedField> fields = default);
 }
 
 /// <summary>
@@ -126,10 +128,12 @@ public interface IPhoneIndexGrain : IGrainWithStringKey
 public interface IEmailIndexGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Returns the contact with this email: ours, else amoCRM's (for a request with a <paramref name="phone"/> too, the
-    /// contact holding that phone wins), else a new one created in amoCRM with the phone too.
+    /// Returns the contact with this email: ours, else amoCRM's; for a request with a <paramref name="phone"/> too
+    /// (from that phone's lock, which found no contact of its own or one lacking this email) the contact holding the
+    /// phone wins, and the one found gets the value it lacks when no other contact holds it. Else a new one created in
+    /// amoCRM with the phone and <paramref name="fields"/>.
     /// </summary>
-    Task<ContactResult> GetOrCreateAsync(string name, string? phone = null);
+    Task<ContactResult> GetOrCreateAsync(string name, string? phone = null, ImmutableArray<ResolvedField> fields = default);
 }
 
 /// <summary>One amoCRM lead. Key <c>{subdomain}/lead:{amoCRM id}</c>. Like <see cref="IContactGrain"/>.</summary>

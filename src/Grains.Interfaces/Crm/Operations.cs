@@ -36,11 +36,13 @@ public enum OperationStatus
 /// In the form of <see cref="EmailAddresses"/>. Left out of the JSON when there is none, so a request without one is
 /// written, and fingerprinted, as it was before contacts had emails.
 /// </param>
+/// <param name="Fields">Custom field values for a contact this request creates; left out of the JSON when none.</param>
 [GenerateSerializer, Immutable, Alias("amohub.ContactSubmission")]
 public sealed record ContactSubmission(
     [property: Id(0)] string? Phone,
     [property: Id(1)] string Name,
-    [property: Id(2), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Email = null);
+    [property: Id(2), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Email = null,
+    [property: Id(3), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] ImmutableArray<FieldInput> Fields = default);
 
 /// <summary>
 /// A lead to find by name or create, as <c>POST /api/leads</c> checked it; its contact by phone or email, or by id;
@@ -58,7 +60,8 @@ public sealed record LeadSubmission(
     [property: Id(7)] ImmutableArray<string> Tags = default,
     [property: Id(8)] ImmutableArray<FieldInput> Fields = default,
     [property: Id(9)] string? Note = null,
-    [property: Id(10)] string? ContactEmail = null);
+    [property: Id(10)] string? ContactEmail = null,
+    [property: Id(11), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] ImmutableArray<FieldInput> ContactFields = default);
 
 /// <summary>One create request handed to an account's <see cref="IOperationsGrain"/>.</summary>
 /// <param name="Kind">What it makes.</param>

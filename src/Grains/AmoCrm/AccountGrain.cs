@@ -547,28 +547,73 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
 
     /// <summary>
     /// The contact holding <paramref name="item"/>'s phone, else the one holding its email: a contact matched by either
-    /// is the same contact. One found by one value and lacking the other is answered as amoCRM has it, never changed.
+    /// is the same contact. One found by one value gets the other when it lacks it and no other contact holds it, so the
+    /// next request by that value alone finds it too.
     /// </summary>
     private async Task<ContactSnapshot?> FindContactAsync(NewContact item, bool complete)
     {
-        if (item.Phone is { } phone)
+        var byPhone = item.Phone is { } phone ? await FindByPhoneAsync(phone, complete) : null;
+        if (item.Email is not { } email || byPhone?.Emails.Contains(email) == true)
         {
-            var digits = string.Concat(phone.Where(char.IsAsciiDigit));
-            var byPhone = await FindHolderAsync(
-                await _ourCopy.FindContactAsync(Subdomain, phone), complete, digits[Math.Max(0, digits.Length - 10)..], contact => contact.Phones.Contains(phone));
-            if (byPhone is not null)
-            {
-                return byPhone;
-            }
+            return byPhone;
         }
 
-        return item.Email is { } email
-            ? await FindHolderAsync(
-                await _ourCopy.FindContactByEmailAsync(Subdomain, email),
-                complete && _state.State.ContactsImportReadEmails,
-                email,
-                contact => contact.Emails.Contains(email))
-            : null;
+        var byEmail = await FindHolderAsync(
+            await _ourCopy.FindContactByEmailAsync(Subdomain, email),
+            complete && _state.State.ContactsImportReadEmails,
+            email,
+            contact => contact.Emails.Contains(email));
+        return (byPhone, byEmail) switch
+        {
+            ({ } found, null) => await AddValueAsync(found, "EMAIL", email, contact => contact.Emails.Contains(email)),
+            (null, { } found) when item.Phone is { } missing => await AddValueAsync(found, "PHONE", missing, contact => contact.Phones.Contains(missing)),
+            _ => byPhone ?? byEmail,
+        };
+    }
+
+    private async Task<ContactSnapshot?> FindByPhoneAsync(string phone, bool complete)
+    {
+        var digits = string.Concat(phone.Where(char.IsAsciiDigit));
+        return await FindHolderAsync(
+            await _ourCopy.FindContactAsync(Subdomain, phone), complete, digits[Math.Max(0, digits.Length - 10)..], contact => contact.Phones.Contains(phone));
+    }
+
+    /// <summary>
+    /// Adds a phone or an email to a contact in amoCRM, beside the values it has as people wrote them (a field sent
+    /// replaces all its values, so the contact is read first), and our copy learns the change. The contact as it was
+    /// when amoCRM no longer has it or already holds the value.
+    /// </summary>
+    private async Task<ContactSnapshot> AddValueAsync(ContactSnapshot contact, string code, string value, Func<ContactSnapshot, bool> holds)
+    {
+        var current = await _connection.CallAsync((api, token, ct) => api.GetContactAsync(token, contact.AmoCrmId, ct), retryUnknownOutcome: true);
+        if (current is null || current.IsDeleted || holds(ToSnapshot(current)))
+        {
+            return contact;
+        }
+
+        var values = (current.CustomFieldsValues ?? []).Where(field => field.FieldCode == code).SelectMany(field => field.Values)
+            .Select(kept => new NewAmoTypedValue { Value = kept.Text, EnumCode = kept.EnumCode })
+            .Append(new NewAmoTypedValue { Value = value, EnumCode = "WORK" })
+            .ToList();
+        var patch = new ContactPatch { CustomFieldsValues = [new NewAmoFieldValues { FieldCode = code, Values = values }] };
+        AmoContact? updated;
+        try
+        {
+            updated = await _connection.CallAsync((api, token, ct) => api.UpdateContactAsync(token, contact.AmoCrmId, patch, ct), retryUnknownOutcome: true);
+        }
+        catch (AmoCrmException exception) when (exception.Failure == AmoCrmFailure.Invalid)
+        {
+            // The contact is found all the same; only the value it lacks is not added (amoCRM refused it).
+            LogValueRefused(_logger, exception, Subdomain, contact.AmoCrmId, code);
+            return contact;
+        }
+
+        var before = ToSnapshot(current);
+        var after = code == "PHONE" ? before with { Phones = before.Phones.Add(value) } : before with { Emails = before.Emails.Add(value) };
+        after = after with { UpdatedAt = updated is { UpdatedAt: > 0 } ? FromUnix(updated.UpdatedAt) : before.UpdatedAt };
+        await ContactGrain(contact.AmoCrmId).ApplyAsync(after, readFromAmoCrm: true);
+        LogValueAdded(_logger, Subdomain, contact.AmoCrmId, code);
+        return await ContactGrain(contact.AmoCrmId).GetAsync() ?? after;
     }
 
     /// <summary>
@@ -672,7 +717,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
         {
             Name = item.Name,
             RequestId = index.ToString(CultureInfo.InvariantCulture),
-            CustomFieldsValues = [.. WorkValue("PHONE", item.Phone), .. WorkValue("EMAIL", item.Email)],
+            CustomFieldsValues = [.. WorkValue("PHONE", item.Phone), .. WorkValue("EMAIL", item.Email), .. (item.Fields.IsDefault ? [] : item.Fields.Select(ToAmoFieldValues))],
         }).ToList();
         var answer = await _connection.CallAsync((api, token, ct) => api.CreateContactsAsync(token, request, ct), retryUnknownOutcome: false);
         var ids = AmoCrmConnection.MapCreated(answer?.Embedded?.Contacts, items.Count, "contacts");
@@ -686,8 +731,8 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
     }
 
     /// <summary>A multitext field (PHONE, EMAIL) of a new contact holding <paramref name="value"/> as WORK; none without a value.</summary>
-    private static IEnumerable<NewAmoCustomField> WorkValue(string code, string? value) =>
-        value is null ? [] : [new NewAmoCustomField { FieldCode = code, Values = [new NewAmoFieldValue { Value = value, EnumCode = "WORK" }] }];
+    private static IEnumerable<NewAmoFieldValues> WorkValue(string code, string? value) =>
+        value is null ? [] : [new NewAmoFieldValues { FieldCode = code, Values = [new NewAmoTypedValue { Value = value, EnumCode = "WORK" }] }];
 
     private static ImmutableArray<string> OneOrNone(string? value) => value is null ? [] : [value];
 
@@ -823,6 +868,12 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
 
     [LoggerMessage(EventId = 4013, Level = LogLevel.Information, Message = "Account {Account}: reconciled deletions, {Contacts} contacts and {Leads} leads deleted in amoCRM read")]
     private static partial void LogReconciled(ILogger logger, string account, int contacts, int leads);
+
+    [LoggerMessage(EventId = 4028, Level = LogLevel.Information, Message = "Account {Account}: added the {Field} a request brought to contact {Contact}, found by its other value")]
+    private static partial void LogValueAdded(ILogger logger, string account, long contact, string field);
+
+    [LoggerMessage(EventId = 4029, Level = LogLevel.Warning, Message = "Account {Account}: amoCRM refused adding a {Field} to contact {Contact}")]
+    private static partial void LogValueRefused(ILogger logger, Exception exception, string account, long contact, string field);
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "Account {Account}: created {Count} {What} in amoCRM")]
     private static partial void LogCreated(ILogger logger, string account, int count, string what);

@@ -165,21 +165,7 @@ public sealed class NewAmoContact
 
     public required string RequestId { get; init; }
 
-    public List<NewAmoCustomField>? CustomFieldsValues { get; init; }
-}
-
-public sealed class NewAmoCustomField
-{
-    public required string FieldCode { get; init; }
-
-    public required List<NewAmoFieldValue> Values { get; init; }
-}
-
-public sealed class NewAmoFieldValue
-{
-    public required string Value { get; init; }
-
-    public string? EnumCode { get; init; }
+    public List<NewAmoFieldValues>? CustomFieldsValues { get; init; }
 }
 
 /// <summary>One lead of a create request.</summary>
@@ -214,20 +200,27 @@ public sealed class NewAmoTag
     public required string Name { get; init; }
 }
 
-/// <summary>A custom field's values by field id; each value a string, number or boolean as the field's type takes it.</summary>
+/// <summary>
+/// A custom field's values, the field by id or by code (PHONE, EMAIL); each value a string, number or boolean as the
+/// field's type takes it.
+/// </summary>
 public sealed class NewAmoFieldValues
 {
-    public required long FieldId { get; init; }
+    public long? FieldId { get; init; }
+
+    public string? FieldCode { get; init; }
 
     public required List<NewAmoTypedValue> Values { get; init; }
 }
 
-/// <summary>One value of a field by id: text, a number or a boolean, or a select's enum.</summary>
+/// <summary>One value of a field: text, a number or a boolean; a select's enum; a PHONE or EMAIL value's kind (WORK…).</summary>
 public sealed class NewAmoTypedValue
 {
     public object? Value { get; init; }
 
     public long? EnumId { get; init; }
+
+    public string? EnumCode { get; init; }
 }
 
 /// <summary>A custom field of the account: what a value of it may be.</summary>
@@ -279,10 +272,16 @@ public sealed class LeadPatch
     public long? Price { get; init; }
 }
 
-/// <summary>A field write on a contact (the Digital Pipeline probe renames its test contact with a marker).</summary>
+/// <summary>
+/// A write on a contact: the Digital Pipeline probe renames its test contact with a marker; a form adds the phone or
+/// email a contact found by the other lacks.
+/// </summary>
 public sealed class ContactPatch
 {
     public string? Name { get; init; }
+
+    /// <summary>The fields to write; a field sent replaces all its values.</summary>
+    public List<NewAmoFieldValues>? CustomFieldsValues { get; init; }
 }
 
 /// <summary>What a create answers: the new ids with the request ids they were made for.</summary>

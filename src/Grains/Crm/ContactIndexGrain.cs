@@ -32,14 +32,18 @@ public abstract class ContactIndexGrain : Grain
     /// <summary>The account grain, which finds in amoCRM and creates there.</summary>
     protected IAccountGrain AmoCrm => GrainFactory.GetGrain<IAccountGrain>(GrainKeys.Account(Account));
 
-    /// <summary>The contact we keep with the value; else what <paramref name="otherwise"/> answers.</summary>
-    protected async Task<ContactResult> AnswerAsync(Func<Task<ContactResult>> otherwise)
+    /// <summary>
+    /// The contact we keep with the value when it is <paramref name="whole"/> for the request (holds the other value the
+    /// request brings); else what <paramref name="otherwise"/> answers.
+    /// </summary>
+    protected async Task<ContactResult> AnswerAsync(Func<ContactSnapshot, bool> whole, Func<Task<ContactResult>> otherwise)
     {
+        ArgumentNullException.ThrowIfNull(whole);
         ArgumentNullException.ThrowIfNull(otherwise);
         var account = Account;
         var value = Value;
         var kept = (_answered is { } id ? await ConfirmAsync(account, id, value) : null) ?? await FindAsync(account, value);
-        var result = kept is not null ? new ContactResult(kept, Created: false) : await otherwise();
+        var result = kept is not null && whole(kept) ? new ContactResult(kept, Created: false) : await otherwise();
         _answered = result.Contact.AmoCrmId;
         return result;
     }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using AmoHub.Grains.Interfaces.Crm;
 
 namespace AmoHub.Grains.Crm;
@@ -10,8 +11,10 @@ namespace AmoHub.Grains.Crm;
 public sealed class EmailIndexGrain(OurCopy ourCopy) : ContactIndexGrain, IEmailIndexGrain
 {
     /// <inheritdoc />
-    public Task<ContactResult> GetOrCreateAsync(string name, string? phone = null) =>
-        AnswerAsync(() => AmoCrm.FindOrCreateContactAsync(new NewContact(name, phone, Value)));
+    public Task<ContactResult> GetOrCreateAsync(string name, string? phone = null, ImmutableArray<ResolvedField> fields = default) =>
+        AnswerAsync(
+            contact => phone is null || contact.Phones.Contains(phone),
+            () => AmoCrm.FindOrCreateContactAsync(new NewContact(name, phone, Value, fields)));
 
     /// <inheritdoc />
     protected override Task<ContactSnapshot?> FindAsync(string account, string value) => ourCopy.FindContactByEmailAsync(account, value);

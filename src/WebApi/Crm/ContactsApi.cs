@@ -27,11 +27,11 @@ public static class ContactsApi
     /// <summary>
     /// Our copy first, then amoCRM, then a new contact in amoCRM: 201 when this request created it, 200 with the
     /// existing contact otherwise; 202 with the operation when amoCRM cannot answer now (<see cref="Submissions"/>).
-    /// A contact is found by its phone, else by its email, and made with both; one found by either is answered as it
-    /// is, without the other value added in amoCRM.
+    /// A contact is found by its phone, else by its email, and made with both and its custom field values; one found by
+    /// either gets the other value when it lacks it and no other contact holds it (its custom fields are left as they are).
     /// </summary>
     private static async Task<IResult> CreateAsync(
-        CreateContactRequest? body, RequestAccount account, HttpRequest request, PhoneNormalizer phones, IClusterClient client)
+        CreateContactRequest? body, RequestAccount account, HttpRequest request, PhoneNormalizer phones, IClusterClient client, TimeProvider time)
     {
         var errors = new Dictionary<string, string[]>();
         if (body is null)
@@ -47,13 +47,14 @@ public static class ContactsApi
             errors["phone"] = ["is required when there is no email: give a phone, an email or both."];
         }
 
+        var fields = WebFormValidation.ContactFields(body.CustomFields, "customFields", errors);
         var options = Submissions.ReadOptions(request, body.CallbackUrl, errors);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
         }
 
-        return await Submissions.SubmitAsync(client, account, OperationKind.Contact, new ContactSubmission(phone, name!, email), null, options);
+        return await Submissions.SubmitAsync(client, time, account, OperationKind.Contact, new ContactSubmission(phone, name!, email, fields), null, options);
     }
 
     private static async Task<Results<Ok<ContactResponse>, ProblemHttpResult>> GetAsync(

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using AmoHub.Grains.Interfaces.Crm;
 using AmoHub.Grains.Interfaces.Keys;
 using AmoHub.ServiceDefaults.Security;
@@ -32,7 +33,7 @@ public static class LeadsApi
     /// phone, or given by id; 202 with the operation when amoCRM cannot answer now (<see cref="Submissions"/>).
     /// </summary>
     private static async Task<IResult> CreateAsync(
-        CreateLeadRequest? body, RequestAccount account, HttpRequest request, PhoneNormalizer phones, IClusterClient client)
+        CreateLeadRequest? body, RequestAccount account, HttpRequest request, PhoneNormalizer phones, IClusterClient client, TimeProvider time)
     {
         if (body is null)
         {
@@ -49,6 +50,7 @@ public static class LeadsApi
         }
 
         string? contactEmail = null;
+        ImmutableArray<FieldInput> contactFields = default;
         if (body.Contact is { } contact)
         {
             if (body.ContactPhone is not null || body.ContactId is not null || body.ContactName is not null)
@@ -59,6 +61,7 @@ public static class LeadsApi
             contactPhone = CrmValidation.Phone(contact.Phone, "contact.phone", phones, errors, required: false);
             contactEmail = CrmValidation.Email(contact.Email, "contact.email", errors);
             contactName = CrmValidation.Name(contact.Name, "contact.name", errors, required: false);
+            contactFields = WebFormValidation.ContactFields(contact.CustomFields, "contact.customFields", errors);
             if (string.IsNullOrWhiteSpace(contact.Phone) && string.IsNullOrWhiteSpace(contact.Email))
             {
                 errors["contact.phone"] = ["give the contact's phone, its email, or both."];
@@ -97,8 +100,8 @@ public static class LeadsApi
         }
 
         return await Submissions.SubmitAsync(
-            client, account, OperationKind.Lead, null,
-            new LeadSubmission(name!, statusId, body.PipelineId, contactPhone, contactName, body.ContactId, price, tags, fields, note, contactEmail), options);
+            client, time, account, OperationKind.Lead, null,
+            new LeadSubmission(name!, statusId, body.PipelineId, contactPhone, contactName, body.ContactId, price, tags, fields, note, contactEmail, contactFields), options);
     }
 
     private static async Task<Results<Ok<LeadResponse>, ProblemHttpResult>> GetAsync(

@@ -20,6 +20,12 @@ public static class Submissions
     /// <summary>The longest key taken.</summary>
     public const int MaxKeyLength = 255;
 
+    /// <summary>
+    /// How long a request is handed again while its silo is lost: longer than a cluster takes to declare a killed silo
+    /// dead with the default membership settings, shorter than a browser waits for an answer.
+    /// </summary>
+    public static readonly TimeSpan SiloLossPatience = TimeSpan.FromSeconds(60);
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>
@@ -58,19 +64,42 @@ public static class Submissions
         return (key, RespondsAsync(request), callback);
     }
 
-    /// <summary>Hands a checked request to the account's operations and answers as they say.</summary>
+    /// <summary>
+    /// Hands a checked request to the account's operations and answers as they say. When the silo the operations live
+    /// on is lost under the call (killed, or gone before the cluster has noticed), the request is handed again, to the
+    /// silo that takes them over, for up to <see cref="SiloLossPatience"/>: handing it twice is safe, a key answers its
+    /// first answer and without one the dedup locks make nothing twice.
+    /// </summary>
     public static async Task<IResult> SubmitAsync(
-        IClusterClient client, RequestAccount account, OperationKind kind, ContactSubmission? contact, LeadSubmission? lead,
+        IClusterClient client, TimeProvider time, RequestAccount account, OperationKind kind, ContactSubmission? contact, LeadSubmission? lead,
         (string? Key, bool RespondAsync, Uri? Callback) options)
     {
         ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(account);
         var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
             JsonSerializer.Serialize(new { kind, contact, lead, options.Callback }, Json))));
-        var outcome = await client.GetGrain<IOperationsGrain>(GrainKeys.Operations(account.Subdomain))
-            .SubmitAsync(new Submission(kind, contact, lead, options.Key, fingerprint, options.RespondAsync, options.Callback));
-        return Answer(outcome, account.Subdomain);
+        var submission = new Submission(kind, contact, lead, options.Key, fingerprint, options.RespondAsync, options.Callback);
+        var operations = client.GetGrain<IOperationsGrain>(GrainKeys.Operations(account.Subdomain));
+        var started = time.GetTimestamp();
+        var pause = TimeSpan.FromMilliseconds(250);
+        while (true)
+        {
+            try
+            {
+                return Answer(await operations.SubmitAsync(submission), account.Subdomain);
+            }
+            catch (Exception exception) when (IsSiloLoss(exception) && time.GetElapsedTime(started) + pause < SiloLossPatience)
+            {
+                await Task.Delay(pause, time);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
     }
+
+    /// <summary>Whether a grain call failed because the silo it went to was lost, not because of the call itself.</summary>
+    public static bool IsSiloLoss(Exception exception) =>
+        exception is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException;
 
     /// <summary>Where an operation is read: <c>/api/operations/{id}?account=…</c>.</summary>
     public static string Location(string id, string account) => $"/api/operations/{id}?account={account}";

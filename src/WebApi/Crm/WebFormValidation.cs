@@ -159,6 +159,26 @@ public static class WebFormValidation
         _ => null,
     };
 
+    /// <summary>
+    /// A contact's custom field values (<see cref="Fields"/> without UTM tags); its phone and email are given as
+    /// <c>phone</c> and <c>email</c>, not as fields. None is the default array, so a request without them reads as one
+    /// made before contacts took fields.
+    /// </summary>
+    public static ImmutableArray<FieldInput> ContactFields(List<CustomFieldRequest?>? fields, string path, Dictionary<string, string[]> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        for (var i = 0; i < (fields?.Count ?? 0); i++)
+        {
+            if (fields![i]?.Code?.Trim() is { } code && (code.Equals("PHONE", StringComparison.OrdinalIgnoreCase) || code.Equals("EMAIL", StringComparison.OrdinalIgnoreCase)))
+            {
+                errors[$"{path}[{i}].code"] = [$"{code.ToUpperInvariant()} is given as the contact's {code.ToLowerInvariant()}, not as a custom field."];
+            }
+        }
+
+        var inputs = Fields(fields, path, null, errors);
+        return inputs.IsEmpty ? default : inputs;
+    }
+
     /// <summary>A lead's budget: a whole amount from 0 up.</summary>
     public static long? Price(decimal? price, Dictionary<string, string[]> errors)
     {

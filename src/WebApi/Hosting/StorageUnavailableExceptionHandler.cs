@@ -6,7 +6,7 @@ namespace AmoHub.WebApi.Hosting;
 
 /// <summary>
 /// Turns a request that failed because AmoHub's database could not be reached, or because the grain it called did
-/// not answer within Orleans' response timeout, into a 503 problem+json with Retry-After: both pass, and the
+/// not answer within Orleans' response timeout or its silo was lost, into a 503 problem+json with Retry-After: both pass, and the
 /// caller should try again. The body says which, never how (no exception text or stack trace).
 /// </summary>
 public sealed class StorageUnavailableExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
@@ -17,7 +17,7 @@ public sealed class StorageUnavailableExceptionHandler(IProblemDetailsService pr
         ArgumentNullException.ThrowIfNull(httpContext);
         var (title, detail) = Causes(exception).Any(IsDatabaseFailure)
             ? ("AmoHub's database is not available right now", "The request was not completed; try again shortly.")
-            : Causes(exception).Any(cause => cause is TimeoutException)
+            : Causes(exception).Any(cause => cause is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException)
                 ? ("AmoHub is busy", "The request did not complete in time; try again shortly. Repeating it is safe: contacts and leads are never created twice.")
                 : (null, null);
         if (title is null)

@@ -18,7 +18,7 @@ public sealed class ContactEmailTests
 
     [Theory]
     [ClassData(typeof(Engines))]
-    public async Task A_contact_made_with_a_phone_and_an_email_is_found_by_either_and_by_its_email_with_a_new_phone(StorageProvider engine)
+    public async Task A_contact_made_with_a_phone_and_an_email_is_found_by_either_and_gains_a_new_phone_it_is_found_with(StorageProvider engine)
     {
         await using var hub = await InProcessAmoHub.StartAsync(engine);
 
@@ -26,18 +26,44 @@ public sealed class ContactEmailTests
         var (byEmailStatus, byEmail) = await CreateAsync(hub, new { name = "Аня", email = "  ANNA.SMIRNOVA@mail.RU " });
         var (byPhoneStatus, byPhone) = await CreateAsync(hub, new { name = "А. Смирнова", phone = "8 903 500-00-01" });
         var (newPhoneStatus, newPhone) = await CreateAsync(hub, new { name = "Анна С.", phone = "+7 903 500-00-99", email = "anna.smirnova@mail.ru" });
+        var (laterStatus, later) = await CreateAsync(hub, new { name = "Анна", phone = "8 (903) 500-00-99" });
 
         Assert.Equal(
-            [HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK],
-            [madeStatus, byEmailStatus, byPhoneStatus, newPhoneStatus]);
-        Assert.Single(new[] { made, byEmail, byPhone, newPhone }.Select(body => body.GetProperty("amocrmId").GetInt64()).Distinct());
+            [HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK],
+            [madeStatus, byEmailStatus, byPhoneStatus, newPhoneStatus, laterStatus]);
+        Assert.Single(new[] { made, byEmail, byPhone, newPhone, later }.Select(body => body.GetProperty("amocrmId").GetInt64()).Distinct());
         Assert.Equal(("anna.smirnova@mail.ru", "+79035000001"), (made.GetProperty("email").GetString(), made.GetProperty("phone").GetString()));
         Assert.Equal(["anna.smirnova@mail.ru"], newPhone.GetProperty("emails").EnumerateArray().Select(email => email.GetString()));
-        // Found by its email, the contact is answered as amoCRM has it: the new phone is not added to it.
-        Assert.Equal(["+79035000001"], newPhone.GetProperty("phones").EnumerateArray().Select(phone => phone.GetString()));
+
+        // Found by its email, the contact gains the new phone, beside the one it had, so the phone alone finds it later.
+        Assert.Equal(["+79035000001", "+79035000099"], newPhone.GetProperty("phones").EnumerateArray().Select(phone => phone.GetString()));
         var inAmoCrm = Assert.Single(hub.Sandbox.Sandbox.GetContacts(Account));
         Assert.Equal(("anna.smirnova@mail.ru", "WORK"), (Assert.Single(inAmoCrm.Emails).Value, inAmoCrm.Emails[0].EnumCode));
-        Assert.Equal(("+79035000001", "WORK"), (Assert.Single(inAmoCrm.Phones).Value, inAmoCrm.Phones[0].EnumCode));
+        Assert.Equal([("+79035000001", "WORK"), ("+79035000099", "WORK")], inAmoCrm.Phones.Select(phone => (phone.Value, phone.EnumCode)));
+    }
+
+    [Fact]
+    public async Task A_contact_found_by_its_phone_gains_the_email_no_other_contact_holds_and_keeps_its_phone_as_a_person_wrote_it()
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(StorageProvider.Sqlite);
+        var amoCrm = hub.Sandbox.Sandbox;
+        var petr = amoCrm.CreateContactAsUser(Account, "Пётр", ["8 (903) 500-11-22"]);
+        var pavel = amoCrm.CreateContactAsUser(Account, "Павел", ["+7 903 500-11-33"]);
+        amoCrm.EditContactAsUser(Account, pavel.Id, emails: ["pavel@example.ru"]);
+
+        var (gainedStatus, gained) = await CreateAsync(hub, new { name = "Пётр", phone = "+79035001122", email = "Petr@Example.ru" });
+        var (heldStatus, held) = await CreateAsync(hub, new { name = "Пётр", phone = "+79035001122", email = "pavel@example.ru" });
+        var (byEmailStatus, byEmail) = await CreateAsync(hub, new { name = "Пётр", email = "petr@example.ru" });
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], [gainedStatus, heldStatus, byEmailStatus]);
+        Assert.All(new[] { gained, held, byEmail }, body => Assert.Equal(petr.Id, body.GetProperty("amocrmId").GetInt64()));
+        var petrNow = amoCrm.GetContact(Account, petr.Id)!;
+        Assert.Equal(["8 (903) 500-11-22"], petrNow.Phones.Select(phone => phone.Value));
+        Assert.Equal(["petr@example.ru"], petrNow.Emails.Select(email => email.Value));
+
+        // The email another contact holds stays that contact's alone.
+        Assert.Equal(["pavel@example.ru"], amoCrm.GetContact(Account, pavel.Id)!.Emails.Select(email => email.Value));
+        Assert.Equal(2, amoCrm.GetContacts(Account).Count);
     }
 
     [Theory]

@@ -22,6 +22,9 @@ public sealed class WebFormTests
     private const long Budget = 70_115;
     private const long Channels = 70_119;
 
+    // A contact field: «Источник» (select).
+    private const long ContactSource = 70_009;
+
     private static readonly string[] EmergencyTags = ["авария"];
 
     [Theory]
@@ -96,6 +99,51 @@ public sealed class WebFormTests
         Assert.Empty(hub.Sandbox.Sandbox.GetLeads(Account));
         Assert.Empty(hub.Sandbox.Sandbox.GetContacts(Account));
         Assert.Equal(0, await hub.Database.ScalarAsync("SELECT (SELECT COUNT(*) FROM crm_operations) + (SELECT COUNT(*) FROM leads) + (SELECT COUNT(*) FROM contacts)"));
+    }
+
+    [Fact]
+    public async Task A_forms_contact_is_made_with_its_custom_fields_by_code_and_id_and_a_contact_request_takes_them_too()
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(StorageProvider.Sqlite);
+
+        using var lead = await hub.Http.PostAsJsonAsync("/api/leads", new
+        {
+            name = "Заявка с полями контакта",
+            contact = new
+            {
+                name = "Жанна",
+                phone = "+7 903 700-10-09",
+                customFields = new object[] { new { code = "city", value = "Казань" }, new { id = ContactSource, value = "Реклама" } },
+            },
+        });
+        using var contact = await hub.Http.PostAsJsonAsync("/api/contacts", new
+        {
+            name = "Захар",
+            email = "zakhar@example.ru",
+            customFields = new object[] { new { code = "POSITION", value = "Снабженец" } },
+        });
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created), (lead.StatusCode, contact.StatusCode));
+        var made = hub.Sandbox.Sandbox.GetContacts(Account).ToDictionary(person => person.Name);
+        Assert.Equal("Казань", Assert.Single(made["Жанна"].CustomFields, field => field.FieldCode == "CITY").Values.Single().Value);
+        Assert.Equal("Реклама", Assert.Single(made["Жанна"].CustomFields, field => field.FieldId == ContactSource).Values.Single().Value);
+        Assert.Equal("Снабженец", Assert.Single(made["Захар"].CustomFields, field => field.FieldCode == "POSITION").Values.Single().Value);
+    }
+
+    [Theory]
+    [InlineData("/api/leads", "contact.customFields[0].code", """{"name":"Заявка","contact":{"phone":"+79037001010","customFields":[{"code":"PHONE","value":"+79037001011"}]}}""")]
+    [InlineData("/api/leads", "contact.customFields[1].code", """{"name":"Заявка","contact":{"phone":"+79037001010","customFields":[{"code":"CITY","value":"Омск"},{"code":"NO_SUCH","value":"1"}]}}""")]
+    [InlineData("/api/contacts", "customFields[0].value", """{"name":"Клиент","phone":"+79037001010","customFields":[{"id":70009,"value":"Телевизор"}]}""")]
+    [InlineData("/api/contacts", "customFields[0].code", """{"name":"Клиент","phone":"+79037001010","customFields":[{"code":"email","value":"a@b.ru"}]}""")]
+    public async Task A_bad_contact_custom_field_is_a_400_naming_it_and_nothing_is_made(string path, string field, string body)
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(StorageProvider.Sqlite);
+
+        using var refused = await hub.Http.PostAsync(path, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        await IncidentTests.AssertProblemAsync(refused, HttpStatusCode.BadRequest, field);
+        Assert.Empty(hub.Sandbox.Sandbox.GetContacts(Account));
+        Assert.Empty(hub.Sandbox.Sandbox.GetLeads(Account));
     }
 
     [Fact]

@@ -38,6 +38,9 @@ public sealed partial class OperationsGrain(
 
     private const int PurgeBatch = 5_000;
 
+    /// <summary>Why a stored request still waits though amoCRM answered: an earlier one of its phone, email or lead did not end.</summary>
+    private const string WaitsForEarlier = "An earlier request for the same phone, email or lead has not been completed yet.";
+
     /// <summary>The answer of a request with a field AmoHub refused (a pipeline, a status, a contact id).</summary>
     private const int BadRequest = 400;
 
@@ -443,7 +446,7 @@ public sealed partial class OperationsGrain(
                     break;
                 }
 
-                var ended = await Task.WhenAll(pending.Select(TryRunAsync));
+                var ended = await Task.WhenAll(InOrderOfTheirKeys(pending));
                 var allDone = true;
                 foreach (var (stored, ran) in pending.Zip(ended))
                 {
@@ -492,6 +495,30 @@ public sealed partial class OperationsGrain(
             // Nothing is lost: the requests stay stored and are tried again.
             RetryLater(exception);
         }
+    }
+
+    /// <summary>
+    /// Runs a window's requests side by side, except that one sharing a phone, an email or a lead name with an earlier
+    /// one starts when that one has ended: a person's forms are applied in the order they were sent (a form by phone
+    /// alone, then one that adds the email, then one by the email alone find one contact, not two). One whose earlier
+    /// request did not end waits with it.
+    /// </summary>
+    private IEnumerable<Task<Operation?>> InOrderOfTheirKeys(IReadOnlyList<StoredOperation> window)
+    {
+        var last = new Dictionary<string, Task<Operation?>>(StringComparer.Ordinal);
+        foreach (var stored in window)
+        {
+            var keys = SubmissionRunner.DedupKeysOf(stored.Submission).ToList();
+            var before = keys.Select(key => last.GetValueOrDefault(key)).OfType<Task<Operation?>>().Distinct().ToList();
+            var run = before.Count == 0 ? TryRunAsync(stored) : AfterAsync(before, stored);
+            keys.ForEach(key => last[key] = run);
+            yield return run;
+        }
+
+        async Task<Operation?> AfterAsync(List<Task<Operation?>> before, StoredOperation stored) =>
+            (await Task.WhenAll(before)).All(ran => ran is { Status: not OperationStatus.Pending })
+                ? await TryRunAsync(stored)
+                : stored.Operation with { Reason = WaitsForEarlier };
     }
 
     /// <summary>A stored request's run; null when AmoHub's own parts failed it (logged; it is tried again).</summary>

@@ -17,36 +17,22 @@ public sealed class SubmissionRunner(IGrainFactory grains)
     public async Task<(ContactSnapshot? Contact, LeadSnapshot? Lead, bool Created)> RunAsync(string account, Submission submission)
     {
         ArgumentNullException.ThrowIfNull(submission);
+        var amoCrm = grains.GetGrain<IAccountGrain>(GrainKeys.Account(account));
         if (submission.Kind == OperationKind.Contact)
         {
             var request = submission.Contact ?? throw new ArgumentException("A contact submission without its contact.", nameof(submission));
-            var contact = request switch
-            {
-                { Phone: { } e164 } => await grains.GetGrain<IPhoneIndexGrain>(GrainKeys.Phone(account, e164)).GetOrCreateAsync(request.Name, request.Email),
-                { Email: { } address } => await grains.GetGrain<IEmailIndexGrain>(GrainKeys.Email(account, address)).GetOrCreateAsync(request.Name),
-                _ => throw new ArgumentException("A contact submission without a phone or an email.", nameof(submission)),
-            };
+            var contact = await FindOrMakeContactAsync(account, request.Name, request.Phone, request.Email, await ContactFieldsAsync(amoCrm, request.Fields))
+                ?? throw new ArgumentException("A contact submission without a phone or an email.", nameof(submission));
             return (contact.Contact, null, contact.Created);
         }
 
         var lead = submission.Lead ?? throw new ArgumentException("A lead submission without its lead.", nameof(submission));
-        var amoCrm = grains.GetGrain<IAccountGrain>(GrainKeys.Account(account));
 
         // Before the contact is found or made: a pipeline, status or field value the account does not take refuses the
         // request before anything is made in amoCRM.
-        var (pipelineId, fields) = await CheckAsync(amoCrm, lead);
-        long? contactId = null;
-        if (lead.ContactPhone is { } phone)
-        {
-            var contact = await grains.GetGrain<IPhoneIndexGrain>(GrainKeys.Phone(account, phone)).GetOrCreateAsync(lead.ContactName ?? lead.Name, lead.ContactEmail);
-            contactId = contact.Contact.AmoCrmId;
-        }
-        else if (lead.ContactEmail is { } email)
-        {
-            var contact = await grains.GetGrain<IEmailIndexGrain>(GrainKeys.Email(account, email)).GetOrCreateAsync(lead.ContactName ?? lead.Name);
-            contactId = contact.Contact.AmoCrmId;
-        }
-        else if (lead.ContactId is { } id)
+        var (pipelineId, fields, contactFields) = await CheckAsync(amoCrm, lead);
+        var contactId = (await FindOrMakeContactAsync(account, lead.ContactName ?? lead.Name, lead.ContactPhone, lead.ContactEmail, contactFields))?.Contact.AmoCrmId;
+        if (contactId is null && lead.ContactId is { } id)
         {
             var known = await grains.GetGrain<IContactGrain>(GrainKeys.Contact(account, id)).GetAsync()
                 ?? await amoCrm.FetchContactAsync(id);
@@ -65,19 +51,70 @@ public sealed class SubmissionRunner(IGrainFactory grains)
 
     /// <summary>
     /// Checks what of a submission only the account knows, without making anything: a lead's pipeline, status and
-    /// custom field values. Nothing to check for a contact.
+    /// custom field values, a contact's custom field values.
     /// </summary>
     /// <exception cref="InvalidFieldException">A field the account does not take.</exception>
     /// <exception cref="AmoCrmException">amoCRM could not be asked.</exception>
     public async Task CheckAsync(string account, Submission submission)
     {
         ArgumentNullException.ThrowIfNull(submission);
+        var amoCrm = grains.GetGrain<IAccountGrain>(GrainKeys.Account(account));
         if (submission.Lead is { } lead)
         {
-            await CheckAsync(grains.GetGrain<IAccountGrain>(GrainKeys.Account(account)), lead);
+            await CheckAsync(amoCrm, lead);
+        }
+        else if (submission.Contact is { } contact)
+        {
+            await ContactFieldsAsync(amoCrm, contact.Fields);
         }
     }
 
-    private static async Task<(long PipelineId, ImmutableArray<ResolvedField> Fields)> CheckAsync(IAccountGrain amoCrm, LeadSubmission lead) =>
-        (await amoCrm.ResolvePipelineAsync(lead.PipelineId, lead.StatusId), await amoCrm.ResolveFieldsAsync(FieldEntity.Leads, lead.Fields));
+    /// <summary>
+    /// What a submission finds or makes things by: its contact's phone and email, its lead's name, its contact's id.
+    /// Two submissions sharing one must run in the order they came; others may run side by side.
+    /// </summary>
+    public static IEnumerable<string> DedupKeysOf(Submission submission)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        var (phone, email) = submission.Contact is { } contact ? (contact.Phone, contact.Email) : (submission.Lead?.ContactPhone, submission.Lead?.ContactEmail);
+        if (phone is not null)
+        {
+            yield return "phone:" + phone;
+        }
+
+        if (email is not null)
+        {
+            yield return "email:" + email;
+        }
+
+        if (submission.Lead is { } lead)
+        {
+            yield return "lead:" + NameKeys.Normalize(lead.Name);
+            if (lead.ContactId is { } id)
+            {
+                yield return "contact:" + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+    }
+
+    private static async Task<(long PipelineId, ImmutableArray<ResolvedField> Fields, ImmutableArray<ResolvedField> ContactFields)> CheckAsync(
+        IAccountGrain amoCrm, LeadSubmission lead) =>
+        (await amoCrm.ResolvePipelineAsync(lead.PipelineId, lead.StatusId),
+         await amoCrm.ResolveFieldsAsync(FieldEntity.Leads, lead.Fields),
+         await ContactFieldsAsync(amoCrm, lead.ContactFields));
+
+    private static async Task<ImmutableArray<ResolvedField>> ContactFieldsAsync(IAccountGrain amoCrm, ImmutableArray<FieldInput> fields) =>
+        fields.IsDefaultOrEmpty ? [] : await amoCrm.ResolveFieldsAsync(FieldEntity.Contacts, fields);
+
+    /// <summary>
+    /// The contact of a phone or an email, found or made through their dedup locks (the phone's first, which takes the
+    /// email's when there is one: always in that order); null when the request has neither.
+    /// </summary>
+    private async Task<ContactResult?> FindOrMakeContactAsync(string account, string name, string? phone, string? email, ImmutableArray<ResolvedField> fields) =>
+        (phone, email) switch
+        {
+            ({ } e164, _) => await grains.GetGrain<IPhoneIndexGrain>(GrainKeys.Phone(account, e164)).GetOrCreateAsync(name, email, fields),
+            (null, { } address) => await grains.GetGrain<IEmailIndexGrain>(GrainKeys.Email(account, address)).GetOrCreateAsync(name, null, fields),
+            _ => null,
+        };
 }

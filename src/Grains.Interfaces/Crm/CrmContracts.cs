@@ -28,20 +28,27 @@ public sealed record ContactSnapshot(
 
 /// <summary>
 /// A contact to find by its phone (E.164) or its email (in the form of <see cref="EmailAddresses"/>), or to create with
-/// both and with its custom field values: at least one of phone and email is given.
+/// both and with its custom field values: at least one of phone and email is given. A <paramref name="Lead"/> whose
+/// name's lock the caller holds is made in the same amoCRM request when the contact is new and amoCRM has no lead of
+/// that name (amoCRM's complex add).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.NewContact")]
 public sealed record NewContact(
     [property: Id(0)] string Name,
     [property: Id(1)] string? Phone,
     [property: Id(2)] string? Email,
-    [property: Id(3)] ImmutableArray<ResolvedField> Fields = default);
+    [property: Id(3)] ImmutableArray<ResolvedField> Fields = default,
+    [property: Id(4)] NewLead? Lead = null);
 
-/// <summary>The contact a create request ended with, and whether it was made in amoCRM by this request.</summary>
+/// <summary>
+/// The contact a create request ended with, whether it was made in amoCRM by this request, and the lead made with it
+/// in the same request (<see cref="NewContact.Lead"/>), if it was.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.ContactResult")]
 public sealed record ContactResult(
     [property: Id(0)] ContactSnapshot Contact,
-    [property: Id(1)] bool Created);
+    [property: Id(1)] bool Created,
+    [property: Id(2)] LeadSnapshot? Lead = null);
 
 /// <summary>A lead as AmoHub keeps it.</summary>
 [GenerateSerializer, Immutable, Alias("amohub.LeadSnapshot")]
@@ -54,11 +61,15 @@ public sealed record LeadSnapshot(
     [property: Id(5)] DateTimeOffset CreatedAt,
     [property: Id(6)] DateTimeOffset UpdatedAt);
 
-/// <summary>The lead a create request ended with, and whether it was made in amoCRM by this request.</summary>
+/// <summary>
+/// The lead a create request ended with, whether it was made in amoCRM by this request, and, for a request that named
+/// its contact by phone or email, that contact.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.LeadResult")]
 public sealed record LeadResult(
     [property: Id(0)] LeadSnapshot Lead,
-    [property: Id(1)] bool Created);
+    [property: Id(1)] bool Created,
+    [property: Id(2)] ContactResult? Contact = null);
 
 /// <summary>
 /// A lead to find by name or create: with <paramref name="StatusId"/> in <paramref name="PipelineId"/> (null: where

@@ -118,7 +118,11 @@ public interface IPhoneIndexGrain : IGrainWithStringKey
     /// <see cref="IEmailIndexGrain"/> answers; else amoCRM's, else a new one created in amoCRM with
     /// <paramref name="fields"/>.
     /// </summary>
-    Task<ContactResult> GetOrCreateAsync(string name, string? email = null, ImmutableArray<ResolvedField> fields = default);
+    /// <param name="name">The name of a contact made.</param>
+    /// <param name="email">The email the request brings too.</param>
+    /// <param name="fields">Custom field values of a contact made.</param>
+    /// <param name="lead">A lead whose name's lock the caller holds, made with a new contact in one request (<see cref="NewContact.Lead"/>).</param>
+    Task<ContactResult> GetOrCreateAsync(string name, string? email = null, ImmutableArray<ResolvedField> fields = default, NewLead? lead = null);
 }
 
 /// <summary>
@@ -133,7 +137,11 @@ public interface IEmailIndexGrain : IGrainWithStringKey
     /// phone wins, and the one found gets the value it lacks when no other contact holds it. Else a new one created in
     /// amoCRM with the phone and <paramref name="fields"/>.
     /// </summary>
-    Task<ContactResult> GetOrCreateAsync(string name, string? phone = null, ImmutableArray<ResolvedField> fields = default);
+    /// <param name="name">The name of a contact made.</param>
+    /// <param name="phone">The phone the request brings too.</param>
+    /// <param name="fields">Custom field values of a contact made.</param>
+    /// <param name="lead">A lead whose name's lock the caller holds, made with a new contact in one request (<see cref="NewContact.Lead"/>).</param>
+    Task<ContactResult> GetOrCreateAsync(string name, string? phone = null, ImmutableArray<ResolvedField> fields = default, NewLead? lead = null);
 }
 
 /// <summary>One amoCRM lead. Key <c>{subdomain}/lead:{amoCRM id}</c>. Like <see cref="IContactGrain"/>.</summary>
@@ -156,6 +164,13 @@ public interface ILeadNameIndexGrain : IGrainWithStringKey
 {
     /// <summary>Returns the lead with this name: ours, else amoCRM's, else a new one created in amoCRM.</summary>
     Task<LeadResult> GetOrCreateAsync(NewLead lead);
+
+    /// <summary>
+    /// Returns the lead with this name and its <paramref name="contact"/>, found by phone or email through their locks
+    /// (taken after this one: a lead's lock, then a phone's, then an email's) or made; a new lead of a new contact is
+    /// made with it in one amoCRM request (complex add), else with the contact as its main contact.
+    /// </summary>
+    Task<LeadResult> GetOrCreateWithContactAsync(NewLead lead, NewContact contact);
 }
 
 /// <summary>

@@ -56,6 +56,9 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
     private readonly AmoCrmFields _fields;
     private readonly DedupCreatePump<NewContact, ContactSnapshot> _contacts;
     private readonly DedupCreatePump<NewLead, LeadSnapshot> _leads;
+
+    /// <summary>Leads a complex add made with a contact, by the contact's id, until the contact's request takes its own.</summary>
+    private readonly Dictionary<long, LeadSnapshot> _leadsMadeWith = [];
     private readonly Coalescer _contactSync;
     private readonly Coalescer _leadSync;
     private readonly EntitySync<AmoContact> _contactSyncer;
@@ -238,7 +241,8 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
         }
 
         var (snapshot, created) = await _contacts.EnqueueAsync(contact);
-        return new ContactResult(snapshot, created);
+        var lead = created && _leadsMadeWith.Remove(snapshot.AmoCrmId, out var made) ? made : null;
+        return new ContactResult(snapshot, created, lead);
     }
 
     /// <inheritdoc />
@@ -711,24 +715,101 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
 
     private ILeadGrain LeadGrain(long id) => GrainFactory.GetGrain<ILeadGrain>(GrainKeys.Lead(Subdomain, id));
 
+    /// <summary>
+    /// Creates contacts. Those that bring a lead amoCRM has no lead of that name for are made with it in one complex add
+    /// when they fit one (up to 50): one request where a contact create and a lead create would be two; beyond that
+    /// the contacts join the create of the others, and their leads are made in a batch after them.
+    /// </summary>
     private async Task<IReadOnlyList<ContactSnapshot>> CreateContactsAsync(IReadOnlyList<NewContact> items)
     {
-        var request = items.Select((item, index) => new NewAmoContact
+        var withLeads = await WithNewLeadsAsync(items);
+        var alone = items.Where(item => !withLeads.Contains(item)).ToList();
+        var made = new Dictionary<NewContact, ContactSnapshot>(ReferenceEqualityComparer.Instance);
+        if (alone.Count > 0)
         {
-            Name = item.Name,
-            RequestId = index.ToString(CultureInfo.InvariantCulture),
-            CustomFieldsValues = [.. WorkValue("PHONE", item.Phone), .. WorkValue("EMAIL", item.Email), .. (item.Fields.IsDefault ? [] : item.Fields.Select(ToAmoFieldValues))],
-        }).ToList();
-        var answer = await _connection.CallAsync((api, token, ct) => api.CreateContactsAsync(token, request, ct), retryUnknownOutcome: false);
-        var ids = AmoCrmConnection.MapCreated(answer?.Embedded?.Contacts, items.Count, "contacts");
-        // amoCRM answers a create with ids only. Our snapshot is stamped a second before now, so whatever amoCRM
-        // says about the contact later (a sync, a webhook) is newer and wins.
-        var stamp = FromUnix(_time.GetUtcNow().ToUnixTimeSeconds() - 1);
-        var created = items.Select((item, index) => new ContactSnapshot(ids[index], item.Name, OneOrNone(item.Phone), stamp, stamp, OneOrNone(item.Email))).ToList();
-        await Task.WhenAll(created.Select(contact => ContactGrain(contact.AmoCrmId).ApplyAsync(contact, readFromAmoCrm: false)));
-        LogCreated(_logger, Subdomain, created.Count, "contacts");
-        return created;
+            var request = alone.Select((item, index) => new NewAmoContact
+            {
+                Name = item.Name,
+                RequestId = index.ToString(CultureInfo.InvariantCulture),
+                CustomFieldsValues = ContactFields(item),
+            }).ToList();
+            var answer = await _connection.CallAsync((api, token, ct) => api.CreateContactsAsync(token, request, ct), retryUnknownOutcome: false);
+            var ids = AmoCrmConnection.MapCreated(answer?.Embedded?.Contacts, alone.Count, "contacts");
+            for (var i = 0; i < alone.Count; i++)
+            {
+                made[alone[i]] = NewSnapshot(ids[i], alone[i]);
+            }
+        }
+
+        if (withLeads.Count > 0)
+        {
+            var pairs = withLeads.ToList();
+            var request = pairs.Select((item, index) =>
+                ToAmoLead(item.Lead!, index, new NewAmoLeadContact { Name = item.Name, CustomFieldsValues = ContactFields(item) })).ToList();
+            var answer = await _connection.CallAsync((api, token, ct) => api.CreateLeadsComplexAsync(token, request, ct), retryUnknownOutcome: false);
+            var ids = AmoCrmConnection.MapCreated(
+                answer?.Select(lead => new CreatedEntity { Id = lead.ContactId ?? 0, RequestId = lead.RequestId?.FirstOrDefault() }).Where(contact => contact.Id > 0).ToList(),
+                pairs.Count,
+                "complex leads' contacts");
+            var leadIds = AmoCrmConnection.MapCreated(
+                answer?.Select(lead => new CreatedEntity { Id = lead.Id, RequestId = lead.RequestId?.FirstOrDefault() }).ToList(), pairs.Count, "complex leads");
+            for (var i = 0; i < pairs.Count; i++)
+            {
+                made[pairs[i]] = NewSnapshot(ids[i], pairs[i]);
+            }
+
+            await Task.WhenAll(made.Values.Select(contact => ContactGrain(contact.AmoCrmId).ApplyAsync(contact, readFromAmoCrm: false)));
+            var leads = await KeepCreatedLeadsAsync([.. pairs.Select((item, index) => item.Lead! with { MainContactId = ids[index] })], leadIds);
+            for (var i = 0; i < pairs.Count; i++)
+            {
+                _leadsMadeWith[ids[i]] = leads[i];
+            }
+        }
+        else
+        {
+            await Task.WhenAll(made.Values.Select(contact => ContactGrain(contact.AmoCrmId).ApplyAsync(contact, readFromAmoCrm: false)));
+        }
+
+        LogCreated(_logger, Subdomain, made.Count, "contacts");
+        return [.. items.Select(item => made[item])];
     }
+
+    /// <summary>
+    /// Of the contacts to create, those that bring a lead to make with them in one complex add: when all of them fit one
+    /// request and amoCRM has no lead of their lead's name (the lead's lock, held by their caller, keeps AmoHub from
+    /// making one meanwhile). None when more bring one: plain batches of 250 then take fewer requests.
+    /// </summary>
+    private async Task<HashSet<NewContact>> WithNewLeadsAsync(IReadOnlyList<NewContact> items)
+    {
+        var bringing = items.Where(item => item.Lead is not null).ToList();
+        var pairs = new HashSet<NewContact>(ReferenceEqualityComparer.Instance);
+        if (bringing.Count is 0 or > AmoCrmSettings.MaxComplexBatchSize)
+        {
+            return pairs;
+        }
+
+        var complete = await SyncForCreatesAsync(SyncLeadsAsync, () => _leadSyncer.Imported);
+        foreach (var item in bringing)
+        {
+            if (await FindLeadAsync(item.Lead!, complete) is null)
+            {
+                pairs.Add(item);
+            }
+        }
+
+        return pairs;
+    }
+
+    /// <summary>A new contact as our copy keeps it until amoCRM says more: a second before now, so whatever amoCRM says later wins.</summary>
+    private ContactSnapshot NewSnapshot(long id, NewContact item)
+    {
+        var stamp = FromUnix(_time.GetUtcNow().ToUnixTimeSeconds() - 1);
+        return new ContactSnapshot(id, item.Name, OneOrNone(item.Phone), stamp, stamp, OneOrNone(item.Email));
+    }
+
+    /// <summary>A new contact's fields: its phone and email as WORK values, and its custom field values.</summary>
+    private static List<NewAmoFieldValues> ContactFields(NewContact item) =>
+        [.. WorkValue("PHONE", item.Phone), .. WorkValue("EMAIL", item.Email), .. (item.Fields.IsDefault ? [] : item.Fields.Select(ToAmoFieldValues))];
 
     /// <summary>A multitext field (PHONE, EMAIL) of a new contact holding <paramref name="value"/> as WORK; none without a value.</summary>
     private static IEnumerable<NewAmoFieldValues> WorkValue(string code, string? value) =>
@@ -738,7 +819,19 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
 
     private async Task<IReadOnlyList<LeadSnapshot>> CreateLeadsAsync(IReadOnlyList<NewLead> items)
     {
-        var request = items.Select((item, index) => new NewAmoLead
+        var request = items.Select((item, index) => ToAmoLead(item, index, newContact: null)).ToList();
+        var answer = await _connection.CallAsync((api, token, ct) => api.CreateLeadsAsync(token, request, ct), retryUnknownOutcome: false);
+        return await KeepCreatedLeadsAsync(items, AmoCrmConnection.MapCreated(answer?.Embedded?.Leads, items.Count, "leads"));
+    }
+
+    /// <summary>
+    /// A lead of a create request: linked to its existing main contact, or, in a complex add, with
+    /// <paramref name="newContact"/> to make with it.
+    /// </summary>
+    private static NewAmoLead ToAmoLead(NewLead item, int index, NewAmoLeadContact? newContact)
+    {
+        var contact = newContact ?? (item.MainContactId is { } id ? new NewAmoLeadContact { Id = id, IsMain = true } : null);
+        return new NewAmoLead
         {
             Name = item.Name,
             RequestId = index.ToString(CultureInfo.InvariantCulture),
@@ -746,15 +839,20 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
             PipelineId = item.PipelineId,
             Price = item.Price,
             CustomFieldsValues = item.Fields.IsDefaultOrEmpty ? null : [.. item.Fields.Select(ToAmoFieldValues)],
-            Embedded = item.MainContactId is null && item.Tags.IsDefaultOrEmpty ? null : new NewAmoLeadEmbedded
+            Embedded = contact is null && item.Tags.IsDefaultOrEmpty ? null : new NewAmoLeadEmbedded
             {
-                Contacts = item.MainContactId is { } contact ? [new AmoLinkedContact { Id = contact, IsMain = true }] : null,
+                Contacts = contact is null ? null : [contact],
                 Tags = item.Tags.IsDefaultOrEmpty ? null : [.. item.Tags.Select(tag => new NewAmoTag { Name = tag })],
             },
-        }).ToList();
-        var answer = await _connection.CallAsync((api, token, ct) => api.CreateLeadsAsync(token, request, ct), retryUnknownOutcome: false);
-        var ids = AmoCrmConnection.MapCreated(answer?.Embedded?.Leads, items.Count, "leads");
+        };
+    }
 
+    /// <summary>
+    /// After leads are made (<paramref name="ids"/>, in the order of <paramref name="items"/>): their notes, and our copy
+    /// of them as amoCRM placed them.
+    /// </summary>
+    private async Task<IReadOnlyList<LeadSnapshot>> KeepCreatedLeadsAsync(IReadOnlyList<NewLead> items, long[] ids)
+    {
         // A web form's comment goes on the lead this request made; a lead found by name gets none (its request may be a
         // repeat). Repeating the notes request after an unclear answer may add a note twice, never lose one.
         var notes = items.Select((item, index) => (item.Note, Id: ids[index]))
@@ -776,6 +874,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
         {
             await Task.WhenAll((made.Embedded?.Leads ?? []).Select(lead => LeadGrain(lead.Id).ApplyAsync(ToSnapshot(lead), readFromAmoCrm: true)));
         }
+
         var created = new List<LeadSnapshot>(items.Count);
         for (var i = 0; i < items.Count; i++)
         {

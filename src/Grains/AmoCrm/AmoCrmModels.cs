@@ -189,9 +189,34 @@ public sealed class NewAmoLead
 
 public sealed class NewAmoLeadEmbedded
 {
-    public List<AmoLinkedContact>? Contacts { get; init; }
+    public List<NewAmoLeadContact>? Contacts { get; init; }
 
     public List<NewAmoTag>? Tags { get; init; }
+}
+
+/// <summary>
+/// A new lead's contact: an existing one by <see cref="Id"/> (main or not), or, in a complex add, a new one with its
+/// name and fields.
+/// </summary>
+public sealed class NewAmoLeadContact
+{
+    public long? Id { get; init; }
+
+    public bool? IsMain { get; init; }
+
+    public string? Name { get; init; }
+
+    public List<NewAmoFieldValues>? CustomFieldsValues { get; init; }
+}
+
+/// <summary>One lead a complex add made: its id, its new contact's, and the request id it was made for.</summary>
+public sealed class AmoComplexCreated
+{
+    public long Id { get; set; }
+
+    public long? ContactId { get; set; }
+
+    public List<string>? RequestId { get; set; }
 }
 
 /// <summary>A tag by name: amoCRM makes it when the account has none of that name.</summary>

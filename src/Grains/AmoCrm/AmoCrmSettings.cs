@@ -27,6 +27,9 @@ public sealed class AmoCrmSettings
     /// <summary>The most entities amoCRM accepts in one create request.</summary>
     public const int MaxCreateBatchSize = 250;
 
+    /// <summary>The most leads, each with its new contact, amoCRM accepts in one complex add.</summary>
+    public const int MaxComplexBatchSize = 50;
+
     /// <summary>
     /// Entities per create request (amoCRM recommends 50). A cycle with more to create than fits in one second of
     /// budget at this size uses as few requests as <see cref="MaxCreateBatchSize"/> allows.

@@ -58,6 +58,11 @@ public interface IAmoCrmApi
     Task<IApiResponse<HalList<CreatedEmbedded>>> CreateLeadsAsync(
         [Authorize] string token, [Body] IReadOnlyList<NewAmoLead> leads, CancellationToken cancellationToken);
 
+    /// <summary>Leads each with a new contact, up to 50 in one request; answered with a plain array, not HAL.</summary>
+    [Post("/api/v4/leads/complex")]
+    Task<IApiResponse<List<AmoComplexCreated>>> CreateLeadsComplexAsync(
+        [Authorize] string token, [Body] IReadOnlyList<NewAmoLead> leads, CancellationToken cancellationToken);
+
     [Get("/api/v4/{entity}/custom_fields")]
     Task<IApiResponse<HalList<FieldDefinitionsEmbedded>>> ListFieldsAsync(
         [Authorize] string token, string entity, int page, int limit, CancellationToken cancellationToken);

@@ -3,16 +3,46 @@ using AmoHub.Grains.Interfaces.Keys;
 
 namespace AmoHub.Grains.Crm;
 
-/// <summary>The dedup lock of one lead name; works like <see cref="PhoneIndexGrain"/>.</summary>
+/// <summary>
+/// The dedup lock of one lead name; works like <see cref="PhoneIndexGrain"/>. A request that names its contact by phone
+/// or email takes that contact's locks while holding this one, so a lead of a new contact can be made with it.
+/// </summary>
 public sealed class LeadNameIndexGrain(OurCopy ourCopy) : Grain, ILeadNameIndexGrain
 {
+    private string Account => GrainKeys.AccountOf(this.GetPrimaryKeyString());
+
+    private IAccountGrain AmoCrm => GrainFactory.GetGrain<IAccountGrain>(GrainKeys.Account(Account));
+
     /// <inheritdoc />
     public async Task<LeadResult> GetOrCreateAsync(NewLead lead)
     {
         ArgumentNullException.ThrowIfNull(lead);
-        var account = GrainKeys.AccountOf(this.GetPrimaryKeyString());
-        return await ourCopy.FindLeadAsync(account, lead.Name) is { } existing
+        return await ourCopy.FindLeadAsync(Account, lead.Name) is { } existing
             ? new LeadResult(existing, Created: false)
-            : await GrainFactory.GetGrain<IAccountGrain>(GrainKeys.Account(account)).FindOrCreateLeadAsync(lead);
+            : await AmoCrm.FindOrCreateLeadAsync(lead);
     }
+
+    /// <inheritdoc />
+    public async Task<LeadResult> GetOrCreateWithContactAsync(NewLead lead, NewContact contact)
+    {
+        ArgumentNullException.ThrowIfNull(lead);
+        ArgumentNullException.ThrowIfNull(contact);
+        if (await ourCopy.FindLeadAsync(Account, lead.Name) is { } existing)
+        {
+            return new LeadResult(existing, Created: false, await ContactAsync(contact));
+        }
+
+        var found = await ContactAsync(contact with { Lead = lead });
+        if (found.Lead is { } made)
+        {
+            return new LeadResult(made, Created: true, found with { Lead = null });
+        }
+
+        return await AmoCrm.FindOrCreateLeadAsync(lead with { MainContactId = found.Contact.AmoCrmId }) with { Contact = found };
+    }
+
+    /// <summary>The contact found or made through its phone's lock (which takes its email's), else its email's.</summary>
+    private Task<ContactResult> ContactAsync(NewContact contact) => contact.Phone is { } phone
+        ? GrainFactory.GetGrain<IPhoneIndexGrain>(GrainKeys.Phone(Account, phone)).GetOrCreateAsync(contact.Name, contact.Email, contact.Fields, contact.Lead)
+        : GrainFactory.GetGrain<IEmailIndexGrain>(GrainKeys.Email(Account, contact.Email!)).GetOrCreateAsync(contact.Name, null, contact.Fields, contact.Lead);
 }

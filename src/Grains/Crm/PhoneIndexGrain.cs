@@ -13,12 +13,12 @@ namespace AmoHub.Grains.Crm;
 public sealed class PhoneIndexGrain(OurCopy ourCopy) : ContactIndexGrain, IPhoneIndexGrain
 {
     /// <inheritdoc />
-    public Task<ContactResult> GetOrCreateAsync(string name, string? email = null, ImmutableArray<ResolvedField> fields = default) =>
+    public Task<ContactResult> GetOrCreateAsync(string name, string? email = null, ImmutableArray<ResolvedField> fields = default, NewLead? lead = null) =>
         AnswerAsync(
             contact => email is null || contact.Emails.Contains(email),
             () => email is null
-                ? AmoCrm.FindOrCreateContactAsync(new NewContact(name, Value, null, fields))
-                : GrainFactory.GetGrain<IEmailIndexGrain>(GrainKeys.Email(Account, email)).GetOrCreateAsync(name, Value, fields));
+                ? AmoCrm.FindOrCreateContactAsync(new NewContact(name, Value, null, fields, lead))
+                : GrainFactory.GetGrain<IEmailIndexGrain>(GrainKeys.Email(Account, email)).GetOrCreateAsync(name, Value, fields, lead));
 
     /// <inheritdoc />
     protected override Task<ContactSnapshot?> FindAsync(string account, string value) => ourCopy.FindContactAsync(account, value);

@@ -15,6 +15,7 @@ internal sealed partial class SandboxAccount
     private long _lastLeadId = 30_000_000;
     private long _leadsCreated;
     private long _leadsUpdated;
+    private long _complexAdds;
     private long _leadsDeleted;
 
     /// <summary>The account's pipelines, the main one first. Pipelines are only ever added, never removed.</summary>
@@ -123,6 +124,7 @@ internal sealed partial class SandboxAccount
             }
 
             var now = Now();
+            _complexAdds++;
             var created = drafts
                 .Select(draft =>
                 {

@@ -135,7 +135,7 @@ internal sealed partial class SandboxAccount
             return new SandboxStats(
                 _requests, _tooManyRequests, _forbidden, _unauthorized, _refreshes, _revokedRefreshes,
                 _contactsCreated, _contactsUpdated, _contactsDeleted, _leadsCreated, _leadsUpdated, _leadsDeleted,
-                _webhookAttempts, _webhookFailures, _blocked, _contactPages);
+                _webhookAttempts, _webhookFailures, _blocked, _contactPages, _complexAdds);
         }
     }
 

@@ -19,6 +19,7 @@ namespace AmoHub.Sandbox.Accounts;
 /// <param name="WebhookFailures">Attempts that failed: not 2xx, an error or no answer in time.</param>
 /// <param name="Blocked">Whether the account is blocked now.</param>
 /// <param name="ContactPages">Pages of live contacts served by the list without a search: what a reader of the whole account spends.</param>
+/// <param name="ComplexAdds">Complex add requests (<c>POST api/v4/leads/complex</c>) that made their leads.</param>
 public sealed record SandboxStats(
     long Requests,
     long TooManyRequests,
@@ -35,7 +36,8 @@ public sealed record SandboxStats(
     long WebhookAttempts,
     long WebhookFailures,
     bool Blocked,
-    long ContactPages);
+    long ContactPages,
+    long ComplexAdds);
 
 /// <summary>Who a sandbox account is.</summary>
 /// <param name="Id">The account id amoCRM would report (<c>account[id]</c> in webhooks).</param>

@@ -71,6 +71,14 @@ public sealed class WebFormTests
         Assert.Equal(["Телефон", "Telegram"], values[Channels.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         var note = Assert.Single(amoCrm.GetNotes(Account, lead.Id, SandboxEntityType.Leads));
         Assert.Equal("Перезвонить после 18:00.\nИнтересует монтаж под ключ.", note.Text);
+
+        // A new lead of a new contact is made with it in one complex add; the next lead of that contact links it.
+        Assert.Equal(1, amoCrm.GetStats(Account).ComplexAdds);
+        using var next = await hub.Http.PostAsJsonAsync("/api/leads", new { name = "Заявка с сайта: обслуживание", contact = new { phone = "+79037001001" } });
+        Assert.Equal(HttpStatusCode.Created, next.StatusCode);
+        Assert.Equal(1, amoCrm.GetStats(Account).ComplexAdds);
+        Assert.Equal(contact.Id, Assert.Single(Assert.Single(amoCrm.GetLeads(Account), made => made.Name == "Заявка с сайта: обслуживание").Contacts).Id);
+        Assert.Single(amoCrm.GetContacts(Account));
     }
 
     [Theory]

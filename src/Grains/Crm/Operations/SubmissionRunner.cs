@@ -31,8 +31,17 @@ public sealed class SubmissionRunner(IGrainFactory grains)
         // Before the contact is found or made: a pipeline, status or field value the account does not take refuses the
         // request before anything is made in amoCRM.
         var (pipelineId, fields, contactFields) = await CheckAsync(amoCrm, lead);
-        var contactId = (await FindOrMakeContactAsync(account, lead.ContactName ?? lead.Name, lead.ContactPhone, lead.ContactEmail, contactFields))?.Contact.AmoCrmId;
-        if (contactId is null && lead.ContactId is { } id)
+        var newLead = new NewLead(lead.Name, lead.StatusId, null, pipelineId, lead.Price, lead.Tags, fields, lead.Note);
+        var nameLock = grains.GetGrain<ILeadNameIndexGrain>(GrainKeys.LeadName(account, NameKeys.Normalize(lead.Name)));
+        if (lead.ContactPhone is not null || lead.ContactEmail is not null)
+        {
+            var withContact = await nameLock.GetOrCreateWithContactAsync(
+                newLead, new NewContact(lead.ContactName ?? lead.Name, lead.ContactPhone, lead.ContactEmail, contactFields));
+            return (null, withContact.Lead, withContact.Created);
+        }
+
+        long? contactId = null;
+        if (lead.ContactId is { } id)
         {
             var known = await grains.GetGrain<IContactGrain>(GrainKeys.Contact(account, id)).GetAsync()
                 ?? await amoCrm.FetchContactAsync(id);
@@ -44,8 +53,7 @@ public sealed class SubmissionRunner(IGrainFactory grains)
             contactId = id;
         }
 
-        var made = await grains.GetGrain<ILeadNameIndexGrain>(GrainKeys.LeadName(account, NameKeys.Normalize(lead.Name)))
-            .GetOrCreateAsync(new NewLead(lead.Name, lead.StatusId, contactId, pipelineId, lead.Price, lead.Tags, fields, lead.Note));
+        var made = await nameLock.GetOrCreateAsync(newLead with { MainContactId = contactId });
         return (null, made.Lead, made.Created);
     }
 

@@ -1,4 +1,5 @@
 using AmoHub.ServiceDefaults;
+using AmoHub.ServiceDefaults.Configuration;
 using AmoHub.ServiceDefaults.Security;
 using AmoHub.WebApi.Accounts;
 using AmoHub.WebApi.Crm;
@@ -6,6 +7,7 @@ using AmoHub.WebApi.Hosting;
 using AmoHub.WebApi.Monitoring;
 using AmoHub.WebApi.Notifications;
 using AmoHub.WebApi.Operations;
+using AmoHub.WebApi.StatusPage;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,7 +25,7 @@ public static class WebApiExtensions
     /// <summary>Where the Orleans dashboard for operators is served.</summary>
     public const string OrleansDashboardPath = "/orleans";
 
-    /// <summary>Registers what the endpoints need: OpenAPI, the account resolver, the cluster readiness check.</summary>
+    /// <summary>Registers what the endpoints need: OpenAPI, the account resolver, the cluster readiness check, the status page's settings.</summary>
     public static IServiceCollection AddAmoHubWebApi(this IServiceCollection services)
     {
         services.AddOpenApi(options => options.AddOperationTransformer(RequestAccount.DocumentAsync));
@@ -35,6 +37,8 @@ public static class WebApiExtensions
         services.AddOptions<WebhookSettings>().BindConfiguration(WebhookSettings.Section);
         services.Configure<FormOptions>(options => options.ValueCountLimit = 50_000);
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [AmoHubDefaults.ReadyTag]);
+        services.AddSingleton(provider => ValidatedSettings.Get<StatusPageSettings>(provider.GetRequiredService<IConfiguration>(), StatusPageSettings.Section));
+        services.AddSingleton<StatusBoard>();
         services.AddSingleton<LiveFeed>();
         services.AddSingleton<StreamSlots>();
         services.AddHostedService(provider => provider.GetRequiredService<LiveFeed>());
@@ -48,7 +52,7 @@ public static class WebApiExtensions
 
     /// <summary>
     /// Adds the security middleware and maps the API, the OpenAPI document, health and metrics endpoints, the Orleans
-    /// dashboard (admin only) and the dashboard's static files.
+    /// dashboard (admin only), the status page and the dashboard's static files.
     /// </summary>
     public static WebApplication MapAmoHubWebApi(this WebApplication app)
     {
@@ -71,6 +75,7 @@ public static class WebApiExtensions
         app.MapLeadsApi();
         app.MapOperationsApi();
         app.MapAmoCrmWebhooksApi();
+        app.MapStatusPage();
 
         var dashboard = Path.Combine(AppContext.BaseDirectory, "dashboard");
         if (Directory.Exists(dashboard))

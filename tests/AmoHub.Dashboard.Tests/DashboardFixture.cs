@@ -51,15 +51,19 @@ public sealed class DashboardFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A new page in a fresh context (no stored language, theme or key) of the given size.</summary>
-    public async Task<IPage> OpenAsync(int width = 1366, int height = 900)
+    /// <summary>
+    /// A new page in a fresh context (no stored language, theme or key) of the given size, on this fixture's AmoHub or
+    /// on <paramref name="hub"/>, answering a login prompt with <paramref name="credentials"/> when given.
+    /// </summary>
+    public async Task<IPage> OpenAsync(int width = 1366, int height = 900, InProcessAmoHub? hub = null, HttpCredentials? credentials = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = Hub.Http.BaseAddress!.ToString(),
+            BaseURL = (hub ?? Hub).Http.BaseAddress!.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "ru-RU",
             TimezoneId = "Europe/Moscow",
+            HttpCredentials = credentials,
         });
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();

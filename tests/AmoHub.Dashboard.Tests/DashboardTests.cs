@@ -107,7 +107,7 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task An_outage_in_the_sandbox_turns_the_tiles_red_and_adds_open_incident_rows_on_top()
+    public async Task An_outage_in_the_sandbox_turns_the_tiles_red_and_adds_open_incident_rows_on_top_giving_the_reason_in_Russian()
     {
         var page = await fixture.OpenAsync();
         await page.GotoAsync("/");
@@ -124,6 +124,10 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
             var open = page.Locator(".incident[data-open='true'][data-check='GET']");
             await Assertions.Expect(open).ToHaveCountAsync(1, new() { Timeout = 60_000 });
             await Assertions.Expect(page.Locator(".incident").First).ToHaveAttributeAsync("data-open", "true");
+            // amoCRM's 503 is told by its reason in the page's language, never by the raw English error.
+            await Assertions.Expect(page.Locator(".tile[data-check='GET'] .tile-error")).ToHaveTextAsync("HTTP 503 · Сбой на стороне amoCRM");
+            await Assertions.Expect(open.Locator(".incident-details")).ToHaveTextAsync("Сбой на стороне amoCRM");
+            await Assertions.Expect(page.Locator("#monitor")).Not.ToContainTextAsync("amoCRM failed");
             await ScreenshotAsync(page, "outage");
         }
         finally

@@ -10,7 +10,6 @@ export interface CheckStatus {
   status: Status;
   responseTime: number | null;
   lastCheck: string | null;
-  errorMessage: string | null;
   httpStatus: number | null;
   reason: string | null;
   since: string | null;
@@ -86,7 +85,8 @@ export interface Incident {
   endTime: string | null;
   duration: number;
   open: boolean;
-  details: string | null;
+  errorCode: string | null;
+  httpStatus: number | null;
   acknowledged: boolean;
 }
 

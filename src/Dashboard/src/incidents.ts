@@ -2,6 +2,7 @@ import { get, type Incident, nextLink, query, request } from "./api";
 import { dateTime, duration, el } from "./format";
 import { t } from "./i18n";
 import { Panel } from "./panel";
+import { reason } from "./reasons";
 
 const pageSize = 20;
 
@@ -107,7 +108,7 @@ function row(incident: Incident, now: number): HTMLElement {
     el("span", "incident-when", el("span", "incident-name", t(`check.${incident.checkType}`)), el("time", "incident-start", dateTime(incident.startTime))),
     state,
     length,
-    el("span", "incident-details", incident.details ?? "", incident.acknowledged ? el("span", "badge", t("acknowledged")) : null),
+    el("span", "incident-details", reason(incident.errorCode, incident.httpStatus), incident.acknowledged ? el("span", "badge", t("acknowledged")) : null),
   );
   item.dataset.testid = "incident";
   item.dataset.open = String(incident.open);

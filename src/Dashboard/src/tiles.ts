@@ -1,6 +1,7 @@
 import type { CheckStatus, CheckType } from "./api";
 import { el, ms, percent, since } from "./format";
 import { t } from "./i18n";
+import { reason } from "./reasons";
 
 export type TileStatus = CheckStatus["status"] | "unknown";
 
@@ -31,9 +32,10 @@ export function renderTile(check: CheckStatus, uptime24h: number | null | undefi
       check.lastCheck ? relative(t("checkedAgo", { ago: "{ago}" }), check.lastCheck, now) : t("notCheckedYet"),
     ),
   );
-  if (status !== "up" && status !== "unknown" && (check.errorMessage || check.reason)) {
-    const error = el("p", "tile-error", [check.httpStatus ? `HTTP ${check.httpStatus}` : null, check.errorMessage ?? check.reason].filter(Boolean).join(" · "));
+  if (status !== "up" && status !== "unknown") {
+    const error = el("p", "tile-error", [check.httpStatus ? `HTTP ${check.httpStatus}` : null, reason(check.reason, check.httpStatus)].filter(Boolean).join(" · "));
     error.title = error.textContent ?? "";
+    error.dataset.reason = check.reason ?? "";
     tile.append(error);
   }
   return tile;

@@ -86,9 +86,9 @@ public static class AlertText
             fields.Add(new(words.HttpStatusLabel, status.ToString(CultureInfo.InvariantCulture), true));
         }
 
-        if (!string.IsNullOrWhiteSpace(alert.Error))
+        if (Reason(alert, language) is { } reason)
         {
-            fields.Add(new(words.ErrorLabel, alert.Error, false));
+            fields.Add(new(words.ReasonLabel, reason, false));
         }
 
         var color = alert.Kind switch
@@ -107,6 +107,19 @@ public static class AlertText
         return new AlertMessage(words.Title(alert.Kind, alert.Account, check), sentence, color, fields);
     }
 
+    /// <summary>
+    /// Why the incident of a down, still-down or restored alert opened, in <paramref name="language"/>, from its reason
+    /// code (null for other alerts): the raw error (<see cref="Alert.Error"/>) is for operators and goes only to the
+    /// generic webhook's <c>error</c>.
+    /// </summary>
+    public static string? Reason(Alert alert, NotificationLanguage language)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return alert.Kind is AlertKind.Down or AlertKind.StillDown or AlertKind.Restored
+            ? CheckReasons.Describe(alert.ErrorCode, alert.HttpStatus, language == NotificationLanguage.En ? CheckReasons.English : CheckReasons.Russian)
+            : null;
+    }
+
     /// <summary>What the sentences of an alert are made of, already written in the alert's language.</summary>
     private sealed record Facts(string Account, string CheckName, string Since, string Duration, string MutedUntil, int Count);
 
@@ -122,7 +135,7 @@ public static class AlertText
 
         public abstract string HttpStatusLabel { get; }
 
-        public abstract string ErrorLabel { get; }
+        public abstract string ReasonLabel { get; }
 
         public abstract string IncidentsLabel { get; }
 
@@ -177,7 +190,7 @@ public static class AlertText
 
         public override string HttpStatusLabel => "HTTP-статус";
 
-        public override string ErrorLabel => "Ошибка";
+        public override string ReasonLabel => "Причина";
 
         public override string IncidentsLabel => "Сбоев";
 
@@ -245,7 +258,7 @@ public static class AlertText
 
         public override string HttpStatusLabel => "HTTP status";
 
-        public override string ErrorLabel => "Error";
+        public override string ReasonLabel => "Reason";
 
         public override string IncidentsLabel => "Incidents";
 

@@ -235,6 +235,11 @@ public sealed partial class ProbeGrain(
         if (changed)
         {
             LogStatusChanged(logger, _account, _checkType, previous, status);
+            if (status is HealthStatus.Warning or HealthStatus.Down)
+            {
+                LogNotUp(logger, _account, _checkType, status, reason, result.HttpStatus, result.ErrorMessage);
+            }
+
             probe.Status = status;
             probe.Reason = reason;
             probe.LastTransition = result;
@@ -362,6 +367,10 @@ public sealed partial class ProbeGrain(
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "{Account}/{CheckType} went from {Previous} to {Current}")]
     private static partial void LogStatusChanged(ILogger logger, string account, CheckType checkType, HealthStatus previous, HealthStatus current);
+
+    /// <summary>The raw error behind a reason, for operators: people read the reason's words, never this text.</summary>
+    [LoggerMessage(EventId = 5300, Level = LogLevel.Warning, Message = "{Account}/{CheckType} is {Status}: reason {Reason}, HTTP status {HttpStatus}, error: {Error}")]
+    private static partial void LogNotUp(ILogger logger, string account, CheckType checkType, HealthStatus status, string? reason, int? httpStatus, string? error);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "The incident of {Account}/{CheckType} could not be recorded; retrying with the next result")]
     private static partial void LogIncidentNotRecorded(ILogger logger, Exception exception, string account, CheckType checkType);

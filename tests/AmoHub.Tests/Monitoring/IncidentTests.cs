@@ -105,6 +105,23 @@ public sealed class IncidentTests
     };
 
     [Fact]
+    public async Task A_check_that_goes_down_logs_its_reason_code_with_the_raw_error_for_operators()
+    {
+        using var logs = new CapturedLogs();
+        await using var hub = await InProcessAmoHub.StartAsync(StorageProvider.Sqlite, MonitoringHost.FastProbes(), logs);
+        await MonitoringHost.WaitForAllAsync(hub, "up");
+
+        hub.Sandbox.Sandbox.SetFault(Account, new SandboxFault(FailureRate: 1.0, FailureStatus: 503));
+        var line = await Eventually.MatchAsync(
+            () => Task.FromResult(logs.Lines.FirstOrDefault(line => line.EventId == 5300 && line.Message.StartsWith($"{Account}/Get is Down", StringComparison.Ordinal))),
+            found => found is not null,
+            TimeSpan.FromSeconds(30),
+            "the GET check's down line");
+
+        Assert.Equal("sandbox/Get is Down: reason server_error, HTTP status 503, error: amoCRM failed (503).", line!.Message);
+    }
+
+    [Fact]
     public async Task Incidents_can_be_acknowledged_and_noted_and_bad_input_names_the_field()
     {
         await using var hub = await MonitoringHost.StartAsync(StorageProvider.Sqlite);

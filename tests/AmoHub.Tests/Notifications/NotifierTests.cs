@@ -9,8 +9,8 @@ namespace AmoHub.Tests.Notifications;
 
 public sealed class NotifierTests(NotificationsFixture fixture) : IClassFixture<NotificationsFixture>
 {
-    private static readonly string[] RussianFieldTitles = ["Аккаунт", "Проверка", "Начало", "Длительность", "HTTP-статус", "Ошибка"];
-    private static readonly string[] EnglishFieldTitles = ["Account", "Check", "Started", "Duration", "HTTP status", "Error"];
+    private static readonly string[] RussianFieldTitles = ["Аккаунт", "Проверка", "Начало", "Длительность", "HTTP-статус", "Причина"];
+    private static readonly string[] EnglishFieldTitles = ["Account", "Check", "Started", "Duration", "HTTP status", "Reason"];
 
     [Fact]
     public async Task An_incident_still_open_after_the_delay_alerts_once_on_every_channel_then_restored_once_with_its_duration()
@@ -182,6 +182,30 @@ public sealed class NotifierTests(NotificationsFixture fixture) : IClassFixture<
         Assert.Equal(2, fixture.Webhooks.Accepted(HookToken(account)).Count);
         Assert.Equal(2, fixture.Webhooks.Accepted(account).Count);
         Assert.Equal(2, fixture.Smtp.To(Email(account)).Count);
+    }
+
+    [Fact]
+    public async Task An_alert_gives_the_reason_in_the_accounts_language_and_keeps_the_raw_error_only_in_the_webhooks_error()
+    {
+        var (russian, english) = await RussianAndEnglishAsync();
+        var startedAt = DateTimeOffset.UtcNow - TimeSpan.FromMinutes(1);
+        const string raw = "amoCRM answered 502 Bad Gateway";
+
+        await fixture.Notifier(russian).NotifyAsync(Notices.Opened(Notices.NewId(), russian, CheckType.Get, startedAt));
+        await fixture.Notifier(english).NotifyAsync(Notices.Opened(Notices.NewId(), english, CheckType.Get, startedAt));
+        var ru = (await fixture.Webhooks.WaitForAsync(russian, 1))[0].Body;
+        var en = (await fixture.Webhooks.WaitForAsync(english, 1))[0].Body;
+        var ruMail = (await fixture.Smtp.WaitForAsync(Email(russian), 1))[0];
+        var ruHook = (await fixture.Webhooks.WaitForAsync(HookToken(russian), 1))[0].Body;
+        var enHook = (await fixture.Webhooks.WaitForAsync(HookToken(english), 1))[0].Body;
+
+        Assert.Equal("Сбой на стороне amoCRM", Field(ru, "Причина"));
+        Assert.Contains("Причина: Сбой на стороне amoCRM", ruMail.Body, StringComparison.Ordinal);
+        Assert.Equal("amoCRM failed on its side", Field(en, "Reason"));
+        Assert.Equal(("Сбой на стороне amoCRM", "amoCRM failed on its side"), (ruHook.GetProperty("reason").GetString(), enHook.GetProperty("reason").GetString()));
+        Assert.DoesNotContain(raw, ru.GetRawText(), StringComparison.Ordinal);
+        Assert.DoesNotContain(raw, ruMail.Body, StringComparison.Ordinal);
+        Assert.Equal(raw, ruHook.GetProperty("error").GetString());
     }
 
     [Fact]

@@ -12,6 +12,7 @@ using AmoHub.Grains.Storage;
 using AmoHub.Sandbox;
 using AmoHub.ServiceDefaults;
 using AmoHub.ServiceDefaults.Configuration;
+using AmoHub.ServiceDefaults.Storage;
 using AmoHub.WebApi;
 using Orleans.Dashboard;
 
@@ -66,6 +67,11 @@ public static class SiloHost
         // Order matters: hosted services start in this order and stop in reverse, so the schema exists before
         // the key ring that seals secrets is loaded and the silo starts, and the result writer drains after the
         // silo has stopped its grains.
+        if (database.Provider == StorageProvider.Sqlite)
+        {
+            builder.Services.AddHostedService<SqliteHold>();
+        }
+
         builder.Services.AddSingleton(NameKeyRekey.Step).AddSingleton<SchemaMigrator>();
         builder.Services.AddHostedService<SchemaMigrationService>();
         builder.Services.AddAmoHubSecretProtection();
@@ -112,6 +118,10 @@ public static class SiloHost
         await using var app = builder.Build();
         return await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(CancellationToken.None);
     }
+
+    /// <summary>The database the settings name, resolved as a run would, without starting anything.</summary>
+    public static AmoHubDatabase DatabaseOf(string[] args) =>
+        WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory }).AddAmoHubDefaults();
 
     /// <summary>
     /// Where the sandbox reaches this process's webhook receiver: <c>AmoHub:Webhooks:PublicUrl</c>, or the first

@@ -8,7 +8,7 @@ namespace AmoHub.Tests.Deployment;
 /// </summary>
 public sealed class KubernetesManifestTests
 {
-    private static readonly string[] Workloads = ["Deployment", "StatefulSet", "Job"];
+    private static readonly string[] Workloads = ["Deployment", "StatefulSet", "Job", "CronJob"];
 
     public static TheoryData<string> Overlays => new() { "dev", "prod" };
 
@@ -22,12 +22,12 @@ public sealed class KubernetesManifestTests
         foreach (var workload in workloads)
         {
             var kind = (string)workload["kind"]!;
-            var pod = workload["spec"]!["template"]!["spec"]!;
+            var pod = (kind == "CronJob" ? workload["spec"]!["jobTemplate"]!["spec"]! : workload["spec"]!)["template"]!["spec"]!;
             var containers = pod["containers"]!.AsArray().Concat(pod["initContainers"]?.AsArray() ?? []).Select(c => c!).ToList();
             foreach (var container in containers)
             {
                 var where = $"{overlay}: {kind} {RenderedManifests.Name(workload)} container {container["name"]}";
-                if (kind != "Job")
+                if (kind is not ("Job" or "CronJob"))
                 {
                     Assert.True(container["livenessProbe"] is JsonObject, $"{where} has no liveness probe");
                     Assert.True(container["readinessProbe"] is JsonObject, $"{where} has no readiness probe");
@@ -96,6 +96,25 @@ public sealed class KubernetesManifestTests
         var podRule = role["rules"]!.AsArray().Single(rule => rule!["resources"]!.AsArray().Any(r => (string?)r == "pods"))!;
         Assert.Superset(new HashSet<string> { "get", "list", "watch", "patch" }, podRule["verbs"]!.AsArray().Select(v => (string)v!).ToHashSet());
         Assert.NotNull(manifests.Named("ServiceAccount", account));
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public async Task The_backup_CronJob_dumps_one_consistent_snapshot_daily_onto_its_claim_keeps_seven_and_takes_the_password_from_the_Secret(string overlay)
+    {
+        var manifests = await RenderedManifests.RenderAsync(overlay);
+        var cron = manifests.Named("CronJob", "amohub-backup");
+        Assert.Equal("30 2 * * *", (string?)cron["spec"]!["schedule"]);
+        Assert.Equal("Forbid", (string?)cron["spec"]!["concurrencyPolicy"]);
+        var pod = cron["spec"]!["jobTemplate"]!["spec"]!["template"]!["spec"]!;
+        var container = pod["containers"]![0]!;
+        var script = string.Join('\n', container["args"]!.AsArray().Select(a => (string?)a));
+        Assert.Contains("mysqldump --single-transaction", script, StringComparison.Ordinal);
+        Assert.Contains("tail -n +8", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("password", script, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("backup-password", (string?)Environment(container)["MYSQL_PWD"]!["valueFrom"]!["secretKeyRef"]!["key"]);
+        var claim = pod["volumes"]!.AsArray().Single(v => v!["name"]!.GetValue<string>() == "backups")!["persistentVolumeClaim"]!["claimName"]!.GetValue<string>();
+        Assert.Equal(claim, RenderedManifests.Name(manifests.Named("PersistentVolumeClaim", claim)));
     }
 
     [Theory]

@@ -215,6 +215,22 @@ public sealed class OperationsTests
         Assert.Equal(0, await hub.Database.ScalarAsync("SELECT COUNT(*) FROM crm_operations"));
     }
 
+    [Fact]
+    public async Task An_unknown_or_malformed_operation_id_or_one_of_another_account_is_a_404_problem()
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(StorageProvider.Sqlite);
+        var others = Guid.NewGuid().ToString("N");
+        await hub.Database.ExecuteAsync(
+            "INSERT INTO crm_operations (id, account, kind, fingerprint, request, status, answered, created_at) " +
+            $"VALUES ('{others}', 'other', 'contact', '{new string('0', 64)}', '{{}}', 'pending', 'accepted', 1000)");
+
+        foreach (var id in new[] { Guid.NewGuid().ToString("N"), others, "not-an-id", new string('a', 65), "zz%20zz" })
+        {
+            using var response = await hub.Http.GetAsync($"/api/operations/{id}?account={Account}");
+            await IncidentTests.AssertProblemAsync(response, HttpStatusCode.NotFound, null);
+        }
+    }
+
     private static async Task<HttpResponseMessage> PostAsync(InProcessAmoHub hub, string path, object body, string? key = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };

@@ -96,7 +96,10 @@ public static class Submissions
         {
             return operation.FailureStatus == StatusCodes.Status400BadRequest
                 ? Problems.Invalid(operation.FailureField ?? "body", operation.Reason ?? "")
-                : TypedResults.Problem(statusCode: operation.FailureStatus ?? StatusCodes.Status502BadGateway, title: "amoCRM refused the request", detail: operation.Reason);
+                : TypedResults.Problem(
+                    statusCode: operation.FailureStatus ?? StatusCodes.Status502BadGateway,
+                    title: operation.FailureStatus == StatusCodes.Status500InternalServerError ? "AmoHub could not run the request" : "amoCRM refused the request",
+                    detail: operation.Reason);
         }
 
         return operation switch

@@ -31,7 +31,7 @@ public static class ContactsApi
     /// is, without the other value added in amoCRM.
     /// </summary>
     private static async Task<IResult> CreateAsync(
-        CreateContactRequest? body, RequestAccount account, HttpRequest request, PhoneNormalizer phones, IClusterClient client)
+        CreateContactRequest? body, RequestAccount account, HttpRequest request, PhoneNormalizer phones, CallbackTargets callbacks, IClusterClient client)
     {
         var errors = new Dictionary<string, string[]>();
         if (body is null)
@@ -47,7 +47,7 @@ public static class ContactsApi
             errors["phone"] = ["is required when there is no email: give a phone, an email or both."];
         }
 
-        var options = Submissions.ReadOptions(request, body.CallbackUrl, errors);
+        var options = Submissions.ReadOptions(request, body.CallbackUrl, callbacks, errors);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);

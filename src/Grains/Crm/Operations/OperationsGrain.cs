@@ -551,10 +551,8 @@ public sealed partial class OperationsGrain(
 
     /// <summary>
     /// A stored request's run: its end or why it still waits; no end when AmoHub's own parts failed it (logged; it is
-    /// tried again). <c>Retried</c> says the failure was the request's own, not a failure of the moment (storage or
-    /// cluster unavailable, a timeout, <see cref="CrmDeadLetters.IsEntitysOwn"/>): it is counted, and the
-    /// <see cref="MaxFailedRuns"/>th ends the request failed. A failure of the moment is not counted however long it
-    /// lasts: an outage of the database or of silos must not fail the requests it holds up.
+    /// tried again). <c>Retried</c> says the failure was the request's own (<see cref="OperationFailures.IsRequestsOwn"/>),
+    /// not the moment's: it is counted, and the <see cref="MaxFailedRuns"/>th ends the request failed.
     /// </summary>
     private async Task<(Operation? Ran, bool Retried)> TryRunAsync(StoredOperation stored)
     {
@@ -562,7 +560,7 @@ public sealed partial class OperationsGrain(
         {
             return (await RunAsync(stored.Operation, stored.Submission), false);
         }
-        catch (Exception exception) when (exception is not OutOfMemoryException && CrmDeadLetters.IsEntitysOwn(exception))
+        catch (Exception exception) when (exception is not OutOfMemoryException && OperationFailures.IsRequestsOwn(exception))
         {
             var runs = stored.FailedRuns + 1;
             if (runs >= MaxFailedRuns)

@@ -232,8 +232,9 @@ public sealed class OperationsTests
         }
     }
 
-    [Fact]
-    public async Task A_stored_request_AmoHub_cannot_run_ends_failed_after_its_bound_and_only_requests_for_its_phone_wait_behind_it()
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task A_stored_request_AmoHub_cannot_run_ends_failed_after_its_bound_and_only_requests_for_its_phone_wait_behind_it(StorageProvider engine)
     {
         var callbacks = new ConcurrentQueue<JsonElement>();
         await using var receiver = await StartReceiverAsync(async context =>
@@ -241,7 +242,7 @@ public sealed class OperationsTests
             callbacks.Enqueue(await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body));
             context.Response.StatusCode = 204;
         });
-        await using var hub = await InProcessAmoHub.StartAsync(StorageProvider.Sqlite);
+        await using var hub = await InProcessAmoHub.StartAsync(engine);
         var amoCrm = hub.Sandbox.Sandbox;
         amoCrm.SetFault(Account, new SandboxFault(FailureRate: 1, FailureStatus: 503));
 

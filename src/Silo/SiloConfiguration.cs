@@ -1,3 +1,4 @@
+using System.Net;
 using AmoHub.Grains.Accounts;
 using AmoHub.Grains.AmoCrm;
 using AmoHub.Grains.Crm;
@@ -10,6 +11,7 @@ using AmoHub.Grains.Probes;
 using AmoHub.Grains.Probes.DigitalPipeline;
 using AmoHub.Grains.Storage;
 using AmoHub.ServiceDefaults.Configuration;
+using AmoHub.ServiceDefaults.Security;
 using AmoHub.ServiceDefaults.Storage;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -95,12 +97,18 @@ public static class SiloConfiguration
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new OperationSettings(amoCrm.MaxWait)));
         services.AddSingleton<OperationStore>();
         services.AddSingleton<OperationCallbacks>();
+        // Callbacks connect only where AmoHub:Operations:AllowPrivateCallbacks (CallbackTargets, bound with the security
+        // settings, since the API checks callbackUrl too) lets them, and directly: a proxy would pick the address itself.
+        services.AddSingleton(provider => new CallbackConnector(
+            provider.GetRequiredService<CallbackTargets>(), provider.GetRequiredService<ILogger<CallbackConnector>>(), Dns.GetHostAddressesAsync));
         services.AddHttpClient(OperationCallbacks.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
             {
                 AllowAutoRedirect = false,
                 UseCookies = false,
+                UseProxy = false,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectCallback = provider.GetRequiredService<CallbackConnector>().ConnectAsync,
             });
         services.AddSingleton<CrmDeadLetters>();
         services.AddSingleton(provider => new AmoCrmClock(provider.GetRequiredService<TimeProvider>(), amoCrm.MaxClockSkew, provider.GetRequiredService<ILogger<AmoCrmClock>>()));

@@ -22,7 +22,10 @@ public enum OperationStatus
     /// <summary>amoCRM holds the entity; the result says which.</summary>
     Done,
 
-    /// <summary>Refused for good (a field amoCRM or AmoHub does not take); the reason says why.</summary>
+    /// <summary>
+    /// Refused for good (a field amoCRM or AmoHub does not take), or AmoHub could not run it again and again; the reason
+    /// says why.
+    /// </summary>
     Failed,
 }
 

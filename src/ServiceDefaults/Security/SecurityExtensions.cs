@@ -28,8 +28,8 @@ public static partial class SecurityExtensions
     private const string CorsPolicy = "amohub:cors";
 
     /// <summary>
-    /// Binds and checks <c>AmoHub:Auth</c>, <c>AmoHub:Limits</c>, <c>AmoHub:Cors</c>, <c>AmoHub:Network</c> and the
-    /// allowed amoCRM hosts, and registers what they need.
+    /// Binds and checks <c>AmoHub:Auth</c>, <c>AmoHub:Limits</c>, <c>AmoHub:Cors</c>, <c>AmoHub:Network</c>, the
+    /// allowed amoCRM hosts and callback targets, and registers what they need.
     /// </summary>
     public static WebApplicationBuilder AddAmoHubSecurity(this WebApplicationBuilder builder)
     {
@@ -44,6 +44,7 @@ public static partial class SecurityExtensions
         services.AddSingleton(cors);
         services.AddSingleton(network);
         services.AddSingleton(ValidatedSettings.Get<AmoCrmHosts>(builder.Configuration, AmoCrmHosts.Section));
+        services.AddSingleton(ValidatedSettings.Get<CallbackTargets>(builder.Configuration, CallbackTargets.Section));
 
         // ASPNETCORE_FORWARDEDHEADERS_ENABLED makes ASP.NET believe forwarded headers from anyone; this runs after it
         // and believes only the configured proxies (loopback when none is), whoever turned forwarding on.

@@ -31,7 +31,7 @@ public static class ContactsApi
     /// either gets the other value when it lacks it and no other contact holds it (its custom fields are left as they are).
     /// </summary>
     private static async Task<IResult> CreateAsync(
-        CreateContactRequest? body, RequestAccount account, HttpRequest request, PhoneNormalizer phones, IClusterClient client, TimeProvider time)
+        CreateContactRequest? body, RequestAccount account, HttpRequest request, PhoneNormalizer phones, CallbackTargets callbacks, IClusterClient client, TimeProvider time)
     {
         var errors = new Dictionary<string, string[]>();
         if (body is null)
@@ -48,7 +48,7 @@ public static class ContactsApi
         }
 
         var fields = WebFormValidation.ContactFields(body.CustomFields, "customFields", errors);
-        var options = Submissions.ReadOptions(request, body.CallbackUrl, errors);
+        var options = Submissions.ReadOptions(request, body.CallbackUrl, callbacks, errors);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);

@@ -33,7 +33,7 @@ public static class LeadsApi
     /// phone, or given by id; 202 with the operation when amoCRM cannot answer now (<see cref="Submissions"/>).
     /// </summary>
     private static async Task<IResult> CreateAsync(
-        CreateLeadRequest? body, RequestAccount account, HttpRequest request, PhoneNormalizer phones, IClusterClient client, TimeProvider time)
+        CreateLeadRequest? body, RequestAccount account, HttpRequest request, PhoneNormalizer phones, CallbackTargets callbacks, IClusterClient client, TimeProvider time)
     {
         if (body is null)
         {
@@ -93,7 +93,7 @@ public static class LeadsApi
             errors["pipelineId"] = ["must be an amoCRM pipeline id (a positive number)."];
         }
 
-        var options = Submissions.ReadOptions(request, body.CallbackUrl, errors);
+        var options = Submissions.ReadOptions(request, body.CallbackUrl, callbacks, errors);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using AmoHub.Grains.Interfaces.Crm;
 using AmoHub.Grains.Interfaces.Keys;
+using AmoHub.ServiceDefaults.Security;
 using AmoHub.WebApi.Hosting;
 
 namespace AmoHub.WebApi.Crm;
@@ -30,11 +31,14 @@ public static class Submissions
 
     /// <summary>
     /// Reads the headers and <paramref name="callbackUrl"/> into <paramref name="errors"/>-checked values: a key is 1 to
-    /// 255 printable ASCII characters; a callback an absolute http(s) URL.
+    /// 255 printable ASCII characters; a callback an absolute http(s) URL, not to an address <paramref name="targets"/>
+    /// refuses.
     /// </summary>
-    public static (string? Key, bool RespondAsync, Uri? Callback) ReadOptions(HttpRequest request, string? callbackUrl, Dictionary<string, string[]> errors)
+    public static (string? Key, bool RespondAsync, Uri? Callback) ReadOptions(
+        HttpRequest request, string? callbackUrl, CallbackTargets targets, Dictionary<string, string[]> errors)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(errors);
         string? key = null;
         if (request.Headers.TryGetValue(IdempotencyKeyHeader, out var values))
@@ -53,7 +57,14 @@ public static class Submissions
             if (Uri.TryCreate(callbackUrl, UriKind.Absolute, out var parsed) && (parsed.Scheme == Uri.UriSchemeHttps || parsed.Scheme == Uri.UriSchemeHttp)
                 && callbackUrl.Length <= 2048 && string.IsNullOrEmpty(parsed.UserInfo))
             {
-                callback = parsed;
+                if (targets.Refuse(parsed) is { } refusal)
+                {
+                    errors["callbackUrl"] = [refusal];
+                }
+                else
+                {
+                    callback = parsed;
+                }
             }
             else
             {
@@ -125,7 +136,10 @@ public static class Submissions
         {
             return operation.FailureStatus == StatusCodes.Status400BadRequest
                 ? Problems.Invalid(operation.FailureField ?? "body", operation.Reason ?? "")
-                : TypedResults.Problem(statusCode: operation.FailureStatus ?? StatusCodes.Status502BadGateway, title: "amoCRM refused the request", detail: operation.Reason);
+                : TypedResults.Problem(
+                    statusCode: operation.FailureStatus ?? StatusCodes.Status502BadGateway,
+                    title: operation.FailureStatus == StatusCodes.Status500InternalServerError ? "AmoHub could not run the request" : "amoCRM refused the request",
+                    detail: operation.Reason);
         }
 
         return operation switch

@@ -71,6 +71,8 @@ public sealed class InProcessAmoHub : IAsyncDisposable
             // Probes write to amoCRM (the POST probe's test lead): tests that count amoCRM's entities turn them on
             // only when they look at probes.
             ["AmoHub:Probes:Enabled"] = "false",
+            // Tests receive callbacks on loopback.
+            ["AmoHub:Operations:AllowPrivateCallbacks"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())

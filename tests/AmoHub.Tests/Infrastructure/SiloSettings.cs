@@ -19,6 +19,7 @@ public static class SiloSettings
             ["AmoHub__Sandbox__Url"] = $"http://127.0.0.1:{FreePort.Next()}/",
             ["AmoHub__Probes__Interval"] = "00:00:01",
             ["AmoHub__Probes__ReminderPeriod"] = "00:00:02",
+            ["AmoHub__Operations__AllowPrivateCallbacks"] = "true",
         };
 
     /// <summary>Settings of a WebApi process that joins the cluster of <paramref name="database"/> as a client.</summary>
@@ -26,5 +27,6 @@ public static class SiloSettings
         new(database.Environment)
         {
             ["Urls"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["AmoHub__Operations__AllowPrivateCallbacks"] = "true",
         };
 }

@@ -9,8 +9,11 @@ using MySqlConnector;
 
 namespace AmoHub.Grains.Crm.Operations;
 
-/// <summary>A stored create request: the operation as it stands, and what it asks for.</summary>
-public sealed record StoredOperation(long Seq, Operation Operation, Submission Submission, int CallbackAttempts);
+/// <summary>
+/// A stored create request: the operation as it stands, what it asks for, and how often its run failed on AmoHub's own
+/// parts.
+/// </summary>
+public sealed record StoredOperation(long Seq, Operation Operation, Submission Submission, int CallbackAttempts, int FailedRuns);
 
 /// <summary>
 /// The <c>crm_operations</c> table: create requests stored before they are answered, their results, and the
@@ -24,7 +27,7 @@ public sealed class OperationStore(AmoHubDatabase database)
     private const string Running = "running";
 
     private const string Columns =
-        "seq, id, kind, status, answered, created_at, completed_at, result, failure_status, failure_field, reason, callback_url, request, callback_attempts";
+        "seq, id, kind, status, answered, created_at, completed_at, result, failure_status, failure_field, reason, callback_url, request, callback_attempts, failed_runs";
 
     /// <summary>
     /// Stores a new operation; false when the account already has one with the submission's idempotency key (nothing is
@@ -70,7 +73,7 @@ public sealed class OperationStore(AmoHubDatabase database)
         command.CommandText = $"SELECT {Columns}, fingerprint FROM crm_operations WHERE account = @account AND idempotency_key = @key";
         command.With("@account", account).With("@key", key);
         await using var reader = await command.ExecuteReaderAsync();
-        return await reader.ReadAsync() ? (Read(reader), reader.GetString(14)) : null;
+        return await reader.ReadAsync() ? (Read(reader), reader.GetString(15)) : null;
     }
 
     /// <summary>
@@ -181,6 +184,16 @@ public sealed class OperationStore(AmoHubDatabase database)
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Records that a pending operation's run failed on AmoHub's own parts, the <paramref name="runs"/>th time.</summary>
+    public async Task FailedRunAsync(string id, int runs)
+    {
+        await using var write = await database.OpenWriteAsync(CancellationToken.None);
+        await using var command = write.Connection.CreateCommand();
+        command.CommandText = "UPDATE crm_operations SET failed_runs = @runs WHERE id = @id";
+        command.With("@runs", runs).With("@id", id);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>
     /// Records the end of an operation (done or failed) and how it was answered; a callback, when it has one, is due
     /// at once.
@@ -270,7 +283,7 @@ public sealed class OperationStore(AmoHubDatabase database)
             reader.IsDBNull(10) ? null : reader.GetString(10),
             Enum.Parse<OperationAnswer>(reader.GetString(4), ignoreCase: true),
             reader.IsDBNull(11) ? null : new Uri(reader.GetString(11)));
-        return new StoredOperation(reader.GetLong(0), operation, submission, (int)reader.GetLong(13));
+        return new StoredOperation(reader.GetLong(0), operation, submission, (int)reader.GetLong(13), (int)reader.GetLong(14));
     }
 
     private static string? Result(Operation operation) => operation.Status == OperationStatus.Done

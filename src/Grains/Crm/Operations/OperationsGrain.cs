@@ -28,6 +28,19 @@ public sealed partial class OperationsGrain(
     /// <summary>Finished operations are kept this long, for <c>/api/operations</c>; longer than a key lives.</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// Runs of a stored request that failed on AmoHub's own parts after which it ends failed. With
+    /// <see cref="RetryBackoff"/> between passes that is some minutes of tries: a failure a restart ends does not fail it.
+    /// </summary>
+    public const int MaxFailedRuns = 10;
+
+    /// <summary>
+    /// The reason of a request AmoHub could not run (<see cref="MaxFailedRuns"/>): API clients read it, so it says what
+    /// to do, never the exception (that is logged).
+    /// </summary>
+    public const string CouldNotRun =
+        "AmoHub could not run this request: it failed again and again on an error of AmoHub's own, which its operator finds in its log. Sending the request again is safe: nothing is made twice.";
+
     private const string ReminderName = "operations";
 
     /// <summary>
@@ -38,14 +51,14 @@ public sealed partial class OperationsGrain(
 
     private const int PurgeBatch = 5_000;
 
-    /// <summary>Why a stored request still waits though amoCRM answered: an earlier one of its phone, email or lead did not end.</summary>
-    private const string WaitsForEarlier = "An earlier request for the same phone, email or lead has not been completed yet.";
-
     /// <summary>The answer of a request with a field AmoHub refused (a pipeline, a status, a contact id).</summary>
     private const int BadRequest = 400;
 
     /// <summary>The answer of a request amoCRM refused.</summary>
     private const int BadGateway = 502;
+
+    /// <summary>The answer of a request AmoHub could not run (<see cref="MaxFailedRuns"/>).</summary>
+    private const int InternalError = 500;
 
     private readonly Dictionary<string, Task<Operation>> _running = new(StringComparer.Ordinal);
     private OperationsBacklog _backlog = new(0, null);
@@ -427,29 +440,60 @@ public sealed partial class OperationsGrain(
 
     /// <summary>
     /// Runs the stored requests in the order they came, a window at a time; stops at the first window amoCRM could not
-    /// complete and tries again later. Then sends the callbacks that are due.
+    /// complete, or AmoHub's storage or cluster failed, and tries again later. A request whose run failed on AmoHub's own
+    /// parts does not stop it: that request is tried again later (and ends failed after <see cref="MaxFailedRuns"/>), and
+    /// the requests after it for the same phone, email or lead name wait behind it; the others go on. Then sends the
+    /// callbacks that are due.
     /// </summary>
     private async Task DrainPassAsync()
     {
         try
         {
+            var held = new HashSet<string>(StringComparer.Ordinal);
+            var heldKeys = new HashSet<string>(StringComparer.Ordinal);
             while (true)
             {
                 // After a failure one request goes first: while amoCRM is still down a pass costs one request's tries.
                 var size = _unavailable ? 1 : Window;
-                var pending = (await store.PendingAsync(Account, size + _running.Count))
-                    .Where(stored => !_running.ContainsKey(stored.Operation.Id!))
+                var window = (await store.PendingAsync(Account, size + _running.Count + held.Count))
+                    .Where(stored => !_running.ContainsKey(stored.Operation.Id!) && !held.Contains(stored.Operation.Id!))
                     .Take(size)
                     .ToList();
-                if (pending.Count == 0)
+                if (window.Count == 0)
                 {
                     break;
                 }
 
+                var pending = new List<StoredOperation>();
+                foreach (var stored in window)
+                {
+                    var keys = OperationOrder.Keys(stored.Submission);
+                    if (keys.Overlaps(heldKeys))
+                    {
+                        held.Add(stored.Operation.Id!);
+                        heldKeys.UnionWith(keys);
+                        continue;
+                    }
+
+                    pending.Add(stored);
+                    if (stored.FailedRuns > 0)
+                    {
+                        // It failed before: what comes after it for its phone, email or lead name waits for its end.
+                        heldKeys.UnionWith(keys);
+                    }
+                }
+
                 var ended = await Task.WhenAll(InOrderOfTheirKeys(pending));
                 var allDone = true;
-                foreach (var (stored, ran) in pending.Zip(ended))
+                foreach (var (stored, (ran, retried)) in pending.Zip(ended))
                 {
+                    if (retried)
+                    {
+                        held.Add(stored.Operation.Id!);
+                        heldKeys.UnionWith(OperationOrder.Keys(stored.Submission));
+                        continue;
+                    }
+
                     if (ran is null)
                     {
                         allDone = false;
@@ -469,7 +513,15 @@ public sealed partial class OperationsGrain(
                 }
             }
 
-            _backoff?.Succeeded();
+            if (held.Count == 0)
+            {
+                _backoff?.Succeeded();
+            }
+            else
+            {
+                RetryLater(exception: null);
+            }
+
             _backlog = await store.BacklogAsync(Account);
             foreach (var due in await store.DueCallbacksAsync(Account, time.GetUtcNow(), Window))
             {
@@ -501,37 +553,61 @@ public sealed partial class OperationsGrain(
     /// Runs a window's requests side by side, except that one sharing a phone, an email or a lead name with an earlier
     /// one starts when that one has ended: a person's forms are applied in the order they were sent (a form by phone
     /// alone, then one that adds the email, then one by the email alone find one contact, not two). One whose earlier
-    /// request did not end waits with it.
+    /// request did not end waits with it (held behind it when that one failed on its own).
     /// </summary>
-    private IEnumerable<Task<Operation?>> InOrderOfTheirKeys(IReadOnlyList<StoredOperation> window)
+    private IEnumerable<Task<(Operation? Ran, bool Retried)>> InOrderOfTheirKeys(IReadOnlyList<StoredOperation> window)
     {
-        var last = new Dictionary<string, Task<Operation?>>(StringComparer.Ordinal);
+        var last = new Dictionary<string, Task<(Operation? Ran, bool Retried)>>(StringComparer.Ordinal);
         foreach (var stored in window)
         {
-            var keys = SubmissionRunner.DedupKeysOf(stored.Submission).ToList();
-            var before = keys.Select(key => last.GetValueOrDefault(key)).OfType<Task<Operation?>>().Distinct().ToList();
+            var keys = OperationOrder.Keys(stored.Submission);
+            var before = keys.Where(last.ContainsKey).Select(key => last[key]).Distinct().ToList();
             var run = before.Count == 0 ? TryRunAsync(stored) : AfterAsync(before, stored);
-            keys.ForEach(key => last[key] = run);
+            foreach (var key in keys)
+            {
+                last[key] = run;
+            }
+
             yield return run;
         }
 
-        async Task<Operation?> AfterAsync(List<Task<Operation?>> before, StoredOperation stored) =>
-            (await Task.WhenAll(before)).All(ran => ran is { Status: not OperationStatus.Pending })
+        async Task<(Operation? Ran, bool Retried)> AfterAsync(List<Task<(Operation? Ran, bool Retried)>> before, StoredOperation stored)
+        {
+            var earlier = await Task.WhenAll(before);
+            return earlier.All(ended => ended.Ran is { Status: not OperationStatus.Pending })
                 ? await TryRunAsync(stored)
-                : stored.Operation with { Reason = WaitsForEarlier };
+                : (null, earlier.Any(ended => ended.Retried));
+        }
     }
 
-    /// <summary>A stored request's run; null when AmoHub's own parts failed it (logged; it is tried again).</summary>
-    private async Task<Operation?> TryRunAsync(StoredOperation stored)
+    /// <summary>
+    /// A stored request's run: its end or why it still waits; no end when AmoHub's own parts failed it (logged; it is
+    /// tried again). <c>Retried</c> says the failure was the request's own (<see cref="OperationFailures.IsRequestsOwn"/>),
+    /// not the moment's: it is counted, and the <see cref="MaxFailedRuns"/>th ends the request failed.
+    /// </summary>
+    private async Task<(Operation? Ran, bool Retried)> TryRunAsync(StoredOperation stored)
     {
         try
         {
-            return await RunAsync(stored.Operation, stored.Submission);
+            return (await RunAsync(stored.Operation, stored.Submission), false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException && OperationFailures.IsRequestsOwn(exception))
+        {
+            var runs = stored.FailedRuns + 1;
+            if (runs >= MaxFailedRuns)
+            {
+                LogGaveUp(logger, exception, Account, stored.Operation.Id, runs);
+                return (Failed(stored.Operation, InternalError, null, CouldNotRun), false);
+            }
+
+            LogRunFailed(logger, exception, Account, stored.Operation.Id, runs, MaxFailedRuns);
+            await store.FailedRunAsync(stored.Operation.Id!, runs);
+            return (null, true);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             LogDrainFailed(logger, exception, Account);
-            return null;
+            return (null, false);
         }
     }
 
@@ -578,6 +654,12 @@ public sealed partial class OperationsGrain(
 
     [LoggerMessage(EventId = 4025, Level = LogLevel.Warning, Message = "Account {Account}: running the stored operations failed; they are tried again")]
     private static partial void LogDrainFailed(ILogger logger, Exception? exception, string account);
+
+    [LoggerMessage(EventId = 5400, Level = LogLevel.Warning, Message = "Account {Account}: operation {Operation} failed on AmoHub's own parts (run {Runs} of {MaxRuns}); it is tried again")]
+    private static partial void LogRunFailed(ILogger logger, Exception exception, string account, string? operation, int runs, int maxRuns);
+
+    [LoggerMessage(EventId = 5401, Level = LogLevel.Error, Message = "Account {Account}: operation {Operation} failed on AmoHub's own parts {Runs} times; it ends failed")]
+    private static partial void LogGaveUp(ILogger logger, Exception exception, string account, string? operation, int runs);
 
     [LoggerMessage(EventId = 4026, Level = LogLevel.Warning, Message = "Account {Account}: gave up the callback of operation {Operation} after {Attempts} attempts")]
     private static partial void LogCallbackAbandoned(ILogger logger, string account, string? operation, int attempts);

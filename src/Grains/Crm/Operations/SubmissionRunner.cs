@@ -77,34 +77,6 @@ public sealed class SubmissionRunner(IGrainFactory grains)
         }
     }
 
-    /// <summary>
-    /// What a submission finds or makes things by: its contact's phone and email, its lead's name, its contact's id.
-    /// Two submissions sharing one must run in the order they came; others may run side by side.
-    /// </summary>
-    public static IEnumerable<string> DedupKeysOf(Submission submission)
-    {
-        ArgumentNullException.ThrowIfNull(submission);
-        var (phone, email) = submission.Contact is { } contact ? (contact.Phone, contact.Email) : (submission.Lead?.ContactPhone, submission.Lead?.ContactEmail);
-        if (phone is not null)
-        {
-            yield return "phone:" + phone;
-        }
-
-        if (email is not null)
-        {
-            yield return "email:" + email;
-        }
-
-        if (submission.Lead is { } lead)
-        {
-            yield return "lead:" + NameKeys.Normalize(lead.Name);
-            if (lead.ContactId is { } id)
-            {
-                yield return "contact:" + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
-    }
-
     private static async Task<(long PipelineId, ImmutableArray<ResolvedField> Fields, ImmutableArray<ResolvedField> ContactFields)> CheckAsync(
         IAccountGrain amoCrm, LeadSubmission lead) =>
         (await amoCrm.ResolvePipelineAsync(lead.PipelineId, lead.StatusId),

@@ -168,7 +168,45 @@ public sealed record AccountSyncStatus(
     [property: Id(6)] DateTimeOffset? LeadsSyncedTo,
     [property: Id(7)] WebhookSubscription Webhooks,
     [property: Id(8)] ImportProgress? ContactsImport = null,
-    [property: Id(9)] ImportProgress? LeadsImport = null);
+    [property: Id(9)] ImportProgress? LeadsImport = null,
+    [property: Id(10)] Reconciliation? Reconciliation = null);
+
+/// <summary>
+/// A full comparison of an account's copy with amoCRM (<see cref="IAccountGrain.ReconcileAsync"/>): under way or ended,
+/// and what differed, each difference fixed in our copy as it was found.
+/// </summary>
+/// <param name="Running">Whether it is reading amoCRM now.</param>
+/// <param name="StartedAt">When it began.</param>
+/// <param name="FinishedAt">When it ended; null while it runs.</param>
+/// <param name="Contacts">What it found of contacts so far.</param>
+/// <param name="Leads">What it found of leads so far.</param>
+/// <param name="Error">Why it stopped short, when it did (amoCRM could not be read); it can be started again.</param>
+[GenerateSerializer, Immutable, Alias("amohub.Reconciliation")]
+public sealed record Reconciliation(
+    [property: Id(0)] bool Running,
+    [property: Id(1)] DateTimeOffset StartedAt,
+    [property: Id(2)] DateTimeOffset? FinishedAt,
+    [property: Id(3)] Differences Contacts,
+    [property: Id(4)] Differences Leads,
+    [property: Id(5)] string? Error = null);
+
+/// <summary>What a reconciliation found of one kind of entity.</summary>
+/// <param name="Read">Live entities read from amoCRM.</param>
+/// <param name="Missing">Live in amoCRM, not in our copy (or deleted there): added.</param>
+/// <param name="Stale">In our copy with an older <c>updated_at</c> than amoCRM's: brought up to date.</param>
+/// <param name="Extra">In our copy, not live in amoCRM (deleted there): removed.</param>
+/// <param name="Sample">amoCRM ids of entities that differed: up to 10 of each kind, the first found, missing first.</param>
+[GenerateSerializer, Immutable, Alias("amohub.Differences")]
+public sealed record Differences(
+    [property: Id(0)] long Read,
+    [property: Id(1)] long Missing,
+    [property: Id(2)] long Stale,
+    [property: Id(3)] long Extra,
+    [property: Id(4)] ImmutableArray<long> Sample)
+{
+    /// <summary>Nothing read yet.</summary>
+    public static Differences None { get; } = new(0, 0, 0, 0, []);
+}
 
 /// <summary>How far the first import of an account's contacts or leads has come.</summary>
 /// <param name="Complete">Whether it has ended; our copy then answers dedup on its own.</param>

@@ -77,6 +77,13 @@ public interface IAccountGrain : IGrainWithStringKey
     Task<AccountSyncStatus> GetSyncStatusAsync();
 
     /// <summary>
+    /// Starts a full comparison of our copy with amoCRM, unless one runs: every live contact and lead read (within the
+    /// import's share of the budget) and put into our copy when missing or older there, then what our copy holds that
+    /// amoCRM no longer lists removed. Answers at once with where it stands; <see cref="GetSyncStatusAsync"/> follows it.
+    /// </summary>
+    Task<Reconciliation> ReconcileAsync();
+
+    /// <summary>
     /// Runs one API probe (<see cref="CheckType.Get"/>: <c>GET /api/v4/account</c>; <see cref="CheckType.Hook"/>:
     /// <c>GET /api/v4/webhooks</c>; <see cref="CheckType.Post"/>: a PATCH of the price of the account's test lead;
     /// <see cref="CheckType.Dp"/>: a PATCH renaming the account's test contact to carry <paramref name="marker"/>)

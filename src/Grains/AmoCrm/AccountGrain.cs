@@ -48,6 +48,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
     private readonly CancellationTokenSource _stopping = new();
     private readonly AmoCrmSettings _settings;
     private readonly Coalescer _reconcile;
+    private readonly AmoCrmReconciliation _full;
     private Task? _recovering;
     private readonly AmoCrmConnection _connection;
     private readonly AmoCrmWebhooks _webhooks;
@@ -89,7 +90,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
         _ourCopy = ourCopy;
         var amoCrm = settings.Value;
         _settings = amoCrm;
-        _reconcile = new Coalescer(ReconcileAsync);
+        _reconcile = new Coalescer(ReconcileDeletionsAsync);
         // A share of the account's budget, not a second guard of amoCRM's window: every import request also takes a
         // slot of the connection's budget, which keeps the margin. A margin here too would cost the import a tenth.
         _importBudget = new RequestBudget(amoCrm.ImportRequestsPerSecond, TimeSpan.Zero, time);
@@ -141,6 +142,24 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
                 return SaveStateAsync();
             },
             _leadImport, deadLetters, time);
+        _full = new AmoCrmReconciliation(
+            () => Subdomain,
+            (page, from) => ReadPageAsync(imported: false, async () => await _connection.CallAsync(
+                (api, token, ct) => api.ListContactsAsync(token, page, EntitySync<AmoContact>.PageSize, from, "asc", null, ct), retryUnknownOutcome: true) is { } list
+                ? new SyncPage<AmoContact>(list.Embedded?.Contacts ?? [], list.HasNext)
+                : new SyncPage<AmoContact>([], false)),
+            (page, from) => ReadPageAsync(imported: false, async () => await _connection.CallAsync(
+                (api, token, ct) => api.ListLeadsAsync(token, page, EntitySync<AmoLead>.PageSize, from, "asc", "contacts", ct), retryUnknownOutcome: true) is { } list
+                ? new SyncPage<AmoLead>(list.Embedded?.Leads ?? [], list.HasNext)
+                : new SyncPage<AmoLead>([], false)),
+            async contact => Compared(await ContactGrain(contact.Id).GetAsync() is { } kept ? kept.UpdatedAt : null, contact.UpdatedAt,
+                await ContactGrain(contact.Id).ApplyAsync(ToSnapshot(contact), readFromAmoCrm: true)),
+            async lead => Compared(await LeadGrain(lead.Id).GetAsync() is { } kept ? kept.UpdatedAt : null, lead.UpdatedAt,
+                await LeadGrain(lead.Id).ApplyAsync(ToSnapshot(lead), readFromAmoCrm: true)),
+            leads => ourCopy.IdsAsync(Subdomain, leads),
+            RemoveUnlistedAsync,
+            deadLetters,
+            time);
         _contactSync = new Coalescer(() => SyncStepAsync(_contactSyncer, () => Take(ref _contactsTouched), ReadRecentContactsAsync));
         _leadSync = new Coalescer(() => SyncStepAsync(_leadSyncer, () => Take(ref _leadsTouched), ReadRecentLeadsAsync));
         _contacts = new DedupCreatePump<NewContact, ContactSnapshot>(
@@ -325,7 +344,36 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
             state.LeadsSynced ? DateTimeOffset.FromUnixTimeSeconds(state.LeadsCursor) : null,
             _webhooks.Subscription,
             _contactImport.Report(),
-            _leadImport.Report()));
+            _leadImport.Report(),
+            _full.Status));
+    }
+
+    /// <inheritdoc />
+    public Task<Reconciliation> ReconcileAsync() => Task.FromResult(_full.Start(InBackground));
+
+    /// <summary>What an entity read by a reconciliation was to our copy, from our copy's time before it was applied.</summary>
+    private static EntityDifference Compared(DateTimeOffset? kept, long amoCrmUpdatedAt, bool applied) => kept switch
+    {
+        null when applied => EntityDifference.Missing,
+        { } ours when applied && ours < FromUnix(amoCrmUpdatedAt) => EntityDifference.Stale,
+        _ => EntityDifference.Same,
+    };
+
+    /// <summary>
+    /// Removes from our copy a contact or lead amoCRM did not list live, unless our copy changed it after the
+    /// reconciliation began (AmoHub made or changed it meanwhile); whether it was removed.
+    /// </summary>
+    private async Task<bool> RemoveUnlistedAsync(bool lead, long id, DateTimeOffset began)
+    {
+        DateTimeOffset? updated = lead ? (await LeadGrain(id).GetAsync())?.UpdatedAt : (await ContactGrain(id).GetAsync())?.UpdatedAt;
+        if (updated is not { } at || at >= began)
+        {
+            return false;
+        }
+
+        var now = _time.GetUtcNow();
+        await (lead ? LeadGrain(id).DeleteAsync(now) : ContactGrain(id).DeleteAsync(now));
+        return true;
     }
 
     /// <inheritdoc />
@@ -375,7 +423,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable, ID
     /// never heard of. The positions are stored after the pass; a restored entity comes back through its webhook or the
     /// next sync.
     /// </summary>
-    private async Task ReconcileAsync()
+    private async Task ReconcileDeletionsAsync()
     {
         var state = _state.State;
         var (contacts, contactsTo) = await ReadDeletedAsync(

@@ -155,6 +155,23 @@ public sealed class CrmReadModel(AmoHubDatabase database)
     public Task<long?> FindContactByEmailAsync(string account, string email) =>
         ScalarAsync("SELECT MIN(amocrm_id) FROM contact_emails WHERE account = @account AND email = @key", account, email);
 
+    /// <summary>The amoCRM ids of every contact (<paramref name="leads"/> false) or lead our copy holds for the account.</summary>
+    public async Task<IReadOnlyList<long>> IdsAsync(string account, bool leads)
+    {
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = leads ? "SELECT amocrm_id FROM leads WHERE account = @account" : "SELECT amocrm_id FROM contacts WHERE account = @account";
+        command.With("@account", account);
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new List<long>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids;
+    }
+
     /// <summary>
     /// The amoCRM ids of the leads whose stored key matches this name's, oldest first. A key longer than the column
     /// is stored cut, so names that share the first 255 characters of their key share a row key: the caller compares

@@ -10,6 +10,9 @@ namespace AmoHub.Grains.Crm;
 /// </summary>
 public sealed class OurCopy(CrmReadModel readModel, IGrainFactory grains)
 {
+    /// <summary>The amoCRM ids of every contact (or, with <paramref name="leads"/>, lead) we keep for the account.</summary>
+    public Task<IReadOnlyList<long>> IdsAsync(string account, bool leads) => readModel.IdsAsync(account, leads);
+
     /// <summary>The contact we keep with this E.164 phone, if any.</summary>
     public async Task<ContactSnapshot?> FindContactAsync(string account, string phone) =>
         await readModel.FindContactByPhoneAsync(account, phone) is { } id

@@ -44,6 +44,7 @@ public static partial class AmoCrmWebhooksApi
         group.MapDelete("/webhooks", UnsubscribeAsync).WithName("UnsubscribeAmoCrmWebhooks");
         group.MapGet("/status", StatusAsync).WithName("GetAmoCrmStatus");
         group.MapGet("/duplicates", DuplicatesAsync).WithName("ListAmoCrmDuplicatePhones");
+        group.MapPost("/reconcile", ReconcileAsync).WithName("ReconcileWithAmoCrm").RequireAuthorization(AccessPolicies.Admin);
         return group;
     }
 
@@ -149,6 +150,13 @@ public static partial class AmoCrmWebhooksApi
         var found = await client.GetGrain<ICrmQueryGrain>(0).ListDuplicatePhonesAsync(account.Subdomain, pageNumber, size);
         return TypedResults.Ok(new PageResponse<DuplicatePhone>(found.Items, found.PageNumber, found.PageSize, found.Total));
     }
+
+    /// <summary>
+    /// Starts a full comparison of the account's copy with amoCRM (after a restore, or when in doubt), unless one runs:
+    /// 202 with where it stands; <c>GET /api/amocrm/status</c> (<c>sync.reconciliation</c>) follows it to its report.
+    /// </summary>
+    private static async Task<Accepted<Reconciliation>> ReconcileAsync(RequestAccount account, IClusterClient client) =>
+        TypedResults.Accepted($"/api/amocrm/status?account={account.Subdomain}", await client.GetGrain<IAccountGrain>(GrainKeys.Account(account.Subdomain)).ReconcileAsync());
 
     private static async Task<Results<Ok<CrmSummary>, ProblemHttpResult>> StatusAsync(
         RequestAccount account, IClusterClient client)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using AmoHub.ServiceDefaults.Storage;
 using AmoHub.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
@@ -73,11 +74,41 @@ public sealed class BackupTests(ITestOutputHelper output)
             }
 
             await live.StopAsync();
+
+            // amoCRM goes on while AmoHub is away: a person deletes a contact the backup holds.
+            var gone = amoCrm.Sandbox.GetContacts(Account).Where(contact => contact.Name == "Клиент 0").Single();
+            Assert.True(amoCrm.Sandbox.DeleteContactAsUser(Account, gone.Id));
+
+            // Nothing but the reconciliation reads amoCRM in the restored AmoHub: no probes.
+            restoredSettings["AmoHub__Probes__Enabled"] = "false";
             await using var restored = AmoHubProcess.StartSilo(restoredSettings);
             await restored.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
             Assert.Equal(inBackup, await fresh.ScalarAsync("SELECT COUNT(*) FROM contacts"));
             using var first = await restored.Http.GetAsync($"/api/contacts?account={Account}&phone=%2B79051000000");
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+
+            using (var started = await restored.Http.PostAsync($"/api/amocrm/reconcile?account={Account}", null))
+            {
+                Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+            }
+
+            var report = await Eventually.MatchAsync(
+                async () => (await restored.Http.GetFromJsonAsync<JsonElement>($"/api/amocrm/status?account={Account}")).GetProperty("sync").GetProperty("reconciliation"),
+                reconciliation => !reconciliation.GetProperty("running").GetBoolean(),
+                TimeSpan.FromSeconds(120),
+                "the reconciliation to end");
+            output.WriteLine(report.GetRawText());
+            var contacts = report.GetProperty("contacts");
+            var inAmoCrm = amoCrm.Sandbox.GetContacts(Account);
+            Assert.Equal(inAmoCrm.Count, contacts.GetProperty("read").GetInt64());
+            Assert.Equal(made - inBackup, contacts.GetProperty("missing").GetInt64());
+            Assert.Equal(1, contacts.GetProperty("extra").GetInt64());
+            Assert.Contains(gone.Id, contacts.GetProperty("sample").EnumerateArray().Select(id => id.GetInt64()));
+            Assert.True(report.GetProperty("error").ValueKind == JsonValueKind.Null, report.GetRawText());
+
+            // Our copy is amoCRM's again.
+            Assert.Equal(inAmoCrm.Count, await fresh.ScalarAsync("SELECT COUNT(*) FROM contacts"));
+            Assert.Equal(0, await fresh.ScalarAsync($"SELECT COUNT(*) FROM contacts WHERE amocrm_id = {gone.Id}"));
         }
         finally
         {

@@ -25,7 +25,8 @@ public sealed class LoggingSettings
 }
 
 /// <summary>
-/// OpenTelemetry for every AmoHub process: metrics of ASP.NET Core, HttpClient, Orleans and AmoHub's own meters,
+/// OpenTelemetry for every AmoHub process: metrics of ASP.NET Core, HttpClient, Orleans, the .NET runtime
+/// (<c>System.Runtime</c>: GC, thread pool, exceptions, CPU, working set) and AmoHub's own meters,
 /// scraped at <c>/metrics</c>; when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, traces of ASP.NET Core, HttpClient
 /// and Orleans too, and everything exported over OTLP; structured console logs.
 /// </summary>
@@ -59,6 +60,7 @@ public static class TelemetryExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddMeter("Microsoft.Orleans")
+                .AddMeter("System.Runtime")
                 .AddMeter("AmoHub.*")
                 .AddPrometheusExporter());
 

@@ -30,8 +30,16 @@ public static class AmoCrmMetrics
         "amohub.amocrm.budget.limit", () => Budgets.Select(pair => new Measurement<int>(pair.Value.PerSecond, Account(pair.Key))),
         unit: "{request}", description: "An account's amoCRM requests per second");
 
-    /// <summary>Shows <paramref name="budget"/> as <paramref name="account"/>'s while its grain is active.</summary>
-    public static void Track(string account, RequestBudget budget) => Budgets[account] = budget;
+    /// <summary>
+    /// Shows <paramref name="budget"/> as <paramref name="account"/>'s while its grain is active, and starts the
+    /// account's counters at 0, so a first request or 429 is an increase a rate sees rather than a series that appears.
+    /// </summary>
+    public static void Track(string account, RequestBudget budget)
+    {
+        Budgets[account] = budget;
+        Requests.Add(0, Account(account));
+        RateLimited.Add(0, Account(account));
+    }
 
     /// <summary>Stops showing <paramref name="budget"/> (a newer activation's budget stays).</summary>
     public static void Untrack(string account, RequestBudget budget) => Budgets.TryRemove(KeyValuePair.Create(account, budget));

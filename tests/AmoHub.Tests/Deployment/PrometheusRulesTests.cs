@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using AmoHub.Tests.Infrastructure;
-using YamlDotNet.Serialization;
 
 namespace AmoHub.Tests.Deployment;
 
@@ -11,8 +10,8 @@ namespace AmoHub.Tests.Deployment;
 /// </summary>
 public sealed class PrometheusRulesTests
 {
-    private static readonly string Folder = Path.Combine(RepositoryPaths.Root, "deploy", "prometheus");
-    private static readonly string RulesFile = Path.Combine(Folder, "amohub-rules.yml");
+    private static readonly string Folder = MonitoringFiles.PrometheusFolder;
+    private static readonly string RulesFile = MonitoringFiles.RulesFile;
 
     [Fact]
     public async Task Promtool_accepts_the_rules_file()
@@ -29,7 +28,7 @@ public sealed class PrometheusRulesTests
         Assert.True(result.ExitCode == 0, $"promtool test rules failed:\n{result.Output}{result.Error}");
 
         var tested = string.Concat(tests.Select(File.ReadAllText));
-        var untested = Alerts(ReadYaml(RulesFile)).Where(alert => !tested.Contains($"alertname: {alert}\n", StringComparison.Ordinal)).ToList();
+        var untested = Alerts(MonitoringFiles.Rules()).Where(alert => !tested.Contains($"alertname: {alert}\n", StringComparison.Ordinal)).ToList();
         Assert.True(untested.Count == 0, $"alerts without a promtool test: {string.Join(", ", untested)}");
     }
 
@@ -38,28 +37,12 @@ public sealed class PrometheusRulesTests
     {
         var manifests = await RenderedManifests.RenderAsync("prod");
         var rule = manifests.Named("PrometheusRule", "amohub");
-        var plain = ReadYaml(RulesFile);
+        var plain = MonitoringFiles.Rules();
         Assert.True(
             JsonNode.DeepEquals(plain["groups"], rule["spec"]!["groups"]),
             "deploy/k8s/components/prometheus-rules/prometheus-rule.yaml and deploy/prometheus/amohub-rules.yml differ: change both");
         Assert.NotEmpty(Alerts(plain));
     }
 
-    private static IEnumerable<string> Alerts(JsonNode rules) =>
-        rules["groups"]!.AsArray().SelectMany(group => group!["rules"]!.AsArray()).Select(rule => (string)rule!["alert"]!);
-
-    /// <summary>A YAML file as JSON: every scalar a string, as Prometheus' rule files have only strings.</summary>
-    private static JsonNode ReadYaml(string path)
-    {
-        var document = new DeserializerBuilder().Build().Deserialize<object>(File.ReadAllText(path));
-        return ToJson(document) ?? throw new InvalidOperationException($"{path} is empty");
-    }
-
-    private static JsonNode? ToJson(object? value) => value switch
-    {
-        IDictionary<object, object?> map => new JsonObject(map.Select(pair => KeyValuePair.Create((string)pair.Key, ToJson(pair.Value)))),
-        IList<object?> list => new JsonArray(list.Select(ToJson).ToArray()),
-        null => null,
-        _ => JsonValue.Create(value.ToString()),
-    };
+    private static IEnumerable<string> Alerts(JsonNode rules) => MonitoringFiles.AlertRules(rules).Select(rule => (string)rule["alert"]!);
 }

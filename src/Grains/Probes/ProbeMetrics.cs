@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using AmoHub.Grains.Interfaces.Monitoring;
 using AmoHub.Grains.Interfaces.Notifications;
 using AmoHub.Grains.Interfaces.Probes;
+using AmoHub.ServiceDefaults.Telemetry;
 
 namespace AmoHub.Grains.Probes;
 
@@ -37,13 +38,13 @@ public static class ProbeMetrics
     /// rather than a series that appears.
     /// </summary>
     public static void Announce(string account, CheckType checkType) =>
-        Dropped.Add(0, new KeyValuePair<string, object?>("account", account), new KeyValuePair<string, object?>("check_type", checkType.ToWireName()));
+        Dropped.Add(0, AccountLabels.Current.Tag(account), new KeyValuePair<string, object?>("check_type", checkType.ToWireName()));
 
     /// <summary>Records a check's result.</summary>
     public static void RecordResult(string account, CheckType checkType, CheckResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var accountTag = new KeyValuePair<string, object?>("account", account);
+        var accountTag = AccountLabels.Current.Tag(account);
         var type = new KeyValuePair<string, object?>("check_type", checkType.ToWireName());
         Results.Add(1, accountTag, type, new KeyValuePair<string, object?>("status", result.Status.ToWireName()));
         ResponseTime.Record(result.ResponseTimeMs, accountTag, type);
@@ -51,5 +52,5 @@ public static class ProbeMetrics
 
     /// <summary>Records a check result given up unwritten.</summary>
     public static void RecordDropped(string account, CheckType checkType) =>
-        Dropped.Add(1, new KeyValuePair<string, object?>("account", account), new KeyValuePair<string, object?>("check_type", checkType.ToWireName()));
+        Dropped.Add(1, AccountLabels.Current.Tag(account), new KeyValuePair<string, object?>("check_type", checkType.ToWireName()));
 }

@@ -43,6 +43,7 @@ public static class TelemetryExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var logging = ValidatedSettings.Get<LoggingSettings>(builder.Configuration, LoggingSettings.Section);
+        AccountLabels.Use(new AccountLabels(ValidatedSettings.Get<AccountLabelSettings>(builder.Configuration, AccountLabelSettings.Section)));
         if (logging.Json ?? string.Equals(Environment.GetEnvironmentVariable("DOTNET_RUNNING_IN_CONTAINER"), "true", StringComparison.OrdinalIgnoreCase))
         {
             builder.Logging.AddJsonConsole(options =>

@@ -17,6 +17,7 @@ public static class ContactsApi
             .WithSummary("Find or create a contact")
             .WithDescription("One phone (or, without one, one email) is one contact: 201 when this request created it in amoCRM, 200 with the existing one, 202 with an operation when amoCRM cannot answer now. Idempotency-Key replays; Prefer: respond-async always answers 202.")
             .WithRequestExample("""{"name": "Ирина Петрова", "phone": "+7 903 555-01-02", "email": "irina@example.com", "callbackUrl": "https://crm.example.com/amohub/callback"}""")
+            .WithSubmissionHeaders()
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .Produces<ContactResponse>(StatusCodes.Status201Created)
             .Produces<ContactResponse>()

@@ -20,6 +20,7 @@ public static class LeadsApi
             .WithSummary("Find or create a lead")
             .WithDescription("One name is one lead: 201 when this request created it in amoCRM, 200 with the existing one, 202 with an operation when amoCRM cannot answer now. A web form's lead names its contact (found by phone or email, or created), tags, custom fields, UTM marks and a note.")
             .WithRequestExample("""{"name": "Заявка с сайта 1042", "pipelineId": 7001, "price": 15000, "contact": {"name": "Ирина Петрова", "phone": "+7 903 555-01-02"}, "tags": ["site"], "utm": {"utm_source": "yandex"}, "note": "Перезвонить после 18:00"}""")
+            .WithSubmissionHeaders()
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .Produces<LeadResponse>(StatusCodes.Status201Created)
             .Produces<LeadResponse>()

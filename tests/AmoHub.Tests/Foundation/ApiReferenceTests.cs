@@ -13,7 +13,7 @@ namespace AmoHub.Tests.Foundation;
 public sealed class ApiReferenceTests
 {
     [Fact]
-    public async Task Every_endpoint_has_a_summary_its_problems_and_an_example_of_the_body_it_takes()
+    public async Task Every_endpoint_has_a_summary_described_parameters_its_problems_and_an_example_of_the_body_it_takes()
     {
         await using var hub = await InProcessAmoHub.StartAsync(StorageProvider.Sqlite);
         var document = await hub.Http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
@@ -24,6 +24,12 @@ public sealed class ApiReferenceTests
         Assert.NotEmpty(operations);
         var unsummarized = operations.Where(o => !o.Operation.TryGetProperty("summary", out var summary) || string.IsNullOrWhiteSpace(summary.GetString())).Select(o => o.Name).ToList();
         Assert.True(unsummarized.Count == 0, $"without a summary: {string.Join(", ", unsummarized)}");
+        var undescribed = operations
+            .SelectMany(o => o.Operation.TryGetProperty("parameters", out var parameters) ? parameters.EnumerateArray().Select(p => (o.Name, Parameter: p)) : [])
+            .Where(p => !p.Parameter.TryGetProperty("description", out var description) || string.IsNullOrWhiteSpace(description.GetString()))
+            .Select(p => $"{p.Name} {p.Parameter.GetProperty("name").GetString()}")
+            .ToList();
+        Assert.True(undescribed.Count == 0, $"parameters without a description: {string.Join(", ", undescribed)}");
         var withoutExample = operations
             .Where(o => o.Operation.TryGetProperty("requestBody", out var body) && !body.GetProperty("content").EnumerateObject().All(media => media.Value.TryGetProperty("example", out _)))
             .Select(o => o.Name)
@@ -35,6 +41,8 @@ public sealed class ApiReferenceTests
         var responses = operations.ToDictionary(o => o.Name, o => o.Operation.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToHashSet());
         Assert.Superset(new HashSet<string> { "400", "401", "403", "404", "409", "429", "502", "503" }, responses["POST /api/contacts"]);
         Assert.Superset(new HashSet<string> { "404" }, responses["GET /api/incidents/{id}"]);
+        var contactsPost = operations.Single(o => o.Name == "POST /api/contacts").Operation;
+        Assert.Contains(contactsPost.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "Idempotency-Key" && p.GetProperty("in").GetString() == "header");
         Assert.Superset(new HashSet<string> { "404", "409" }, responses["DELETE /api/accounts/{subdomain}"]);
         Assert.Superset(new HashSet<string> { "403", "404", "413" }, responses["POST /webhooks/amocrm/{secret}"]);
     }

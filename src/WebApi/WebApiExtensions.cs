@@ -54,8 +54,8 @@ public static class WebApiExtensions
     }
 
     /// <summary>
-    /// Adds the security middleware and maps the API, the OpenAPI document, health and metrics endpoints, the Orleans
-    /// dashboard (admin only) and the dashboard's static files.
+    /// Adds the security middleware and maps the API, the OpenAPI document and its reference at <c>/docs</c>, health
+    /// and metrics endpoints, the Orleans dashboard (admin only) and the dashboard's static files.
     /// </summary>
     public static WebApplication MapAmoHubWebApi(this WebApplication app)
     {
@@ -71,6 +71,7 @@ public static class WebApiExtensions
                 .DisableDefaultFonts()
                 .DisableAgent()
                 .DisableMcp()
+                .HideDeveloperTools()
                 .WithNonce()
                 .ExpandAllTags()
                 .OpenApiRoutePattern = OpenApiPattern)

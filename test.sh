@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every AmoHub test: the sandbox's own tests, then unit, SQLite, MariaDB, CRM sync and multi-process
 # cluster tests, then the dashboard's browser tests. Installs what the tests need from Debian when it is missing
-# (mariadb-server, chromium); the tests start their own throwaway MariaDB on a free loopback port and drive
+# (mariadb-server, chromium, prometheus for promtool); the tests start their own throwaway MariaDB on a free loopback port and drive
 # Chromium headless. Extra arguments go to each `dotnet test`.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -9,6 +9,7 @@ cd "$(dirname "$0")"
 missing=()
 command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} from Debian for the tests..."

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
 namespace AmoHub.ServiceDefaults;
@@ -37,6 +38,7 @@ public static class AmoHubDefaults
         builder.Services.AddSingleton(database);
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
+        builder.Services.AddSingleton<IHealthCheckPublisher, HealthMetrics>();
         builder.AddAmoHubSecurity();
         builder.AddAmoHubTelemetry();
         return database;

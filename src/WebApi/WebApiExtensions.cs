@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.FileProviders;
 using Orleans.Dashboard;
+using Scalar.AspNetCore;
 
 namespace AmoHub.WebApi;
 
@@ -25,10 +26,16 @@ public static class WebApiExtensions
     /// <summary>Where the Orleans dashboard for operators is served.</summary>
     public const string OrleansDashboardPath = "/orleans";
 
+    /// <summary>Where the API reference (Scalar over the OpenAPI document) is served.</summary>
+    public const string DocsPath = "/docs";
+
+    /// <summary>Where the OpenAPI documents are served.</summary>
+    public const string OpenApiPattern = "/openapi/{documentName}.json";
+
     /// <summary>Registers what the endpoints need: OpenAPI, the account resolver, the cluster readiness check, the status page's settings.</summary>
     public static IServiceCollection AddAmoHubWebApi(this IServiceCollection services)
     {
-        services.AddOpenApi(options => options.AddOperationTransformer(RequestAccount.DocumentAsync));
+        services.AddOpenApi(options => options.AddOperationTransformer(RequestAccount.DocumentAsync).AddOperationTransformer(ApiDocs.DocumentAsync));
         services.AddSingleton<AccountResolver>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddExceptionHandler<AmoCrmExceptionHandler>();
@@ -51,8 +58,8 @@ public static class WebApiExtensions
     }
 
     /// <summary>
-    /// Adds the security middleware and maps the API, the OpenAPI document, health and metrics endpoints, the Orleans
-    /// dashboard (admin only), the status page and the dashboard's static files.
+    /// Adds the security middleware and maps the API, the OpenAPI document and its reference at <c>/docs</c>, health
+    /// and metrics endpoints, the Orleans dashboard (admin only), the status page and the dashboard's static files.
     /// </summary>
     public static WebApplication MapAmoHubWebApi(this WebApplication app)
     {
@@ -62,8 +69,19 @@ public static class WebApiExtensions
         app.UseStatusCodePages();
         app.UseAmoHubDefaults();
         app.UseCharsetGuard();
-        app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(AccessPolicies.Read);
-        app.MapOrleansDashboard(OrleansDashboardPath).RequireAuthorization(AccessPolicies.Admin).OfferBrowserLogin();
+        app.MapOpenApi(OpenApiPattern).RequireAuthorization(AccessPolicies.Read).OfferBrowserLogin();
+        app.MapScalarApiReference(DocsPath, options => options
+                .WithTitle("AmoHub API")
+                .DisableDefaultFonts()
+                .DisableAgent()
+                .DisableMcp()
+                .HideDeveloperTools()
+                .WithNonce()
+                .ExpandAllTags()
+                .OpenApiRoutePattern = OpenApiPattern)
+            .RequireAuthorization(AccessPolicies.Read)
+            .OfferBrowserLogin();
+        app.MapOrleansDashboard(OrleansDashboardPath).RequireAuthorization(AccessPolicies.Admin).OfferBrowserLogin().ExcludeFromDescription();
         app.MapStatusApi();
         app.MapIncidentsApi();
         app.MapStreamApi();

@@ -1,5 +1,6 @@
 // Reads rendered Kubernetes manifests (multi-document YAML) on standard input, validates every object against
-// the Kubernetes OpenAPI schemas that kubernetes-models ships, and prints the objects as one JSON array on
+// the Kubernetes OpenAPI schemas that kubernetes-models ships (the Prometheus Operator's from
+// @kubernetes-models/prometheus-operator, for PrometheusRule), and prints the objects as one JSON array on
 // standard output for the project's own checks. Exits 1, naming each invalid object, when any fails.
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
@@ -12,6 +13,7 @@ const groups = {
   "autoscaling/v2": "kubernetes-models/autoscaling/v2",
   "networking.k8s.io/v1": "kubernetes-models/networking.k8s.io/v1",
   "rbac.authorization.k8s.io/v1": "kubernetes-models/rbac.authorization.k8s.io/v1",
+  "monitoring.coreos.com/v1": "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1",
 };
 
 const documents = parseAllDocuments(readFileSync(0, "utf8"));

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using AmoHub.ServiceDefaults.Telemetry;
 
 namespace AmoHub.Grains.AmoCrm;
 
@@ -23,24 +24,30 @@ public static class AmoCrmMetrics
         "amohub.amocrm.rate_limited", unit: "{response}", description: "amoCRM answers 429 Too Many Requests");
 
     private static readonly ObservableGauge<int> BudgetInUse = Meter.CreateObservableGauge(
-        "amohub.amocrm.budget.in_use", () => Budgets.Select(pair => new Measurement<int>(pair.Value.InLastSecond, Account(pair.Key))),
+        "amohub.amocrm.budget.in_use", () => AccountLabels.Current.Measure(Budgets.Select(pair => (pair.Key, pair.Value.InLastSecond)), (a, b) => a + b),
         unit: "{request}", description: "An account's amoCRM requests in flight or answered within the last second");
 
     private static readonly ObservableGauge<int> BudgetLimit = Meter.CreateObservableGauge(
-        "amohub.amocrm.budget.limit", () => Budgets.Select(pair => new Measurement<int>(pair.Value.PerSecond, Account(pair.Key))),
+        "amohub.amocrm.budget.limit", () => AccountLabels.Current.Measure(Budgets.Select(pair => (pair.Key, pair.Value.PerSecond)), (a, b) => a + b),
         unit: "{request}", description: "An account's amoCRM requests per second");
 
-    /// <summary>Shows <paramref name="budget"/> as <paramref name="account"/>'s while its grain is active.</summary>
-    public static void Track(string account, RequestBudget budget) => Budgets[account] = budget;
+    /// <summary>
+    /// Shows <paramref name="budget"/> as <paramref name="account"/>'s while its grain is active, and starts the
+    /// account's counters at 0, so a first request or 429 is an increase a rate sees rather than a series that appears.
+    /// </summary>
+    public static void Track(string account, RequestBudget budget)
+    {
+        Budgets[account] = budget;
+        Requests.Add(0, AccountLabels.Current.Tag(account));
+        RateLimited.Add(0, AccountLabels.Current.Tag(account));
+    }
 
     /// <summary>Stops showing <paramref name="budget"/> (a newer activation's budget stays).</summary>
     public static void Untrack(string account, RequestBudget budget) => Budgets.TryRemove(KeyValuePair.Create(account, budget));
 
     /// <summary>Counts a request sent for <paramref name="account"/>.</summary>
-    public static void CountRequest(string account) => Requests.Add(1, Account(account));
+    public static void CountRequest(string account) => Requests.Add(1, AccountLabels.Current.Tag(account));
 
     /// <summary>Counts a 429 amoCRM answered <paramref name="account"/>.</summary>
-    public static void CountRateLimited(string account) => RateLimited.Add(1, Account(account));
-
-    private static KeyValuePair<string, object?> Account(string account) => new("account", account);
+    public static void CountRateLimited(string account) => RateLimited.Add(1, AccountLabels.Current.Tag(account));
 }

@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using AmoHub.Grains.Interfaces.Crm;
 using AmoHub.Grains.Storage;
 using AmoHub.ServiceDefaults.Storage;
+using AmoHub.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace AmoHub.Grains.Crm;
@@ -82,7 +83,7 @@ public sealed partial class CrmDeadLetters(AmoHubDatabase database, TimeProvider
         command.With("@account", account).With("@source", source).With("@entity", EntityName(entity)).With("@amocrm_id", amoCrmId)
             .With("@reason", reason).With("@created_at", time.GetUtcNow().ToUnixTimeMilliseconds());
         await command.ExecuteNonQueryAsync();
-        SetAside.Add(1, new KeyValuePair<string, object?>("account", account), new KeyValuePair<string, object?>("source", source));
+        SetAside.Add(1, AccountLabels.Current.Tag(account), new KeyValuePair<string, object?>("source", source));
         LogSetAside(logger, account, EntityName(entity), amoCrmId, source, reason);
     }
 

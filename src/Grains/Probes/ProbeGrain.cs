@@ -50,6 +50,7 @@ public sealed partial class ProbeGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_account, _checkType) = GrainKeys.ParseProbe(this.GetPrimaryKeyString());
+        ProbeMetrics.Announce(_account, _checkType);
         _phaseSeed = BinaryPrimitives.ReadUInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(this.GetPrimaryKeyString())));
         _check = checks.FirstOrDefault(check => check.CheckType == _checkType);
         _lastResult = state.State.LastTransition;

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using AmoHub.Grains.Interfaces.Monitoring;
 using AmoHub.Grains.Interfaces.Notifications;
 using AmoHub.Grains.Interfaces.Probes;
+using AmoHub.ServiceDefaults.Telemetry;
 
 namespace AmoHub.Grains.Probes;
 
@@ -23,7 +24,7 @@ public static class ProbeMetrics
         "amohub.probe.results", unit: "{result}", description: "Check results by account, check type and status (up, warning, down)");
 
     private static readonly Histogram<double> ResponseTime = Meter.CreateHistogram<double>(
-        "amohub.probe.response_time", unit: "ms", description: "How long amoCRM took to answer a check");
+        "amohub.probe.response_time", unit: "ms", description: "How long amoCRM took to answer a check, by account and check type");
 
     private static readonly Counter<long> Dropped = Meter.CreateCounter<long>(
         "amohub.probe.results_dropped", unit: "{result}", description: "Check results given up unwritten because too many were waiting for the database");
@@ -32,16 +33,24 @@ public static class ProbeMetrics
     public static void RecordLateness(TimeSpan lateness, CheckType checkType) =>
         Lateness.Record(Math.Max(0, lateness.TotalMilliseconds), new KeyValuePair<string, object?>("check_type", checkType.ToWireName()));
 
+    /// <summary>
+    /// Starts a probe's count of dropped results at 0, so that the first one dropped is an increase a rate sees
+    /// rather than a series that appears.
+    /// </summary>
+    public static void Announce(string account, CheckType checkType) =>
+        Dropped.Add(0, AccountLabels.Current.Tag(account), new KeyValuePair<string, object?>("check_type", checkType.ToWireName()));
+
     /// <summary>Records a check's result.</summary>
     public static void RecordResult(string account, CheckType checkType, CheckResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
+        var accountTag = AccountLabels.Current.Tag(account);
         var type = new KeyValuePair<string, object?>("check_type", checkType.ToWireName());
-        Results.Add(1, new KeyValuePair<string, object?>("account", account), type, new KeyValuePair<string, object?>("status", result.Status.ToWireName()));
-        ResponseTime.Record(result.ResponseTimeMs, type);
+        Results.Add(1, accountTag, type, new KeyValuePair<string, object?>("status", result.Status.ToWireName()));
+        ResponseTime.Record(result.ResponseTimeMs, accountTag, type);
     }
 
     /// <summary>Records a check result given up unwritten.</summary>
     public static void RecordDropped(string account, CheckType checkType) =>
-        Dropped.Add(1, new KeyValuePair<string, object?>("account", account), new KeyValuePair<string, object?>("check_type", checkType.ToWireName()));
+        Dropped.Add(1, AccountLabels.Current.Tag(account), new KeyValuePair<string, object?>("check_type", checkType.ToWireName()));
 }

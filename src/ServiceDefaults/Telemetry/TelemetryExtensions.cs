@@ -25,7 +25,8 @@ public sealed class LoggingSettings
 }
 
 /// <summary>
-/// OpenTelemetry for every AmoHub process: metrics of ASP.NET Core, HttpClient, Orleans and AmoHub's own meters,
+/// OpenTelemetry for every AmoHub process: metrics of ASP.NET Core, HttpClient, Orleans, the .NET runtime
+/// (<c>System.Runtime</c>: GC, thread pool, exceptions, CPU, working set) and AmoHub's own meters,
 /// scraped at <c>/metrics</c>; when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, traces of ASP.NET Core, HttpClient
 /// and Orleans too, and everything exported over OTLP; structured console logs.
 /// </summary>
@@ -42,6 +43,7 @@ public static class TelemetryExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var logging = ValidatedSettings.Get<LoggingSettings>(builder.Configuration, LoggingSettings.Section);
+        AccountLabels.Use(new AccountLabels(ValidatedSettings.Get<AccountLabelSettings>(builder.Configuration, AccountLabelSettings.Section)));
         if (logging.Json ?? string.Equals(Environment.GetEnvironmentVariable("DOTNET_RUNNING_IN_CONTAINER"), "true", StringComparison.OrdinalIgnoreCase))
         {
             builder.Logging.AddJsonConsole(options =>
@@ -59,6 +61,7 @@ public static class TelemetryExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddMeter("Microsoft.Orleans")
+                .AddMeter("System.Runtime")
                 .AddMeter("AmoHub.*")
                 .AddPrometheusExporter());
 

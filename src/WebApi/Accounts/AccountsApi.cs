@@ -60,12 +60,29 @@ public static class AccountsApi
     /// <summary>Maps the accounts endpoints.</summary>
     public static RouteGroupBuilder MapAccountsApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/accounts").WithTags("Accounts").RequireReadOrWriteByMethod();
-        group.MapGet("/", ListAsync).WithName("ListAccounts");
-        group.MapGet("/{subdomain}", GetAsync).WithName("GetAccount");
-        group.MapPost("/", CreateAsync).WithName("CreateAccount");
-        group.MapPatch("/{subdomain}", UpdateAsync).WithName("UpdateAccount");
-        group.MapDelete("/{subdomain}", DeleteAsync).WithName("DeleteAccount");
+        var group = endpoints.MapGroup("/api/accounts").WithTags("Accounts").RequireReadOrWriteByMethod().ProducesApiProblems();
+        group.MapGet("/", ListAsync).WithName("ListAccounts")
+            .WithSummary("List the accounts")
+            .WithDescription("Every amoCRM account AmoHub serves, from configuration and added over the API; never a secret.");
+        group.MapGet("/{subdomain}", GetAsync).WithName("GetAccount")
+            .WithSummary("Get an account")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/", CreateAsync).WithName("CreateAccount")
+            .WithSummary("Add an account")
+            .WithDescription("Adds an amoCRM account with a long-lived token or OAuth settings and starts its probes; 201 when added, 200 when the same account exists already. The baseUrl must be on amoCRM's or Kommo's domains over https.")
+            .WithRequestExample("""{"subdomain": "acme", "baseUrl": "https://acme.amocrm.ru/", "accessToken": "<long-lived token>", "defaultPipelineId": 7001}""")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPatch("/{subdomain}", UpdateAsync).WithName("UpdateAccount")
+            .WithSummary("Change an account")
+            .WithDescription("Changes the fields given. Moving an account to another baseUrl needs an admin key and the credentials again (403 otherwise); an account from configuration cannot be changed (409).")
+            .WithRequestExample("""{"testLeadId": 1234567, "testContactId": 7654321}""")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapDelete("/{subdomain}", DeleteAsync).WithName("DeleteAccount")
+            .WithSummary("Remove an account")
+            .WithDescription("Stops the account's probes and forgets it; an account from configuration cannot be removed (409).")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 

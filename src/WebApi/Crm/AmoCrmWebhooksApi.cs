@@ -33,18 +33,39 @@ public static partial class AmoCrmWebhooksApi
         var limits = endpoints.ServiceProvider.GetRequiredService<LimitSettings>();
         endpoints.MapPost("/webhooks/amocrm/{secret}", ReceiveAsync)
             .WithTags("amoCRM webhooks")
+            .WithSummary("Receive amoCRM's webhook deliveries")
+            .WithDescription("amoCRM's form-encoded deliveries to AmoHub's secret destination; answered 200 once the events are stored. No API key: the secret path and the account check authenticate amoCRM.")
+            .WithRequestExample("application/x-www-form-urlencoded", """{"account[subdomain]": "acme", "account[id]": "29571234", "contacts[update][0][id]": "54321", "contacts[update][0][name]": "Ирина Петрова", "contacts[update][0][updated_at]": "1765123456"}""")
+            .Produces(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithName("ReceiveAmoCrmWebhook")
             .DisableAntiforgery()
             .AllowAnonymous()
             .RequireRateLimiting(SecurityExtensions.WebhookRateLimit)
             .WithMetadata(new RequestSizeLimitAttribute(limits.WebhookMaxBodySize));
 
-        var group = endpoints.MapGroup("/api/amocrm").WithTags("amoCRM").RequireReadOrWriteByMethod();
-        group.MapPost("/webhooks", SubscribeAsync).WithName("SubscribeAmoCrmWebhooks");
-        group.MapDelete("/webhooks", UnsubscribeAsync).WithName("UnsubscribeAmoCrmWebhooks");
-        group.MapGet("/status", StatusAsync).WithName("GetAmoCrmStatus");
-        group.MapGet("/duplicates", DuplicatesAsync).WithName("ListAmoCrmDuplicatePhones");
-        group.MapPost("/reconcile", ReconcileAsync).WithName("ReconcileWithAmoCrm").RequireAuthorization(AccessPolicies.Admin);
+        var group = endpoints.MapGroup("/api/amocrm").WithTags("amoCRM").RequireReadOrWriteByMethod().ProducesApiProblems();
+        group.MapPost("/webhooks", SubscribeAsync).WithName("SubscribeAmoCrmWebhooks")
+            .WithSummary("Subscribe AmoHub's webhook in amoCRM")
+            .WithDescription("Subscribes AmoHub's secret destination under publicUrl (else AmoHub:Webhooks:PublicUrl, else this request's host) to the events AmoHub applies.")
+            .WithRequestExample("""{"publicUrl": "https://amohub.example.com/"}""")
+            .ProducesProblem(StatusCodes.Status502BadGateway);
+        group.MapDelete("/webhooks", UnsubscribeAsync).WithName("UnsubscribeAmoCrmWebhooks")
+            .WithSummary("Unsubscribe AmoHub's webhook in amoCRM")
+            .ProducesProblem(StatusCodes.Status502BadGateway);
+        group.MapGet("/status", StatusAsync).WithName("GetAmoCrmStatus")
+            .WithSummary("The CRM sync's state")
+            .WithDescription("Contacts and leads in AmoHub's copy, the import, the webhook inbox, pending operations and dead letters of an account.");
+        group.MapGet("/duplicates", DuplicatesAsync).WithName("ListAmoCrmDuplicatePhones")
+            .WithSummary("Phones several amoCRM contacts share")
+            .WithDescription("Each with its contacts oldest first (the first is the one AmoHub answers with), paged.");
+        group.MapPost("/reconcile", ReconcileAsync).WithName("ReconcileWithAmoCrm").RequireAuthorization(AccessPolicies.Admin)
+            .WithSummary("Compare AmoHub's copy with amoCRM and fix it")
+            .WithDescription("Starts a full reconciliation of the account (admin): every live contact and lead read from amoCRM, what AmoHub's copy lacks or holds older put in, what amoCRM no longer lists removed. Answers 202 with where it stands; GET /api/amocrm/status (sync.reconciliation) follows it to its report.");
         return group;
     }
 

@@ -12,15 +12,26 @@ public static class ContactsApi
     /// <summary>Maps the contacts endpoints.</summary>
     public static RouteGroupBuilder MapContactsApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/contacts").WithTags("Contacts").RequireReadOrWriteByMethod();
+        var group = endpoints.MapGroup("/api/contacts").WithTags("Contacts").RequireReadOrWriteByMethod().ProducesApiProblems();
         group.MapPost("/", CreateAsync).WithName("CreateContact")
+            .WithSummary("Find or create a contact")
+            .WithDescription("One phone (or, without one, one email) is one contact: 201 when this request created it in amoCRM, 200 with the existing one, 202 with an operation when amoCRM cannot answer now. Idempotency-Key replays; Prefer: respond-async always answers 202.")
+            .WithRequestExample("""{"name": "Ирина Петрова", "phone": "+7 903 555-01-02", "email": "irina@example.com", "callbackUrl": "https://crm.example.com/amohub/callback"}""")
+            .WithSubmissionHeaders()
+            .ProducesProblem(StatusCodes.Status502BadGateway)
             .Produces<ContactResponse>(StatusCodes.Status201Created)
             .Produces<ContactResponse>()
             .Produces<OperationResponse>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/{amocrmId:long}", GetAsync).WithName("GetContact");
-        group.MapGet("/", ListAsync).WithName("ListContacts");
+        group.MapGet("/{amocrmId:long}", GetAsync).WithName("GetContact")
+            .WithSummary("Get a contact by its amoCRM id")
+            .WithDescription("From AmoHub's copy, else from amoCRM.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status502BadGateway);
+        group.MapGet("/", ListAsync).WithName("ListContacts")
+            .WithSummary("Search contacts")
+            .WithDescription("By phone, email or name, paged, from AmoHub's copy.");
         return group;
     }
 

@@ -16,15 +16,24 @@ public static class LeadsApi
     /// <summary>Maps the leads endpoints.</summary>
     public static RouteGroupBuilder MapLeadsApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/leads").WithTags("Leads").RequireReadOrWriteByMethod();
+        var group = endpoints.MapGroup("/api/leads").WithTags("Leads").RequireReadOrWriteByMethod().ProducesApiProblems();
         group.MapPost("/", CreateAsync).WithName("CreateLead")
+            .WithSummary("Find or create a lead")
+            .WithDescription("One name is one lead: 201 when this request created it in amoCRM, 200 with the existing one, 202 with an operation when amoCRM cannot answer now. A web form's lead names its contact (found by phone or email, or created), tags, custom fields, UTM marks and a note.")
+            .WithRequestExample("""{"name": "Заявка с сайта 1042", "pipelineId": 7001, "price": 15000, "contact": {"name": "Ирина Петрова", "phone": "+7 903 555-01-02"}, "tags": ["site"], "utm": {"utm_source": "yandex"}, "note": "Перезвонить после 18:00"}""")
+            .WithSubmissionHeaders()
+            .ProducesProblem(StatusCodes.Status502BadGateway)
             .Produces<LeadResponse>(StatusCodes.Status201Created)
             .Produces<LeadResponse>()
             .Produces<OperationResponse>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/{amocrmId:long}", GetAsync).WithName("GetLead");
-        group.MapGet("/", ListAsync).WithName("ListLeads");
+        group.MapGet("/{amocrmId:long}", GetAsync).WithName("GetLead")
+            .WithSummary("Get a lead by its amoCRM id")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/", ListAsync).WithName("ListLeads")
+            .WithSummary("Search leads")
+            .WithDescription("By name, paged, from AmoHub's copy.");
         return group;
     }
 

@@ -15,9 +15,14 @@ public static class OperationsApi
     /// <summary>Maps the operations endpoints.</summary>
     public static RouteGroupBuilder MapOperationsApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/operations").WithTags("Operations").RequireReadOrWriteByMethod();
-        group.MapGet("/{id}", GetAsync).WithName("GetOperation");
-        group.MapGet("/", ListAsync).WithName("ListOperations");
+        var group = endpoints.MapGroup("/api/operations").WithTags("Operations").RequireReadOrWriteByMethod().ProducesApiProblems();
+        group.MapGet("/{id}", GetAsync).WithName("GetOperation")
+            .WithSummary("Get a deferred create")
+            .WithDescription("A create answered 202: pending, running, done (with its result) or failed (with the reason).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/", ListAsync).WithName("ListOperations")
+            .WithSummary("List deferred creates")
+            .WithDescription("An account's operations, newest first, paged, optionally by status.");
         return group;
     }
 

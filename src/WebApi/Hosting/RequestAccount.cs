@@ -1,6 +1,7 @@
 using System.Reflection;
 using AmoHub.Grains.Interfaces.Accounts;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -50,6 +51,8 @@ public sealed class RequestAccount : IEndpointParameterMetadataProvider
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Metadata.Add(new AccountParameter());
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status400BadRequest, typeof(HttpValidationProblemDetails), ["application/problem+json"]));
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status404NotFound, typeof(ProblemDetails), ["application/problem+json"]));
         builder.FilterFactories.Add((_, next) => invocation =>
         {
             foreach (var argument in invocation.Arguments)

@@ -1,12 +1,11 @@
-
-
-
+using Scalar.AspNetCore;
 
 namespace AmoHub.WebApi.Hosting;
 
 /// <summary>
 /// Security headers on every response. The dashboard loads only its own script and stylesheet files (no inline
-/// script or style), so the content security policy allows nothing but this origin; no page may frame AmoHub;
+/// script or style), so the content security policy allows nothing but this origin (the Orleans dashboard and the
+/// API reference have policies of their own); no page may frame AmoHub;
 /// browsers must not guess content types; other sites learn at most AmoHub's origin from a link.
 /// </summary>
 public static class SecurityHeaders
@@ -20,6 +19,13 @@ public static class SecurityHeaders
     /// </summary>
     public const string OrleansDashboardPolicy = $"{PolicyStart} style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; {PolicyEnd}";
 
+    /// <summary>
+    /// The policy of the API reference at <c>/docs</c>, Scalar's page: its one inline script carries a nonce made for
+    /// the response, and its components set styles inline and may embed fonts; connections and framing stay as strict.
+    /// </summary>
+    public static string DocsPolicy(string nonce) =>
+        $"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; {PolicyEnd}";
+
     private const string PolicyStart = "default-src 'self'; script-src 'self';";
     private const string PolicyEnd = "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
@@ -31,6 +37,19 @@ public static class SecurityHeaders
             headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(WebApiExtensions.OrleansDashboardPath, StringComparison.OrdinalIgnoreCase)
                 ? OrleansDashboardPolicy
                 : ContentSecurityPolicy;
+            if (context.Request.Path.StartsWithSegments(WebApiExtensions.DocsPath, StringComparison.OrdinalIgnoreCase))
+            {
+                context.Response.OnStarting(() =>
+                {
+                    if (context.Items[ScalarOptions.NonceHttpContextItemKey] is string nonce)
+                    {
+                        headers.ContentSecurityPolicy = DocsPolicy(nonce);
+                    }
+
+                    return Task.CompletedTask;
+                });
+            }
+
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "strict-origin-when-cross-origin";

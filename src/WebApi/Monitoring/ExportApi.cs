@@ -20,10 +20,19 @@ public static class ExportApi
     /// <summary>Maps the export endpoints.</summary>
     public static RouteGroupBuilder MapExportApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/export").WithTags("Monitoring").RequireReadOrWriteByMethod();
-        group.MapGet("/health-checks", ExportResults).WithName("ExportHealthChecks");
-        group.MapGet("/incidents", ExportIncidents).WithName("ExportIncidents");
-        group.MapGet("/stats", ExportStats).WithName("ExportStats");
+        var group = endpoints.MapGroup("/api/export").WithTags("Monitoring").RequireReadOrWriteByMethod().ProducesApiProblems();
+        group.MapGet("/health-checks", ExportResults).WithName("ExportHealthChecks")
+            .WithSummary("Export probe results")
+            .WithDescription("Raw check results of the last hours as a CSV or JSON attachment.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv", additionalContentTypes: ["application/json"]);
+        group.MapGet("/incidents", ExportIncidents).WithName("ExportIncidents")
+            .WithSummary("Export incidents")
+            .WithDescription("Incidents of the last hours as a CSV or JSON attachment.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv", additionalContentTypes: ["application/json"]);
+        group.MapGet("/stats", ExportStats).WithName("ExportStats")
+            .WithSummary("Export statistics")
+            .WithDescription("Per-check statistics of the last hours as a CSV or JSON attachment.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv", additionalContentTypes: ["application/json"]);
         return group;
     }
 

@@ -21,8 +21,10 @@ public static class HistoryApi
     /// <summary>Maps the history endpoint.</summary>
     public static RouteGroupBuilder MapHistoryApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/history").WithTags("Monitoring").RequireReadOrWriteByMethod();
-        group.MapGet("/", GetHistoryAsync).WithName("GetHistory");
+        var group = endpoints.MapGroup("/api/history").WithTags("Monitoring").RequireReadOrWriteByMethod().ProducesApiProblems();
+        group.MapGet("/", GetHistoryAsync).WithName("GetHistory")
+            .WithSummary("Probe history")
+            .WithDescription("Results of the last hours, raw or as rollups, newest first, paged.");
         return group;
     }
 

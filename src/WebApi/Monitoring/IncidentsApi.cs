@@ -69,12 +69,26 @@ public static class IncidentsApi
     /// <summary>Maps the incidents endpoints.</summary>
     public static RouteGroupBuilder MapIncidentsApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/incidents").WithTags("Monitoring").RequireReadOrWriteByMethod();
-        group.MapGet("/", ListAsync).WithName("ListIncidents");
-        group.MapGet("/{id:long}", GetAsync).WithName("GetIncident");
-        group.MapPost("/{id:long}/acknowledge", AcknowledgeAsync).WithName("AcknowledgeIncident");
-        group.MapPost("/{id:long}/notes", AddNoteAsync).WithName("AddIncidentNote");
-        group.MapGet("/{id:long}/notes", ListNotesAsync).WithName("ListIncidentNotes");
+        var group = endpoints.MapGroup("/api/incidents").WithTags("Monitoring").RequireReadOrWriteByMethod().ProducesApiProblems();
+        group.MapGet("/", ListAsync).WithName("ListIncidents")
+            .WithSummary("List incidents")
+            .WithDescription("An account's incidents, newest first, optionally only open ones or one check's.");
+        group.MapGet("/{id:long}", GetAsync).WithName("GetIncident")
+            .WithSummary("Get an incident")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id:long}/acknowledge", AcknowledgeAsync).WithName("AcknowledgeIncident")
+            .WithSummary("Acknowledge an incident")
+            .WithDescription("Records who took it and when.")
+            .WithRequestExample("""{"by": "Дежурный Иван"}""")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id:long}/notes", AddNoteAsync).WithName("AddIncidentNote")
+            .WithSummary("Add a note to an incident")
+            .WithRequestExample("""{"text": "amoCRM подтвердил сбой, ждём.", "author": "Дежурный Иван"}""")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/{id:long}/notes", ListNotesAsync).WithName("ListIncidentNotes")
+            .WithSummary("List an incident's notes")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

@@ -11,8 +11,10 @@ public static class StatsApi
     /// <summary>Maps the statistics endpoint.</summary>
     public static RouteGroupBuilder MapStatsApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/stats").WithTags("Monitoring").RequireReadOrWriteByMethod();
-        group.MapGet("/", GetStatsAsync).WithName("GetStats");
+        var group = endpoints.MapGroup("/api/stats").WithTags("Monitoring").RequireReadOrWriteByMethod().ProducesApiProblems();
+        group.MapGet("/", GetStatsAsync).WithName("GetStats")
+            .WithSummary("Probe statistics")
+            .WithDescription("Per check over the last hours, from the rollups: results by status, uptime and latency.");
         return group;
     }
 

@@ -32,8 +32,10 @@ public static class StatusApi
     /// <summary>Maps the status endpoint.</summary>
     public static RouteGroupBuilder MapStatusApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/status").WithTags("Monitoring").RequireReadOrWriteByMethod();
-        group.MapGet("/", GetStatusAsync).WithName("GetStatus");
+        var group = endpoints.MapGroup("/api/status").WithTags("Monitoring").RequireReadOrWriteByMethod().ProducesApiProblems();
+        group.MapGet("/", GetStatusAsync).WithName("GetStatus")
+            .WithSummary("Current status of an account's checks")
+            .WithDescription("Per check: its debounced status, last response time, time of the last check, error and reason, and since when.");
         return group;
     }
 

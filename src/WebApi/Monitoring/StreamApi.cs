@@ -35,7 +35,11 @@ public static class StreamApi
 
     /// <summary>Maps the stream endpoint.</summary>
     public static IEndpointConventionBuilder MapStreamApi(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/api/stream", StreamAsync).WithTags("Monitoring").WithName("Stream").RequireAuthorization(AccessPolicies.Read);
+        endpoints.MapGet("/api/stream", StreamAsync).WithTags("Monitoring").WithName("Stream").RequireAuthorization(AccessPolicies.Read)
+            .WithSummary("Live status updates (server-sent events)")
+            .WithDescription("A text/event-stream of status_update events, one per probe result, with a keep-alive comment every 15 s; a key or address holding too many streams gets 429.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesApiProblems();
 
     private static async Task<IResult> StreamAsync(
         string? account, string? clientId, AccountResolver accounts, LiveFeed feed, StreamSlots slots, IOptions<JsonOptions> json, HttpContext context)

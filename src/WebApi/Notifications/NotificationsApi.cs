@@ -18,11 +18,20 @@ public static class NotificationsApi
     /// <summary>Maps the notification endpoints.</summary>
     public static RouteGroupBuilder MapNotificationsApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/accounts/{account}/notifications").WithTags("Notifications").RequireReadOrWriteByMethod();
-        group.MapGet("/", GetAsync).WithName("GetNotificationSettings");
-        group.MapPut("/", PutAsync).WithName("PutNotificationSettings");
-        group.MapGet("/status", GetStatusAsync).WithName("GetNotificationStatus");
-        group.MapPost("/test", TestAsync).WithName("TestNotifications");
+        var group = endpoints.MapGroup("/api/accounts/{account}/notifications").WithTags("Notifications").RequireReadOrWriteByMethod().ProducesApiProblems();
+        group.MapGet("/", GetAsync).WithName("GetNotificationSettings")
+            .WithSummary("An account's alert channels")
+            .WithDescription("Mattermost, email and webhook settings; webhook URLs come back masked (https://host/***), and writing a masked URL back keeps the stored one.");
+        group.MapPut("/", PutAsync).WithName("PutNotificationSettings")
+            .WithSummary("Set an account's alert channels")
+            .WithRequestExample("""{"language": "ru", "mattermost": {"webhookUrl": "https://mattermost.example.com/hooks/<id>", "channel": "amocrm-alerts", "enabled": true}, "email": {"recipients": ["ops@example.com"]}, "webhook": {"url": "https://ops.example.com/amohub"}}""");
+        group.MapGet("/status", GetStatusAsync).WithName("GetNotificationStatus")
+            .WithSummary("Alert delivery state")
+            .WithDescription("How the account's alerts are being delivered, per channel.");
+        group.MapPost("/test", TestAsync).WithName("TestNotifications")
+            .WithSummary("Send a test alert")
+            .WithDescription("Sends a test message on every configured channel and says how each went; 409 when none is configured.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 

@@ -1,3 +1,4 @@
+using AmoHub.WebApi.Hosting;
 using AmoHub.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -15,8 +16,10 @@ public static class ClusterApi
     /// <summary>Maps the cluster endpoint.</summary>
     public static RouteGroupBuilder MapClusterApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/cluster").WithTags("Operations").RequireAuthorization(AccessPolicies.Admin);
-        group.MapGet("/", GetClusterAsync).WithName("GetCluster");
+        var group = endpoints.MapGroup("/api/cluster").WithTags("Operations").RequireAuthorization(AccessPolicies.Admin).ProducesApiProblems();
+        group.MapGet("/", GetClusterAsync).WithName("GetCluster")
+            .WithSummary("The Orleans cluster")
+            .WithDescription("The silos of the cluster as membership sees them; admin keys only.");
         return group;
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using AmoHub.Tests.Infrastructure;
 
@@ -32,15 +31,16 @@ public sealed class RenderedManifests
     {
         var k8s = Path.Combine(RepositoryPaths.Root, "deploy", "k8s");
         var validator = Path.Combine(k8s, "validate");
-        if (!Directory.Exists(Path.Combine(validator, "node_modules")))
+        var installed = Path.Combine(validator, "node_modules", ".package-lock.json");
+        if (!File.Exists(installed) || File.GetLastWriteTimeUtc(installed) < File.GetLastWriteTimeUtc(Path.Combine(validator, "package-lock.json")))
         {
-            var install = await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], validator, null);
+            var install = await ExternalTool.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], validator, null);
             Assert.True(install.ExitCode == 0, $"npm ci in deploy/k8s/validate failed:\n{install.Error}");
         }
 
-        var rendered = await RunAsync("kubectl", ["kustomize", Path.Combine(k8s, "overlays", overlay)], k8s, null);
+        var rendered = await ExternalTool.RunAsync("kubectl", ["kustomize", Path.Combine(k8s, "overlays", overlay)], k8s, null);
         Assert.True(rendered.ExitCode == 0, $"kubectl kustomize {overlay} failed:\n{rendered.Error}");
-        var validated = await RunAsync("node", ["validate.mjs"], validator, rendered.Output);
+        var validated = await ExternalTool.RunAsync("node", ["validate.mjs"], validator, rendered.Output);
         Assert.True(validated.ExitCode == 0, $"the {overlay} manifests do not match the Kubernetes schemas:\n{validated.Error}");
         var objects = JsonNode.Parse(validated.Output)!.AsArray().Select(node => node!.AsObject()).ToList();
         return new RenderedManifests(objects);
@@ -48,39 +48,4 @@ public sealed class RenderedManifests
 
     /// <summary><c>metadata.name</c>.</summary>
     public static string Name(JsonNode node) => (string)node["metadata"]!["name"]!;
-
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string program, string[] arguments, string directory, string? input)
-    {
-        var start = new ProcessStartInfo(program, arguments)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardInput = input is not null,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception exception)
-        {
-            throw new InvalidOperationException($"{program} is not installed here ({exception.Message}); ./test.sh installs what the manifest tests need.", exception);
-        }
-
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            if (input is not null)
-            {
-                await process.StandardInput.WriteAsync(input);
-                process.StandardInput.Close();
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-            await process.WaitForExitAsync(timeout.Token);
-            return (process.ExitCode, await output, await error);
-        }
-    }
 }

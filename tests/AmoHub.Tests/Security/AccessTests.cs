@@ -25,7 +25,7 @@ public sealed class AccessTests(SecuredHubFixture fixture)
         {
             (HttpMethod.Get, "/api/status"), (HttpMethod.Get, "/api/stream"), (HttpMethod.Post, "/api/contacts"),
             (HttpMethod.Get, "/api/cluster"), (HttpMethod.Get, "/orleans/DashboardCounters"), (HttpMethod.Get, "/metrics"),
-            (HttpMethod.Get, "/openapi/v1.json"),
+            (HttpMethod.Get, "/openapi/v1.json"), (HttpMethod.Get, "/docs/"),
         })
         {
             using var request = ApiKeys.Request(method, path, key: null, json: method == HttpMethod.Post ? NewContact() : null);
@@ -46,6 +46,8 @@ public sealed class AccessTests(SecuredHubFixture fixture)
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(HttpMethod.Get, "/api/stream", ApiKeys.Read));
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(HttpMethod.Get, "/api/accounts", ApiKeys.Read));
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(HttpMethod.Get, "/metrics", ApiKeys.Read));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(HttpMethod.Get, "/openapi/v1.json", ApiKeys.Read));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(HttpMethod.Get, "/docs/", ApiKeys.Read));
 
         Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(HttpMethod.Post, "/api/contacts", ApiKeys.Read, NewContact()));
         Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(HttpMethod.Post, "/api/leads", ApiKeys.Read, new { name = "Сделка" }));

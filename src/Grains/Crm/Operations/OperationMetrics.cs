@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using AmoHub.Grains.Interfaces.Crm;
+using AmoHub.ServiceDefaults.Telemetry;
 
 namespace AmoHub.Grains.Crm.Operations;
 
@@ -17,12 +18,12 @@ public static class OperationMetrics
     private static readonly ConcurrentDictionary<string, Tracked> Backlogs = new(StringComparer.Ordinal);
 
     private static readonly ObservableGauge<long> Pending = Meter.CreateObservableGauge(
-        "amohub.operations.pending", () => Backlogs.Select(pair => new Measurement<long>(pair.Value.Backlog().Pending, Account(pair.Key))),
+        "amohub.operations.pending", () => AccountLabels.Current.Measure(Backlogs.Select(pair => (pair.Key, pair.Value.Backlog().Pending)), (a, b) => a + b),
         unit: "{operation}", description: "Create requests accepted (202) and waiting for amoCRM");
 
     private static readonly ObservableGauge<double> OldestAge = Meter.CreateObservableGauge(
-        "amohub.operations.oldest_pending_age", () => Backlogs.Select(pair => new Measurement<double>(
-            pair.Value.Backlog().OldestPendingSince is { } since ? Math.Max(0, (pair.Value.Time.GetUtcNow() - since).TotalSeconds) : 0, Account(pair.Key))),
+        "amohub.operations.oldest_pending_age", () => AccountLabels.Current.Measure(
+            Backlogs.Select(pair => (pair.Key, pair.Value.Backlog().OldestPendingSince is { } since ? Math.Max(0, (pair.Value.Time.GetUtcNow() - since).TotalSeconds) : 0)), Math.Max),
         unit: "s", description: "Age of the oldest create request waiting for amoCRM; 0 when none waits");
 
     private static readonly Counter<long> Finished = Meter.CreateCounter<long>(
@@ -42,9 +43,7 @@ public static class OperationMetrics
 
     /// <summary>Counts a stored request of <paramref name="account"/> that ended <paramref name="status"/>.</summary>
     public static void CountFinished(string account, OperationStatus status) =>
-        Finished.Add(1, new KeyValuePair<string, object?>("account", account), new KeyValuePair<string, object?>("outcome", status == OperationStatus.Done ? "done" : "failed"));
-
-    private static KeyValuePair<string, object?> Account(string account) => new("account", account);
+        Finished.Add(1, AccountLabels.Current.Tag(account), new KeyValuePair<string, object?>("outcome", status == OperationStatus.Done ? "done" : "failed"));
 
     /// <summary>An active grain's backlog and the clock its age is read by.</summary>
     private sealed record Tracked(Func<OperationsBacklog> Backlog, TimeProvider Time);

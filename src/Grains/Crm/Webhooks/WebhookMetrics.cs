@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using AmoHub.ServiceDefaults.Telemetry;
 
 namespace AmoHub.Grains.Crm.Webhooks;
 
@@ -20,8 +21,8 @@ public static class WebhookMetrics
         "amohub.webhook.events.applied", unit: "{event}", description: "Webhook events applied to AmoHub's copy");
 
     /// <summary>Counts <paramref name="events"/> accepted for <paramref name="account"/>.</summary>
-    public static void CountAccepted(string account, int events) => Accepted.Add(events, new KeyValuePair<string, object?>("account", account));
+    public static void CountAccepted(string account, int events) => Accepted.Add(events, AccountLabels.Current.Tag(account));
 
     /// <summary>Counts <paramref name="events"/> applied for <paramref name="account"/>.</summary>
-    public static void CountApplied(string account, int events) => Applied.Add(events, new KeyValuePair<string, object?>("account", account));
+    public static void CountApplied(string account, int events) => Applied.Add(events, AccountLabels.Current.Tag(account));
 }

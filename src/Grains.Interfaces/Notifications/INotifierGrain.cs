@@ -33,7 +33,7 @@ public sealed record IncidentNotice(
     [property: Id(8)] string? ErrorCode);
 
 /// <summary>
-/// Sends an account's alerts (Mattermost, email, a generic webhook) apart from its probes: a probe hands a notice
+/// Sends an account's alerts (Mattermost, email, a generic webhook, Telegram) apart from its probes: a probe hands a notice
 /// over one-way and goes on, so a notification channel that is down never slows a check or changes its result.
 /// Key: <see cref="GrainKeys.Notifier"/>, <c>{subdomain}/notifier</c>.
 /// </summary>

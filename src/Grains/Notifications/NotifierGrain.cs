@@ -86,7 +86,7 @@ public sealed partial class NotifierGrain(
         _settings = requested;
         Kept.Settings = NotificationRules.MapSecrets(requested, protector.Protect);
         var (mattermost, email, webhook) = (Target(NotificationChannel.Mattermost) is not null, Target(NotificationChannel.Email) is not null, Target(NotificationChannel.Webhook) is not null);
-        LogConfigured(logger, _account, mattermost, email, webhook);
+        LogConfigured(logger, _account, mattermost, email, webhook, Target(NotificationChannel.Telegram) is not null);
         await AdvanceAsync(changed: true);
         return new NotificationUpdate(Masked(), new Dictionary<string, string[]>());
     }
@@ -111,7 +111,8 @@ public sealed partial class NotifierGrain(
                 counters?.LastSentAt,
                 counters?.LastError,
                 counters?.LastErrorAt,
-                pending.FirstOrDefault()?.NextAttemptAt);
+                pending.FirstOrDefault()?.NextAttemptAt,
+                counters?.Failing);
         });
         var muted = Kept.Flaps
             .Where(pair => pair.Value.MutedUntil > now)
@@ -165,11 +166,20 @@ public sealed partial class NotifierGrain(
             Kept.Outbox.RemoveAt(index);
             counters.Sent++;
             counters.LastSentAt = now;
+            counters.Failing = null;
             LogDelivered(logger, _account, report.Channel, delivery.Alert.Kind, attempt);
+        }
+        else if (report.Refused)
+        {
+            Kept.Outbox.RemoveAt(index);
+            counters.Dropped++;
+            counters.LastError = counters.Failing = report.Error;
+            counters.LastErrorAt = now;
+            LogRefused(logger, _account, report.Channel, delivery.Alert.Kind, report.Error);
         }
         else
         {
-            var wait = RetryDelay(attempt);
+            var wait = report.RetryAfter ?? RetryDelay(attempt);
             Kept.Outbox[index] = delivery with { Attempts = attempt, NextAttemptAt = now + wait };
             counters.LastError = report.Error;
             counters.LastErrorAt = now;
@@ -499,8 +509,12 @@ public sealed partial class NotifierGrain(
                 return _settings.Email is { Recipients.Length: > 0 } email && Options.Smtp.Host is not null
                     ? new ChannelTarget(channel, language, null, null, email.Recipients)
                     : null;
-            default:
+            case NotificationChannel.Webhook:
                 return _settings.Webhook is { } webhook ? new ChannelTarget(channel, language, new Uri(webhook.Url), null, []) : null;
+            default:
+                return _settings.Telegram is { } telegram && Options.Telegram.BotToken is not null
+                    ? new ChannelTarget(channel, language, null, null, [], telegram)
+                    : null;
         }
     }
 
@@ -559,8 +573,11 @@ public sealed partial class NotifierGrain(
     [LoggerMessage(EventId = 7005, Level = LogLevel.Warning, Message = "{Account}: {CheckType} is flapping ({Count} incidents within {Window}); its alerts are muted until {Until}")]
     private static partial void LogFlapping(ILogger logger, string account, CheckType checkType, int count, TimeSpan window, DateTimeOffset until);
 
-    [LoggerMessage(EventId = 7006, Level = LogLevel.Information, Message = "{Account}: notification settings changed (Mattermost {Mattermost}, email {Email}, webhook {Webhook})")]
-    private static partial void LogConfigured(ILogger logger, string account, bool mattermost, bool email, bool webhook);
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Information, Message = "{Account}: notification settings changed (Mattermost {Mattermost}, email {Email}, webhook {Webhook}, Telegram {Telegram})")]
+    private static partial void LogConfigured(ILogger logger, string account, bool mattermost, bool email, bool webhook, bool telegram);
+
+    [LoggerMessage(EventId = 5200, Level = LogLevel.Error, Message = "{Account}: {Channel} refused the {Kind} alert for good ({Error}); the alert is dropped and the channel marked failing until a delivery goes through")]
+    private static partial void LogRefused(ILogger logger, string account, NotificationChannel channel, AlertKind kind, string error);
 
     [LoggerMessage(EventId = 7010, Level = LogLevel.Information, Message = "{Account}: the account was removed: its notifications stopped and its pending messages were dropped")]
     private static partial void LogStopped(ILogger logger, string account);

@@ -110,7 +110,7 @@ public sealed class ChannelCounters
     [Id(0)]
     public long Sent { get; set; }
 
-    /// <summary>Messages given up on (too old, or the channel was removed).</summary>
+    /// <summary>Messages given up on (too old, the channel was removed, or the receiver refused the channel).</summary>
     [Id(1)]
     public long Dropped { get; set; }
 
@@ -125,4 +125,8 @@ public sealed class ChannelCounters
     /// <summary>When it happened.</summary>
     [Id(4)]
     public DateTimeOffset? LastErrorAt { get; set; }
+
+    /// <summary>Why the receiver refuses the channel for good (a bot blocked, a chat not found); null once a delivery goes through.</summary>
+    [Id(5)]
+    public string? Failing { get; set; }
 }

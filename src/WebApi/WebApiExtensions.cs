@@ -3,6 +3,7 @@ using AmoHub.ServiceDefaults.Security;
 using AmoHub.WebApi.Accounts;
 using AmoHub.WebApi.Crm;
 using AmoHub.WebApi.Hosting;
+using AmoHub.WebApi.Maintenance;
 using AmoHub.WebApi.Monitoring;
 using AmoHub.WebApi.Notifications;
 using AmoHub.WebApi.Operations;
@@ -66,6 +67,7 @@ public static class WebApiExtensions
         app.MapAccountsApi();
         app.MapMonitoringApis();
         app.MapNotificationsApi();
+        app.MapMaintenanceApi();
         app.MapClusterApi();
         app.MapContactsApi();
         app.MapLeadsApi();

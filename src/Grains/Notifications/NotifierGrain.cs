@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using AmoHub.Grains.Interfaces.Keys;
+using AmoHub.Grains.Interfaces.Maintenance;
 using AmoHub.Grains.Interfaces.Monitoring;
 using AmoHub.Grains.Interfaces.Notifications;
 using AmoHub.Grains.Interfaces.Probes;
@@ -23,6 +24,8 @@ namespace AmoHub.Grains.Notifications;
 /// <item>one message per incident and kind: the alerts raised are kept in state with the incident, and a message is
 /// written to the outbox (in state) before it is sent, so repeated notices and restarts send nothing twice and lose
 /// nothing; a reminder brings the notifier back while work is pending;</item>
+/// <item>an incident that opened during a maintenance window is tracked but raises nothing, and each maintenance
+/// period's start and end are announced once (the announcements made are kept in state);</item>
 /// <item>each channel delivers its messages in order, one at a time, retrying with capped exponential back-off; a
 /// channel that fails or hangs holds back only itself.</item>
 /// </list>
@@ -131,6 +134,23 @@ public sealed partial class NotifierGrain(
     }
 
     /// <inheritdoc />
+    public Task AnnounceMaintenanceAsync(MaintenancePeriod period, bool ended)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        var now = time.GetUtcNow();
+        var alert = new Alert(
+            ended ? AlertKind.MaintenanceEnded : AlertKind.MaintenanceStarted, _account, null, null, period.Start, ended ? period.End : now,
+            Error: period.Reason, MutedUntil: period.End, WindowId: period.WindowId);
+        if (period.End < now - KeepClosedIncidents || !Kept.Announcements.TryAdd(alert.Key, period.End))
+        {
+            return Task.CompletedTask;
+        }
+
+        Raise(alert, now);
+        return AdvanceAsync(changed: true);
+    }
+
+    /// <inheritdoc />
     public async Task StopAsync()
     {
         _settings = NoSettings;
@@ -204,6 +224,12 @@ public sealed partial class NotifierGrain(
         }
 
         Kept.Incidents[notice.IncidentId] = Track(notice, endedAt: null);
+        if (notice.Maintenance)
+        {
+            LogMaintenanceIncident(logger, _account, notice.CheckType, notice.IncidentId);
+            return true;
+        }
+
         var check = notice.CheckType;
         if (!Kept.Flaps.TryGetValue(check, out var flaps))
         {
@@ -303,6 +329,11 @@ public sealed partial class NotifierGrain(
     /// </summary>
     private DateTimeOffset? DueAt(TrackedIncident incident)
     {
+        if (incident.Maintenance)
+        {
+            return null;
+        }
+
         DateTimeOffset? due = incident.LastAlertedAt is not { } last ? incident.StartedAt + Options.Delay
             : Options.RealertInterval > TimeSpan.Zero ? last + Options.RealertInterval
             : null;
@@ -367,6 +398,11 @@ public sealed partial class NotifierGrain(
         }
 
         var changed = forgotten.Count > 0;
+        foreach (var (key, end) in Kept.Announcements.ToList())
+        {
+            changed |= end < now - KeepClosedIncidents && Kept.Announcements.Remove(key);
+        }
+
         foreach (var (check, flaps) in Kept.Flaps.ToList())
         {
             changed |= flaps.Openings.RemoveAll(at => at < now - Options.FlapWindow) > 0;
@@ -551,6 +587,7 @@ public sealed partial class NotifierGrain(
         HttpStatus = notice.HttpStatus,
         ErrorCode = notice.ErrorCode,
         Error = notice.Details,
+        Maintenance = notice.Maintenance,
     };
 
     private static string DeliveryId(Alert alert, NotificationChannel channel) => $"{alert.Key}/{channel.ToWireName()}";
@@ -575,6 +612,9 @@ public sealed partial class NotifierGrain(
 
     [LoggerMessage(EventId = 7006, Level = LogLevel.Information, Message = "{Account}: notification settings changed (Mattermost {Mattermost}, email {Email}, webhook {Webhook}, Telegram {Telegram})")]
     private static partial void LogConfigured(ILogger logger, string account, bool mattermost, bool email, bool webhook, bool telegram);
+
+    [LoggerMessage(EventId = 5202, Level = LogLevel.Information, Message = "{Account}: the {CheckType} incident {IncidentId} opened during maintenance; it alerts nobody")]
+    private static partial void LogMaintenanceIncident(ILogger logger, string account, CheckType checkType, long incidentId);
 
     [LoggerMessage(EventId = 5200, Level = LogLevel.Error, Message = "{Account}: {Channel} refused the {Kind} alert for good ({Error}); the alert is dropped and the channel marked failing until a delivery goes through")]
     private static partial void LogRefused(ILogger logger, string account, NotificationChannel channel, AlertKind kind, string error);

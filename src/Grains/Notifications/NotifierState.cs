@@ -33,6 +33,10 @@ public sealed class NotifierState
     /// <summary>Counters and the last failure of each channel.</summary>
     [Id(4)]
     public Dictionary<NotificationChannel, ChannelCounters> Channels { get; set; } = [];
+
+    /// <summary>The maintenance announcements raised (by alert key), with the end of their period, for a while after it.</summary>
+    [Id(5)]
+    public Dictionary<string, DateTimeOffset> Announcements { get; set; } = [];
 }
 
 /// <summary>An incident as the notifier follows it, with the alerts raised for it so far.</summary>
@@ -77,6 +81,10 @@ public sealed class TrackedIncident
     /// <summary>How many still-down alerts were raised.</summary>
     [Id(9)]
     public int StillDownAlerts { get; set; }
+
+    /// <summary>It opened during a maintenance window: it raises no alert at all.</summary>
+    [Id(10)]
+    public bool Maintenance { get; set; }
 }
 
 /// <summary>One message for one channel, with its tries so far.</summary>

@@ -57,8 +57,15 @@ public interface IMaintenanceGrain : IGrainWithStringKey
     [ReadOnly]
     Task<ImmutableArray<MaintenanceWindow>> ListAsync(string? account);
 
-    /// <summary>Deletes a window (an occurrence under way is announced as ended); false when there is none.</summary>
+    /// <summary>
+    /// Deletes a window; false when there is none. An occurrence under way is announced as ended, and a one-off window
+    /// under way is ended now rather than forgotten, so statistics still leave its past out.
+    /// </summary>
     Task<bool> DeleteAsync(string id);
+
+    /// <summary>The occurrences covering <paramref name="account"/> that overlap [<paramref name="since"/>, <paramref name="until"/>), by start.</summary>
+    [ReadOnly]
+    Task<ImmutableArray<MaintenancePeriod>> PeriodsAsync(string account, DateTimeOffset since, DateTimeOffset until);
 
     /// <summary>The occurrence covering <paramref name="account"/> at <paramref name="at"/>, or null.</summary>
     [ReadOnly]

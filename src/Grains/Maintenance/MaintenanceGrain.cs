@@ -76,16 +76,34 @@ public sealed partial class MaintenanceGrain(
             await AnnounceAsync(window, current with { End = now }, ended: true, now);
         }
 
-        Kept.Windows.Remove(window);
+        // A one-off window deleted under way ends now and stays (a week) for the statistics that leave maintenance out.
+        var index = Kept.Windows.IndexOf(window);
+        if (window.Request is { From: { } from, To: { } to } && from < now && now < to)
+        {
+            Kept.Windows[index] = window with { Request = window.Request with { To = now } };
+        }
+        else
+        {
+            Kept.Windows.RemoveAt(index);
+        }
+
         LogDeleted(logger, id);
         await AdvanceAsync(changed: true);
         return true;
     }
 
     /// <inheritdoc />
+    public Task<ImmutableArray<MaintenancePeriod>> PeriodsAsync(string account, DateTimeOffset since, DateTimeOffset until) =>
+        Task.FromResult(Kept.Windows
+            .Where(window => Covers(window, account))
+            .SelectMany(window => MaintenanceSchedule.Overlapping(window, since, until))
+            .OrderBy(period => period.Start)
+            .ToImmutableArray());
+
+    /// <inheritdoc />
     public Task<MaintenancePeriod?> ActiveAsync(string account, DateTimeOffset at) =>
         Task.FromResult(Kept.Windows
-            .Where(window => window.Request.Account is null || window.Request.Account == account)
+            .Where(window => Covers(window, account))
             .Select(window => MaintenanceSchedule.Covering(window, at))
             .OfType<MaintenancePeriod>()
             .MaxBy(period => period.End));

@@ -29,6 +29,21 @@ public static class MaintenanceSchedule
         return start == default ? null : Period(window, start, start + duration);
     }
 
+    /// <summary>The occurrences of <paramref name="window"/> that overlap [<paramref name="from"/>, <paramref name="to"/>), by start.</summary>
+    public static IEnumerable<MaintenancePeriod> Overlapping(MaintenanceWindow window, DateTimeOffset from, DateTimeOffset to)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        var request = window.Request;
+        if (Recurrence(request) is not { } recurrence)
+        {
+            return request.From < to && request.To > from ? [Period(window, request.From!.Value, request.To!.Value)] : [];
+        }
+
+        var (cron, zone, duration) = recurrence;
+        return cron.GetOccurrences(from - duration, to, zone, fromInclusive: false, toInclusive: false)
+            .Select(start => Period(window, start, start + duration));
+    }
+
     /// <summary>The latest occurrence of <paramref name="window"/> that ended at or before <paramref name="at"/>, within <see cref="EndLookBack"/>.</summary>
     public static MaintenancePeriod? LastEnded(MaintenanceWindow window, DateTimeOffset at)
     {

@@ -99,7 +99,7 @@ public static class MaintenanceApi
             : Problems.Invalid(update.Errors);
     }
 
-    /// <summary>Deletes a window; an occurrence under way ends now, and that is announced.</summary>
+    /// <summary>Deletes a window; an occurrence under way ends now, and that is announced (a one-off one stays listed, ended).</summary>
     private static async Task<Results<NoContent, NotFound>> DeleteAsync(string id, IClusterClient client) =>
         await client.GetGrain<IMaintenanceGrain>(IMaintenanceGrain.Key).DeleteAsync(id) ? TypedResults.NoContent() : TypedResults.NotFound();
 

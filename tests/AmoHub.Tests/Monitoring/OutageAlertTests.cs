@@ -185,11 +185,23 @@ public sealed class OutageAlertTests
             TimeSpan.FromSeconds(60),
             "the end of the maintenance to be announced");
 
+        var everything = await StatsAsync(hub, excludeMaintenance: false);
+        var outsideMaintenance = await StatsAsync(hub, excludeMaintenance: true);
+
         Assert.Equal((HttpStatusCode.Created, HttpStatusCode.NoContent), (created.StatusCode, deleted.StatusCode));
         Assert.All(opened, incident => Assert.True(incident.GetProperty("maintenance").GetBoolean()));
+        Assert.All(everything, check => Assert.True(check.GetProperty("incidentCount").GetInt32() >= 1));
+        Assert.All(outsideMaintenance, check => Assert.Equal(0, check.GetProperty("incidentCount").GetInt32()));
+        Assert.True(
+            outsideMaintenance.Sum(check => check.GetProperty("totalChecks").GetInt64()) < everything.Sum(check => check.GetProperty("totalChecks").GetInt64()),
+            "the results taken during the window are left out");
         Assert.DoesNotContain(mattermost.Received(Token), post => outage.Any(incident => post.DeliveryId!.StartsWith($"incident:{incident}:", StringComparison.Ordinal)));
         Assert.Equal(2, mattermost.Received(Token).Count(post => post.DeliveryId!.StartsWith($"maintenance:{id}:", StringComparison.Ordinal)));
     }
+
+    private static async Task<List<JsonElement>> StatsAsync(InProcessAmoHub hub, bool excludeMaintenance) =>
+        (await hub.Http.GetFromJsonAsync<JsonElement>($"/api/stats?account={Account}&hours=1&excludeMaintenance={(excludeMaintenance ? "true" : "false")}"))
+            .GetProperty("checks").EnumerateArray().ToList();
 
     private static bool Is(JsonElement incident, string check, string reason) =>
         incident.GetProperty("checkType").GetString() == check && incident.GetProperty("errorCode").GetString() == reason;

@@ -146,6 +146,7 @@ public sealed partial class NotifierGrain(
             return Task.CompletedTask;
         }
 
+        Kept.MaintenanceUntil = ended ? null : period.End;
         Raise(alert, now);
         return AdvanceAsync(changed: true);
     }
@@ -325,7 +326,8 @@ public sealed partial class NotifierGrain(
     /// <summary>
     /// When the next alert of an open incident is due: its DOWN alert <see cref="NotificationOptions.Delay"/> after it
     /// opened, then a still-down alert every <see cref="NotificationOptions.RealertInterval"/> after the last alert
-    /// (none when re-alerts are off), held back to the end of its check's mute.
+    /// (none when re-alerts are off), held back to the end of its check's mute and of the maintenance under way; none
+    /// for an incident that opened during maintenance.
     /// </summary>
     private DateTimeOffset? DueAt(TrackedIncident incident)
     {
@@ -337,7 +339,12 @@ public sealed partial class NotifierGrain(
         DateTimeOffset? due = incident.LastAlertedAt is not { } last ? incident.StartedAt + Options.Delay
             : Options.RealertInterval > TimeSpan.Zero ? last + Options.RealertInterval
             : null;
-        return due is { } at && MutedUntil(incident.CheckType) is { } until && until > at ? until : due;
+        if (due is { } at && MutedUntil(incident.CheckType) is { } until && until > at)
+        {
+            due = until;
+        }
+
+        return due is { } held && Kept.MaintenanceUntil is { } maintenanceEnd && maintenanceEnd > held ? maintenanceEnd : due;
     }
 
     /// <summary>

@@ -37,6 +37,13 @@ public sealed class NotifierState
     /// <summary>The maintenance announcements raised (by alert key), with the end of their period, for a while after it.</summary>
     [Id(5)]
     public Dictionary<string, DateTimeOffset> Announcements { get; set; } = [];
+
+    /// <summary>
+    /// The end of the maintenance period under way, as announced; DOWN and still-down alerts of incidents opened
+    /// before it are held until then (those opened in it raise nothing). Null or past when none is.
+    /// </summary>
+    [Id(6)]
+    public DateTimeOffset? MaintenanceUntil { get; set; }
 }
 
 /// <summary>An incident as the notifier follows it, with the alerts raised for it so far.</summary>

@@ -48,6 +48,25 @@ public sealed class MaintenanceTests(NotificationsFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task An_incident_that_opened_before_a_window_is_alerted_only_once_the_window_ends()
+    {
+        var account = NewAccount();
+        Assert.Empty((await fixture.Notifier(account).ConfigureAsync(new(null, new(false, null, null), null, new(fixture.Webhooks.Url(HookToken(account)).AbsoluteUri)))).Errors);
+        var now = DateTimeOffset.UtcNow;
+        var window = (await Windows.CreateAsync(new MaintenanceRequest(account, now, now + TimeSpan.FromHours(1), null, null, null, null))).Window!;
+        await fixture.Webhooks.WaitForAsync(HookToken(account), 1);
+
+        // An incident from before the window, its DOWN alert due at once.
+        var opened = Notices.Opened(Notices.NewId(), account, CheckType.Post, now - TimeSpan.FromMinutes(1));
+        await fixture.Notifier(account).NotifyAsync(opened);
+        Assert.True(await Windows.DeleteAsync(window.Id));
+        var posts = await fixture.Webhooks.WaitForAsync(HookToken(account), 3);
+        await fixture.Notifier(account).NotifyAsync(Notices.Closed(opened, DateTimeOffset.UtcNow));
+
+        Assert.Equal(["maintenance_started", "maintenance_ended", "down"], posts.Take(3).Select(post => post.Body.GetProperty("event").GetString()));
+    }
+
+    [Fact]
     public async Task Windows_are_made_listed_and_deleted_over_the_API_and_a_bad_one_is_a_400_naming_its_field()
     {
         using var created = await fixture.Hub.Http.PostAsJsonAsync("/api/maintenance", new

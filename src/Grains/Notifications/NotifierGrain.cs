@@ -44,6 +44,8 @@ public sealed partial class NotifierGrain(
 {
     private const string ReminderName = "notifier";
     private const int MaxClosedIncidents = 1000;
+    private const string StartSuffix = ":start";
+    private const string EndSuffix = ":end";
     private static readonly TimeSpan KeepClosedIncidents = TimeSpan.FromDays(2);
     private static readonly TimeSpan LostReportGrace = TimeSpan.FromSeconds(30);
     private static readonly NotificationSettings NoSettings = new(null, null, null, null);
@@ -146,7 +148,6 @@ public sealed partial class NotifierGrain(
             return Task.CompletedTask;
         }
 
-        Kept.MaintenanceUntil = ended ? null : period.End;
         Raise(alert, now);
         return AdvanceAsync(changed: true);
     }
@@ -344,7 +345,22 @@ public sealed partial class NotifierGrain(
             due = until;
         }
 
-        return due is { } held && Kept.MaintenanceUntil is { } maintenanceEnd && maintenanceEnd > held ? maintenanceEnd : due;
+        return due is { } held && MaintenanceUntil() is { } maintenanceEnd && maintenanceEnd > held ? maintenanceEnd : due;
+    }
+
+    /// <summary>The latest end of the maintenance periods announced as started and not yet as ended, if any.</summary>
+    private DateTimeOffset? MaintenanceUntil()
+    {
+        DateTimeOffset? until = null;
+        foreach (var (key, end) in Kept.Announcements)
+        {
+            if (key.EndsWith(StartSuffix, StringComparison.Ordinal) && !Kept.Announcements.ContainsKey(key[..^StartSuffix.Length] + EndSuffix) && !(until >= end))
+            {
+                until = end;
+            }
+        }
+
+        return until;
     }
 
     /// <summary>

@@ -34,16 +34,12 @@ public sealed class NotifierState
     [Id(4)]
     public Dictionary<NotificationChannel, ChannelCounters> Channels { get; set; } = [];
 
-    /// <summary>The maintenance announcements raised (by alert key), with the end of their period, for a while after it.</summary>
+    /// <summary>
+    /// The maintenance announcements raised (by alert key), with the end of their period, for a while after it. A start
+    /// without its end is a period under way: alerts of incidents opened before it are held until it ends.
+    /// </summary>
     [Id(5)]
     public Dictionary<string, DateTimeOffset> Announcements { get; set; } = [];
-
-    /// <summary>
-    /// The end of the maintenance period under way, as announced; DOWN and still-down alerts of incidents opened
-    /// before it are held until then (those opened in it raise nothing). Null or past when none is.
-    /// </summary>
-    [Id(6)]
-    public DateTimeOffset? MaintenanceUntil { get; set; }
 }
 
 /// <summary>An incident as the notifier follows it, with the alerts raised for it so far.</summary>

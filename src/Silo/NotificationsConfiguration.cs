@@ -6,7 +6,7 @@ namespace AmoHub.Silo;
 public static class NotificationsConfiguration
 {
     /// <summary>
-    /// Registers the notification senders (Mattermost, email, generic webhook) and the courier that runs deliveries
+    /// Registers the notification senders (Mattermost, email, generic webhook, Telegram) and the courier that runs deliveries
     /// off the grains, with <paramref name="notifications"/> as the deployment's settings; lowers Orleans' minimum
     /// reminder period when the notifiers' is shorter.
     /// </summary>
@@ -14,7 +14,7 @@ public static class NotificationsConfiguration
     {
         var services = silo.Services;
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(notifications));
-        // Request logging is off for this client: a webhook URL carries its token in the path.
+        // Request logging is off for this client: a webhook URL carries its token in the path, as does a Bot API URL.
         services.AddHttpClient(WebhookPost.HttpClientName)
             .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
@@ -26,6 +26,7 @@ public static class NotificationsConfiguration
         services.AddSingleton<INotificationSender, MattermostSender>();
         services.AddSingleton<INotificationSender, EmailSender>();
         services.AddSingleton<INotificationSender, WebhookSender>();
+        services.AddSingleton<INotificationSender, TelegramSender>();
         services.AddSingleton<NotificationCourier>();
         silo.Configure<ReminderOptions>(options =>
         {

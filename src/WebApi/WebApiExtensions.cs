@@ -4,6 +4,7 @@ using AmoHub.ServiceDefaults.Security;
 using AmoHub.WebApi.Accounts;
 using AmoHub.WebApi.Crm;
 using AmoHub.WebApi.Hosting;
+using AmoHub.WebApi.Maintenance;
 using AmoHub.WebApi.Monitoring;
 using AmoHub.WebApi.Notifications;
 using AmoHub.WebApi.Operations;
@@ -46,6 +47,7 @@ public static class WebApiExtensions
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [AmoHubDefaults.ReadyTag]);
         services.AddSingleton(provider => ValidatedSettings.Get<StatusPageSettings>(provider.GetRequiredService<IConfiguration>(), StatusPageSettings.Section));
         services.AddSingleton<StatusBoard>();
+        services.AddSingleton<IMaintenanceSource, ScheduledMaintenance>();
         services.AddSingleton<LiveFeed>();
         services.AddSingleton<StreamSlots>();
         services.AddHostedService(provider => provider.GetRequiredService<LiveFeed>());
@@ -88,6 +90,7 @@ public static class WebApiExtensions
         app.MapAccountsApi();
         app.MapMonitoringApis();
         app.MapNotificationsApi();
+        app.MapMaintenanceApi();
         app.MapClusterApi();
         app.MapContactsApi();
         app.MapLeadsApi();

@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
-using AmoHub.Grains.Interfaces.Accounts;
 using AmoHub.Sandbox.Faults;
 using AmoHub.ServiceDefaults.Storage;
 using AmoHub.Tests.Infrastructure;
 using AmoHub.Tests.Monitoring;
 using AmoHub.Tests.Security;
 using AmoHub.WebApi.StatusPage;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace AmoHub.Dashboard.Tests;
@@ -158,29 +158,29 @@ public sealed partial class DashboardTests
     }
 
     [Fact]
-    public async Task A_maintenance_window_a_source_reports_shows_as_a_banner_above_the_checks()
+    public async Task A_maintenance_window_made_through_the_API_shows_as_a_banner_above_the_checks_and_goes_with_it()
     {
         var now = DateTimeOffset.UtcNow;
         var ends = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero).AddHours(2);
-        var window = new MaintenanceWindow(now.AddMinutes(-10), ends, "Обновление <b>сервера</b>");
-        var services = fixture.Hub.Services;
-        var sandbox = await services.GetRequiredService<IClusterClient>().GetGrain<IAccountRegistryGrain>(IAccountRegistryGrain.Key).FindAsync(Account);
-        var board = new StatusBoard(services.GetRequiredService<IClusterClient>(), [new FixedMaintenance(window)], TimeProvider.System);
-        var boards = await board.ReadAsync([sandbox!], CancellationToken.None);
-        var html = StatusPageHtml.Render(new StatusPageView(StatusPageWords.Russian, TimeZoneInfo.Utc, now, "", boards, SingleAccount: true));
+        using var created = await fixture.Hub.Http.PostAsJsonAsync(
+            "/api/maintenance", new { account = Account, from = now.AddMinutes(-10), to = ends, reason = "Обновление <b>сервера</b>" });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        try
+        {
+            var page = await fixture.OpenAsync();
+            await page.GotoAsync($"/status/{Account}");
 
-        var page = await fixture.OpenAsync();
-        // Opened first on the page's own address, so the rendered document finds its stylesheet there.
-        await page.GotoAsync($"/status/{Account}");
-        await page.SetContentAsync(html);
+            await Assertions.Expect(page.GetByTestId("maintenance")).ToHaveTextAsync($"Плановые работы до {ends.ToString("dd.MM.yyyy HH:mm", CultureInfo.InvariantCulture)} UTC. Обновление <b>сервера</b>");
+            await ScreenshotAsync(page, "status-maintenance-ru");
+        }
+        finally
+        {
+            using var deleted = await fixture.Hub.Http.DeleteAsync(new Uri($"/api/maintenance/{id}", UriKind.Relative));
+        }
 
-        await Assertions.Expect(page.GetByTestId("maintenance")).ToHaveTextAsync($"Плановые работы до {ends.ToString("dd.MM.yyyy HH:mm", CultureInfo.InvariantCulture)} UTC. Обновление <b>сервера</b>");
-        await ScreenshotAsync(page, "status-maintenance-ru");
-    }
-
-    private sealed class FixedMaintenance(MaintenanceWindow window) : IMaintenanceSource
-    {
-        public Task<IReadOnlyList<MaintenanceWindow>> ActiveAsync(string account, DateTimeOffset now, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<MaintenanceWindow>>([window]);
+        var after = await fixture.OpenAsync();
+        await after.GotoAsync($"/status/{Account}");
+        await Assertions.Expect(after.GetByTestId("maintenance")).ToHaveCountAsync(0);
     }
 }

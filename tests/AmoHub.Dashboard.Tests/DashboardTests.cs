@@ -107,7 +107,7 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task An_outage_in_the_sandbox_turns_the_tiles_red_and_adds_open_incident_rows_on_top_giving_the_reason_in_Russian()
+    public async Task An_outage_in_the_sandbox_turns_the_tiles_red_and_adds_open_incident_rows_on_top_giving_the_reason_in_Russian_that_can_be_muted_for_an_hour()
     {
         var page = await fixture.OpenAsync();
         await page.GotoAsync("/");
@@ -129,10 +129,23 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
             await Assertions.Expect(open.Locator(".incident-details")).ToHaveTextAsync("Сбой на стороне amoCRM");
             await Assertions.Expect(page.Locator("#monitor")).Not.ToContainTextAsync("amoCRM failed");
             await ScreenshotAsync(page, "outage");
+
+            // «Заглушить на 1 ч» makes a one-hour maintenance window for the account, and the open incidents say so.
+            await Assertions.Expect(open.GetByTestId("mute-incident")).ToHaveTextAsync("Заглушить на 1 ч");
+            await open.GetByTestId("mute-incident").ClickAsync();
+            await Assertions.Expect(open.GetByTestId("muted")).ToContainTextAsync("оповещения заглушены до");
+            var window = Assert.Single((await fixture.Hub.Http.GetFromJsonAsync<JsonElement>($"/api/maintenance?account={Account}")).GetProperty("windows").EnumerateArray());
+            Assert.Equal(TimeSpan.FromHours(1), window.GetProperty("to").GetDateTimeOffset() - window.GetProperty("from").GetDateTimeOffset());
+            Assert.Equal(Account, window.GetProperty("account").GetString());
         }
         finally
         {
             fixture.Hub.Sandbox.Sandbox.ClearFaults(Account);
+            var windows = (await fixture.Hub.Http.GetFromJsonAsync<JsonElement>($"/api/maintenance?account={Account}")).GetProperty("windows").EnumerateArray().ToList();
+            foreach (var window in windows)
+            {
+                using var deleted = await fixture.Hub.Http.DeleteAsync(new Uri($"/api/maintenance/{window.GetProperty("id").GetString()}", UriKind.Relative));
+            }
         }
 
         await WaitForAllTilesAsync(page, "up");

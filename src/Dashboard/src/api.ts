@@ -88,6 +88,20 @@ export interface Incident {
   errorCode: string | null;
   httpStatus: number | null;
   acknowledged: boolean;
+  maintenance: boolean;
+}
+
+/** A maintenance window: one-off (from, to) or recurring (cron, timeZone, duration); account null covers every account. */
+export interface MaintenanceWindow {
+  id: string;
+  account: string | null;
+  from: string | null;
+  to: string | null;
+  cron: string | null;
+  timeZone: string | null;
+  duration: string | null;
+  reason: string | null;
+  createdAt: string;
 }
 
 /** How far the first import of an account's contacts or leads has come; eta is a TimeSpan such as "00:04:10". */

@@ -48,7 +48,8 @@ public sealed record IncidentView(
     [property: Id(9)] DateTimeOffset? AcknowledgedAt,
     [property: Id(10)] string? AcknowledgedBy,
     [property: Id(11)] IReadOnlyList<IncidentNote> Notes,
-    [property: Id(12)] int NotesCount = 0);
+    [property: Id(12)] int NotesCount = 0,
+    [property: Id(13)] bool Maintenance = false);
 
 /// <summary>Reads and annotates incidents (a stateless worker over the <c>incidents</c> table).</summary>
 public interface IIncidentsGrain : IGrainWithStringKey

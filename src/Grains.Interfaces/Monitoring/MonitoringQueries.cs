@@ -60,13 +60,18 @@ public static class HistoryResolutions
     }
 }
 
-/// <summary>A time range of one account's monitoring data, optionally narrowed to one check.</summary>
+/// <summary>
+/// A time range of one account's monitoring data, optionally narrowed to one check; statistics leave out the
+/// account's maintenance periods (the whole minutes they touch, and the incidents that opened in them) when
+/// <see cref="ExcludeMaintenance"/>.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.MonitoringRange")]
 public sealed record MonitoringRange(
     [property: Id(0)] string Account,
     [property: Id(1)] DateTimeOffset From,
     [property: Id(2)] DateTimeOffset To,
-    [property: Id(3)] CheckType? CheckType);
+    [property: Id(3)] CheckType? CheckType,
+    [property: Id(4)] bool ExcludeMaintenance = false);
 
 /// <summary>One stored probe result as <c>/api/history</c> and the export show it.</summary>
 [GenerateSerializer, Immutable, Alias("amohub.StoredCheckResult")]
@@ -186,7 +191,10 @@ public interface IMonitoringQueryGrain : IGrainWithIntegerKey
     /// <summary>A page of the range's results or rollup buckets, newest first.</summary>
     Task<HistoryPage> GetHistoryAsync(HistoryRequest request);
 
-    /// <summary>Per-check statistics over the range, from day, hour and minute rollups and <c>incidents</c>.</summary>
+    /// <summary>
+    /// Per-check statistics over the range, from day, hour and minute rollups and <c>incidents</c>, without the
+    /// maintenance periods when the range says so.
+    /// </summary>
     Task<StatsAnswer> GetStatsAsync(MonitoringRange range);
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using AmoHub.Grains.Interfaces.Keys;
+using AmoHub.Grains.Interfaces.Maintenance;
 using AmoHub.Grains.Interfaces.Probes;
 using Orleans.Concurrency;
 
@@ -18,7 +19,8 @@ public enum IncidentChange
 /// <summary>
 /// An incident's opening or closing, sent by the probe grain to the account's notifier. <see cref="IncidentId"/> is
 /// the row id in <c>incidents</c>; <see cref="StartedAt"/> and <see cref="EndedAt"/> are the first down result and
-/// the first result after recovery; <see cref="Details"/> is the error that opened it (or the last one).
+/// the first result after recovery; <see cref="Details"/> is the error that opened it (or the last one);
+/// <see cref="Maintenance"/> says it opened during a maintenance window, so it alerts nobody.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.IncidentNotice")]
 public sealed record IncidentNotice(
@@ -30,10 +32,11 @@ public sealed record IncidentNotice(
     [property: Id(5)] DateTimeOffset? EndedAt,
     [property: Id(6)] string? Details,
     [property: Id(7)] int? HttpStatus,
-    [property: Id(8)] string? ErrorCode);
+    [property: Id(8)] string? ErrorCode,
+    [property: Id(9)] bool Maintenance = false);
 
 /// <summary>
-/// Sends an account's alerts (Mattermost, email, a generic webhook) apart from its probes: a probe hands a notice
+/// Sends an account's alerts (Mattermost, email, a generic webhook, Telegram) apart from its probes: a probe hands a notice
 /// over one-way and goes on, so a notification channel that is down never slows a check or changes its result.
 /// Key: <see cref="GrainKeys.Notifier"/>, <c>{subdomain}/notifier</c>.
 /// </summary>
@@ -54,6 +57,13 @@ public interface INotifierGrain : IGrainWithStringKey
 
     /// <summary>Sends a test message on every configured channel at once, without retries, and says how each went.</summary>
     Task<ImmutableArray<ChannelTestResult>> SendTestAsync();
+
+    /// <summary>
+    /// Announces the start (or, with <paramref name="ended"/>, the end) of a maintenance period covering the account,
+    /// once per period on every channel, however often it is told.
+    /// </summary>
+    [OneWay]
+    Task AnnounceMaintenanceAsync(MaintenancePeriod period, bool ended);
 
     /// <summary>The account was removed: drops what waits to be sent, stops retrying and forgets its settings.</summary>
     Task StopAsync();

@@ -14,9 +14,14 @@ public enum NotificationChannel
 
     /// <summary>A POST of a JSON document to any URL.</summary>
     Webhook,
+
+    /// <summary>A Telegram chat (or a topic of one), through the deployment's bot.</summary>
+    Telegram,
 }
 
-/// <summary>Wire names of <see cref="NotificationChannel"/>: <c>mattermost</c>, <c>email</c>, <c>webhook</c>.</summary>
+/// <summary>
+/// Wire names of <see cref="NotificationChannel"/>: <c>mattermost</c>, <c>email</c>, <c>webhook</c>, <c>telegram</c>.
+/// </summary>
 public static class NotificationChannels
 {
     /// <summary>The lower-case wire name.</summary>
@@ -25,6 +30,7 @@ public static class NotificationChannels
         NotificationChannel.Mattermost => "mattermost",
         NotificationChannel.Email => "email",
         NotificationChannel.Webhook => "webhook",
+        NotificationChannel.Telegram => "telegram",
         _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, null),
     };
 }
@@ -48,6 +54,15 @@ public sealed record EmailTarget([property: Id(0)] ImmutableArray<string> Recipi
 public sealed record WebhookTarget([property: Id(0)] string Url);
 
 /// <summary>
+/// The Telegram chat an account's alerts go to through the deployment's bot: a chat id (<c>-100…</c> for a group or
+/// channel, or <c>@channelname</c>) and, in a group with topics, the topic's <c>message_thread_id</c>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("amohub.TelegramTarget")]
+public sealed record TelegramTarget(
+    [property: Id(0)] string ChatId,
+    [property: Id(1)] int? TopicId);
+
+/// <summary>
 /// An account's notification settings. <see cref="Language"/> is <c>ru</c> or <c>en</c> (null: the deployment's
 /// default). Webhook URLs carry their token in the path, so the notifier stores them protected and hands them back
 /// masked (<c>https://host/***</c>); writing a masked URL back keeps the stored one.
@@ -57,7 +72,8 @@ public sealed record NotificationSettings(
     [property: Id(0)] string? Language,
     [property: Id(1)] MattermostTarget? Mattermost,
     [property: Id(2)] EmailTarget? Email,
-    [property: Id(3)] WebhookTarget? Webhook);
+    [property: Id(3)] WebhookTarget? Webhook,
+    [property: Id(4)] TelegramTarget? Telegram = null);
 
 /// <summary>
 /// The answer to a settings change: the stored settings (masked), or the problems with the request by field
@@ -68,7 +84,11 @@ public sealed record NotificationUpdate(
     [property: Id(0)] NotificationSettings? Settings,
     [property: Id(1)] IReadOnlyDictionary<string, string[]> Errors);
 
-/// <summary>How one channel of a notifier is doing. Errors never hold a URL or a password.</summary>
+/// <summary>
+/// How one channel of a notifier is doing. Errors never hold a URL, a token or a password. <see cref="Failing"/> is
+/// set while the receiver refuses the channel for good (a Telegram bot blocked, or a chat not found): no retry can
+/// help until someone fixes it there, and the next delivery that goes through clears it.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.ChannelStatus")]
 public sealed record ChannelStatus(
     [property: Id(0)] NotificationChannel Channel,
@@ -79,7 +99,8 @@ public sealed record ChannelStatus(
     [property: Id(5)] DateTimeOffset? LastSentAt,
     [property: Id(6)] string? LastError,
     [property: Id(7)] DateTimeOffset? LastErrorAt,
-    [property: Id(8)] DateTimeOffset? NextAttemptAt);
+    [property: Id(8)] DateTimeOffset? NextAttemptAt,
+    [property: Id(9)] string? Failing = null);
 
 /// <summary>A check whose alerts are muted because it flapped.</summary>
 [GenerateSerializer, Immutable, Alias("amohub.MutedCheck")]

@@ -1,4 +1,5 @@
 using AmoHub.Grains.Interfaces.Keys;
+using AmoHub.Grains.Interfaces.Maintenance;
 using AmoHub.Grains.Interfaces.Monitoring;
 using AmoHub.Grains.Interfaces.Notifications;
 using AmoHub.Grains.Interfaces.Probes;
@@ -39,11 +40,14 @@ public sealed class MonitoringQueryGrain(MonitoringReadModel readModel, IOptions
         var (account, checkTypes, requestedFrom, now) = Normalize(range);
         var from = RangePlan.AlignStart(requestedFrom, now, settings.Value);
         var end = RollupResolution.Minute.Floor(now) + RollupResolution.Minute.Length();
-        var cells = await readModel.SumRollupsAsync(account, checkTypes, RangePlan.Cover(from, end));
-        var incidents = await readModel.IncidentSpansAsync(account, checkTypes, from, now);
+        var parts = range.ExcludeMaintenance ? await OutsideMaintenanceAsync(account, from, end) : [(from, end)];
+        var cells = await readModel.SumRollupsAsync(account, checkTypes, [.. parts.SelectMany(part => RangePlan.Cover(part.From, part.To))]);
+        var incidents = await readModel.IncidentSpansAsync(account, checkTypes, from, now, range.ExcludeMaintenance);
+        // The time the figures cover: the range less the minutes left out for maintenance.
+        var covered = now - from - ((end - from) - parts.Sum(part => part.To - part.From));
         var checks = checkTypes
             .Where(checkType => range.CheckType is not null || cells.ContainsKey(checkType) || incidents.Any(i => i.CheckType == checkType))
-            .Select(checkType => Stats(checkType, cells.GetValueOrDefault(checkType) ?? new RollupCell(), incidents.Where(i => i.CheckType == checkType).ToList(), from, now))
+            .Select(checkType => Stats(checkType, cells.GetValueOrDefault(checkType) ?? new RollupCell(), incidents.Where(i => i.CheckType == checkType).ToList(), from, now, covered))
             .ToList();
         return new StatsAnswer(account, DateTimeOffset.FromUnixTimeMilliseconds(from), range.To, checks);
     }
@@ -79,7 +83,15 @@ public sealed class MonitoringQueryGrain(MonitoringReadModel readModel, IOptions
         HistoryRequest request, string account, DateTimeOffset from, long total, IReadOnlyList<StoredCheckResult>? results, IReadOnlyList<RollupPoint>? buckets) =>
         new(account, request.Resolution.ToWireName(), from, request.Range.To, request.Page, request.PageSize, total, results, buckets);
 
-    private static CheckStats Stats(string checkType, RollupCell cell, IReadOnlyList<IncidentSpan> incidents, long from, long now)
+    /// <summary>The parts of [<paramref name="from"/>, <paramref name="end"/>) outside the account's maintenance periods.</summary>
+    private async Task<IReadOnlyList<(long From, long To)>> OutsideMaintenanceAsync(string account, long from, long end)
+    {
+        var periods = await GrainFactory.GetGrain<IMaintenanceGrain>(IMaintenanceGrain.Key)
+            .PeriodsAsync(account, DateTimeOffset.FromUnixTimeMilliseconds(from), DateTimeOffset.FromUnixTimeMilliseconds(end));
+        return RangePlan.Without(from, end, periods.Select(period => (period.Start.ToUnixTimeMilliseconds(), period.End.ToUnixTimeMilliseconds())));
+    }
+
+    private static CheckStats Stats(string checkType, RollupCell cell, IReadOnlyList<IncidentSpan> incidents, long from, long now, long covered)
     {
         var percentiles = cell.Histogram.Percentiles(StatsPercentiles);
         var downtime = incidents.Sum(i => Math.Min(i.End ?? now, now) - Math.Max(i.Start, from));
@@ -101,7 +113,7 @@ public sealed class MonitoringQueryGrain(MonitoringReadModel readModel, IOptions
             incidents.Count,
             downtime,
             closed.Count == 0 ? null : (long)Math.Round(closed.Average(i => (double)(i.End!.Value - i.Start))),
-            incidents.Count == 0 ? null : (now - from - downtime) / incidents.Count);
+            incidents.Count == 0 ? null : Math.Max(0, covered - downtime) / incidents.Count);
     }
 
     private static double? Percent(long part, long whole) => whole == 0 ? null : part * 100.0 / whole;

@@ -126,12 +126,16 @@ public sealed class MonitoringReadModel(AmoHubDatabase database)
         return sums;
     }
 
-    /// <summary>The incidents that overlap [<paramref name="from"/>, <paramref name="to"/>): started before its end, not ended before its start.</summary>
-    public async Task<IReadOnlyList<IncidentSpan>> IncidentSpansAsync(string account, IReadOnlyList<string> checkTypes, long from, long to)
+    /// <summary>
+    /// The incidents that overlap [<paramref name="from"/>, <paramref name="to"/>): started before its end, not ended
+    /// before its start; without those that opened during maintenance when <paramref name="excludeMaintenance"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<IncidentSpan>> IncidentSpansAsync(string account, IReadOnlyList<string> checkTypes, long from, long to, bool excludeMaintenance = false)
     {
         await using var connection = await database.OpenAsync(CancellationToken.None);
         await using var command = Command(connection,
-            "SELECT check_type, start_time, end_time FROM incidents WHERE account = @account AND check_type IN ({0}) AND start_time < @to AND (end_time IS NULL OR end_time > @from)",
+            "SELECT check_type, start_time, end_time FROM incidents WHERE account = @account AND check_type IN ({0}) AND start_time < @to AND (end_time IS NULL OR end_time > @from)"
+                + (excludeMaintenance ? " AND maintenance = 0" : ""),
             account, checkTypes, from, to);
         await using var reader = await command.ExecuteReaderAsync();
         var spans = new List<IncidentSpan>();

@@ -22,12 +22,20 @@ public enum AlertKind
 
     /// <summary>A test message asked for by an operator.</summary>
     Test,
+
+    /// <summary>A maintenance period covering the account began: its incidents alert nobody until it ends.</summary>
+    MaintenanceStarted,
+
+    /// <summary>A maintenance period covering the account ended: alerts are back.</summary>
+    MaintenanceEnded,
 }
 
 /// <summary>
 /// One message to send, kept in the notifier's outbox until every channel has delivered it. <see cref="At"/> is when
 /// it was raised (for a restored alert, when the incident closed), so a message delivered late still tells the
-/// outage as it was. <see cref="Count"/> is the re-alert's number or the flapping check's incident count.
+/// outage as it was. <see cref="Count"/> is the re-alert's number or the flapping check's incident count. A
+/// maintenance announcement has the period's start in <see cref="StartedAt"/>, its end in <see cref="MutedUntil"/>,
+/// its reason in <see cref="Error"/> and its window in <see cref="WindowId"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.Alert")]
 public sealed record Alert(
@@ -41,14 +49,15 @@ public sealed record Alert(
     [property: Id(7)] string? ErrorCode = null,
     [property: Id(8)] string? Error = null,
     [property: Id(9)] int Count = 0,
-    [property: Id(10)] DateTimeOffset? MutedUntil = null)
+    [property: Id(10)] DateTimeOffset? MutedUntil = null,
+    [property: Id(11)] string? WindowId = null)
 {
     /// <summary>How long the outage had lasted when the alert was raised.</summary>
     public TimeSpan Duration => At > StartedAt ? At - StartedAt : TimeSpan.Zero;
 
     /// <summary>
     /// The message's identity, the same however often it is raised: one message per incident and kind
-    /// (<c>incident:42:down</c>), per re-alert, per flapping episode, per test.
+    /// (<c>incident:42:down</c>), per re-alert, per flapping episode, per test, per maintenance period and edge.
     /// </summary>
     public string Key => Kind switch
     {
@@ -56,6 +65,8 @@ public sealed record Alert(
         AlertKind.StillDown => Invariant($"incident:{IncidentId}:still-down:{Count}"),
         AlertKind.Restored => Invariant($"incident:{IncidentId}:restored"),
         AlertKind.Flapping => Invariant($"flapping:{CheckType?.ToWireName()}:{At.ToUnixTimeMilliseconds()}"),
+        AlertKind.MaintenanceStarted => Invariant($"maintenance:{WindowId}:{StartedAt.ToUnixTimeMilliseconds()}:start"),
+        AlertKind.MaintenanceEnded => Invariant($"maintenance:{WindowId}:{StartedAt.ToUnixTimeMilliseconds()}:end"),
         _ => Invariant($"test:{At.ToUnixTimeMilliseconds()}"),
     };
 
@@ -66,6 +77,8 @@ public sealed record Alert(
         AlertKind.StillDown => "still_down",
         AlertKind.Restored => "restored",
         AlertKind.Flapping => "flapping",
+        AlertKind.MaintenanceStarted => "maintenance_started",
+        AlertKind.MaintenanceEnded => "maintenance_ended",
         _ => "test",
     };
 

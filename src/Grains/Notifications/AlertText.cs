@@ -70,7 +70,12 @@ public static class AlertText
             fields.Add(new(words.CheckLabel, $"{check} — {checkName}", true));
         }
 
-        if (alert.Kind == AlertKind.Flapping)
+        if (alert.Kind is AlertKind.MaintenanceStarted or AlertKind.MaintenanceEnded)
+        {
+            fields.Add(new(words.SinceLabel, facts.Since, true));
+            fields.Add(new(words.MutedUntilLabel, facts.MutedUntil, true));
+        }
+        else if (alert.Kind == AlertKind.Flapping)
         {
             fields.Add(new(words.IncidentsLabel, alert.Count.ToString(CultureInfo.InvariantCulture), true));
             fields.Add(new(words.MutedUntilLabel, facts.MutedUntil, true));
@@ -102,6 +107,10 @@ public static class AlertText
         if (alert.Kind is AlertKind.Down or AlertKind.StillDown && words.Cause(alert.ErrorCode) is { } cause)
         {
             sentence = $"{sentence} {cause}";
+        }
+        else if (alert.Kind is AlertKind.MaintenanceStarted or AlertKind.MaintenanceEnded && !string.IsNullOrWhiteSpace(alert.Error))
+        {
+            sentence = $"{sentence} {alert.Error}";
         }
 
         return new AlertMessage(words.Title(alert.Kind, alert.Account, check), sentence, color, fields);
@@ -215,6 +224,8 @@ public static class AlertText
             AlertKind.StillDown => $"🔴 {account}: {check} всё ещё не работает",
             AlertKind.Restored => $"🟢 {account}: {check} снова работает",
             AlertKind.Flapping => $"🟠 {account}: {check} работает нестабильно",
+            AlertKind.MaintenanceStarted => $"🔧 {account}: начались плановые работы",
+            AlertKind.MaintenanceEnded => $"🔧 {account}: плановые работы закончились",
             _ => $"🔵 {account}: тестовое сообщение AmoHub",
         };
 
@@ -226,6 +237,9 @@ public static class AlertText
             AlertKind.Flapping =>
                 $"Проверка «{facts.CheckName}» аккаунта amoCRM {facts.Account}: {facts.Count} {Incidents(facts.Count)} за {facts.Duration}. " +
                 $"Оповещения по ней приостановлены до {facts.MutedUntil}.",
+            AlertKind.MaintenanceStarted =>
+                $"С {facts.Since} до {facts.MutedUntil} у аккаунта amoCRM {facts.Account} плановые работы: проверки идут, но о сбоях никто не оповещается.",
+            AlertKind.MaintenanceEnded => $"Плановые работы аккаунта amoCRM {facts.Account} закончились: оповещения о сбоях снова включены.",
             _ => $"Этот канал получает оповещения AmoHub об аккаунте amoCRM {facts.Account}.",
         };
 
@@ -283,6 +297,8 @@ public static class AlertText
             AlertKind.StillDown => $"🔴 {account}: {check} is still down",
             AlertKind.Restored => $"🟢 {account}: {check} is back up",
             AlertKind.Flapping => $"🟠 {account}: {check} is flapping",
+            AlertKind.MaintenanceStarted => $"🔧 {account}: maintenance started",
+            AlertKind.MaintenanceEnded => $"🔧 {account}: maintenance ended",
             _ => $"🔵 {account}: AmoHub test message",
         };
 
@@ -294,6 +310,9 @@ public static class AlertText
             AlertKind.Flapping =>
                 $"The {facts.CheckName} check of amoCRM account {facts.Account} failed {facts.Count} {(facts.Count == 1 ? "time" : "times")} within {facts.Duration}. " +
                 $"Its alerts are muted until {facts.MutedUntil}.",
+            AlertKind.MaintenanceStarted =>
+                $"amoCRM account {facts.Account} is under maintenance from {facts.Since} until {facts.MutedUntil}: checks go on, but failures alert nobody.",
+            AlertKind.MaintenanceEnded => $"The maintenance of amoCRM account {facts.Account} is over: failures are alerted again.",
             _ => $"This channel receives AmoHub alerts for amoCRM account {facts.Account}.",
         };
 

@@ -17,12 +17,18 @@ public interface INotifierDeliveries : IGrainWithStringKey
     Task ReportAsync(DeliveryReport report);
 }
 
-/// <summary>The outcome of one delivery: <see cref="Error"/> is null when it was delivered.</summary>
+/// <summary>
+/// The outcome of one delivery: <see cref="Error"/> is null when it was delivered. <see cref="RetryAfter"/> is the
+/// wait the receiver asked for (Telegram's <c>retry_after</c>); <see cref="Refused"/> says the receiver refused the
+/// channel for good (a bot blocked, a chat not found), so trying the message again cannot help.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.DeliveryReport")]
 public sealed record DeliveryReport(
     [property: Id(0)] string DeliveryId,
     [property: Id(1)] NotificationChannel Channel,
-    [property: Id(2)] string? Error);
+    [property: Id(2)] string? Error,
+    [property: Id(3)] TimeSpan? RetryAfter = null,
+    [property: Id(4)] bool Refused = false);
 
 /// <summary>
 /// Makes deliveries off the grains' schedulers, on the thread pool, each bounded by the delivery timeout, and reports
@@ -43,48 +49,55 @@ public sealed partial class NotificationCourier(
         _ = Task.Run(() => DeliverAndReportAsync(notifierKey, deliveryId, alert, target), CancellationToken.None);
 
     /// <summary>Tries one delivery now; answers null when delivered, else what went wrong.</summary>
-    public async Task<string?> TrySendAsync(Alert alert, ChannelTarget target, string deliveryId)
+    public async Task<string?> TrySendAsync(Alert alert, ChannelTarget target, string deliveryId) =>
+        (await SendOnceAsync(alert, target, deliveryId)).Error;
+
+    /// <summary>Cancels the deliveries under way (the silo is stopping); their messages stay in the outboxes.</summary>
+    public void Dispose() => _stopping.Cancel();
+
+    /// <summary>One try, and its outcome; a failure is described safely, with the wait or refusal the receiver gave.</summary>
+    private async Task<DeliveryReport> SendOnceAsync(Alert alert, ChannelTarget target, string deliveryId)
     {
         ArgumentNullException.ThrowIfNull(target);
         var timeout = options.Value.DeliveryTimeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         deadline.CancelAfter(timeout);
+        string error;
         try
         {
             await _senders[target.Channel].SendAsync(alert, target, deliveryId, deadline.Token);
-            return null;
+            return new DeliveryReport(deliveryId, target.Channel, null);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"no answer within {timeout.TotalSeconds:0.#} s");
+            error = string.Create(CultureInfo.InvariantCulture, $"no answer within {timeout.TotalSeconds:0.#} s");
         }
         catch (HttpRequestException exception)
         {
-            return $"the request failed ({exception.HttpRequestError})";
+            error = $"the request failed ({exception.HttpRequestError})";
         }
         catch (NotificationDeliveryException exception)
         {
-            return exception.Message;
+            return new DeliveryReport(deliveryId, target.Channel, exception.Message, exception.RetryAfter, exception.Refused);
         }
         catch (SmtpException exception)
         {
-            return $"SMTP {exception.StatusCode}: {exception.Message}";
+            error = $"SMTP {exception.StatusCode}: {exception.Message}";
         }
         catch (Exception exception) when (exception is IOException or SocketException or InvalidOperationException)
         {
-            return $"the delivery failed ({exception.GetType().Name})";
+            error = $"the delivery failed ({exception.GetType().Name})";
         }
-    }
 
-    /// <summary>Cancels the deliveries under way (the silo is stopping); their messages stay in the outboxes.</summary>
-    public void Dispose() => _stopping.Cancel();
+        return new DeliveryReport(deliveryId, target.Channel, error);
+    }
 
     private async Task DeliverAndReportAsync(string notifierKey, string deliveryId, Alert alert, ChannelTarget target)
     {
-        var error = await TrySendAsync(alert, target, deliveryId);
+        var report = await SendOnceAsync(alert, target, deliveryId);
         try
         {
-            await grains.GetGrain<INotifierDeliveries>(notifierKey).ReportAsync(new DeliveryReport(deliveryId, target.Channel, error));
+            await grains.GetGrain<INotifierDeliveries>(notifierKey).ReportAsync(report);
         }
         catch (Exception exception) when (exception is OrleansException or TimeoutException or InvalidOperationException or ObjectDisposedException)
         {

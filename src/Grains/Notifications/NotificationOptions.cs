@@ -1,10 +1,11 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.RegularExpressions;
 
 namespace AmoHub.Grains.Notifications;
 
 /// <summary>
 /// Settings under <c>AmoHub:Notifications</c>: when alerts go out, how deliveries are retried, and the deployment's
-/// defaults (a Mattermost webhook for accounts without their own, the SMTP server for email).
+/// defaults (a Mattermost webhook for accounts without their own, the SMTP server for email, the Telegram bot).
 /// </summary>
 public sealed class NotificationOptions : IValidatableObject
 {
@@ -76,6 +77,9 @@ public sealed class NotificationOptions : IValidatableObject
     /// <summary>The SMTP server email alerts go through.</summary>
     public SmtpSettings Smtp { get; set; } = new();
 
+    /// <summary>The Telegram bot alerts go through.</summary>
+    public TelegramSettings Telegram { get; set; } = new();
+
     /// <summary>The resolved <see cref="TimeZone"/>, looked up once (start-up validation has checked the id).</summary>
     public TimeZoneInfo Zone => _zone ??= TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 
@@ -97,7 +101,7 @@ public sealed class NotificationOptions : IValidatableObject
             yield return new ValidationResult("must not be shorter than AmoHub:Notifications:RetryInitial.", [nameof(RetryMax)]);
         }
 
-        foreach (var result in Mattermost.Validate().Concat(Smtp.Validate()))
+        foreach (var result in Mattermost.Validate().Concat(Smtp.Validate()).Concat(Telegram.Validate()))
         {
             yield return result;
         }
@@ -192,4 +196,31 @@ public sealed class SmtpSettings
             yield return new ValidationResult("is required when a password is set.", ["Smtp:User"]);
         }
     }
+}
+
+/// <summary>Settings under <c>AmoHub:Notifications:Telegram</c>: the deployment's bot and the Bot API it talks to.</summary>
+public sealed partial class TelegramSettings
+{
+    /// <summary>The bot's token from @BotFather (<c>123456:ABC…</c>); without one no Telegram message is sent. A secret: never logged or shown.</summary>
+    public string? BotToken { get; set; }
+
+    /// <summary>The Bot API's base URL (a local Bot API server, or a stand-in in tests).</summary>
+    public string ApiBaseUrl { get; set; } = "https://api.telegram.org";
+
+    /// <summary>Checks the settings; member names are relative to <c>AmoHub:Notifications</c>. Messages never echo the token.</summary>
+    public IEnumerable<ValidationResult> Validate()
+    {
+        if (BotToken is not null && !TokenShape().IsMatch(BotToken))
+        {
+            yield return new ValidationResult("must be a Telegram bot token as @BotFather gives it (digits, a colon, then letters, digits, '-' or '_').", ["Telegram:BotToken"]);
+        }
+
+        if (!NotificationRules.IsHttpUrl(ApiBaseUrl))
+        {
+            yield return new ValidationResult("must be an absolute http(s) URL.", ["Telegram:ApiBaseUrl"]);
+        }
+    }
+
+    [GeneratedRegex("^[0-9]{1,20}:[A-Za-z0-9_-]{20,100}$", RegexOptions.CultureInvariant)]
+    private static partial Regex TokenShape();
 }

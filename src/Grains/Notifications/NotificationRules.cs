@@ -105,6 +105,11 @@ public static partial class NotificationRules
             errors["webhook.url"] = ["must be an absolute http(s) URL."];
         }
 
+        if (settings.Telegram is { } telegram)
+        {
+            ValidateTelegram(telegram, options, errors);
+        }
+
         return errors;
     }
 
@@ -124,7 +129,8 @@ public static partial class NotificationRules
                 ? new MattermostTarget(mattermost.Enabled, Blank(mattermost.WebhookUrl), Blank(mattermost.Channel))
                 : null,
             recipients.IsEmpty ? null : new EmailTarget(recipients),
-            settings.Webhook is { } webhook ? new WebhookTarget(webhook.Url?.Trim() ?? "") : null);
+            settings.Webhook is { } webhook ? new WebhookTarget(webhook.Url?.Trim() ?? "") : null,
+            settings.Telegram is { } telegram ? new TelegramTarget(telegram.ChatId?.Trim() ?? "", telegram.TopicId) : null);
     }
 
     /// <summary>
@@ -170,8 +176,28 @@ public static partial class NotificationRules
         }
     }
 
+    private static void ValidateTelegram(TelegramTarget telegram, NotificationOptions options, Dictionary<string, string[]> errors)
+    {
+        if (!TelegramChatId().IsMatch(telegram.ChatId))
+        {
+            errors["telegram.chatId"] = ["must be a Telegram chat id (-100… for a group or channel) or @channelname."];
+        }
+        else if (options.Telegram.BotToken is null)
+        {
+            errors["telegram.chatId"] = ["cannot be used: this deployment has no Telegram bot (AmoHub:Notifications:Telegram:BotToken)."];
+        }
+
+        if (telegram.TopicId is <= 0)
+        {
+            errors["telegram.topicId"] = ["must be a positive topic id (message_thread_id)."];
+        }
+    }
+
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     [GeneratedRegex("^(?:@[A-Za-z0-9._-]{1,64}|[a-z0-9._-]{1,64})$", RegexOptions.CultureInvariant)]
     private static partial Regex ChannelName();
+
+    [GeneratedRegex("^(?:-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31})$", RegexOptions.CultureInvariant)]
+    private static partial Regex TelegramChatId();
 }

@@ -14,14 +14,15 @@ namespace AmoHub.Grains.Notifications;
 
 /// <summary>
 /// Where one channel of one account delivers, resolved from the account's settings and the deployment's defaults:
-/// a webhook URL (with the Mattermost channel, if any), or the email recipients.
+/// a webhook URL (with the Mattermost channel, if any), the email recipients, or the Telegram chat.
 /// </summary>
 public sealed record ChannelTarget(
     NotificationChannel Channel,
     NotificationLanguage Language,
     Uri? Url,
     string? MattermostChannel,
-    ImmutableArray<string> Recipients);
+    ImmutableArray<string> Recipients,
+    TelegramTarget? Telegram = null);
 
 /// <summary>Delivers an alert on one kind of channel; a failure throws, and never with a URL or password in its message.</summary>
 public interface INotificationSender
@@ -52,6 +53,20 @@ public sealed class NotificationDeliveryException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>Creates the exception with the wait the receiver asked for, or its refusal of the channel for good.</summary>
+    public NotificationDeliveryException(string message, TimeSpan? retryAfter, bool refused)
+        : base(message)
+    {
+        RetryAfter = retryAfter;
+        Refused = refused;
+    }
+
+    /// <summary>How long the receiver asked to wait before the next try (Telegram's <c>retry_after</c>), if it did.</summary>
+    public TimeSpan? RetryAfter { get; }
+
+    /// <summary>The receiver refused the channel itself (a bot blocked, a chat not found): no retry can help.</summary>
+    public bool Refused { get; }
 }
 
 /// <summary>Posts JSON to webhooks: the transport of the Mattermost and generic webhook channels.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using AmoHub.Grains.Interfaces.Keys;
+using AmoHub.Grains.Interfaces.Maintenance;
 using AmoHub.Grains.Interfaces.Monitoring;
 using AmoHub.Grains.Interfaces.Notifications;
 using AmoHub.Grains.Interfaces.Probes;
@@ -23,6 +24,8 @@ namespace AmoHub.Grains.Notifications;
 /// <item>one message per incident and kind: the alerts raised are kept in state with the incident, and a message is
 /// written to the outbox (in state) before it is sent, so repeated notices and restarts send nothing twice and lose
 /// nothing; a reminder brings the notifier back while work is pending;</item>
+/// <item>an incident that opened during a maintenance window is tracked but raises nothing, and each maintenance
+/// period's start and end are announced once (the announcements made are kept in state);</item>
 /// <item>each channel delivers its messages in order, one at a time, retrying with capped exponential back-off; a
 /// channel that fails or hangs holds back only itself.</item>
 /// </list>
@@ -41,6 +44,8 @@ public sealed partial class NotifierGrain(
 {
     private const string ReminderName = "notifier";
     private const int MaxClosedIncidents = 1000;
+    private const string StartSuffix = ":start";
+    private const string EndSuffix = ":end";
     private static readonly TimeSpan KeepClosedIncidents = TimeSpan.FromDays(2);
     private static readonly TimeSpan LostReportGrace = TimeSpan.FromSeconds(30);
     private static readonly NotificationSettings NoSettings = new(null, null, null, null);
@@ -86,7 +91,7 @@ public sealed partial class NotifierGrain(
         _settings = requested;
         Kept.Settings = NotificationRules.MapSecrets(requested, protector.Protect);
         var (mattermost, email, webhook) = (Target(NotificationChannel.Mattermost) is not null, Target(NotificationChannel.Email) is not null, Target(NotificationChannel.Webhook) is not null);
-        LogConfigured(logger, _account, mattermost, email, webhook);
+        LogConfigured(logger, _account, mattermost, email, webhook, Target(NotificationChannel.Telegram) is not null);
         await AdvanceAsync(changed: true);
         return new NotificationUpdate(Masked(), new Dictionary<string, string[]>());
     }
@@ -111,7 +116,8 @@ public sealed partial class NotifierGrain(
                 counters?.LastSentAt,
                 counters?.LastError,
                 counters?.LastErrorAt,
-                pending.FirstOrDefault()?.NextAttemptAt);
+                pending.FirstOrDefault()?.NextAttemptAt,
+                counters?.Failing);
         });
         var muted = Kept.Flaps
             .Where(pair => pair.Value.MutedUntil > now)
@@ -127,6 +133,23 @@ public sealed partial class NotifierGrain(
         var alert = new Alert(AlertKind.Test, _account, null, null, now, now);
         var results = await Task.WhenAll(Targets().Select(target => TestAsync(alert, target)));
         return [.. results];
+    }
+
+    /// <inheritdoc />
+    public Task AnnounceMaintenanceAsync(MaintenancePeriod period, bool ended)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        var now = time.GetUtcNow();
+        var alert = new Alert(
+            ended ? AlertKind.MaintenanceEnded : AlertKind.MaintenanceStarted, _account, null, null, period.Start, ended ? period.End : now,
+            Error: period.Reason, MutedUntil: period.End, WindowId: period.WindowId);
+        if (period.End < now - KeepClosedIncidents || !Kept.Announcements.TryAdd(alert.Key, period.End))
+        {
+            return Task.CompletedTask;
+        }
+
+        Raise(alert, now);
+        return AdvanceAsync(changed: true);
     }
 
     /// <inheritdoc />
@@ -165,11 +188,20 @@ public sealed partial class NotifierGrain(
             Kept.Outbox.RemoveAt(index);
             counters.Sent++;
             counters.LastSentAt = now;
+            counters.Failing = null;
             LogDelivered(logger, _account, report.Channel, delivery.Alert.Kind, attempt);
+        }
+        else if (report.Refused)
+        {
+            Kept.Outbox.RemoveAt(index);
+            counters.Dropped++;
+            counters.LastError = counters.Failing = report.Error;
+            counters.LastErrorAt = now;
+            LogRefused(logger, _account, report.Channel, delivery.Alert.Kind, report.Error);
         }
         else
         {
-            var wait = RetryDelay(attempt);
+            var wait = report.RetryAfter ?? RetryDelay(attempt);
             Kept.Outbox[index] = delivery with { Attempts = attempt, NextAttemptAt = now + wait };
             counters.LastError = report.Error;
             counters.LastErrorAt = now;
@@ -194,6 +226,12 @@ public sealed partial class NotifierGrain(
         }
 
         Kept.Incidents[notice.IncidentId] = Track(notice, endedAt: null);
+        if (notice.Maintenance)
+        {
+            LogMaintenanceIncident(logger, _account, notice.CheckType, notice.IncidentId);
+            return true;
+        }
+
         var check = notice.CheckType;
         if (!Kept.Flaps.TryGetValue(check, out var flaps))
         {
@@ -289,14 +327,40 @@ public sealed partial class NotifierGrain(
     /// <summary>
     /// When the next alert of an open incident is due: its DOWN alert <see cref="NotificationOptions.Delay"/> after it
     /// opened, then a still-down alert every <see cref="NotificationOptions.RealertInterval"/> after the last alert
-    /// (none when re-alerts are off), held back to the end of its check's mute.
+    /// (none when re-alerts are off), held back to the end of its check's mute and of the maintenance under way; none
+    /// for an incident that opened during maintenance.
     /// </summary>
     private DateTimeOffset? DueAt(TrackedIncident incident)
     {
+        if (incident.Maintenance)
+        {
+            return null;
+        }
+
         DateTimeOffset? due = incident.LastAlertedAt is not { } last ? incident.StartedAt + Options.Delay
             : Options.RealertInterval > TimeSpan.Zero ? last + Options.RealertInterval
             : null;
-        return due is { } at && MutedUntil(incident.CheckType) is { } until && until > at ? until : due;
+        if (due is { } at && MutedUntil(incident.CheckType) is { } until && until > at)
+        {
+            due = until;
+        }
+
+        return due is { } held && MaintenanceUntil() is { } maintenanceEnd && maintenanceEnd > held ? maintenanceEnd : due;
+    }
+
+    /// <summary>The latest end of the maintenance periods announced as started and not yet as ended, if any.</summary>
+    private DateTimeOffset? MaintenanceUntil()
+    {
+        DateTimeOffset? until = null;
+        foreach (var (key, end) in Kept.Announcements)
+        {
+            if (key.EndsWith(StartSuffix, StringComparison.Ordinal) && !Kept.Announcements.ContainsKey(key[..^StartSuffix.Length] + EndSuffix) && !(until >= end))
+            {
+                until = end;
+            }
+        }
+
+        return until;
     }
 
     /// <summary>
@@ -357,6 +421,11 @@ public sealed partial class NotifierGrain(
         }
 
         var changed = forgotten.Count > 0;
+        foreach (var (key, end) in Kept.Announcements.ToList())
+        {
+            changed |= end < now - KeepClosedIncidents && Kept.Announcements.Remove(key);
+        }
+
         foreach (var (check, flaps) in Kept.Flaps.ToList())
         {
             changed |= flaps.Openings.RemoveAll(at => at < now - Options.FlapWindow) > 0;
@@ -499,8 +568,12 @@ public sealed partial class NotifierGrain(
                 return _settings.Email is { Recipients.Length: > 0 } email && Options.Smtp.Host is not null
                     ? new ChannelTarget(channel, language, null, null, email.Recipients)
                     : null;
-            default:
+            case NotificationChannel.Webhook:
                 return _settings.Webhook is { } webhook ? new ChannelTarget(channel, language, new Uri(webhook.Url), null, []) : null;
+            default:
+                return _settings.Telegram is { } telegram && Options.Telegram.BotToken is not null
+                    ? new ChannelTarget(channel, language, null, null, [], telegram)
+                    : null;
         }
     }
 
@@ -537,6 +610,7 @@ public sealed partial class NotifierGrain(
         HttpStatus = notice.HttpStatus,
         ErrorCode = notice.ErrorCode,
         Error = notice.Details,
+        Maintenance = notice.Maintenance,
     };
 
     private static string DeliveryId(Alert alert, NotificationChannel channel) => $"{alert.Key}/{channel.ToWireName()}";
@@ -559,8 +633,14 @@ public sealed partial class NotifierGrain(
     [LoggerMessage(EventId = 7005, Level = LogLevel.Warning, Message = "{Account}: {CheckType} is flapping ({Count} incidents within {Window}); its alerts are muted until {Until}")]
     private static partial void LogFlapping(ILogger logger, string account, CheckType checkType, int count, TimeSpan window, DateTimeOffset until);
 
-    [LoggerMessage(EventId = 7006, Level = LogLevel.Information, Message = "{Account}: notification settings changed (Mattermost {Mattermost}, email {Email}, webhook {Webhook})")]
-    private static partial void LogConfigured(ILogger logger, string account, bool mattermost, bool email, bool webhook);
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Information, Message = "{Account}: notification settings changed (Mattermost {Mattermost}, email {Email}, webhook {Webhook}, Telegram {Telegram})")]
+    private static partial void LogConfigured(ILogger logger, string account, bool mattermost, bool email, bool webhook, bool telegram);
+
+    [LoggerMessage(EventId = 5202, Level = LogLevel.Information, Message = "{Account}: the {CheckType} incident {IncidentId} opened during maintenance; it alerts nobody")]
+    private static partial void LogMaintenanceIncident(ILogger logger, string account, CheckType checkType, long incidentId);
+
+    [LoggerMessage(EventId = 5200, Level = LogLevel.Error, Message = "{Account}: {Channel} refused the {Kind} alert for good ({Error}); the alert is dropped and the channel marked failing until a delivery goes through")]
+    private static partial void LogRefused(ILogger logger, string account, NotificationChannel channel, AlertKind kind, string error);
 
     [LoggerMessage(EventId = 7010, Level = LogLevel.Information, Message = "{Account}: the account was removed: its notifications stopped and its pending messages were dropped")]
     private static partial void LogStopped(ILogger logger, string account);

@@ -33,6 +33,13 @@ public sealed class NotifierState
     /// <summary>Counters and the last failure of each channel.</summary>
     [Id(4)]
     public Dictionary<NotificationChannel, ChannelCounters> Channels { get; set; } = [];
+
+    /// <summary>
+    /// The maintenance announcements raised (by alert key), with the end of their period, for a while after it. A start
+    /// without its end is a period under way: alerts of incidents opened before it are held until it ends.
+    /// </summary>
+    [Id(5)]
+    public Dictionary<string, DateTimeOffset> Announcements { get; set; } = [];
 }
 
 /// <summary>An incident as the notifier follows it, with the alerts raised for it so far.</summary>
@@ -77,6 +84,10 @@ public sealed class TrackedIncident
     /// <summary>How many still-down alerts were raised.</summary>
     [Id(9)]
     public int StillDownAlerts { get; set; }
+
+    /// <summary>It opened during a maintenance window: it raises no alert at all.</summary>
+    [Id(10)]
+    public bool Maintenance { get; set; }
 }
 
 /// <summary>One message for one channel, with its tries so far.</summary>
@@ -110,7 +121,7 @@ public sealed class ChannelCounters
     [Id(0)]
     public long Sent { get; set; }
 
-    /// <summary>Messages given up on (too old, or the channel was removed).</summary>
+    /// <summary>Messages given up on (too old, the channel was removed, or the receiver refused the channel).</summary>
     [Id(1)]
     public long Dropped { get; set; }
 
@@ -125,4 +136,8 @@ public sealed class ChannelCounters
     /// <summary>When it happened.</summary>
     [Id(4)]
     public DateTimeOffset? LastErrorAt { get; set; }
+
+    /// <summary>Why the receiver refuses the channel for good (a bot blocked, a chat not found); null once a delivery goes through.</summary>
+    [Id(5)]
+    public string? Failing { get; set; }
 }

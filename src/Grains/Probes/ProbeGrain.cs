@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using AmoHub.Grains.Interfaces.Keys;
+using AmoHub.Grains.Interfaces.Maintenance;
 using AmoHub.Grains.Interfaces.Monitoring;
 using AmoHub.Grains.Interfaces.Notifications;
 using AmoHub.Grains.Interfaces.Probes;
@@ -246,7 +247,8 @@ public sealed partial class ProbeGrain(
             probe.LastTransition = result;
             if (status == HealthStatus.Down)
             {
-                probe.Incident = new OpenIncident(0, result.Timestamp, result.ErrorMessage ?? reason, reason, result.HttpStatus);
+                probe.Incident = new OpenIncident(
+                    0, result.Timestamp, result.ErrorMessage ?? reason, reason, result.HttpStatus, Maintenance: await InMaintenanceAsync(result.Timestamp));
             }
             else if (previous == HealthStatus.Down && probe.Incident is { } open)
             {
@@ -335,7 +337,7 @@ public sealed partial class ProbeGrain(
 
     private async Task<OpenIncident> RecordOpeningAsync(OpenIncident incident)
     {
-        var id = await incidents.OpenAsync(_account, _checkType, incident.StartedAt, incident.Details, incident.ErrorCode, incident.HttpStatus);
+        var id = await incidents.OpenAsync(_account, _checkType, incident.StartedAt, incident.Details, incident.ErrorCode, incident.HttpStatus, incident.Maintenance);
         var recorded = incident with { Id = id };
         Notify(recorded, IncidentChange.Opened);
         return recorded;
@@ -346,7 +348,24 @@ public sealed partial class ProbeGrain(
         GrainFactory.GetGrain<INotifierGrain>(GrainKeys.Notifier(_account)).NotifyAsync(new IncidentNotice(
             incident.Id, _account, _checkType, change, incident.StartedAt,
             change == IncidentChange.Closed ? incident.EndedAt : null,
-            incident.Details, incident.HttpStatus, incident.ErrorCode)).Ignore();
+            incident.Details, incident.HttpStatus, incident.ErrorCode, incident.Maintenance)).Ignore();
+
+    /// <summary>
+    /// Whether a maintenance window covers the account at <paramref name="at"/>. Asked once per incident; when the
+    /// windows cannot be read the incident is taken as a real one, so an outage is never silenced by mistake.
+    /// </summary>
+    private async Task<bool> InMaintenanceAsync(DateTimeOffset at)
+    {
+        try
+        {
+            return await GrainFactory.GetGrain<IMaintenanceGrain>(IMaintenanceGrain.Key).ActiveAsync(_account, at) is not null;
+        }
+        catch (Exception exception) when (exception is OrleansException or TimeoutException)
+        {
+            LogMaintenanceUnknown(logger, _account, _checkType, exception.GetType().Name);
+            return false;
+        }
+    }
 
     /// <summary>
     /// The delay until the probe's next slot: the first instant after now that sits at the probe's phase in the
@@ -365,6 +384,9 @@ public sealed partial class ProbeGrain(
         _slot = slot;
         return slot - now;
     }
+
+    [LoggerMessage(EventId = 5201, Level = LogLevel.Warning, Message = "{Account}/{CheckType}: the maintenance windows could not be read ({Reason}); the incident is taken as outside maintenance")]
+    private static partial void LogMaintenanceUnknown(ILogger logger, string account, CheckType checkType, string reason);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "{Account}/{CheckType} went from {Previous} to {Current}")]
     private static partial void LogStatusChanged(ILogger logger, string account, CheckType checkType, HealthStatus previous, HealthStatus current);

@@ -54,4 +54,5 @@ public sealed record OpenIncident(
     [property: Id(2)] string? Details,
     [property: Id(3)] string? ErrorCode,
     [property: Id(4)] int? HttpStatus,
-    [property: Id(5)] DateTimeOffset? EndedAt = null);
+    [property: Id(5)] DateTimeOffset? EndedAt = null,
+    [property: Id(6)] bool Maintenance = false);

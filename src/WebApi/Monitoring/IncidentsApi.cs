@@ -8,7 +8,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AmoHub.WebApi.Monitoring;
 
-/// <summary>An incident as the API returns it; <c>duration</c> is in milliseconds and counts until now while open.</summary>
+/// <summary>
+/// An incident as the API returns it; <c>duration</c> is in milliseconds and counts until now while open;
+/// <c>maintenance</c> is true for an incident that opened during a maintenance window (it alerted nobody).
+/// </summary>
 public sealed record IncidentResponse(
     long Id,
     string Account,
@@ -24,7 +27,8 @@ public sealed record IncidentResponse(
     DateTimeOffset? AcknowledgedAt,
     string? AcknowledgedBy,
     int NotesCount,
-    IReadOnlyList<IncidentNoteResponse> Notes)
+    IReadOnlyList<IncidentNoteResponse> Notes,
+    bool Maintenance)
 {
     /// <summary>Maps the grain's view.</summary>
     public static IncidentResponse From(IncidentView incident)
@@ -33,7 +37,7 @@ public sealed record IncidentResponse(
         return new(incident.Id, incident.Account, incident.CheckType.ToWireName(), incident.StartedAt, incident.EndedAt, incident.DurationMs,
             incident.EndedAt is null, incident.Details, incident.ErrorCode, incident.HttpStatus, incident.AcknowledgedAt is not null,
             incident.AcknowledgedAt, incident.AcknowledgedBy, incident.NotesCount,
-            incident.Notes.Select(IncidentNoteResponse.From).ToList());
+            incident.Notes.Select(IncidentNoteResponse.From).ToList(), incident.Maintenance);
     }
 }
 

@@ -21,20 +21,22 @@ public static class StatsApi
     /// <summary>
     /// Per check over the last <c>hours</c> (1-720, default 24; the start aligned down to the minute): uptime and
     /// success rate, counts, avg/min/max and exact nearest-rank p50/p95/p99 response times from merged rollup
-    /// histograms, and incident count, downtime, MTTR and MTBF (ms).
+    /// histograms, and incident count, downtime, MTTR and MTBF (ms). With <c>excludeMaintenance=true</c> the
+    /// minutes of the account's maintenance windows and the incidents opened in them are left out.
     /// </summary>
     private static async Task<Results<Ok<StatsAnswer>, ValidationProblem, ProblemHttpResult>> GetStatsAsync(
-        RequestAccount account, string? hours, string? checkType, TimeProvider time, IClusterClient client)
+        RequestAccount account, string? hours, string? checkType, string? excludeMaintenance, TimeProvider time, IClusterClient client)
     {
         var parameters = new MonitoringParameters();
         var span = parameters.Hours(hours);
         var check = parameters.CheckType(checkType);
+        var exclude = parameters.Choice(nameof(excludeMaintenance), excludeMaintenance, "false", ["true", "false"]) == "true";
         if (parameters.Invalid is { } invalid)
         {
             return invalid;
         }
 
-
-        return TypedResults.Ok(await client.GetGrain<IMonitoringQueryGrain>(0).GetStatsAsync(MonitoringParameters.Range(account, span, check, time)));
+        var range = MonitoringParameters.Range(account, span, check, time) with { ExcludeMaintenance = exclude };
+        return TypedResults.Ok(await client.GetGrain<IMonitoringQueryGrain>(0).GetStatsAsync(range));
     }
 }

@@ -8,14 +8,16 @@ namespace AmoHub.WebApi.Notifications;
 /// An account's notification settings as the API reads and writes them. Webhook URLs come back masked
 /// (<c>https://host/***</c>); writing a masked URL back keeps the stored one.
 /// </summary>
-public sealed record NotificationSettingsBody(string? Language, MattermostBody? Mattermost, EmailBody? Email, WebhookBody? Webhook)
+public sealed record NotificationSettingsBody(
+    string? Language, MattermostBody? Mattermost, EmailBody? Email, WebhookBody? Webhook, TelegramBody? Telegram = null)
 {
     /// <summary>The settings for the notifier grain.</summary>
     public NotificationSettings ToSettings() => new(
         Language,
         Mattermost is { } mattermost ? new MattermostTarget(mattermost.Enabled, mattermost.WebhookUrl, mattermost.Channel) : null,
         Email is { } email ? new EmailTarget([.. email.Recipients ?? []]) : null,
-        Webhook is { } webhook ? new WebhookTarget(webhook.Url ?? "") : null);
+        Webhook is { } webhook ? new WebhookTarget(webhook.Url ?? "") : null,
+        Telegram is { } telegram ? new TelegramTarget(telegram.ChatId ?? "", telegram.TopicId) : null);
 
     /// <summary>The body for the notifier's (masked) settings.</summary>
     public static NotificationSettingsBody From(NotificationSettings settings)
@@ -25,7 +27,8 @@ public sealed record NotificationSettingsBody(string? Language, MattermostBody? 
             settings.Language,
             settings.Mattermost is { } mattermost ? new MattermostBody(mattermost.WebhookUrl, mattermost.Channel, mattermost.Enabled) : null,
             settings.Email is { } email ? new EmailBody([.. email.Recipients]) : null,
-            settings.Webhook is { } webhook ? new WebhookBody(webhook.Url) : null);
+            settings.Webhook is { } webhook ? new WebhookBody(webhook.Url) : null,
+            settings.Telegram is { } telegram ? new TelegramBody(telegram.ChatId, telegram.TopicId) : null);
     }
 }
 
@@ -40,6 +43,12 @@ public sealed record EmailBody(IReadOnlyList<string>? Recipients);
 
 /// <summary>The generic webhook: the URL alerts are POSTed to as JSON.</summary>
 public sealed record WebhookBody(string? Url);
+
+/// <summary>
+/// Telegram: the chat the deployment's bot posts to (<c>"-100…"</c> for a group or channel, or <c>"@channelname"</c>),
+/// and the topic (<c>message_thread_id</c>) in a group with topics.
+/// </summary>
+public sealed record TelegramBody(string? ChatId, int? TopicId);
 
 /// <summary>The notifier's state: open incidents, muted checks, and each channel's queue, counters and last error.</summary>
 public sealed record NotificationStatusResponse(
@@ -69,14 +78,18 @@ public sealed record NotificationStatusResponse(
                 channel.LastSentAt,
                 channel.LastError,
                 channel.LastErrorAt,
-                channel.NextAttemptAt)).ToList());
+                channel.NextAttemptAt,
+                channel.Failing)).ToList());
     }
 }
 
 /// <summary>A check whose alerts are muted after it flapped.</summary>
 public sealed record MutedCheckResponse(string CheckType, DateTimeOffset Until);
 
-/// <summary>One channel of the notifier.</summary>
+/// <summary>
+/// One channel of the notifier; <see cref="Failing"/> says why the receiver refuses the channel for good (a Telegram
+/// bot blocked, a chat not found), until a delivery goes through.
+/// </summary>
 public sealed record ChannelStatusResponse(
     string Channel,
     bool Configured,
@@ -86,7 +99,8 @@ public sealed record ChannelStatusResponse(
     DateTimeOffset? LastSentAt,
     string? LastError,
     DateTimeOffset? LastErrorAt,
-    DateTimeOffset? NextAttemptAt);
+    DateTimeOffset? NextAttemptAt,
+    string? Failing);
 
 /// <summary>The outcome of a test message on every configured channel.</summary>
 public sealed record NotificationTestResponse(IReadOnlyList<ChannelTestResponse> Results);

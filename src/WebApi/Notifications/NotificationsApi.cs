@@ -47,7 +47,7 @@ public static class NotificationsApi
     {
         if (body is null)
         {
-            return Problems.Invalid("body", "A JSON object {\"language\", \"mattermost\", \"email\", \"webhook\"} is required.");
+            return Problems.Invalid("body", "A JSON object {\"language\", \"mattermost\", \"email\", \"webhook\", \"telegram\"} is required.");
         }
 
         var update = await Notifier(client, account.Definition).ConfigureAsync(body.ToSettings());
@@ -72,7 +72,7 @@ public static class NotificationsApi
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "No notification channel is configured",
-                detail: $"Account '{account.Subdomain}' has no Mattermost webhook, email recipients or webhook to test.");
+                detail: $"Account '{account.Subdomain}' has no Mattermost webhook, email recipients, webhook or Telegram chat to test.");
         }
 
         return TypedResults.Ok(new NotificationTestResponse(

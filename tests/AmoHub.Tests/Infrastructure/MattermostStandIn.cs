@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace AmoHub.Tests.Infrastructure;
 
@@ -40,14 +36,7 @@ public sealed class MattermostStandIn : IAsyncDisposable
     public static async Task<MattermostStandIn> StartAsync()
     {
         var standIn = new MattermostStandIn();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        var app = builder.Build();
-        app.MapPost("/hooks/{token}", standIn.ReceiveAsync);
-        await app.StartAsync();
-        standIn._app = app;
+        standIn._app = await LoopbackServer.StartAsync(app => app.MapPost("/hooks/{token}", standIn.ReceiveAsync));
         return standIn;
     }
 

@@ -156,6 +156,53 @@ public sealed class OutageAlertTests
             "тариф или оплата аккаунта amoCRM", alert.Body.GetProperty("attachments")[0].GetProperty("text").GetString(), StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task An_outage_during_maintenance_is_checked_and_recorded_as_maintenance_and_alerts_nobody()
+    {
+        await using var mattermost = await MattermostStandIn.StartAsync();
+        await using var hub = await StartAsync(StorageProvider.Sqlite, mattermost, deliveryTimeout: TimeSpan.FromSeconds(10));
+        await MonitoringHost.WaitForAllAsync(hub, "up");
+        var now = DateTimeOffset.UtcNow;
+        using var created = await hub.Http.PostAsJsonAsync("/api/maintenance", new { account = Account, from = now.AddMinutes(-1), to = now.AddHours(1) });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        await mattermost.WaitForAsync(Token, 1);
+
+        hub.Sandbox.Sandbox.SetFault(Account, new SandboxFault(FailureRate: 1.0, FailureStatus: 503));
+        await MonitoringHost.WaitForAllAsync(hub, "down");
+        var opened = await MonitoringHost.WaitForOpenIncidentsAsync(hub, 5);
+        var latest = opened.Max(incident => incident.GetProperty("startTime").GetDateTimeOffset());
+        // Past every incident's alert delay: outside a window each would have raised its DOWN alert by now.
+        await Eventually.MatchAsync(() => Task.FromResult(DateTimeOffset.UtcNow), at => at > latest + Delay, TimeSpan.FromSeconds(60), "the alert delay to pass");
+        hub.Sandbox.Sandbox.ClearFaults(Account);
+        await MonitoringHost.WaitForAllAsync(hub, "up");
+        var outage = MonitoringHost.Ids(opened);
+        await MonitoringHost.WaitForClosedAsync(hub, outage);
+        using var deleted = await hub.Http.DeleteAsync(new Uri($"/api/maintenance/{id}", UriKind.Relative));
+        // The end is announced after anything the outage raised, and each channel delivers in order.
+        await Eventually.MatchAsync(
+            () => Task.FromResult(mattermost.Accepted(Token)),
+            posts => posts.Any(post => post.DeliveryId == $"maintenance:{id}:{now.AddMinutes(-1).ToUnixTimeMilliseconds()}:end/mattermost"),
+            TimeSpan.FromSeconds(60),
+            "the end of the maintenance to be announced");
+
+        var everything = await StatsAsync(hub, excludeMaintenance: false);
+        var outsideMaintenance = await StatsAsync(hub, excludeMaintenance: true);
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.NoContent), (created.StatusCode, deleted.StatusCode));
+        Assert.All(opened, incident => Assert.True(incident.GetProperty("maintenance").GetBoolean()));
+        Assert.All(everything, check => Assert.True(check.GetProperty("incidentCount").GetInt32() >= 1));
+        Assert.All(outsideMaintenance, check => Assert.Equal(0, check.GetProperty("incidentCount").GetInt32()));
+        Assert.True(
+            outsideMaintenance.Sum(check => check.GetProperty("totalChecks").GetInt64()) < everything.Sum(check => check.GetProperty("totalChecks").GetInt64()),
+            "the results taken during the window are left out");
+        Assert.DoesNotContain(mattermost.Received(Token), post => outage.Any(incident => post.DeliveryId!.StartsWith($"incident:{incident}:", StringComparison.Ordinal)));
+        Assert.Equal(2, mattermost.Received(Token).Count(post => post.DeliveryId!.StartsWith($"maintenance:{id}:", StringComparison.Ordinal)));
+    }
+
+    private static async Task<List<JsonElement>> StatsAsync(InProcessAmoHub hub, bool excludeMaintenance) =>
+        (await hub.Http.GetFromJsonAsync<JsonElement>($"/api/stats?account={Account}&hours=1&excludeMaintenance={(excludeMaintenance ? "true" : "false")}"))
+            .GetProperty("checks").EnumerateArray().ToList();
+
     private static bool Is(JsonElement incident, string check, string reason) =>
         incident.GetProperty("checkType").GetString() == check && incident.GetProperty("errorCode").GetString() == reason;
 

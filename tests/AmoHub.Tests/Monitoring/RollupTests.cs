@@ -89,6 +89,21 @@ public sealed class RollupTests
         Assert.Single(RangePlan.Cover(start, start + (20 * 60_000)));
     }
 
+    [Fact]
+    public void Maintenance_is_left_out_of_a_stats_range_by_the_whole_minutes_it_touches()
+    {
+        const long Minute = 60_000;
+        var start = DateTimeOffset.Parse("2026-10-23T17:00:00Z", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+
+        var parts = RangePlan.Without(start, start + (60 * Minute), [
+            (start + (30 * Minute) + 1_000, start + (40 * Minute) - 1_000),
+            (start - (5 * Minute), start + (10 * Minute)),
+            (start + (35 * Minute), start + (45 * Minute)),
+        ]);
+
+        Assert.Equal([(start + (10 * Minute), start + (30 * Minute)), (start + (45 * Minute), start + (60 * Minute))], parts);
+    }
+
 
     private static async Task<List<(string CheckType, long Timestamp, string Status, int ResponseTime)>> ReadRawAsync(TestDatabase database)
     {

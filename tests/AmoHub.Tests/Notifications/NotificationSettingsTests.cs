@@ -2,6 +2,7 @@ using AmoHub.Grains.Interfaces.Notifications;
 using AmoHub.Grains.Notifications;
 using AmoHub.ServiceDefaults.Configuration;
 using AmoHub.Silo;
+using AmoHub.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -29,6 +30,8 @@ public sealed class NotificationSettingsTests
     [InlineData("AmoHub:Notifications:TimeZone", "Mars/Olympus_Mons", "AmoHub:Notifications:TimeZone")]
     [InlineData("AmoHub:Notifications:Mattermost:WebhookUrl", "ftp://mattermost.example/hooks/abc123", "AmoHub:Notifications:Mattermost:WebhookUrl")]
     [InlineData("AmoHub:Notifications:Smtp:Host", "smtp.example", "AmoHub:Notifications:Smtp:From")]
+    [InlineData("AmoHub:Notifications:Telegram:BotToken", "abc123", "AmoHub:Notifications:Telegram:BotToken")]
+    [InlineData("AmoHub:Notifications:Telegram:ApiBaseUrl", "api.telegram.org", "AmoHub:Notifications:Telegram:ApiBaseUrl")]
     public void A_bad_notification_setting_stops_start_up_naming_the_key(string key, string value, string named)
     {
         var folder = Directory.CreateTempSubdirectory("amohub-settings-").FullName;
@@ -59,5 +62,30 @@ public sealed class NotificationSettingsTests
 
         Assert.Contains("AmoHub:Notifications:Smtp:Host", Assert.Single(withoutSmtp["email.recipients"]), StringComparison.Ordinal);
         Assert.Empty(withSmtp);
+    }
+
+    [Fact]
+    public void A_Telegram_chat_is_refused_naming_the_field_when_the_deployment_has_no_bot()
+    {
+        var settings = new NotificationSettings(null, null, null, null, new TelegramTarget("-1001234567890", 42));
+
+        var withoutBot = NotificationRules.Validate(settings, new NotificationOptions());
+        var withBot = NotificationRules.Validate(settings, new NotificationOptions { Telegram = { BotToken = TelegramStandIn.Token } });
+
+        Assert.Contains("AmoHub:Notifications:Telegram:BotToken", Assert.Single(withoutBot["telegram.chatId"]), StringComparison.Ordinal);
+        Assert.Empty(withBot);
+    }
+
+    [Fact]
+    public void A_Telegram_message_escapes_what_HTML_parse_mode_reads_as_markup_and_bolds_only_its_own_labels()
+    {
+        var message = new AlertMessage(
+            "🔴 acme: GET <down>", "amoCRM said <b>no</b> & left", AlertText.Red, [new AlertField("Ошибка", "502 <html> & \"quotes\"", false)]);
+
+        var html = TelegramHtml.Format(message);
+
+        Assert.Equal(
+            "<b>🔴 acme: GET &lt;down&gt;</b>\namoCRM said &lt;b&gt;no&lt;/b&gt; &amp; left\n\n<b>Ошибка:</b> 502 &lt;html&gt; &amp; \"quotes\"",
+            html.ReplaceLineEndings("\n"));
     }
 }

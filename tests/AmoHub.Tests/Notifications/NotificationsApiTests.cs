@@ -69,6 +69,9 @@ public sealed class NotificationsApiTests(NotificationsFixture fixture) : IClass
     [InlineData("""{"email": {"recipients": ["ops@example.test", "not an address"]}}""", "email.recipients[1]")]
     [InlineData("""{"webhook": {"url": "hooks.example/alerts"}}""", "webhook.url")]
     [InlineData("""{"language": "de"}""", "language")]
+    [InlineData("""{"telegram": {"chatId": "sales team"}}""", "telegram.chatId")]
+    [InlineData("""{"telegram": {"topicId": 42}}""", "telegram.chatId")]
+    [InlineData("""{"telegram": {"chatId": "-1001234567890", "topicId": 0}}""", "telegram.topicId")]
     public async Task A_bad_setting_is_a_400_problem_naming_the_field_and_nothing_is_stored(string json, string field)
     {
         using var good = await fixture.Hub.Http.PutAsJsonAsync(Settings, new { language = "en", webhook = new { url = fixture.Webhooks.Url("api-kept") } });
@@ -88,22 +91,28 @@ public sealed class NotificationsApiTests(NotificationsFixture fixture) : IClass
     public async Task The_test_endpoint_sends_on_every_channel_and_reports_each_one()
     {
         var (token, hookToken) = ($"api-test-{Guid.NewGuid():N}", $"api-test-hook-{Guid.NewGuid():N}");
+        var chat = TelegramTests.NewChat();
         fixture.Webhooks.Behave(hookToken, WebhookBehaviour.Fail);
         using var put = await fixture.Hub.Http.PutAsJsonAsync(Settings, new
         {
             mattermost = new { webhookUrl = fixture.Webhooks.Url(token) },
             email = new { recipients = TestEndpointRecipients },
             webhook = new { url = fixture.Webhooks.Url(hookToken) },
+            telegram = new { chatId = chat, topicId = 42 },
         });
 
         using var response = await fixture.Hub.Http.PostAsync(new Uri($"{Settings}/test", UriKind.Relative), null);
-        var results = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("results").EnumerateArray()
+        var body = await response.Content.ReadAsStringAsync();
+        var results = JsonDocument.Parse(body).RootElement.GetProperty("results").EnumerateArray()
             .ToDictionary(result => result.GetProperty("channel").GetString()!, result => (result.GetProperty("delivered").GetBoolean(), result.GetProperty("error").GetString()));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal((true, (string?)null), results["mattermost"]);
         Assert.Equal((true, (string?)null), results["email"]);
         Assert.Equal((false, "HTTP 500"), results["webhook"]);
+        Assert.Equal((true, (string?)null), results["telegram"]);
+        Assert.Contains("тестовое сообщение", Assert.Single(fixture.Telegram.Accepted(chat)).Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(TelegramStandIn.Token, body + await put.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains("тестовое сообщение", Assert.Single(fixture.Webhooks.Accepted(token)).Body.GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Single(fixture.Smtp.To("test-endpoint@example.test"));
     }
@@ -134,7 +143,7 @@ public sealed class NotificationsApiTests(NotificationsFixture fixture) : IClass
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("sandbox", status.GetProperty("account").GetString());
-        Assert.Equal(new Dictionary<string, bool> { ["mattermost"] = true, ["email"] = false, ["webhook"] = false }, channels);
+        Assert.Equal(new Dictionary<string, bool> { ["mattermost"] = true, ["email"] = false, ["webhook"] = false, ["telegram"] = false }, channels);
         Assert.Equal(JsonValueKind.Array, status.GetProperty("muted").ValueKind);
     }
 }

@@ -10,7 +10,7 @@ namespace AmoHub.Tests.Notifications;
 
 /// <summary>
 /// One all-in-one AmoHub on SQLite with short notification settings, a Mattermost stand-in (also the generic webhook
-/// receiver) and an SMTP stand-in. Tests share it and stay apart by using accounts of their own.
+/// receiver), an SMTP stand-in and a Telegram Bot API stand-in. Tests share it and stay apart by using accounts of their own.
 /// </summary>
 public sealed class NotificationsFixture : IAsyncLifetime
 {
@@ -32,6 +32,7 @@ public sealed class NotificationsFixture : IAsyncLifetime
     private InProcessAmoHub? _hub;
     private MattermostStandIn? _webhooks;
     private SmtpStandIn? _smtp;
+    private TelegramStandIn? _telegram;
 
     /// <summary>The AmoHub under test.</summary>
     public InProcessAmoHub Hub => _hub!;
@@ -41,6 +42,9 @@ public sealed class NotificationsFixture : IAsyncLifetime
 
     /// <summary>The SMTP stand-in.</summary>
     public SmtpStandIn Smtp => _smtp!;
+
+    /// <summary>The Telegram Bot API stand-in, the hub's bot API (its bot token is <see cref="TelegramStandIn.Token"/>).</summary>
+    public TelegramStandIn Telegram => _telegram!;
 
     /// <summary>
     /// Short notification settings: alerts after 4 s, re-alerts every 3 s, more than 2 incidents in a minute is
@@ -98,7 +102,11 @@ public sealed class NotificationsFixture : IAsyncLifetime
     {
         _webhooks = await MattermostStandIn.StartAsync();
         _smtp = SmtpStandIn.Start();
-        _hub = await InProcessAmoHub.StartAsync(StorageProvider.Sqlite, Settings(_smtp));
+        _telegram = await TelegramStandIn.StartAsync();
+        var settings = Settings(_smtp);
+        settings["AmoHub:Notifications:Telegram:BotToken"] = TelegramStandIn.Token;
+        settings["AmoHub:Notifications:Telegram:ApiBaseUrl"] = _telegram.BaseUrl;
+        _hub = await InProcessAmoHub.StartAsync(StorageProvider.Sqlite, settings);
     }
 
     /// <inheritdoc />
@@ -117,6 +125,11 @@ public sealed class NotificationsFixture : IAsyncLifetime
         if (_smtp is not null)
         {
             await _smtp.DisposeAsync();
+        }
+
+        if (_telegram is not null)
+        {
+            await _telegram.DisposeAsync();
         }
     }
 }

@@ -18,14 +18,18 @@ public sealed class IncidentStore(AmoHubDatabase database, TimeProvider time)
 
     private const int DetailsLength = 1000;
     private const string Columns =
-        "id, account, check_type, start_time, end_time, details, error_code, http_status, acknowledged_at, acknowledged_by";
+        "id, account, check_type, start_time, end_time, details, error_code, http_status, acknowledged_at, acknowledged_by, maintenance";
 
-    private static readonly string[] OpenColumns = ["account", "check_type", "start_time", "details", "error_code", "http_status"];
+    private static readonly string[] OpenColumns = ["account", "check_type", "start_time", "details", "error_code", "http_status", "maintenance"];
     private static readonly string[] OpenKey = ["account", "check_type", "start_time"];
     private static readonly string[] OpenUpdate = ["details", "error_code", "http_status"];
 
-    /// <summary>Records an incident that opened at <paramref name="startedAt"/> and returns its id; idempotent.</summary>
-    public async Task<long> OpenAsync(string account, CheckType checkType, DateTimeOffset startedAt, string? details, string? errorCode, int? httpStatus)
+    /// <summary>
+    /// Records an incident that opened at <paramref name="startedAt"/> (during a maintenance window when
+    /// <paramref name="maintenance"/>) and returns its id; idempotent.
+    /// </summary>
+    public async Task<long> OpenAsync(
+        string account, CheckType checkType, DateTimeOffset startedAt, string? details, string? errorCode, int? httpStatus, bool maintenance = false)
     {
         await using var write = await database.OpenWriteAsync(CancellationToken.None);
         var connection = write.Connection;
@@ -37,7 +41,8 @@ public sealed class IncidentStore(AmoHubDatabase database, TimeProvider time)
                 .With("@start_time", startedAt.ToUnixTimeMilliseconds())
                 .With("@details", Truncate(details))
                 .With("@error_code", errorCode)
-                .With("@http_status", httpStatus);
+                .With("@http_status", httpStatus)
+                .With("@maintenance", maintenance);
             await upsert.ExecuteNonQueryAsync();
         }
 
@@ -198,7 +203,8 @@ public sealed class IncidentStore(AmoHubDatabase database, TimeProvider time)
                 reader.IsDBNull(7) ? null : (int)reader.GetLong(7),
                 reader.GetNullableLong(8) is { } acknowledged ? DateTimeOffset.FromUnixTimeMilliseconds(acknowledged) : null,
                 reader.IsDBNull(9) ? null : reader.GetString(9),
-                []));
+                [],
+                Maintenance: reader.GetLong(10) != 0));
         }
 
         return incidents;

@@ -50,6 +50,33 @@ public static class RangePlan
                 new RollupSegment(RollupResolution.Minute, lastHour, end));
     }
 
+    /// <summary>
+    /// The parts of [<paramref name="from"/>, <paramref name="end"/>) (whole minutes) outside <paramref name="gaps"/>
+    /// (unix ms, in any order, overlapping or not), each gap widened to the whole minutes it touches.
+    /// </summary>
+    public static IReadOnlyList<(long From, long To)> Without(long from, long end, IEnumerable<(long From, long To)> gaps)
+    {
+        var parts = new List<(long From, long To)>();
+        var cursor = from;
+        foreach (var (gapFrom, gapTo) in gaps.OrderBy(gap => gap.From))
+        {
+            var (start, stop) = (RollupResolution.Minute.Floor(gapFrom), RollupResolution.Minute.Ceiling(gapTo));
+            if (start > cursor)
+            {
+                parts.Add((cursor, Math.Min(start, end)));
+            }
+
+            cursor = Math.Max(cursor, stop);
+        }
+
+        if (cursor < end)
+        {
+            parts.Add((cursor, end));
+        }
+
+        return parts.Where(part => part.From < part.To).ToList();
+    }
+
     private static IReadOnlyList<RollupSegment> Segments(params RollupSegment[] segments) =>
         segments.Where(segment => segment.From < segment.To).ToList();
 }

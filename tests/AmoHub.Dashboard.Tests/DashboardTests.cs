@@ -126,7 +126,7 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
             await Assertions.Expect(page.Locator(".incident").First).ToHaveAttributeAsync("data-open", "true");
             // amoCRM's 503 is told by its reason in the page's language, never by the raw English error.
             await Assertions.Expect(page.Locator(".tile[data-check='GET'] .tile-error")).ToHaveTextAsync("HTTP 503 · Сбой на стороне amoCRM");
-            await Assertions.Expect(open.Locator(".incident-details")).ToHaveTextAsync("Сбой на стороне amoCRM");
+            await Assertions.Expect(open.Locator(".incident-reason")).ToHaveTextAsync("Сбой на стороне amoCRM");
             await Assertions.Expect(page.Locator("#monitor")).Not.ToContainTextAsync("amoCRM failed");
             await ScreenshotAsync(page, "outage");
 

@@ -160,7 +160,7 @@ function row(incident: Incident, now: number, mute: HTMLElement | null): HTMLEle
     el(
       "span",
       "incident-details",
-      reason(incident.errorCode, incident.httpStatus),
+      el("span", "incident-reason", reason(incident.errorCode, incident.httpStatus)),
       incident.acknowledged ? el("span", "badge", t("acknowledged")) : null,
       incident.maintenance ? el("span", "badge badge-maintenance", t("maintenance")) : null,
       mute,

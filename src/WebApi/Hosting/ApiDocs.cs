@@ -92,6 +92,7 @@ public static class ApiDocs
     private static readonly Dictionary<string, string> ParameterDescriptions = new(StringComparer.Ordinal)
     {
         ["account"] = "The amoCRM subdomain of the account; may be left out when AmoHub serves one account.",
+        ["excludeMaintenance"] = "true to leave out the minutes of the account's maintenance windows and the incidents opened in them.",
         ["clientId"] = "The older name of account, as the reference monitor's clients send it.",
         ["subdomain"] = "The account's amoCRM subdomain (acme for acme.amocrm.ru).",
         ["secret"] = "The secret of AmoHub's webhook destination, made when the webhook was subscribed.",

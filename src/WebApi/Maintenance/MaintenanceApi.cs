@@ -42,10 +42,18 @@ public static class MaintenanceApi
     /// <summary>Maps the maintenance endpoints.</summary>
     public static RouteGroupBuilder MapMaintenanceApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/maintenance").WithTags("Maintenance").RequireReadOrWriteByMethod();
-        group.MapGet("/", ListAsync).WithName("ListMaintenanceWindows");
-        group.MapPost("/", CreateAsync).WithName("CreateMaintenanceWindow");
-        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteMaintenanceWindow");
+        var group = endpoints.MapGroup("/api/maintenance").WithTags("Maintenance").RequireReadOrWriteByMethod().ProducesApiProblems();
+        group.MapGet("/", ListAsync).WithName("ListMaintenanceWindows")
+            .WithSummary("Maintenance windows")
+            .WithDescription("Every window, or with account those that cover it (its own and those for all accounts).");
+        group.MapPost("/", CreateAsync).WithName("CreateMaintenanceWindow")
+            .WithSummary("Make a maintenance window")
+            .WithDescription("For one account or all (no account): one-off (from, to) or recurring (a five-field cron in an IANA timeZone, and a duration). Checks go on; incidents opened in it are marked maintenance and alert nobody; its start and end are announced once per channel.")
+            .WithRequestExample("""{"account": "acme", "cron": "0 2 * * 0", "timeZone": "Europe/Moscow", "duration": "01:00:00", "reason": "amoCRM nightly update"}""");
+        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteMaintenanceWindow")
+            .WithSummary("Delete a maintenance window")
+            .WithDescription("A one-off window under way ends now and stays listed for a week, so statistics can still leave its past out.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
@@ -100,8 +108,10 @@ public static class MaintenanceApi
     }
 
     /// <summary>Deletes a window; an occurrence under way ends now, and that is announced (a one-off one stays listed, ended).</summary>
-    private static async Task<Results<NoContent, NotFound>> DeleteAsync(string id, IClusterClient client) =>
-        await client.GetGrain<IMaintenanceGrain>(IMaintenanceGrain.Key).DeleteAsync(id) ? TypedResults.NoContent() : TypedResults.NotFound();
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IClusterClient client) =>
+        await client.GetGrain<IMaintenanceGrain>(IMaintenanceGrain.Key).DeleteAsync(id)
+            ? TypedResults.NoContent()
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown maintenance window", detail: $"There is no maintenance window {id}.");
 
     /// <summary>The configured account named, or null for all; an error when it names none.</summary>
     private static async Task<string?> AccountAsync(string? name, IClusterClient client, Dictionary<string, string[]> errors)

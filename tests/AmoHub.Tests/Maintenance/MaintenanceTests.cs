@@ -89,6 +89,7 @@ public sealed class MaintenanceTests(NotificationsFixture fixture) : IClassFixtu
         await AssertInvalidAsync(badTo, "to");
         await AssertInvalidAsync(unknown, "account");
         Assert.Equal((HttpStatusCode.NoContent, HttpStatusCode.NotFound), (deleted.StatusCode, again.StatusCode));
+        Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
     }
 
     private Task<HttpResponseMessage> PostAsync(string json) =>

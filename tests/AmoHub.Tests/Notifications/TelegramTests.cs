@@ -1,8 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using AmoHub.Grains.Interfaces.Maintenance;
 using AmoHub.Grains.Interfaces.Notifications;
 using AmoHub.Grains.Interfaces.Probes;
 using AmoHub.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using static AmoHub.Tests.Notifications.NotificationsFixture;
 
 namespace AmoHub.Tests.Notifications;
@@ -13,7 +15,7 @@ public sealed class TelegramTests(NotificationsFixture fixture) : IClassFixture<
     public static string NewChat() => "-100" + Random.Shared.NextInt64(1_000_000_000, 9_999_999_999);
 
     [Fact]
-    public async Task An_outage_sends_one_DOWN_and_one_RESTORED_message_to_the_accounts_Telegram_topic_with_its_markup_escaped()
+    public async Task An_outage_sends_one_DOWN_and_one_RESTORED_message_to_the_accounts_Telegram_topic_in_plain_words_without_the_raw_error()
     {
         var (account, chat) = (NewAccount(), NewChat());
         await ConfigureAsync(account, chat, topic: 42);
@@ -31,9 +33,26 @@ public sealed class TelegramTests(NotificationsFixture fixture) : IClassFixture<
         Assert.Equal(2, posts.Count);
         Assert.All(posts, post => Assert.Equal((42, "HTML", 200), (post.TopicId!.Value, post.ParseMode, post.Status)));
         Assert.StartsWith($"<b>🔴 {account}: GET не работает</b>", posts[0].Text, StringComparison.Ordinal);
-        Assert.Contains("<b>Ошибка:</b> amoCRM answered &lt;h1&gt;502 Bad Gateway&lt;/h1&gt; &amp; closed", posts[0].Text, StringComparison.Ordinal);
+        Assert.Contains("<b>Причина:</b> ", posts[0].Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Bad Gateway", posts[0].Text, StringComparison.Ordinal);
         Assert.StartsWith($"<b>🟢 {account}: GET снова работает</b>", posts[1].Text, StringComparison.Ordinal);
         Assert.Contains("<b>Длительность:</b> 2 мин 30 с", posts[1].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Text_a_person_wrote_reaches_Telegram_with_its_markup_escaped()
+    {
+        var (account, chat) = (NewAccount(), NewChat());
+        await ConfigureAsync(account, chat, topic: null);
+        var now = DateTimeOffset.UtcNow;
+        var windows = fixture.Hub.Services.GetRequiredService<IGrainFactory>().GetGrain<IMaintenanceGrain>(IMaintenanceGrain.Key);
+
+        var created = await windows.CreateAsync(new MaintenanceRequest(account, now - TimeSpan.FromMinutes(1), now + TimeSpan.FromHours(1), null, null, null, "Обновление <b>сервера</b> & базы"));
+        var started = await fixture.Telegram.WaitForAsync(chat, 1);
+        Assert.True(await windows.DeleteAsync(created.Window!.Id));
+
+        Assert.Equal(("HTML", 200), (started[0].ParseMode, started[0].Status));
+        Assert.Contains("Обновление &lt;b&gt;сервера&lt;/b&gt; &amp; базы", started[0].Text, StringComparison.Ordinal);
     }
 
     [Fact]

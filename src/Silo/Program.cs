@@ -5,8 +5,14 @@ using Microsoft.Extensions.Options;
 const string MigrateSwitch = "--migrate";
 const string BackupSwitch = "--backup";
 const string RestoreSwitch = "--restore";
+const string ReconcileSwitch = "--reconcile";
 try
 {
+    if (args.Contains(ReconcileSwitch))
+    {
+        return await ReconcileRun.RunAsync([.. args.Where(arg => arg != ReconcileSwitch)], Console.Out, TimeProvider.System);
+    }
+
     if (FileArgument(BackupSwitch) is { } backup)
     {
         return await SqliteFiles.BackupAsync(SiloHost.DatabaseOf(backup.Others), backup.File, Console.Out);

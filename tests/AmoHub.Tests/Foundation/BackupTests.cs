@@ -118,6 +118,38 @@ public sealed class BackupTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Reconcile_from_the_command_line_compares_every_account_with_amoCRM_prints_its_report_and_exits()
+    {
+        using var database = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        await using var amoCrm = await StandaloneSandbox.StartAsync();
+        var settings = AccountSettings(database, amoCrm);
+        settings["AmoHub__Probes__Enabled"] = "false";
+        var kept = amoCrm.Sandbox.CreateContactAsUser(Account, "Останется", ["+7 905 200-00-01"]);
+        var deleted = amoCrm.Sandbox.CreateContactAsUser(Account, "Будет удалён", ["+7 905 200-00-02"]);
+        await using (var first = AmoHubProcess.StartSilo(settings))
+        {
+            await first.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
+            await Eventually.MatchAsync(
+                () => database.ScalarAsync("SELECT COUNT(*) FROM contacts"), count => count == 2, TimeSpan.FromSeconds(60), "both contacts imported");
+            await first.StopAsync();
+        }
+
+        // While AmoHub is stopped a person deletes one contact and adds another: no webhook reaches it.
+        Assert.True(amoCrm.Sandbox.DeleteContactAsUser(Account, deleted.Id));
+        var added = amoCrm.Sandbox.CreateContactAsUser(Account, "Новый", ["+7 905 200-00-03"]);
+
+        await using var reconcile = AmoHubProcess.StartSilo(settings, "--reconcile");
+        Assert.True(await reconcile.WaitForExitAsync(TimeSpan.FromSeconds(180)) == 0, reconcile.Output);
+
+        var line = reconcile.Output.Split('\n').Single(text => text.StartsWith("{\"account\":\"acme\"", StringComparison.Ordinal));
+        var contacts = JsonDocument.Parse(line).RootElement.GetProperty("reconciliation").GetProperty("contacts");
+        Assert.Equal((2, 1, 1), (contacts.GetProperty("read").GetInt64(), contacts.GetProperty("missing").GetInt64(), contacts.GetProperty("extra").GetInt64()));
+        Assert.Equal([added.Id, deleted.Id], contacts.GetProperty("sample").EnumerateArray().Select(id => id.GetInt64()));
+        Assert.Equal(2, await database.ScalarAsync($"SELECT COUNT(*) FROM contacts WHERE amocrm_id IN ({kept.Id}, {added.Id})"));
+        Assert.Equal(0, await database.ScalarAsync($"SELECT COUNT(*) FROM contacts WHERE amocrm_id = {deleted.Id}"));
+    }
+
+    [Fact]
     public async Task A_second_AmoHub_on_the_same_SQLite_file_stops_at_start_up_naming_the_file_and_a_bad_backup_is_not_restored()
     {
         using var database = await TestDatabase.CreateAsync(StorageProvider.Sqlite);

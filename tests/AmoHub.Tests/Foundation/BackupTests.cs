@@ -18,15 +18,20 @@ public sealed class BackupTests(ITestOutputHelper output)
     private const string Account = "acme";
 
     [Fact]
-    public async Task A_live_all_in_one_is_backed_up_under_load_and_restored_into_a_new_folder_where_AmoHub_starts_with_that_copy()
+    public async Task A_live_all_in_one_is_backed_up_under_load_restored_into_a_new_folder_and_reconciled_to_amoCRMs_contacts()
     {
         using var database = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
         await using var amoCrm = await StandaloneSandbox.StartAsync();
         var settings = AccountSettings(database, amoCrm);
         await using var live = AmoHubProcess.StartSilo(settings);
         await live.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
+        using (var subscribed = await live.Http.PostAsJsonAsync($"/api/amocrm/webhooks?account={Account}", new { publicUrl = live.BaseAddress }))
+        {
+            Assert.Equal(HttpStatusCode.OK, subscribed.StatusCode);
+        }
 
-        // Contacts keep coming while the copy is made.
+        // Contacts keep coming through the API, and people rename them in amoCRM (webhook deliveries), while the copy
+        // is made.
         using var stop = new CancellationTokenSource();
         var made = 0;
         var load = Task.Run(async () =>
@@ -35,7 +40,12 @@ public sealed class BackupTests(ITestOutputHelper output)
             {
                 using var created = await live.Http.PostAsJsonAsync($"/api/contacts?account={Account}", new { name = $"Клиент {i}", phone = $"+7 905 {100_0000 + i}" });
                 Assert.True(created.IsSuccessStatusCode, $"a create during the backup answered {created.StatusCode}");
+                var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("amocrmId").GetInt64();
                 Interlocked.Increment(ref made);
+                if (i % 3 == 1)
+                {
+                    amoCrm.Sandbox.EditContactAsUser(Account, id, name: $"Клиент {i} (переименован)");
+                }
             }
         });
         await Eventually.MatchAsync(() => Task.FromResult(Volatile.Read(ref made)), count => count >= 20, TimeSpan.FromSeconds(60), "contacts before the backup");
@@ -106,8 +116,13 @@ public sealed class BackupTests(ITestOutputHelper output)
             Assert.Contains(gone.Id, contacts.GetProperty("sample").EnumerateArray().Select(id => id.GetInt64()));
             Assert.True(report.GetProperty("error").ValueKind == JsonValueKind.Null, report.GetRawText());
 
-            // Our copy is amoCRM's again.
+            // Our copy is amoCRM's again: the same contacts under the same names.
             Assert.Equal(inAmoCrm.Count, await fresh.ScalarAsync("SELECT COUNT(*) FROM contacts"));
+            foreach (var contact in inAmoCrm)
+            {
+                using var ours = await restored.Http.GetAsync($"/api/contacts/{contact.Id}?account={Account}");
+                Assert.Equal(contact.Name, (await ours.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("name").GetString());
+            }
             Assert.Equal(0, await fresh.ScalarAsync($"SELECT COUNT(*) FROM contacts WHERE amocrm_id = {gone.Id}"));
         }
         finally

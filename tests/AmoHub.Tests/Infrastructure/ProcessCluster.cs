@@ -69,10 +69,11 @@ public sealed class ProcessCluster : IAsyncDisposable
             settings["AmoHub__Cluster__Membership__NumMissedProbesLimit"] = "2";
             settings["AmoHub__Cluster__Membership__DeathVoteExpirationTimeout"] = "00:00:10";
             settings["AmoHub__Cluster__Membership__TableRefreshTimeout"] = "00:00:02";
-            var silo = AmoHubProcess.StartSilo(settings);
-            await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
-            silos.Add((silo, settings));
+            silos.Add((AmoHubProcess.StartSilo(settings), settings));
         }
+
+        // Both start at once: joining the membership table together is what a cluster's first deployment does.
+        await Task.WhenAll(silos.Select(silo => silo.Item1.WaitUntilReadyAsync(TimeSpan.FromSeconds(120))));
 
         var webApi = AmoHubProcess.StartWebApi(SiloSettings.ForWebApi(database));
         await webApi.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));

@@ -29,10 +29,10 @@ public sealed class LeadNameIndexGrain(OurCopy ourCopy) : Grain, ILeadNameIndexG
         ArgumentNullException.ThrowIfNull(contact);
         if (await ourCopy.FindLeadAsync(Account, lead.Name) is { } existing)
         {
-            return new LeadResult(existing, Created: false, await ContactAsync(contact));
+            return new LeadResult(existing, Created: false, await ContactLocks.FindOrMakeAsync(GrainFactory, Account, contact));
         }
 
-        var found = await ContactAsync(contact with { Lead = lead });
+        var found = await ContactLocks.FindOrMakeAsync(GrainFactory, Account, contact with { Lead = lead });
         if (found.Lead is { } made)
         {
             return new LeadResult(made, Created: true, found with { Lead = null });
@@ -40,9 +40,4 @@ public sealed class LeadNameIndexGrain(OurCopy ourCopy) : Grain, ILeadNameIndexG
 
         return await AmoCrm.FindOrCreateLeadAsync(lead with { MainContactId = found.Contact.AmoCrmId }) with { Contact = found };
     }
-
-    /// <summary>The contact found or made through its phone's lock (which takes its email's), else its email's.</summary>
-    private Task<ContactResult> ContactAsync(NewContact contact) => contact.Phone is { } phone
-        ? GrainFactory.GetGrain<IPhoneIndexGrain>(GrainKeys.Phone(Account, phone)).GetOrCreateAsync(contact.Name, contact.Email, contact.Fields, contact.Lead)
-        : GrainFactory.GetGrain<IEmailIndexGrain>(GrainKeys.Email(Account, contact.Email!)).GetOrCreateAsync(contact.Name, null, contact.Fields, contact.Lead);
 }

@@ -106,7 +106,6 @@ internal static class LeadOutage
     public static async Task RunAsync(ITestOutputHelper output, SandboxServer amoCrm, Uri webApi, Func<Task<Func<Task<AmoHubProcess>>>> kill)
     {
         using var http = new HttpClient { BaseAddress = webApi, Timeout = TimeSpan.FromSeconds(100) };
-        var outageFrom = DateTimeOffset.UtcNow;
         amoCrm.Sandbox.SetFault(Account, new SandboxFault(FailureRate: 1, FailureStatus: 503));
 
         var answers = new ConcurrentDictionary<Form, Answer>();
@@ -141,7 +140,6 @@ internal static class LeadOutage
         Assert.Contains(HttpStatusCode.Accepted, statuses.Keys);
 
         amoCrm.Sandbox.ClearFaults(Account);
-        output.WriteLine($"amoCRM answered 503 for {(DateTimeOffset.UtcNow - outageFrom).TotalSeconds:0} s");
 
         await Eventually.MatchAsync(
             () => TotalAsync(http, "pending"),

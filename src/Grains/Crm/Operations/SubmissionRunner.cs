@@ -21,8 +21,8 @@ public sealed class SubmissionRunner(IGrainFactory grains)
         if (submission.Kind == OperationKind.Contact)
         {
             var request = submission.Contact ?? throw new ArgumentException("A contact submission without its contact.", nameof(submission));
-            var contact = await FindOrMakeContactAsync(account, request.Name, request.Phone, request.Email, await ContactFieldsAsync(amoCrm, request.Fields))
-                ?? throw new ArgumentException("A contact submission without a phone or an email.", nameof(submission));
+            var contact = await ContactLocks.FindOrMakeAsync(
+                grains, account, new NewContact(request.Name, request.Phone, request.Email, await ContactFieldsAsync(amoCrm, request.Fields)));
             return (contact.Contact, null, contact.Created);
         }
 
@@ -85,16 +85,4 @@ public sealed class SubmissionRunner(IGrainFactory grains)
 
     private static async Task<ImmutableArray<ResolvedField>> ContactFieldsAsync(IAccountGrain amoCrm, ImmutableArray<FieldInput> fields) =>
         fields.IsDefaultOrEmpty ? [] : await amoCrm.ResolveFieldsAsync(FieldEntity.Contacts, fields);
-
-    /// <summary>
-    /// The contact of a phone or an email, found or made through their dedup locks (the phone's first, which takes the
-    /// email's when there is one: always in that order); null when the request has neither.
-    /// </summary>
-    private async Task<ContactResult?> FindOrMakeContactAsync(string account, string name, string? phone, string? email, ImmutableArray<ResolvedField> fields) =>
-        (phone, email) switch
-        {
-            ({ } e164, _) => await grains.GetGrain<IPhoneIndexGrain>(GrainKeys.Phone(account, e164)).GetOrCreateAsync(name, email, fields),
-            (null, { } address) => await grains.GetGrain<IEmailIndexGrain>(GrainKeys.Email(account, address)).GetOrCreateAsync(name, null, fields),
-            _ => null,
-        };
 }

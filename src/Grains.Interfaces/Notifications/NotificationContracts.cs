@@ -64,7 +64,8 @@ public sealed record TelegramTarget(
 
 /// <summary>
 /// An account's notification settings. <see cref="Language"/> is <c>ru</c> or <c>en</c> (null: the deployment's
-/// default). Webhook URLs carry their token in the path, so the notifier stores them protected and hands them back
+/// default); <see cref="TimeZone"/> is the IANA zone the account's people live in (null: the deployment's), for the
+/// times in its alerts and for whatever follows the account's clock. Webhook URLs carry their token in the path, so the notifier stores them protected and hands them back
 /// masked (<c>https://host/***</c>); writing a masked URL back keeps the stored one.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.NotificationSettings")]
@@ -73,7 +74,8 @@ public sealed record NotificationSettings(
     [property: Id(1)] MattermostTarget? Mattermost,
     [property: Id(2)] EmailTarget? Email,
     [property: Id(3)] WebhookTarget? Webhook,
-    [property: Id(4)] TelegramTarget? Telegram = null);
+    [property: Id(4)] TelegramTarget? Telegram = null,
+    [property: Id(5)] string? TimeZone = null);
 
 /// <summary>
 /// The answer to a settings change: the stored settings (masked), or the problems with the request by field

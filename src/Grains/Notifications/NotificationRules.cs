@@ -78,6 +78,11 @@ public static partial class NotificationRules
             errors["language"] = ["must be ru or en."];
         }
 
+        if (settings.TimeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(settings.TimeZone, out _))
+        {
+            errors["timeZone"] = ["must be a time zone id such as Europe/Moscow or Asia/Yekaterinburg."];
+        }
+
         if (settings.Mattermost is { } mattermost)
         {
             if (mattermost.WebhookUrl is { } url && !IsHttpUrl(url))
@@ -130,7 +135,8 @@ public static partial class NotificationRules
                 : null,
             recipients.IsEmpty ? null : new EmailTarget(recipients),
             settings.Webhook is { } webhook ? new WebhookTarget(webhook.Url?.Trim() ?? "") : null,
-            settings.Telegram is { } telegram ? new TelegramTarget(telegram.ChatId?.Trim() ?? "", telegram.TopicId) : null);
+            settings.Telegram is { } telegram ? new TelegramTarget(telegram.ChatId?.Trim() ?? "", telegram.TopicId) : null,
+            Blank(settings.TimeZone));
     }
 
     /// <summary>

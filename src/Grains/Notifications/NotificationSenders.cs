@@ -14,7 +14,8 @@ namespace AmoHub.Grains.Notifications;
 
 /// <summary>
 /// Where one channel of one account delivers, resolved from the account's settings and the deployment's defaults:
-/// a webhook URL (with the Mattermost channel, if any), the email recipients, or the Telegram chat.
+/// a webhook URL (with the Mattermost channel, if any), the email recipients, or the Telegram chat, and the language
+/// and time zone (null: the deployment's) its messages are written in.
 /// </summary>
 public sealed record ChannelTarget(
     NotificationChannel Channel,
@@ -22,7 +23,8 @@ public sealed record ChannelTarget(
     Uri? Url,
     string? MattermostChannel,
     ImmutableArray<string> Recipients,
-    TelegramTarget? Telegram = null);
+    TelegramTarget? Telegram = null,
+    TimeZoneInfo? Zone = null);
 
 /// <summary>Delivers an alert on one kind of channel; a failure throws, and never with a URL or password in its message.</summary>
 public interface INotificationSender
@@ -106,7 +108,7 @@ public sealed class MattermostSender(IHttpClientFactory clients, IOptions<Notifi
     {
         ArgumentNullException.ThrowIfNull(target);
         var settings = options.Value;
-        var message = AlertText.Render(alert, target.Language, settings.Zone);
+        var message = AlertText.Render(alert, target.Language, target.Zone ?? settings.Zone);
         var payload = new MattermostPost(
             target.MattermostChannel,
             settings.Mattermost.Username,
@@ -162,7 +164,7 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<Notificat
     {
         ArgumentNullException.ThrowIfNull(alert);
         ArgumentNullException.ThrowIfNull(target);
-        var message = AlertText.Render(alert, target.Language, options.Value.Zone);
+        var message = AlertText.Render(alert, target.Language, target.Zone ?? options.Value.Zone);
         var payload = new WebhookDocument(
             alert.Event,
             alert.Account,
@@ -218,7 +220,7 @@ public sealed class EmailSender(IOptions<NotificationOptions> options) : INotifi
         ArgumentNullException.ThrowIfNull(target);
         var settings = options.Value;
         var smtp = settings.Smtp;
-        var message = AlertText.Render(alert, target.Language, settings.Zone);
+        var message = AlertText.Render(alert, target.Language, target.Zone ?? settings.Zone);
         using var mail = new MailMessage
         {
             From = new MailAddress(smtp.From!),

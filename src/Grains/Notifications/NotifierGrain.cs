@@ -556,6 +556,7 @@ public sealed partial class NotifierGrain(
     {
         // Both were validated: the account's before it was stored, the deployment's at start-up.
         _ = NotificationRules.TryParseLanguage(_settings.Language ?? Options.Language, out var language);
+        var zone = _settings.TimeZone is { } id ? TimeZoneInfo.FindSystemTimeZoneById(id) : null;
         switch (channel)
         {
             case NotificationChannel.Mattermost:
@@ -563,16 +564,16 @@ public sealed partial class NotifierGrain(
                 var url = mattermost is { Enabled: false } ? null : mattermost?.WebhookUrl ?? Options.Mattermost.WebhookUrl;
                 // The deployment's default channel belongs to its default webhook, not to an account's own.
                 var room = mattermost?.Channel ?? (mattermost?.WebhookUrl is null ? Options.Mattermost.Channel : null);
-                return url is null ? null : new ChannelTarget(channel, language, new Uri(url), room, []);
+                return url is null ? null : new ChannelTarget(channel, language, new Uri(url), room, [], Zone: zone);
             case NotificationChannel.Email:
                 return _settings.Email is { Recipients.Length: > 0 } email && Options.Smtp.Host is not null
-                    ? new ChannelTarget(channel, language, null, null, email.Recipients)
+                    ? new ChannelTarget(channel, language, null, null, email.Recipients, Zone: zone)
                     : null;
             case NotificationChannel.Webhook:
-                return _settings.Webhook is { } webhook ? new ChannelTarget(channel, language, new Uri(webhook.Url), null, []) : null;
+                return _settings.Webhook is { } webhook ? new ChannelTarget(channel, language, new Uri(webhook.Url), null, [], Zone: zone) : null;
             default:
                 return _settings.Telegram is { } telegram && Options.Telegram.BotToken is not null
-                    ? new ChannelTarget(channel, language, null, null, [], telegram)
+                    ? new ChannelTarget(channel, language, null, null, [], telegram, zone)
                     : null;
         }
     }

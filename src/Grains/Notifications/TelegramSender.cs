@@ -36,7 +36,7 @@ public sealed class TelegramSender(IHttpClientFactory clients, IOptions<Notifica
         var message = new TelegramMessage(
             chat.ChatId,
             chat.TopicId,
-            TelegramHtml.Format(AlertText.Render(alert, target.Language, settings.Zone)),
+            TelegramHtml.Format(AlertText.Render(alert, target.Language, target.Zone ?? settings.Zone)),
             "HTML",
             new LinkPreviewOptions(IsDisabled: true));
         var url = new Uri($"{bot.ApiBaseUrl.TrimEnd('/')}/bot{token}/sendMessage");

@@ -6,10 +6,11 @@ namespace AmoHub.WebApi.Notifications;
 
 /// <summary>
 /// An account's notification settings as the API reads and writes them. Webhook URLs come back masked
-/// (<c>https://host/***</c>); writing a masked URL back keeps the stored one.
+/// (<c>https://host/***</c>); writing a masked URL back keeps the stored one. <see cref="TimeZone"/> is the
+/// account's IANA time zone (<c>Europe/Moscow</c>; left out: the deployment's).
 /// </summary>
 public sealed record NotificationSettingsBody(
-    string? Language, MattermostBody? Mattermost, EmailBody? Email, WebhookBody? Webhook, TelegramBody? Telegram = null)
+    string? Language, MattermostBody? Mattermost, EmailBody? Email, WebhookBody? Webhook, TelegramBody? Telegram = null, string? TimeZone = null)
 {
     /// <summary>The settings for the notifier grain.</summary>
     public NotificationSettings ToSettings() => new(
@@ -17,7 +18,8 @@ public sealed record NotificationSettingsBody(
         Mattermost is { } mattermost ? new MattermostTarget(mattermost.Enabled, mattermost.WebhookUrl, mattermost.Channel) : null,
         Email is { } email ? new EmailTarget([.. email.Recipients ?? []]) : null,
         Webhook is { } webhook ? new WebhookTarget(webhook.Url ?? "") : null,
-        Telegram is { } telegram ? new TelegramTarget(telegram.ChatId ?? "", telegram.TopicId) : null);
+        Telegram is { } telegram ? new TelegramTarget(telegram.ChatId ?? "", telegram.TopicId) : null,
+        TimeZone);
 
     /// <summary>The body for the notifier's (masked) settings.</summary>
     public static NotificationSettingsBody From(NotificationSettings settings)
@@ -28,7 +30,8 @@ public sealed record NotificationSettingsBody(
             settings.Mattermost is { } mattermost ? new MattermostBody(mattermost.WebhookUrl, mattermost.Channel, mattermost.Enabled) : null,
             settings.Email is { } email ? new EmailBody([.. email.Recipients]) : null,
             settings.Webhook is { } webhook ? new WebhookBody(webhook.Url) : null,
-            settings.Telegram is { } telegram ? new TelegramBody(telegram.ChatId, telegram.TopicId) : null);
+            settings.Telegram is { } telegram ? new TelegramBody(telegram.ChatId, telegram.TopicId) : null,
+            settings.TimeZone);
     }
 }
 

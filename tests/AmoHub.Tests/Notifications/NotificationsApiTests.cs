@@ -69,6 +69,7 @@ public sealed class NotificationsApiTests(NotificationsFixture fixture) : IClass
     [InlineData("""{"email": {"recipients": ["ops@example.test", "not an address"]}}""", "email.recipients[1]")]
     [InlineData("""{"webhook": {"url": "hooks.example/alerts"}}""", "webhook.url")]
     [InlineData("""{"language": "de"}""", "language")]
+    [InlineData("""{"timeZone": "Mars/Olympus_Mons"}""", "timeZone")]
     [InlineData("""{"telegram": {"chatId": "sales team"}}""", "telegram.chatId")]
     [InlineData("""{"telegram": {"topicId": 42}}""", "telegram.chatId")]
     [InlineData("""{"telegram": {"chatId": "-1001234567890", "topicId": 0}}""", "telegram.topicId")]

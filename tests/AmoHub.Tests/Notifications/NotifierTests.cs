@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using AmoHub.Grains.Interfaces.Notifications;
 using AmoHub.Grains.Interfaces.Probes;
@@ -232,6 +233,29 @@ public sealed class NotifierTests(NotificationsFixture fixture) : IClassFixture<
         Assert.Contains("Длительность: 1 мин", ruMail.Body, StringComparison.Ordinal);
         Assert.Contains("Duration: 1 min", enMail.Body, StringComparison.Ordinal);
         Assert.Equal("ru", ruHook.GetProperty("language").GetString());
+    }
+
+    [Fact]
+    public async Task An_alert_tells_its_times_in_the_accounts_time_zone_and_the_deployments_zone_otherwise()
+    {
+        var (inUtc, inYekaterinburg) = (NewAccount(), NewAccount());
+        await fixture.ConfigureAllChannelsAsync(inUtc, language: "en");
+        await fixture.ConfigureAllChannelsAsync(inYekaterinburg, language: "en");
+        var settings = await fixture.Notifier(inYekaterinburg).GetSettingsAsync();
+        var update = await fixture.Notifier(inYekaterinburg).ConfigureAsync(settings with { TimeZone = "Asia/Yekaterinburg" });
+        var startedAt = DateTimeOffset.UtcNow - TimeSpan.FromMinutes(5);
+
+        await fixture.Notifier(inUtc).NotifyAsync(Notices.Opened(Notices.NewId(), inUtc, CheckType.Get, startedAt));
+        await fixture.Notifier(inYekaterinburg).NotifyAsync(Notices.Opened(Notices.NewId(), inYekaterinburg, CheckType.Get, startedAt));
+        var utc = (await fixture.Webhooks.WaitForAsync(inUtc, 1))[0].Body;
+        var local = (await fixture.Webhooks.WaitForAsync(inYekaterinburg, 1))[0].Body;
+
+        Assert.Empty(update.Errors);
+        Assert.Equal("Asia/Yekaterinburg", (await fixture.Notifier(inYekaterinburg).GetSettingsAsync()).TimeZone);
+        Assert.StartsWith(startedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), Field(utc, "Started"), StringComparison.Ordinal);
+        Assert.EndsWith(" UTC", Field(utc, "Started"), StringComparison.Ordinal);
+        Assert.StartsWith(startedAt.ToOffset(TimeSpan.FromHours(5)).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), Field(local, "Started"), StringComparison.Ordinal);
+        Assert.EndsWith(" UTC+05:00", Field(local, "Started"), StringComparison.Ordinal);
     }
 
     [Theory]

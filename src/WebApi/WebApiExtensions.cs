@@ -90,6 +90,7 @@ public static class WebApiExtensions
         app.MapAccountsApi();
         app.MapMonitoringApis();
         app.MapNotificationsApi();
+        app.MapOutagesApi();
         app.MapMaintenanceApi();
         app.MapClusterApi();
         app.MapContactsApi();

@@ -28,6 +28,15 @@ public enum AlertKind
 
     /// <summary>A maintenance period covering the account ended: alerts are back.</summary>
     MaintenanceEnded,
+
+    /// <summary>A check is down on many accounts at once: one message for the outage, told by one account per channel.</summary>
+    GroupDown = 9,
+
+    /// <summary>Accounts joined or recovered during an outage: an edit of the DOWN message, or a follow-up.</summary>
+    GroupUpdate = 10,
+
+    /// <summary>The last account of an outage recovered.</summary>
+    GroupRestored = 11,
 }
 
 /// <summary>
@@ -35,7 +44,9 @@ public enum AlertKind
 /// it was raised (for a restored alert, when the incident closed), so a message delivered late still tells the
 /// outage as it was. <see cref="Count"/> is the re-alert's number or the flapping check's incident count. A
 /// maintenance announcement has the period's start in <see cref="StartedAt"/>, its end in <see cref="MutedUntil"/>,
-/// its reason in <see cref="Error"/> and its window in <see cref="WindowId"/>.
+/// its reason in <see cref="Error"/> and its window in <see cref="WindowId"/>. An outage's alert has the outage's id
+/// in <see cref="IncidentId"/>, the accounts down in <see cref="Count"/> (at the most, when restored) of
+/// <see cref="Total"/>, and the first of them by name in <see cref="Accounts"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.Alert")]
 public sealed record Alert(
@@ -50,14 +61,16 @@ public sealed record Alert(
     [property: Id(8)] string? Error = null,
     [property: Id(9)] int Count = 0,
     [property: Id(10)] DateTimeOffset? MutedUntil = null,
-    [property: Id(11)] string? WindowId = null)
+    [property: Id(11)] string? WindowId = null,
+    [property: Id(12)] int Total = 0,
+    [property: Id(13)] IReadOnlyList<string>? Accounts = null)
 {
     /// <summary>How long the outage had lasted when the alert was raised.</summary>
     public TimeSpan Duration => At > StartedAt ? At - StartedAt : TimeSpan.Zero;
 
     /// <summary>
     /// The message's identity, the same however often it is raised: one message per incident and kind
-    /// (<c>incident:42:down</c>), per re-alert, per flapping episode, per test, per maintenance period and edge.
+    /// (<c>incident:42:down</c>), per re-alert, per flapping episode, per test, per maintenance period and edge, per outage and kind (and update).
     /// </summary>
     public string Key => Kind switch
     {
@@ -67,6 +80,9 @@ public sealed record Alert(
         AlertKind.Flapping => Invariant($"flapping:{CheckType?.ToWireName()}:{At.ToUnixTimeMilliseconds()}"),
         AlertKind.MaintenanceStarted => Invariant($"maintenance:{WindowId}:{StartedAt.ToUnixTimeMilliseconds()}:start"),
         AlertKind.MaintenanceEnded => Invariant($"maintenance:{WindowId}:{StartedAt.ToUnixTimeMilliseconds()}:end"),
+        AlertKind.GroupDown => Invariant($"outage:{CheckType?.ToWireName()}:{IncidentId}:down"),
+        AlertKind.GroupUpdate => Invariant($"outage:{CheckType?.ToWireName()}:{IncidentId}:update:{At.ToUnixTimeMilliseconds()}"),
+        AlertKind.GroupRestored => Invariant($"outage:{CheckType?.ToWireName()}:{IncidentId}:restored"),
         _ => Invariant($"test:{At.ToUnixTimeMilliseconds()}"),
     };
 
@@ -79,6 +95,9 @@ public sealed record Alert(
         AlertKind.Flapping => "flapping",
         AlertKind.MaintenanceStarted => "maintenance_started",
         AlertKind.MaintenanceEnded => "maintenance_ended",
+        AlertKind.GroupDown => "outage_down",
+        AlertKind.GroupUpdate => "outage_update",
+        AlertKind.GroupRestored => "outage_restored",
         _ => "test",
     };
 

@@ -63,8 +63,10 @@ public static class AlertText
             words.Time(alert.StartedAt, zone),
             words.Duration(alert.Duration),
             alert.MutedUntil is { } until ? words.Time(until, zone) : "",
-            alert.Count);
-        var fields = new List<AlertField> { new(words.AccountLabel, alert.Account, true) };
+            alert.Count,
+            alert.Total);
+        var outage = alert.Kind is AlertKind.GroupDown or AlertKind.GroupUpdate or AlertKind.GroupRestored;
+        var fields = outage ? [] : new List<AlertField> { new(words.AccountLabel, alert.Account, true) };
         if (alert.CheckType is not null)
         {
             fields.Add(new(words.CheckLabel, $"{check} — {checkName}", true));
@@ -86,6 +88,12 @@ public static class AlertText
             fields.Add(new(words.DurationLabel, facts.Duration, true));
         }
 
+        if (outage && alert.Kind != AlertKind.GroupRestored && alert.Accounts is { Count: > 0 } accounts)
+        {
+            var more = alert.Count - accounts.Count;
+            fields.Add(new(words.AccountsLabel, string.Join(", ", accounts) + (more > 0 ? words.AndMore(more) : ""), false));
+        }
+
         if (alert.HttpStatus is { } status)
         {
             fields.Add(new(words.HttpStatusLabel, status.ToString(CultureInfo.InvariantCulture), true));
@@ -98,9 +106,9 @@ public static class AlertText
 
         var color = alert.Kind switch
         {
-            AlertKind.Down or AlertKind.StillDown => Red,
-            AlertKind.Restored => Green,
-            AlertKind.Flapping => Orange,
+            AlertKind.Down or AlertKind.StillDown or AlertKind.GroupDown => Red,
+            AlertKind.Restored or AlertKind.GroupRestored => Green,
+            AlertKind.Flapping or AlertKind.GroupUpdate => Orange,
             _ => Blue,
         };
         var sentence = words.Sentence(alert.Kind, facts);
@@ -113,7 +121,7 @@ public static class AlertText
             sentence = $"{sentence} {alert.Error}";
         }
 
-        return new AlertMessage(words.Title(alert.Kind, alert.Account, check), sentence, color, fields);
+        return new AlertMessage(words.Title(alert.Kind, alert.Account, check, facts), sentence, color, fields);
     }
 
     /// <summary>
@@ -130,7 +138,7 @@ public static class AlertText
     }
 
     /// <summary>What the sentences of an alert are made of, already written in the alert's language.</summary>
-    private sealed record Facts(string Account, string CheckName, string Since, string Duration, string MutedUntil, int Count);
+    private sealed record Facts(string Account, string CheckName, string Since, string Duration, string MutedUntil, int Count, int Total);
 
     private abstract class Phrasebook
     {
@@ -150,13 +158,18 @@ public static class AlertText
 
         public abstract string MutedUntilLabel { get; }
 
+        public abstract string AccountsLabel { get; }
+
         protected abstract string DatePattern { get; }
 
         protected abstract (string Day, string Hour, string Minute, string Second) Units { get; }
 
         public abstract string CheckName(CheckType checkType);
 
-        public abstract string Title(AlertKind kind, string account, string check);
+        public abstract string Title(AlertKind kind, string account, string check, Facts facts);
+
+        /// <summary>The tail of a list of accounts cut short: how many more there are.</summary>
+        public abstract string AndMore(int count);
 
         public abstract string Sentence(AlertKind kind, Facts facts);
 
@@ -205,6 +218,8 @@ public static class AlertText
 
         public override string MutedUntilLabel => "Без оповещений до";
 
+        public override string AccountsLabel => "Аккаунты";
+
         protected override string DatePattern => "dd.MM.yyyy HH:mm:ss";
 
         protected override (string Day, string Hour, string Minute, string Second) Units => ("д", "ч", "мин", "с");
@@ -218,8 +233,12 @@ public static class AlertText
             _ => "Digital Pipeline",
         };
 
-        public override string Title(AlertKind kind, string account, string check) => kind switch
+        public override string AndMore(int count) => string.Create(CultureInfo.InvariantCulture, $" и ещё {count}");
+
+        public override string Title(AlertKind kind, string account, string check, Facts facts) => kind switch
         {
+            AlertKind.GroupDown or AlertKind.GroupUpdate => $"{(kind == AlertKind.GroupDown ? "🔴" : "🟠")} amoCRM: {check} не работает у {facts.Count} из {OfAccounts(facts.Total)}",
+            AlertKind.GroupRestored => $"🟢 amoCRM: {check} снова работает у всех аккаунтов",
             AlertKind.Down => $"🔴 {account}: {check} не работает",
             AlertKind.StillDown => $"🔴 {account}: {check} всё ещё не работает",
             AlertKind.Restored => $"🟢 {account}: {check} снова работает",
@@ -240,6 +259,11 @@ public static class AlertText
             AlertKind.MaintenanceStarted =>
                 $"С {facts.Since} до {facts.MutedUntil} у аккаунта amoCRM {facts.Account} плановые работы: проверки идут, но о сбоях никто не оповещается.",
             AlertKind.MaintenanceEnded => $"Плановые работы аккаунта amoCRM {facts.Account} закончились: оповещения о сбоях снова включены.",
+            AlertKind.GroupDown =>
+                $"Проверка «{facts.CheckName}» не проходит сразу у {facts.Count} из {OfAccounts(facts.Total)} amoCRM с {facts.Since}: похоже, сбой на стороне самого amoCRM. " +
+                "Оповещения отдельных аккаунтов собраны в это сообщение.",
+            AlertKind.GroupUpdate => $"Сбой «{facts.CheckName}» идёт уже {facts.Duration} (с {facts.Since}): сейчас не работает у {facts.Count} из {OfAccounts(facts.Total)}.",
+            AlertKind.GroupRestored => $"Сбой «{facts.CheckName}» закончился. Он длился {facts.Duration} и в худший момент затронул {facts.Count} из {OfAccounts(facts.Total)}.",
             _ => $"Этот канал получает оповещения AmoHub об аккаунте amoCRM {facts.Account}.",
         };
 
@@ -251,6 +275,10 @@ public static class AlertText
             CheckErrorCodes.WebhookDisabled => "amoCRM отключил вебхук AmoHub после множества неудачных доставок: изменения не приходят. AmoHub подписывается заново сам, если это не выключено.",
             _ => null,
         };
+
+        /// <summary>"из N аккаунтов": the genitive after "из" is singular only for 1, 21, 31, … (not 11).</summary>
+        private static string OfAccounts(int total) =>
+            string.Create(CultureInfo.InvariantCulture, $"{total} {(total % 10 == 1 && total % 100 != 11 ? "аккаунта" : "аккаунтов")}");
 
         private static string Incidents(int count) => (count % 10, count % 100) switch
         {
@@ -278,6 +306,8 @@ public static class AlertText
 
         public override string MutedUntilLabel => "Muted until";
 
+        public override string AccountsLabel => "Accounts";
+
         protected override string DatePattern => "yyyy-MM-dd HH:mm:ss";
 
         protected override (string Day, string Hour, string Minute, string Second) Units => ("d", "h", "min", "s");
@@ -291,8 +321,12 @@ public static class AlertText
             _ => "Digital Pipeline",
         };
 
-        public override string Title(AlertKind kind, string account, string check) => kind switch
+        public override string AndMore(int count) => string.Create(CultureInfo.InvariantCulture, $" and {count} more");
+
+        public override string Title(AlertKind kind, string account, string check, Facts facts) => kind switch
         {
+            AlertKind.GroupDown or AlertKind.GroupUpdate => $"{(kind == AlertKind.GroupDown ? "🔴" : "🟠")} amoCRM: {check} down on {facts.Count} of {Accounts(facts.Total)}",
+            AlertKind.GroupRestored => $"🟢 amoCRM: {check} is back up on every account",
             AlertKind.Down => $"🔴 {account}: {check} is down",
             AlertKind.StillDown => $"🔴 {account}: {check} is still down",
             AlertKind.Restored => $"🟢 {account}: {check} is back up",
@@ -313,6 +347,11 @@ public static class AlertText
             AlertKind.MaintenanceStarted =>
                 $"amoCRM account {facts.Account} is under maintenance from {facts.Since} until {facts.MutedUntil}: checks go on, but failures alert nobody.",
             AlertKind.MaintenanceEnded => $"The maintenance of amoCRM account {facts.Account} is over: failures are alerted again.",
+            AlertKind.GroupDown =>
+                $"The {facts.CheckName} check fails on {facts.Count} of {Accounts(facts.Total)} at once since {facts.Since}: amoCRM itself looks down. " +
+                "The accounts' own alerts are gathered into this message.",
+            AlertKind.GroupUpdate => $"The {facts.CheckName} outage goes on for {facts.Duration} (since {facts.Since}): {facts.Count} of {Accounts(facts.Total)} are down now.",
+            AlertKind.GroupRestored => $"The {facts.CheckName} outage is over. It lasted {facts.Duration} and at its worst hit {facts.Count} of {Accounts(facts.Total)}.",
             _ => $"This channel receives AmoHub alerts for amoCRM account {facts.Account}.",
         };
 
@@ -324,5 +363,7 @@ public static class AlertText
             CheckErrorCodes.WebhookDisabled => "amoCRM switched AmoHub's webhook off after many failed deliveries: changes do not arrive. AmoHub subscribes again by itself unless that is turned off.",
             _ => null,
         };
+
+        private static string Accounts(int total) => string.Create(CultureInfo.InvariantCulture, $"{total} {(total == 1 ? "account" : "accounts")}");
     }
 }

@@ -21,6 +21,7 @@ public interface INotifierDeliveries : IGrainWithStringKey
 /// The outcome of one delivery: <see cref="Error"/> is null when it was delivered. <see cref="RetryAfter"/> is the
 /// wait the receiver asked for (Telegram's <c>retry_after</c>); <see cref="Refused"/> says the receiver refused the
 /// channel for good (a bot blocked, a chat not found), so trying the message again cannot help.
+/// <see cref="MessageId"/> is the receiver's id of a delivered message, where it gives one to edit later (Telegram).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.DeliveryReport")]
 public sealed record DeliveryReport(
@@ -28,7 +29,8 @@ public sealed record DeliveryReport(
     [property: Id(1)] NotificationChannel Channel,
     [property: Id(2)] string? Error,
     [property: Id(3)] TimeSpan? RetryAfter = null,
-    [property: Id(4)] bool Refused = false);
+    [property: Id(4)] bool Refused = false,
+    [property: Id(5)] long? MessageId = null);
 
 /// <summary>
 /// Makes deliveries off the grains' schedulers, on the thread pool, each bounded by the delivery timeout, and reports
@@ -65,8 +67,8 @@ public sealed partial class NotificationCourier(
         string error;
         try
         {
-            await _senders[target.Channel].SendAsync(alert, target, deliveryId, deadline.Token);
-            return new DeliveryReport(deliveryId, target.Channel, null);
+            var messageId = await _senders[target.Channel].SendAsync(alert, target, deliveryId, deadline.Token);
+            return new DeliveryReport(deliveryId, target.Channel, null, MessageId: messageId);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {

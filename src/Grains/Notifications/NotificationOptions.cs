@@ -34,6 +34,29 @@ public sealed class NotificationOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan FlapMute { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Incidents of one check on several accounts that began within this window of each other are one outage of
+    /// amoCRM itself (with at least <see cref="GroupMinAccounts"/> accounts): one message per channel instead of one
+    /// per account. The accounts are counted when the first DOWN alert is due (<see cref="Delay"/>), so a window no
+    /// longer than the delay sees every account that failed with it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan GroupWindow { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How many accounts must fail together to make one outage; 0 turns grouping off.</summary>
+    [Range(0, 1_000_000)]
+    public int GroupMinAccounts { get; set; } = 3;
+
+    /// <summary>
+    /// The shortest time between two follow-ups of an outage on a channel that cannot edit its first message
+    /// (Mattermost, email, the generic webhook); Telegram edits its message at every change.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan GroupFollowUpInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Whether incidents are grouped into outages at all.</summary>
+    public bool Grouping => GroupMinAccounts >= 2;
+
     /// <summary>The wait before a failed delivery is tried again; it doubles with every failure up to <see cref="RetryMax"/>.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan RetryInitial { get; set; } = TimeSpan.FromSeconds(10);
@@ -94,6 +117,11 @@ public sealed class NotificationOptions : IValidatableObject
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
         {
             yield return new ValidationResult("must be a time zone id such as UTC or Europe/Moscow.", [nameof(TimeZone)]);
+        }
+
+        if (GroupMinAccounts == 1)
+        {
+            yield return new ValidationResult("must be 0 (grouping off) or at least 2: one account alone is not an outage of many.", [nameof(GroupMinAccounts)]);
         }
 
         if (RetryMax < RetryInitial)

@@ -15,7 +15,8 @@ namespace AmoHub.Grains.Notifications;
 /// <summary>
 /// Where one channel of one account delivers, resolved from the account's settings and the deployment's defaults:
 /// a webhook URL (with the Mattermost channel, if any), the email recipients, or the Telegram chat, and the language
-/// and time zone (null: the deployment's) its messages are written in.
+/// and time zone (null: the deployment's) its messages are written in; <see cref="EditMessageId"/> is the message a
+/// delivery edits instead of posting a new one (Telegram only).
 /// </summary>
 public sealed record ChannelTarget(
     NotificationChannel Channel,
@@ -24,7 +25,8 @@ public sealed record ChannelTarget(
     string? MattermostChannel,
     ImmutableArray<string> Recipients,
     TelegramTarget? Telegram = null,
-    TimeZoneInfo? Zone = null);
+    TimeZoneInfo? Zone = null,
+    long? EditMessageId = null);
 
 /// <summary>Delivers an alert on one kind of channel; a failure throws, and never with a URL or password in its message.</summary>
 public interface INotificationSender
@@ -32,8 +34,12 @@ public interface INotificationSender
     /// <summary>The channel this sender serves.</summary>
     NotificationChannel Channel { get; }
 
-    /// <summary>Sends <paramref name="alert"/> once; <paramref name="deliveryId"/> lets a receiver recognise a repeat.</summary>
-    Task SendAsync(Alert alert, ChannelTarget target, string deliveryId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Sends <paramref name="alert"/> once (or edits the message <see cref="ChannelTarget.EditMessageId"/>);
+    /// <paramref name="deliveryId"/> lets a receiver recognise a repeat. Answers the receiver's id of the message where
+    /// it gives one to edit later, else null.
+    /// </summary>
+    Task<long?> SendAsync(Alert alert, ChannelTarget target, string deliveryId, CancellationToken cancellationToken);
 }
 
 /// <summary>A receiver answered, but not with success; the message says how, safely (<c>HTTP 500</c>).</summary>
@@ -80,8 +86,11 @@ public static class WebhookPost
     /// <summary>The header carrying the delivery id, the same on every try of one message to one channel.</summary>
     public const string DeliveryHeader = "X-AmoHub-Delivery";
 
-    /// <summary>POSTs <paramref name="body"/>; throws <see cref="NotificationDeliveryException"/> on an answer other than 2xx.</summary>
-    public static async Task SendAsync<T>(IHttpClientFactory clients, Uri url, T body, JsonSerializerOptions json, string deliveryId, CancellationToken cancellationToken)
+    /// <summary>
+    /// POSTs <paramref name="body"/>; throws <see cref="NotificationDeliveryException"/> on an answer other than 2xx.
+    /// A webhook gives no message id to edit, so the answer is always null.
+    /// </summary>
+    public static async Task<long?> SendAsync<T>(IHttpClientFactory clients, Uri url, T body, JsonSerializerOptions json, string deliveryId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(clients);
         var http = clients.CreateClient(HttpClientName);
@@ -92,6 +101,8 @@ public static class WebhookPost
         {
             throw new NotificationDeliveryException($"HTTP {(int)response.StatusCode}");
         }
+
+        return null;
     }
 }
 
@@ -104,7 +115,7 @@ public sealed class MattermostSender(IHttpClientFactory clients, IOptions<Notifi
     public NotificationChannel Channel => NotificationChannel.Mattermost;
 
     /// <inheritdoc />
-    public Task SendAsync(Alert alert, ChannelTarget target, string deliveryId, CancellationToken cancellationToken)
+    public Task<long?> SendAsync(Alert alert, ChannelTarget target, string deliveryId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         var settings = options.Value;
@@ -147,10 +158,12 @@ public sealed class MattermostSender(IHttpClientFactory clients, IOptions<Notifi
 
 /// <summary>
 /// POSTs alerts as a JSON document to any URL. The document (camelCase) has <c>event</c> (<c>down</c>,
-/// <c>still_down</c>, <c>restored</c>, <c>flapping</c>, <c>test</c>), <c>account</c>, <c>check</c>,
-/// <c>incidentId</c>, <c>startedAt</c>, <c>endedAt</c>, <c>durationSeconds</c>, <c>httpStatus</c>,
-/// <c>errorCode</c>, <c>error</c>, <c>count</c>, <c>mutedUntil</c>, <c>title</c>, <c>text</c>, <c>language</c>,
-/// <c>deliveryId</c> and <c>sentAt</c>.
+/// <c>still_down</c>, <c>restored</c>, <c>flapping</c>, <c>test</c>, <c>outage_down</c>, <c>outage_update</c>,
+/// <c>outage_restored</c>, …), <c>account</c>, <c>check</c>, <c>incidentId</c> (an outage's id for the outage
+/// events), <c>startedAt</c>, <c>endedAt</c>, <c>durationSeconds</c>, <c>httpStatus</c>, <c>errorCode</c>,
+/// <c>error</c>, <c>count</c> (for an outage: the accounts down, at the most when restored), <c>total</c> and
+/// <c>accounts</c> (an outage's accounts monitored, and those down by name), <c>mutedUntil</c>, <c>title</c>,
+/// <c>text</c>, <c>language</c>, <c>deliveryId</c> and <c>sentAt</c>.
 /// </summary>
 public sealed class WebhookSender(IHttpClientFactory clients, IOptions<NotificationOptions> options, TimeProvider time) : INotificationSender
 {
@@ -160,7 +173,7 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<Notificat
     public NotificationChannel Channel => NotificationChannel.Webhook;
 
     /// <inheritdoc />
-    public Task SendAsync(Alert alert, ChannelTarget target, string deliveryId, CancellationToken cancellationToken)
+    public Task<long?> SendAsync(Alert alert, ChannelTarget target, string deliveryId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alert);
         ArgumentNullException.ThrowIfNull(target);
@@ -171,13 +184,15 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<Notificat
             alert.CheckType?.ToWireName(),
             alert.IncidentId,
             alert.StartedAt,
-            alert.Kind == AlertKind.Restored ? alert.At : null,
+            alert.Kind is AlertKind.Restored or AlertKind.GroupRestored ? alert.At : null,
             (long)alert.Duration.TotalSeconds,
             alert.HttpStatus,
             alert.ErrorCode,
             alert.Error,
             AlertText.Reason(alert, target.Language),
-            alert.Kind is AlertKind.StillDown or AlertKind.Flapping ? alert.Count : null,
+            alert.Kind is AlertKind.StillDown or AlertKind.Flapping or AlertKind.GroupDown or AlertKind.GroupUpdate or AlertKind.GroupRestored ? alert.Count : null,
+            alert.Total > 0 ? alert.Total : null,
+            alert.Accounts,
             alert.MutedUntil,
             message.Title,
             message.Text,
@@ -200,6 +215,8 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<Notificat
         string? Error,
         string? Reason,
         int? Count,
+        int? Total,
+        IReadOnlyList<string>? Accounts,
         DateTimeOffset? MutedUntil,
         string Title,
         string Text,
@@ -215,7 +232,7 @@ public sealed class EmailSender(IOptions<NotificationOptions> options) : INotifi
     public NotificationChannel Channel => NotificationChannel.Email;
 
     /// <inheritdoc />
-    public async Task SendAsync(Alert alert, ChannelTarget target, string deliveryId, CancellationToken cancellationToken)
+    public async Task<long?> SendAsync(Alert alert, ChannelTarget target, string deliveryId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         var settings = options.Value;
@@ -244,5 +261,6 @@ public sealed class EmailSender(IOptions<NotificationOptions> options) : INotifi
             Credentials = smtp.User is null ? null : new NetworkCredential(smtp.User, smtp.Password),
         };
         await client.SendMailAsync(mail, cancellationToken);
+        return null;
     }
 }

@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
 using AmoHub.Grains.Interfaces.Keys;
 using AmoHub.Grains.Interfaces.Maintenance;
 using AmoHub.Grains.Interfaces.Monitoring;
@@ -27,7 +29,10 @@ namespace AmoHub.Grains.Notifications;
 /// <item>an incident that opened during a maintenance window is tracked but raises nothing, and each maintenance
 /// period's start and end are announced once (the announcements made are kept in state);</item>
 /// <item>each channel delivers its messages in order, one at a time, retrying with capped exponential back-off; a
-/// channel that fails or hangs holds back only itself.</item>
+/// channel that fails or hangs holds back only itself;</item>
+/// <item>when a check fails on many accounts at once (<see cref="OutageGrain"/> decides), an incident's DOWN alert
+/// goes into the outage: the account tells only the channels no other account told, and only of the outage (one
+/// message for it, kept current, and one RESTORED); the incident then raises nothing of its own.</item>
 /// </list>
 /// The file is longer than most on purpose: raising alerts, the outbox and the schedule change the same state in the
 /// same turn, and their invariants (one message per incident and kind, nothing sent twice) read best in one place;
@@ -40,7 +45,7 @@ public sealed partial class NotifierGrain(
     ISecretProtector protector,
     TimeProvider time,
     IOptions<NotificationOptions> options,
-    ILogger<NotifierGrain> logger) : Grain, INotifierGrain, INotifierDeliveries, IRemindable
+    ILogger<NotifierGrain> logger) : Grain, INotifierGrain, INotifierDeliveries, IOutageListener, IRemindable
 {
     private const string ReminderName = "notifier";
     private const int MaxClosedIncidents = 1000;
@@ -69,12 +74,44 @@ public sealed partial class NotifierGrain(
     }
 
     /// <inheritdoc />
-    public Task NotifyAsync(IncidentNotice notice)
+    public async Task NotifyAsync(IncidentNotice notice)
     {
         ArgumentNullException.ThrowIfNull(notice);
         var now = time.GetUtcNow();
         var changed = notice.Change == IncidentChange.Opened ? Open(notice, now) : Close(notice, now);
-        return AdvanceAsync(changed);
+        if (changed && Options.Grouping && !Kept.Incidents[notice.IncidentId].Maintenance)
+        {
+            await TellOutageAsync(Kept.Incidents[notice.IncidentId]);
+        }
+
+        await AdvanceAsync(changed);
+    }
+
+    /// <inheritdoc />
+    public async Task OutageChangedAsync(PlatformOutage outage, bool followUp, ImmutableArray<string> speakFor)
+    {
+        ArgumentNullException.ThrowIfNull(outage);
+        var now = time.GetUtcNow();
+        var targets = Targets().Where(target => speakFor.Contains(Fingerprint(target))).ToList();
+        var changed = false;
+        if (outage.EndedAt is { } endedAt)
+        {
+            changed = RaiseOutage(OutageAlert(AlertKind.GroupRestored, outage, endedAt), targets, now);
+        }
+        else
+        {
+            var update = OutageAlert(AlertKind.GroupUpdate, outage, now);
+            foreach (var target in targets.Where(target => followUp || EditableMessage(update, target.Channel) is not null))
+            {
+                // A newer update replaces one still waiting: the channel needs only the latest numbers.
+                changed |= Kept.Outbox.RemoveAll(delivery =>
+                    delivery.Channel == target.Channel && delivery.Alert.Kind == AlertKind.GroupUpdate
+                    && delivery.Alert.IncidentId == outage.Id && !IsInFlight(delivery)) > 0;
+                changed |= RaiseOutage(update, [target], now);
+            }
+        }
+
+        await AdvanceAsync(changed);
     }
 
     /// <inheritdoc />
@@ -155,6 +192,12 @@ public sealed partial class NotifierGrain(
     /// <inheritdoc />
     public async Task StopAsync()
     {
+        foreach (var incident in Kept.Incidents.Values.Where(incident => incident.EndedAt is null && !incident.Maintenance).ToList())
+        {
+            incident.EndedAt = time.GetUtcNow();
+            await TellOutageAsync(incident);
+        }
+
         _settings = NoSettings;
         _inFlight.Clear();
         await state.ClearStateAsync();
@@ -186,6 +229,11 @@ public sealed partial class NotifierGrain(
         if (report.Error is null)
         {
             Kept.Outbox.RemoveAt(index);
+            if (report.MessageId is { } messageId && Kept.OutageMessages.TryGetValue(delivery.Id, out var outageMessage))
+            {
+                outageMessage.MessageId = messageId;
+            }
+
             counters.Sent++;
             counters.LastSentAt = now;
             counters.Failing = null;
@@ -269,7 +317,7 @@ public sealed partial class NotifierGrain(
         }
 
         incident.EndedAt = endedAt;
-        if (incident.LastAlertedAt is not null)
+        if (incident.LastAlertedAt is not null && incident.OutageId is null)
         {
             Raise(ToAlert(incident, AlertKind.Restored, endedAt), now);
         }
@@ -285,7 +333,7 @@ public sealed partial class NotifierGrain(
     private async Task AdvanceAsync(bool changed)
     {
         var now = time.GetUtcNow();
-        changed |= RaiseDueAlerts(now);
+        changed |= await RaiseDueAlertsAsync(now);
         changed |= DropUndeliverable(now);
         changed |= Prune(now);
         if (changed)
@@ -297,17 +345,23 @@ public sealed partial class NotifierGrain(
         await ScheduleAsync(now);
     }
 
-    private bool RaiseDueAlerts(DateTimeOffset now)
+    private async Task<bool> RaiseDueAlertsAsync(DateTimeOffset now)
     {
         var raised = false;
-        foreach (var incident in Kept.Incidents.Values.Where(incident => incident.EndedAt is null).OrderBy(incident => incident.StartedAt))
+        foreach (var incident in Kept.Incidents.Values.Where(incident => incident.EndedAt is null).OrderBy(incident => incident.StartedAt).ToList())
         {
             if (DueAt(incident) is not { } due || due > now)
             {
                 continue;
             }
 
-            if (incident.LastAlertedAt is null)
+            if (incident.LastAlertedAt is null && Options.Grouping && await ClaimOutageAsync(incident) is { Outage: { } outage } verdict)
+            {
+                incident.OutageId = outage.Id;
+                var targets = Targets().Where(target => verdict.SpeakFor.Contains(Fingerprint(target))).ToList();
+                RaiseOutage(OutageAlert(AlertKind.GroupDown, outage, now), targets, now);
+            }
+            else if (incident.LastAlertedAt is null)
             {
                 Raise(ToAlert(incident, AlertKind.Down, now), now);
             }
@@ -328,11 +382,11 @@ public sealed partial class NotifierGrain(
     /// When the next alert of an open incident is due: its DOWN alert <see cref="NotificationOptions.Delay"/> after it
     /// opened, then a still-down alert every <see cref="NotificationOptions.RealertInterval"/> after the last alert
     /// (none when re-alerts are off), held back to the end of its check's mute and of the maintenance under way; none
-    /// for an incident that opened during maintenance.
+    /// for an incident that opened during maintenance or went into an outage of many accounts.
     /// </summary>
     private DateTimeOffset? DueAt(TrackedIncident incident)
     {
-        if (incident.Maintenance)
+        if (incident.Maintenance || incident.OutageId is not null)
         {
             return null;
         }
@@ -367,9 +421,10 @@ public sealed partial class NotifierGrain(
     /// Writes a message to the outbox of every channel configured now. Every alert is raised once (an incident keeps
     /// the alerts raised for it, a flapping check its mute), so no message is queued twice.
     /// </summary>
-    private void Raise(Alert alert, DateTimeOffset now)
+    private void Raise(Alert alert, DateTimeOffset now) => Raise(alert, Targets(), now);
+
+    private void Raise(Alert alert, IReadOnlyCollection<ChannelTarget> targets, DateTimeOffset now)
     {
-        var targets = Targets();
         foreach (var target in targets)
         {
             Kept.Outbox.Add(new PendingDelivery(DeliveryId(alert, target.Channel), target.Channel, alert, now, 0, now));
@@ -426,6 +481,11 @@ public sealed partial class NotifierGrain(
             changed |= end < now - KeepClosedIncidents && Kept.Announcements.Remove(key);
         }
 
+        foreach (var (key, message) in Kept.OutageMessages.ToList())
+        {
+            changed |= message.RaisedAt < now - KeepClosedIncidents && Kept.OutageMessages.Remove(key);
+        }
+
         foreach (var (check, flaps) in Kept.Flaps.ToList())
         {
             changed |= flaps.Openings.RemoveAll(at => at < now - Options.FlapWindow) > 0;
@@ -458,7 +518,7 @@ public sealed partial class NotifierGrain(
             }
 
             _inFlight[head.Channel] = new InFlight(head.Id, now);
-            courier.Dispatch(this.GetPrimaryKeyString(), head.Id, head.Alert, target);
+            courier.Dispatch(this.GetPrimaryKeyString(), head.Id, head.Alert, target with { EditMessageId = EditableMessage(head.Alert, head.Channel) });
         }
     }
 
@@ -534,6 +594,78 @@ public sealed partial class NotifierGrain(
 
     private DateTimeOffset? MutedUntil(CheckType checkType) =>
         Kept.Flaps.TryGetValue(checkType, out var flaps) ? flaps.MutedUntil : null;
+
+    /// <summary>Raises an outage's message on the given channels, each once; answers whether any was new.</summary>
+    private bool RaiseOutage(Alert alert, IReadOnlyCollection<ChannelTarget> targets, DateTimeOffset now)
+    {
+        var fresh = targets.Where(target => Kept.OutageMessages.TryAdd(DeliveryId(alert, target.Channel), new OutageMessage { RaisedAt = now })).ToList();
+        if (fresh.Count > 0)
+        {
+            Raise(alert, fresh, now);
+        }
+
+        return fresh.Count > 0;
+    }
+
+    /// <summary>
+    /// The message an update of an outage edits on this channel: the outage's DOWN message, where the channel gave it an
+    /// id (Telegram); null when the update must be a message of its own.
+    /// </summary>
+    private long? EditableMessage(Alert alert, NotificationChannel channel) =>
+        alert.Kind == AlertKind.GroupUpdate && channel == NotificationChannel.Telegram
+        && Kept.OutageMessages.TryGetValue(DeliveryId(alert with { Kind = AlertKind.GroupDown }, channel), out var down)
+            ? down.MessageId
+            : null;
+
+    private Alert OutageAlert(AlertKind kind, PlatformOutage outage, DateTimeOffset at) => new(
+        kind, _account, outage.CheckType, outage.Id, outage.Since, at,
+        Count: kind == AlertKind.GroupRestored ? outage.Peak : outage.Affected, Total: outage.Total, Accounts: [.. outage.Accounts]);
+
+    /// <summary>Asks the check's outage tracker whether a due DOWN belongs to an outage; when it cannot be asked, it does not.</summary>
+    private async Task<OutageVerdict?> ClaimOutageAsync(TrackedIncident incident)
+    {
+        try
+        {
+            return await GrainFactory.GetGrain<IOutageGrain>(GrainKeys.Outage(incident.CheckType))
+                .ClaimAsync(new OutageClaim(Member(incident), [.. Targets().Select(Fingerprint)]));
+        }
+        catch (Exception exception) when (exception is OrleansException or TimeoutException)
+        {
+            LogOutageUnreachable(logger, _account, incident.CheckType, exception.GetType().Name);
+            return null;
+        }
+    }
+
+    /// <summary>Tells the check's outage tracker an incident opened or closed; a lost message only weakens grouping.</summary>
+    private async Task TellOutageAsync(TrackedIncident incident)
+    {
+        var tracker = GrainFactory.GetGrain<IOutageGrain>(GrainKeys.Outage(incident.CheckType));
+        try
+        {
+            await (incident.EndedAt is { } endedAt ? tracker.LeaveAsync(Member(incident), endedAt) : tracker.JoinAsync(Member(incident)));
+        }
+        catch (Exception exception) when (exception is OrleansException or TimeoutException)
+        {
+            LogOutageUnreachable(logger, _account, incident.CheckType, exception.GetType().Name);
+        }
+    }
+
+    private OutageMember Member(TrackedIncident incident) => new(_account, incident.Id, incident.StartedAt);
+
+    /// <summary>
+    /// A channel's fingerprint: the same for every account that delivers to the same place (a webhook URL and
+    /// Mattermost channel, a set of recipients, a Telegram chat and topic), and no secret in it.
+    /// </summary>
+    private static string Fingerprint(ChannelTarget target)
+    {
+        var place = target.Channel switch
+        {
+            NotificationChannel.Email => string.Join(',', target.Recipients.Select(recipient => recipient.ToLowerInvariant()).Order(StringComparer.Ordinal)),
+            NotificationChannel.Telegram => $"{target.Telegram?.ChatId}#{target.Telegram?.TopicId}",
+            _ => $"{target.Url?.AbsoluteUri}#{target.MattermostChannel}",
+        };
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{target.Channel.ToWireName()}|{place}")))[..32];
+    }
 
     private ChannelCounters Counters(NotificationChannel channel)
     {
@@ -645,6 +777,9 @@ public sealed partial class NotifierGrain(
 
     [LoggerMessage(EventId = 7010, Level = LogLevel.Information, Message = "{Account}: the account was removed: its notifications stopped and its pending messages were dropped")]
     private static partial void LogStopped(ILogger logger, string account);
+
+    [LoggerMessage(EventId = 7103, Level = LogLevel.Warning, Message = "{Account}: the {CheckType} outage tracker could not be reached ({Reason}); the incident alerts on its own")]
+    private static partial void LogOutageUnreachable(ILogger logger, string account, CheckType checkType, string reason);
 
     [LoggerMessage(EventId = 7007, Level = LogLevel.Warning, Message = "{Account}: {Channel} is no longer configured; its {Kind} alert is dropped")]
     private static partial void LogChannelGone(ILogger logger, string account, NotificationChannel channel, AlertKind kind);

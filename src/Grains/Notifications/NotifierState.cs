@@ -40,6 +40,26 @@ public sealed class NotifierState
     /// </summary>
     [Id(5)]
     public Dictionary<string, DateTimeOffset> Announcements { get; set; } = [];
+
+    /// <summary>
+    /// The messages raised about outages of many accounts, by delivery id (<c>outage:GET:…:down/telegram</c>), for a
+    /// while: each is raised once, and a Telegram DOWN keeps its message id so its updates edit it.
+    /// </summary>
+    [Id(8)]
+    public Dictionary<string, OutageMessage> OutageMessages { get; set; } = [];
+}
+
+/// <summary>A message about an outage: when it was raised, and the receiver's id for it once delivered (Telegram).</summary>
+[GenerateSerializer, Alias("amohub.OutageMessage")]
+public sealed class OutageMessage
+{
+    /// <summary>When it was raised.</summary>
+    [Id(0)]
+    public DateTimeOffset RaisedAt { get; set; }
+
+    /// <summary>The receiver's id of the delivered message, where it gives one to edit.</summary>
+    [Id(1)]
+    public long? MessageId { get; set; }
 }
 
 /// <summary>An incident as the notifier follows it, with the alerts raised for it so far.</summary>
@@ -88,6 +108,10 @@ public sealed class TrackedIncident
     /// <summary>It opened during a maintenance window: it raises no alert at all.</summary>
     [Id(10)]
     public bool Maintenance { get; set; }
+
+    /// <summary>The outage of many accounts its DOWN alert went into, if any: then the outage's messages speak for it.</summary>
+    [Id(11)]
+    public long? OutageId { get; set; }
 }
 
 /// <summary>One message for one channel, with its tries so far.</summary>

@@ -11,7 +11,8 @@ namespace AmoHub.Grains.Notifications;
 
 /// <summary>
 /// Sends alerts to a Telegram chat through the deployment's bot: <c>POST {ApiBaseUrl}/bot{token}/sendMessage</c> with
-/// the alert in HTML parse mode, into the account's topic when it has one. The Bot API's refusals are told apart: 429
+/// the alert in HTML parse mode, into the account's topic when it has one, answering the message's id; an update of
+/// an outage edits its message instead (<c>editMessageText</c>; "message is not modified" counts as done). The Bot API's refusals are told apart: 429
 /// asks for a wait (<c>parameters.retry_after</c>), 403 (the bot was blocked or removed) and 400 "chat not found"
 /// refuse the channel for good, the rest are retried like any failure. The token is in the URL: the HttpClient logs
 /// nothing, and an error never repeats a URL.
@@ -19,13 +20,14 @@ namespace AmoHub.Grains.Notifications;
 public sealed class TelegramSender(IHttpClientFactory clients, IOptions<NotificationOptions> options) : INotificationSender
 {
     private const int MaxDescription = 200;
+    private const string NotModified = "message is not modified";
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     /// <inheritdoc />
     public NotificationChannel Channel => NotificationChannel.Telegram;
 
     /// <inheritdoc />
-    public async Task SendAsync(Alert alert, ChannelTarget target, string deliveryId, CancellationToken cancellationToken)
+    public async Task<long?> SendAsync(Alert alert, ChannelTarget target, string deliveryId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alert);
         ArgumentNullException.ThrowIfNull(target);
@@ -35,18 +37,27 @@ public sealed class TelegramSender(IHttpClientFactory clients, IOptions<Notifica
         var token = bot.BotToken ?? throw new InvalidOperationException("No Telegram bot token is configured.");
         var message = new TelegramMessage(
             chat.ChatId,
-            chat.TopicId,
+            target.EditMessageId is null ? chat.TopicId : null,
+            target.EditMessageId,
             TelegramHtml.Format(AlertText.Render(alert, target.Language, target.Zone ?? settings.Zone)),
             "HTML",
             new LinkPreviewOptions(IsDisabled: true));
-        var url = new Uri($"{bot.ApiBaseUrl.TrimEnd('/')}/bot{token}/sendMessage");
+        var method = target.EditMessageId is null ? "sendMessage" : "editMessageText";
+        var url = new Uri($"{bot.ApiBaseUrl.TrimEnd('/')}/bot{token}/{method}");
         using var response = await clients.CreateClient(WebhookPost.HttpClientName).PostAsJsonAsync(url, message, Json, cancellationToken);
+        var answer = await ReadAnswerAsync(response, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
-            return;
+            return answer?.Result?.MessageId ?? target.EditMessageId;
         }
 
-        throw Refusal(response.StatusCode, await ReadAnswerAsync(response, cancellationToken), token);
+        if (target.EditMessageId is not null && answer?.Description?.Contains(NotModified, StringComparison.OrdinalIgnoreCase) == true)
+        {
+            // The edit would change nothing: the message already says it.
+            return target.EditMessageId;
+        }
+
+        throw Refusal(response.StatusCode, answer, token);
     }
 
     /// <summary>What a Bot API error answer means for the delivery, described without the token.</summary>
@@ -89,6 +100,7 @@ public sealed class TelegramSender(IHttpClientFactory clients, IOptions<Notifica
     private sealed record TelegramMessage(
         [property: JsonPropertyName("chat_id")] string ChatId,
         [property: JsonPropertyName("message_thread_id")] int? MessageThreadId,
+        [property: JsonPropertyName("message_id")] long? MessageId,
         [property: JsonPropertyName("text")] string Text,
         [property: JsonPropertyName("parse_mode")] string ParseMode,
         [property: JsonPropertyName("link_preview_options")] LinkPreviewOptions LinkPreviewOptions);
@@ -99,7 +111,10 @@ public sealed class TelegramSender(IHttpClientFactory clients, IOptions<Notifica
         [property: JsonPropertyName("ok")] bool Ok,
         [property: JsonPropertyName("error_code")] int? ErrorCode,
         [property: JsonPropertyName("description")] string? Description,
-        [property: JsonPropertyName("parameters")] BotAnswerParameters? Parameters);
+        [property: JsonPropertyName("parameters")] BotAnswerParameters? Parameters,
+        [property: JsonPropertyName("result")] BotMessage? Result);
+
+    private sealed record BotMessage([property: JsonPropertyName("message_id")] long? MessageId);
 
     private sealed record BotAnswerParameters([property: JsonPropertyName("retry_after")] int? RetryAfter);
 }

@@ -8,12 +8,16 @@ using Microsoft.AspNetCore.Http;
 
 namespace AmoHub.Tests.Infrastructure;
 
-/// <summary>One <c>sendMessage</c> the stand-in received: the chat, the topic, the text as sent, and the HTTP status it answered.</summary>
-public sealed record TelegramPost(string ChatId, int? TopicId, string Text, string? ParseMode, DateTimeOffset At, int Status);
+/// <summary>
+/// One <c>sendMessage</c> (or, with <see cref="EditedMessageId"/>, one <c>editMessageText</c>) the stand-in received:
+/// the chat, the topic, the text as sent, the HTTP status it answered, and the id of the message it made or edited.
+/// </summary>
+public sealed record TelegramPost(string ChatId, int? TopicId, string Text, string? ParseMode, DateTimeOffset At, int Status, long? EditedMessageId = null, long? MessageId = null);
 
 /// <summary>
-/// The Telegram Bot API on a free loopback port, as far as AmoHub uses it: <c>POST /bot{token}/sendMessage</c> with a
-/// JSON body, answered with the Bot API's own JSON (<c>{"ok":true,"result":{…}}</c>, or <c>{"ok":false,
+/// The Telegram Bot API on a free loopback port, as far as AmoHub uses it: <c>POST /bot{token}/sendMessage</c> and
+/// <c>POST /bot{token}/editMessageText</c> with a JSON body (an edit of a message the chat does not have is 400
+/// "message to edit not found", an edit to the same text 400 "message is not modified"), answered with the Bot API's own JSON (<c>{"ok":true,"result":{…}}</c>, or <c>{"ok":false,
 /// "error_code":…, "description":…}</c>). A token other than <see cref="Token"/> is 401 Unauthorized; text in HTML
 /// parse mode with a stray <c>&lt;</c> or <c>&amp;</c> is 400 "can't parse entities", as Telegram answers. A chat can
 /// be throttled (429 with <c>parameters.retry_after</c>) for its next posts, or block the bot (403).
@@ -26,6 +30,7 @@ public sealed partial class TelegramStandIn : IAsyncDisposable
     private readonly ConcurrentQueue<TelegramPost> _received = new();
     private readonly ConcurrentDictionary<string, (int Left, int RetryAfter)> _throttled = new();
     private readonly ConcurrentDictionary<string, bool> _blocked = new();
+    private readonly ConcurrentDictionary<(string Chat, long Message), string> _messages = new();
     private int _messageId;
     private WebApplication? _app;
 
@@ -33,7 +38,11 @@ public sealed partial class TelegramStandIn : IAsyncDisposable
     public static async Task<TelegramStandIn> StartAsync()
     {
         var standIn = new TelegramStandIn();
-        standIn._app = await LoopbackServer.StartAsync(app => app.MapPost("/bot{token}/sendMessage", standIn.SendMessageAsync));
+        standIn._app = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapPost("/bot{token}/sendMessage", standIn.SendMessageAsync);
+            app.MapPost("/bot{token}/editMessageText", standIn.EditMessageTextAsync);
+        });
         return standIn;
     }
 
@@ -49,8 +58,16 @@ public sealed partial class TelegramStandIn : IAsyncDisposable
     /// <summary>Every post to the chat so far, in arrival order.</summary>
     public IReadOnlyList<TelegramPost> Received(string chatId) => _received.Where(post => post.ChatId == chatId).ToList();
 
-    /// <summary>The posts to the chat that were answered ok.</summary>
-    public IReadOnlyList<TelegramPost> Accepted(string chatId) => Received(chatId).Where(post => post.Status == StatusCodes.Status200OK).ToList();
+    /// <summary>The new messages posted to the chat that were answered ok (edits left out).</summary>
+    public IReadOnlyList<TelegramPost> Accepted(string chatId) =>
+        Received(chatId).Where(post => post.Status == StatusCodes.Status200OK && post.EditedMessageId is null).ToList();
+
+    /// <summary>The edits of the chat's messages that were answered ok.</summary>
+    public IReadOnlyList<TelegramPost> Edits(string chatId) =>
+        Received(chatId).Where(post => post.Status == StatusCodes.Status200OK && post.EditedMessageId is not null).ToList();
+
+    /// <summary>The text a message of the chat shows now, after its edits.</summary>
+    public string? Shown(string chatId, long messageId) => _messages.GetValueOrDefault((chatId, messageId));
 
     /// <summary>Waits until the chat has accepted <paramref name="count"/> posts.</summary>
     public Task<IReadOnlyList<TelegramPost>> WaitForAsync(string chatId, int count) =>
@@ -82,18 +99,60 @@ public sealed partial class TelegramStandIn : IAsyncDisposable
         var text = body.TryGetProperty("text", out var value) ? value.GetString() ?? "" : "";
         var parseMode = body.TryGetProperty("parse_mode", out var mode) ? mode.GetString() : null;
         var (status, answer) = Answer(chatId, text, parseMode);
-        _received.Enqueue(new TelegramPost(chatId, topic, text, parseMode, DateTimeOffset.UtcNow, status));
+        if (status != StatusCodes.Status200OK)
+        {
+            _received.Enqueue(new TelegramPost(chatId, topic, text, parseMode, DateTimeOffset.UtcNow, status));
+            return answer;
+        }
+
+        var messageId = Interlocked.Increment(ref _messageId);
+        _messages[(chatId, messageId)] = text;
+        _received.Enqueue(new TelegramPost(chatId, topic, text, parseMode, DateTimeOffset.UtcNow, status, MessageId: messageId));
+        return Message(chatId, messageId, topic, text, parseMode);
+    }
+
+    private async Task<IResult> EditMessageTextAsync(HttpContext context, string token)
+    {
+        if (token != Token)
+        {
+            return Error(StatusCodes.Status401Unauthorized, "Unauthorized");
+        }
+
+        var body = await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body);
+        var chatId = body.TryGetProperty("chat_id", out var chat) ? chat.ToString() : "";
+        var messageId = body.TryGetProperty("message_id", out var id) ? id.GetInt64() : 0;
+        var text = body.TryGetProperty("text", out var value) ? value.GetString() ?? "" : "";
+        var parseMode = body.TryGetProperty("parse_mode", out var mode) ? mode.GetString() : null;
+        var (status, answer) = Answer(chatId, text, parseMode);
+        var shown = _messages.GetValueOrDefault((chatId, messageId));
+        if (status == StatusCodes.Status200OK && shown is null)
+        {
+            (status, answer) = (StatusCodes.Status400BadRequest, Error(StatusCodes.Status400BadRequest, "Bad Request: message to edit not found"));
+        }
+        else if (status == StatusCodes.Status200OK && shown == text)
+        {
+            (status, answer) = (StatusCodes.Status400BadRequest, Error(
+                StatusCodes.Status400BadRequest,
+                "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"));
+        }
+
+        _received.Enqueue(new TelegramPost(chatId, null, text, parseMode, DateTimeOffset.UtcNow, status, EditedMessageId: messageId));
         if (status != StatusCodes.Status200OK)
         {
             return answer;
         }
 
-        return Results.Json(new JsonObject
+        _messages[(chatId, messageId)] = text;
+        return Message(chatId, messageId, null, text, parseMode);
+    }
+
+    private static IResult Message(string chatId, long messageId, int? topic, string text, string? parseMode) =>
+        Results.Json(new JsonObject
         {
             ["ok"] = true,
             ["result"] = new JsonObject
             {
-                ["message_id"] = Interlocked.Increment(ref _messageId),
+                ["message_id"] = messageId,
                 ["from"] = new JsonObject { ["id"] = 7000000001, ["is_bot"] = true, ["first_name"] = "AmoHub", ["username"] = "amohub_alerts_bot" },
                 ["chat"] = new JsonObject { ["id"] = long.Parse(chatId, CultureInfo.InvariantCulture), ["title"] = "Sales alerts", ["type"] = "supergroup" },
                 ["date"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
@@ -102,7 +161,6 @@ public sealed partial class TelegramStandIn : IAsyncDisposable
                 ["text"] = parseMode == "HTML" ? Plain(text) : text,
             },
         });
-    }
 
     private (int Status, IResult Answer) Answer(string chatId, string text, string? parseMode)
     {

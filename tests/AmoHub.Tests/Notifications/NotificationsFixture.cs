@@ -61,6 +61,8 @@ public sealed class NotificationsFixture : IAsyncLifetime
         ["AmoHub:Notifications:RetryMax"] = "00:00:02",
         ["AmoHub:Notifications:DeliveryTimeout"] = DeliveryTimeout.ToString("c", CultureInfo.InvariantCulture),
         ["AmoHub:Notifications:ReminderPeriod"] = "00:00:02",
+        // The tests here follow one account each; outages of many accounts have a hub of their own (OutageGroupingTests).
+        ["AmoHub:Notifications:GroupMinAccounts"] = "0",
         ["AmoHub:Notifications:Smtp:Host"] = "127.0.0.1",
         ["AmoHub:Notifications:Smtp:Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
         ["AmoHub:Notifications:Smtp:StartTls"] = "false",

@@ -41,8 +41,13 @@ export function percent(value: number | null | undefined): string {
   return `${number(value, digits)}%`;
 }
 
+/** The locale numbers and times are written in, after the page's language. */
+function locale(): string {
+  return lang() === "ru" ? "ru-RU" : "en-GB";
+}
+
 export function number(value: number, digits = 0): string {
-  return value.toLocaleString(lang() === "ru" ? "ru-RU" : "en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return value.toLocaleString(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
 /** A duration in words a person reads at a glance: 42 s, 5 min, 3 h 20 min, 2 d 4 h. */
@@ -74,13 +79,23 @@ export function timeSpan(text: string): number | null {
 }
 
 export function dateTime(iso: string): string {
-  return new Date(iso).toLocaleString(lang() === "ru" ? "ru-RU" : "en-GB", {
+  return new Date(iso).toLocaleString(locale(), {
     day: "2-digit",
     month: "short",
     hour: "2-digit",
     minute: "2-digit",
     second: "2-digit",
   });
+}
+
+/** A time of day, 14:05, with the day before it when that is not today: 7 дек., 14:05. */
+export function clock(iso: string, now: number): string {
+  const at = new Date(iso);
+  const today = at.toDateString() === new Date(now).toDateString();
+  return at.toLocaleString(
+    locale(),
+    today ? { hour: "2-digit", minute: "2-digit" } : { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" },
+  );
 }
 
 export function since(iso: string | null | undefined, now: number): string | null {

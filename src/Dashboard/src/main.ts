@@ -5,6 +5,7 @@ import { Admin } from "./admin";
 import { byId } from "./format";
 import { applyStatic, lang, setLang, t } from "./i18n";
 import { Monitor, type Range, ranges } from "./monitor";
+import { OutageBanner } from "./outages";
 import { describe } from "./panel";
 import { type LinkState, LiveStream } from "./stream";
 
@@ -55,7 +56,12 @@ class App {
   private view = readView();
   private accounts: Account[] = [];
   private readonly monitor = new Monitor();
-  private readonly admin = new Admin(() => void this.loadAccounts());
+  private readonly outages = new OutageBanner();
+  // A key saved on the accounts page may let this page read what it could not.
+  private readonly admin = new Admin(() => {
+    this.outages.refresh();
+    void this.loadAccounts();
+  });
   private readonly stream = new LiveStream({
     message: (message) => this.onMessage(message),
     state: (state) => this.onLink(state),
@@ -85,6 +91,7 @@ class App {
       this.labelStatic();
       this.fillSwitcher();
       this.monitor.redraw();
+      this.outages.render();
       if (this.view.page === "admin") {
         void this.admin.load();
       }
@@ -108,6 +115,7 @@ class App {
       this.route();
     });
     window.addEventListener(unauthorizedEvent, () => this.askForKey());
+    this.outages.start();
     void this.loadAccounts();
   }
 
@@ -186,6 +194,7 @@ class App {
   private onMessage(message: unknown): void {
     if ((message as { type?: string }).type === "status_update") {
       this.monitor.onUpdate(message as StreamStatusUpdate);
+      this.outages.onUpdate(message as StreamStatusUpdate);
     }
   }
 
@@ -196,6 +205,7 @@ class App {
     if (state === "live") {
       if (this.wasLive) {
         this.monitor.refresh();
+        this.outages.refresh();
       }
       this.wasLive = true;
     }
@@ -211,6 +221,7 @@ class App {
       setApiKey(key);
       this.keyPrompted = false;
       this.streamAccount = null;
+      this.outages.refresh();
       void this.loadAccounts();
     }
   }

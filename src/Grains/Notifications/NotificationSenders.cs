@@ -147,9 +147,10 @@ public sealed class MattermostSender(IHttpClientFactory clients, IOptions<Notifi
 
 /// <summary>
 /// POSTs alerts as a JSON document to any URL. The document (camelCase) has <c>event</c> (<c>down</c>,
-/// <c>still_down</c>, <c>restored</c>, <c>flapping</c>, <c>test</c>), <c>account</c>, <c>check</c>,
-/// <c>incidentId</c>, <c>startedAt</c>, <c>endedAt</c>, <c>durationSeconds</c>, <c>httpStatus</c>,
-/// <c>errorCode</c>, <c>error</c>, <c>count</c>, <c>mutedUntil</c>, <c>title</c>, <c>text</c>, <c>language</c>,
+/// <c>still_down</c>, <c>restored</c>, <c>flapping</c>, <c>slow</c>, <c>slow_recovered</c>, <c>test</c>, …),
+/// <c>account</c>, <c>check</c>, <c>incidentId</c>, <c>startedAt</c>, <c>endedAt</c>, <c>durationSeconds</c>,
+/// <c>httpStatus</c>, <c>errorCode</c>, <c>error</c>, <c>count</c>, <c>mutedUntil</c>, <c>slow</c> (a slow-down's
+/// <c>p95Ms</c>, <c>warningMs</c> and <c>windowSeconds</c>), <c>title</c>, <c>text</c>, <c>language</c>,
 /// <c>deliveryId</c> and <c>sentAt</c>.
 /// </summary>
 public sealed class WebhookSender(IHttpClientFactory clients, IOptions<NotificationOptions> options, TimeProvider time) : INotificationSender
@@ -171,7 +172,7 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<Notificat
             alert.CheckType?.ToWireName(),
             alert.IncidentId,
             alert.StartedAt,
-            alert.Kind == AlertKind.Restored ? alert.At : null,
+            alert.Kind is AlertKind.Restored or AlertKind.SlowRecovered ? alert.At : null,
             (long)alert.Duration.TotalSeconds,
             alert.HttpStatus,
             alert.ErrorCode,
@@ -179,6 +180,7 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<Notificat
             AlertText.Reason(alert, target.Language),
             alert.Kind is AlertKind.StillDown or AlertKind.Flapping ? alert.Count : null,
             alert.MutedUntil,
+            alert.Slow is { } slow ? new SlowDocument(slow.P95Ms, slow.WarningMs, (long)slow.Window.TotalSeconds) : null,
             message.Title,
             message.Text,
             target.Language == NotificationLanguage.En ? "en" : "ru",
@@ -201,11 +203,14 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<Notificat
         string? Reason,
         int? Count,
         DateTimeOffset? MutedUntil,
+        SlowDocument? Slow,
         string Title,
         string Text,
         string Language,
         string DeliveryId,
         DateTimeOffset SentAt);
+
+    private sealed record SlowDocument(int P95Ms, int WarningMs, long WindowSeconds);
 }
 
 /// <summary>Sends alerts as plain-text email through the deployment's SMTP server, one message to all recipients.</summary>

@@ -17,7 +17,7 @@ public sealed class SlowEpisode
 
     /// <summary>The percentile, threshold and window when it began.</summary>
     [Id(2)]
-    public SlowMeasure Measure { get; set; } = new(0, 0, TimeSpan.Zero);
+    public SlowMeasure? Measure { get; set; }
 
     /// <summary>When its slow alert was raised; null while none was (and then its end raises nothing).</summary>
     [Id(3)]

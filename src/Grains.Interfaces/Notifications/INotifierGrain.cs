@@ -36,6 +36,22 @@ public sealed record IncidentNotice(
     [property: Id(9)] bool Maintenance = false);
 
 /// <summary>
+/// A probe's slow-down edge: <see cref="Slow"/> true when the 95th percentile of its response times over
+/// <see cref="Window"/> reached its warning threshold, false when it fell back below. <see cref="At"/> is the result
+/// that crossed; <see cref="P95Ms"/> the percentile then and <see cref="WarningMs"/> the check's warning threshold.
+/// A probe sends its current state again after it (re)activates, so the notifier must take repeats in its stride.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("amohub.SlowNotice")]
+public sealed record SlowNotice(
+    [property: Id(0)] string Account,
+    [property: Id(1)] CheckType CheckType,
+    [property: Id(2)] bool Slow,
+    [property: Id(3)] DateTimeOffset At,
+    [property: Id(4)] int P95Ms,
+    [property: Id(5)] int WarningMs,
+    [property: Id(6)] TimeSpan Window);
+
+/// <summary>
 /// Sends an account's alerts (Mattermost, email, a generic webhook, Telegram) apart from its probes: a probe hands a notice
 /// over one-way and goes on, so a notification channel that is down never slows a check or changes its result.
 /// Key: <see cref="GrainKeys.Notifier"/>, <c>{subdomain}/notifier</c>.
@@ -45,6 +61,10 @@ public interface INotifierGrain : IGrainWithStringKey
     /// <summary>Takes an incident change; delivery, delay, re-alerts and flapping are the notifier's business.</summary>
     [OneWay]
     Task NotifyAsync(IncidentNotice notice);
+
+    /// <summary>Takes a slow-down's start or end; the delay, the switches and the messages are the notifier's business.</summary>
+    [OneWay]
+    Task NotifySlowAsync(SlowNotice notice);
 
     /// <summary>Validates and stores the account's channels; answers the stored settings masked, or the errors.</summary>
     Task<NotificationUpdate> ConfigureAsync(NotificationSettings settings);

@@ -63,9 +63,22 @@ public sealed record TelegramTarget(
     [property: Id(1)] int? TopicId);
 
 /// <summary>
+/// An account's quiet hours: from <see cref="From"/> to <see cref="To"/> (<c>HH:mm</c> on the account's clock; they may
+/// cross midnight, as 22:00 to 08:00 does) alerts about checks other than the critical ones are held, and go out when
+/// the quiet hours end. <see cref="Critical"/> names the checks that alert anyway (wire names such as <c>DP</c>);
+/// null: the deployment's <c>AmoHub:Notifications:CriticalChecks</c>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("amohub.QuietHours")]
+public sealed record QuietHours(
+    [property: Id(0)] string From,
+    [property: Id(1)] string To,
+    [property: Id(2)] ImmutableArray<string>? Critical = null);
+
+/// <summary>
 /// An account's notification settings. <see cref="Language"/> is <c>ru</c> or <c>en</c> (null: the deployment's
 /// default); <see cref="TimeZone"/> is the IANA zone the account's people live in (null: the deployment's), for the
-/// times in its alerts and for whatever follows the account's clock. Webhook URLs carry their token in the path, so the notifier stores them protected and hands them back
+/// times in its alerts and for whatever follows the account's clock (its <see cref="QuietHours"/>);
+/// <see cref="SlowAlerts"/> turns slow-down alerts on or off for the account (null: the deployment's default). Webhook URLs carry their token in the path, so the notifier stores them protected and hands them back
 /// masked (<c>https://host/***</c>); writing a masked URL back keeps the stored one.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.NotificationSettings")]
@@ -75,7 +88,9 @@ public sealed record NotificationSettings(
     [property: Id(2)] EmailTarget? Email,
     [property: Id(3)] WebhookTarget? Webhook,
     [property: Id(4)] TelegramTarget? Telegram = null,
-    [property: Id(5)] string? TimeZone = null);
+    [property: Id(5)] string? TimeZone = null,
+    [property: Id(6)] QuietHours? QuietHours = null,
+    [property: Id(7)] bool? SlowAlerts = null);
 
 /// <summary>
 /// The answer to a settings change: the stored settings (masked), or the problems with the request by field
@@ -110,13 +125,19 @@ public sealed record MutedCheck(
     [property: Id(0)] CheckType CheckType,
     [property: Id(1)] DateTimeOffset Until);
 
-/// <summary>What an account's notifier is doing: messages waiting, sent, and the last failure of each channel.</summary>
+/// <summary>
+/// What an account's notifier is doing: messages waiting, sent, and the last failure of each channel;
+/// <see cref="QuietUntil"/> is the end of the account's quiet hours while they are on, and <see cref="Held"/> the
+/// alerts they hold until then.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.NotifierStatus")]
 public sealed record NotifierStatus(
     [property: Id(0)] string Account,
     [property: Id(1)] int OpenIncidents,
     [property: Id(2)] ImmutableArray<MutedCheck> Muted,
-    [property: Id(3)] ImmutableArray<ChannelStatus> Channels)
+    [property: Id(3)] ImmutableArray<ChannelStatus> Channels,
+    [property: Id(4)] DateTimeOffset? QuietUntil = null,
+    [property: Id(5)] int Held = 0)
 {
     /// <summary>Messages waiting on any channel.</summary>
     public int Pending => Channels.Sum(channel => channel.Pending);

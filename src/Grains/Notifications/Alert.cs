@@ -29,6 +29,11 @@ public enum AlertKind
     /// <summary>A maintenance period covering the account ended: alerts are back.</summary>
     MaintenanceEnded,
 
+    /// <summary>A check's 95th percentile response time stayed at or over its warning threshold past the slow delay.</summary>
+    Slow = 7,
+
+    /// <summary>A check that was alerted slow is fast again.</summary>
+    SlowRecovered = 8,
     /// <summary>A check is down on many accounts at once: one message for the outage, told by one account per channel.</summary>
     GroupDown = 9,
 
@@ -40,13 +45,24 @@ public enum AlertKind
 }
 
 /// <summary>
+/// The numbers behind a slow-down alert: the 95th percentile response time, the check's warning threshold, and the
+/// window the percentile is taken over.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("amohub.SlowMeasure")]
+public sealed record SlowMeasure(
+    [property: Id(0)] int P95Ms,
+    [property: Id(1)] int WarningMs,
+    [property: Id(2)] TimeSpan Window);
+
+/// <summary>
 /// One message to send, kept in the notifier's outbox until every channel has delivered it. <see cref="At"/> is when
 /// it was raised (for a restored alert, when the incident closed), so a message delivered late still tells the
 /// outage as it was. <see cref="Count"/> is the re-alert's number or the flapping check's incident count. A
 /// maintenance announcement has the period's start in <see cref="StartedAt"/>, its end in <see cref="MutedUntil"/>,
 /// its reason in <see cref="Error"/> and its window in <see cref="WindowId"/>. An outage's alert has the outage's id
 /// in <see cref="IncidentId"/>, the accounts down in <see cref="Count"/> (at the most, when restored) of
-/// <see cref="Total"/>, and the first of them by name in <see cref="Accounts"/>.
+/// <see cref="Total"/>, and the first of them by name in <see cref="Accounts"/>. A slow-down alert has the episode's
+/// start in <see cref="StartedAt"/> and its numbers in <see cref="Slow"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.Alert")]
 public sealed record Alert(
@@ -63,14 +79,16 @@ public sealed record Alert(
     [property: Id(10)] DateTimeOffset? MutedUntil = null,
     [property: Id(11)] string? WindowId = null,
     [property: Id(12)] int Total = 0,
-    [property: Id(13)] IReadOnlyList<string>? Accounts = null)
+    [property: Id(13)] IReadOnlyList<string>? Accounts = null,
+    [property: Id(14)] SlowMeasure? Slow = null)
 {
     /// <summary>How long the outage had lasted when the alert was raised.</summary>
     public TimeSpan Duration => At > StartedAt ? At - StartedAt : TimeSpan.Zero;
 
     /// <summary>
     /// The message's identity, the same however often it is raised: one message per incident and kind
-    /// (<c>incident:42:down</c>), per re-alert, per flapping episode, per test, per maintenance period and edge, per outage and kind (and update).
+    /// (<c>incident:42:down</c>), per re-alert, per flapping episode, per test, per maintenance period and edge, per
+    /// outage and kind (and update), per slow-down episode and kind (<c>slow:GET:1714564800000:slow</c>).
     /// </summary>
     public string Key => Kind switch
     {
@@ -83,6 +101,8 @@ public sealed record Alert(
         AlertKind.GroupDown => Invariant($"outage:{CheckType?.ToWireName()}:{IncidentId}:down"),
         AlertKind.GroupUpdate => Invariant($"outage:{CheckType?.ToWireName()}:{IncidentId}:update:{At.ToUnixTimeMilliseconds()}"),
         AlertKind.GroupRestored => Invariant($"outage:{CheckType?.ToWireName()}:{IncidentId}:restored"),
+        AlertKind.Slow => Invariant($"slow:{CheckType?.ToWireName()}:{StartedAt.ToUnixTimeMilliseconds()}:slow"),
+        AlertKind.SlowRecovered => Invariant($"slow:{CheckType?.ToWireName()}:{StartedAt.ToUnixTimeMilliseconds()}:recovered"),
         _ => Invariant($"test:{At.ToUnixTimeMilliseconds()}"),
     };
 
@@ -98,6 +118,8 @@ public sealed record Alert(
         AlertKind.GroupDown => "outage_down",
         AlertKind.GroupUpdate => "outage_update",
         AlertKind.GroupRestored => "outage_restored",
+        AlertKind.Slow => "slow",
+        AlertKind.SlowRecovered => "slow_recovered",
         _ => "test",
     };
 

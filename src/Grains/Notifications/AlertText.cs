@@ -29,7 +29,8 @@ public sealed record AlertMessage(string Title, string Text, string Color, IRead
 }
 
 /// <summary>
-/// Writes alerts in Russian (the default) or English: red for down, green for restored, orange for flapping. Times
+/// Writes alerts in Russian (the default) or English: red for down, green for restored and fast again, orange for
+/// flapping, yellow for slow (with the 95th percentile, the window and the warning threshold in its title). Times
 /// are shown in the deployment's time zone, durations in the two largest units (<c>2 мин 30 с</c>). A down alert
 /// whose reason calls for someone to act in amoCRM (<see cref="CheckErrorCodes.Reauthorize"/>,
 /// <see cref="CheckErrorCodes.PaymentRequired"/>, <see cref="CheckErrorCodes.WebhookMissing"/>,
@@ -45,6 +46,9 @@ public static class AlertText
 
     /// <summary>The colour of flapping alerts.</summary>
     public const string Orange = "#f57c00";
+
+    /// <summary>The colour of slow-down alerts.</summary>
+    public const string Yellow = "#fbc02d";
 
     /// <summary>The colour of test messages.</summary>
     public const string Blue = "#1976d2";
@@ -64,7 +68,10 @@ public static class AlertText
             words.Duration(alert.Duration),
             alert.MutedUntil is { } until ? words.Time(until, zone) : "",
             alert.Count,
-            alert.Total);
+            alert.Total,
+            alert.Slow is { } measure ? words.Seconds(measure.P95Ms) : "",
+            alert.Slow is { } window ? words.Duration(window.Window) : "",
+            alert.Slow is { } threshold ? words.Seconds(threshold.WarningMs) : "");
         var outage = alert.Kind is AlertKind.GroupDown or AlertKind.GroupUpdate or AlertKind.GroupRestored;
         var fields = outage ? [] : new List<AlertField> { new(words.AccountLabel, alert.Account, true) };
         if (alert.CheckType is not null)
@@ -94,6 +101,12 @@ public static class AlertText
             fields.Add(new(words.AccountsLabel, string.Join(", ", accounts) + (more > 0 ? words.AndMore(more) : ""), false));
         }
 
+        if (alert.Slow is not null)
+        {
+            fields.Add(new(words.P95Label(facts.Window), facts.P95, true));
+            fields.Add(new(words.WarningLabel, facts.Warning, true));
+        }
+
         if (alert.HttpStatus is { } status)
         {
             fields.Add(new(words.HttpStatusLabel, status.ToString(CultureInfo.InvariantCulture), true));
@@ -107,8 +120,9 @@ public static class AlertText
         var color = alert.Kind switch
         {
             AlertKind.Down or AlertKind.StillDown or AlertKind.GroupDown => Red,
-            AlertKind.Restored or AlertKind.GroupRestored => Green,
+            AlertKind.Restored or AlertKind.SlowRecovered or AlertKind.GroupRestored => Green,
             AlertKind.Flapping or AlertKind.GroupUpdate => Orange,
+            AlertKind.Slow => Yellow,
             _ => Blue,
         };
         var sentence = words.Sentence(alert.Kind, facts);
@@ -121,7 +135,8 @@ public static class AlertText
             sentence = $"{sentence} {alert.Error}";
         }
 
-        return new AlertMessage(words.Title(alert.Kind, alert.Account, check, facts), sentence, color, fields);
+        var title = words.Title(alert.Kind, alert.Account, check, facts);
+        return new AlertMessage(alert.Kind == AlertKind.Slow ? $"{title} — {words.SlowSummary(facts)}" : title, sentence, color, fields);
     }
 
     /// <summary>
@@ -138,7 +153,8 @@ public static class AlertText
     }
 
     /// <summary>What the sentences of an alert are made of, already written in the alert's language.</summary>
-    private sealed record Facts(string Account, string CheckName, string Since, string Duration, string MutedUntil, int Count, int Total);
+    private sealed record Facts(
+        string Account, string CheckName, string Since, string Duration, string MutedUntil, int Count, int Total, string P95, string Window, string Warning);
 
     private abstract class Phrasebook
     {
@@ -159,8 +175,11 @@ public static class AlertText
         public abstract string MutedUntilLabel { get; }
 
         public abstract string AccountsLabel { get; }
+        public abstract string WarningLabel { get; }
 
         protected abstract string DatePattern { get; }
+
+        protected abstract string DecimalSeparator { get; }
 
         protected abstract (string Day, string Hour, string Minute, string Second) Units { get; }
 
@@ -173,6 +192,12 @@ public static class AlertText
 
         public abstract string Sentence(AlertKind kind, Facts facts);
 
+        /// <summary>The label of a slow-down's percentile, with its window.</summary>
+        public abstract string P95Label(string window);
+
+        /// <summary>The numbers of a slow-down in a few words, for its title.</summary>
+        public abstract string SlowSummary(Facts facts);
+
         /// <summary>What a down check's reason asks of people, for the reasons that ask something; null for the rest.</summary>
         public abstract string? Cause(string? errorCode);
 
@@ -182,6 +207,9 @@ public static class AlertText
             var offset = local.Offset == TimeSpan.Zero ? "UTC" : "UTC" + local.ToString("zzz", CultureInfo.InvariantCulture);
             return $"{local.ToString(DatePattern, CultureInfo.InvariantCulture)} {offset}";
         }
+
+        public string Seconds(int milliseconds) =>
+            string.Create(CultureInfo.InvariantCulture, $"{milliseconds / 1000.0:0.#}").Replace(".", DecimalSeparator, StringComparison.Ordinal) + " " + Units.Second;
 
         public string Duration(TimeSpan duration)
         {
@@ -219,8 +247,11 @@ public static class AlertText
         public override string MutedUntilLabel => "Без оповещений до";
 
         public override string AccountsLabel => "Аккаунты";
+        public override string WarningLabel => "Порог предупреждения";
 
         protected override string DatePattern => "dd.MM.yyyy HH:mm:ss";
+
+        protected override string DecimalSeparator => ",";
 
         protected override (string Day, string Hour, string Minute, string Second) Units => ("д", "ч", "мин", "с");
 
@@ -245,6 +276,8 @@ public static class AlertText
             AlertKind.Flapping => $"🟠 {account}: {check} работает нестабильно",
             AlertKind.MaintenanceStarted => $"🔧 {account}: начались плановые работы",
             AlertKind.MaintenanceEnded => $"🔧 {account}: плановые работы закончились",
+            AlertKind.Slow => $"🟡 {account}: {check} работает медленно",
+            AlertKind.SlowRecovered => $"🟢 {account}: {check} снова работает быстро",
             _ => $"🔵 {account}: тестовое сообщение AmoHub",
         };
 
@@ -264,8 +297,18 @@ public static class AlertText
                 "Оповещения отдельных аккаунтов собраны в это сообщение.",
             AlertKind.GroupUpdate => $"Сбой «{facts.CheckName}» идёт уже {facts.Duration} (с {facts.Since}): сейчас не работает у {facts.Count} из {OfAccounts(facts.Total)}.",
             AlertKind.GroupRestored => $"Сбой «{facts.CheckName}» закончился. Он длился {facts.Duration} и в худший момент затронул {facts.Count} из {OfAccounts(facts.Total)}.",
+            AlertKind.Slow =>
+                $"Проверка «{facts.CheckName}» аккаунта amoCRM {facts.Account} отвечает медленно с {facts.Since} (уже {facts.Duration}): " +
+                $"95-й перцентиль времени ответа за последние {facts.Window} — {facts.P95} при пороге предупреждения {facts.Warning}.",
+            AlertKind.SlowRecovered =>
+                $"Проверка «{facts.CheckName}» аккаунта amoCRM {facts.Account} снова отвечает быстро: 95-й перцентиль за последние {facts.Window} — {facts.P95}. " +
+                $"Замедление длилось {facts.Duration}.",
             _ => $"Этот канал получает оповещения AmoHub об аккаунте amoCRM {facts.Account}.",
         };
+
+        public override string P95Label(string window) => $"p95 за {window}";
+
+        public override string SlowSummary(Facts facts) => $"p95 {facts.P95} за {facts.Window} (порог {facts.Warning})";
 
         public override string? Cause(string? errorCode) => errorCode switch
         {
@@ -307,8 +350,11 @@ public static class AlertText
         public override string MutedUntilLabel => "Muted until";
 
         public override string AccountsLabel => "Accounts";
+        public override string WarningLabel => "Warning at";
 
         protected override string DatePattern => "yyyy-MM-dd HH:mm:ss";
+
+        protected override string DecimalSeparator => ".";
 
         protected override (string Day, string Hour, string Minute, string Second) Units => ("d", "h", "min", "s");
 
@@ -333,6 +379,8 @@ public static class AlertText
             AlertKind.Flapping => $"🟠 {account}: {check} is flapping",
             AlertKind.MaintenanceStarted => $"🔧 {account}: maintenance started",
             AlertKind.MaintenanceEnded => $"🔧 {account}: maintenance ended",
+            AlertKind.Slow => $"🟡 {account}: {check} is slow",
+            AlertKind.SlowRecovered => $"🟢 {account}: {check} is fast again",
             _ => $"🔵 {account}: AmoHub test message",
         };
 
@@ -352,8 +400,18 @@ public static class AlertText
                 "The accounts' own alerts are gathered into this message.",
             AlertKind.GroupUpdate => $"The {facts.CheckName} outage goes on for {facts.Duration} (since {facts.Since}): {facts.Count} of {Accounts(facts.Total)} are down now.",
             AlertKind.GroupRestored => $"The {facts.CheckName} outage is over. It lasted {facts.Duration} and at its worst hit {facts.Count} of {Accounts(facts.Total)}.",
+            AlertKind.Slow =>
+                $"The {facts.CheckName} check of amoCRM account {facts.Account} has been slow since {facts.Since} ({facts.Duration}): " +
+                $"its 95th percentile response time over the last {facts.Window} is {facts.P95}, the warning threshold {facts.Warning}.",
+            AlertKind.SlowRecovered =>
+                $"The {facts.CheckName} check of amoCRM account {facts.Account} answers quickly again: its 95th percentile over the last {facts.Window} is {facts.P95}. " +
+                $"The slow-down lasted {facts.Duration}.",
             _ => $"This channel receives AmoHub alerts for amoCRM account {facts.Account}.",
         };
+
+        public override string P95Label(string window) => $"p95 over {window}";
+
+        public override string SlowSummary(Facts facts) => $"p95 {facts.P95} over {facts.Window} (warning at {facts.Warning})";
 
         public override string? Cause(string? errorCode) => errorCode switch
         {

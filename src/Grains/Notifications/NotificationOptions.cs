@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
+using AmoHub.Grains.Interfaces.Probes;
 
 namespace AmoHub.Grains.Notifications;
 
@@ -94,6 +95,22 @@ public sealed class NotificationOptions : IValidatableObject
         }
     } = "UTC";
 
+    /// <summary>Slow-down alerts (<c>AmoHub:Notifications:Slow:…</c>).</summary>
+    public SlowAlertSettings Slow { get; set; } = new();
+
+    /// <summary>
+    /// The checks whose alerts go out during an account's quiet hours (wire names: <c>GET</c>, <c>POST</c>, <c>WEB</c>,
+    /// <c>HOOK</c>, <c>DP</c>); not set: <c>DP</c> and <c>HOOK</c>, the checks that lose leads. Blank entries are left
+    /// out, so a single blank one means none. (Not set rather than a default list: the configuration binder would add
+    /// the configured names to a default list instead of replacing it.)
+    /// </summary>
+    public string[]? CriticalChecks { get; set; }
+
+    /// <summary>The critical checks as <see cref="CriticalChecks"/> names them (validated at start-up).</summary>
+    public IReadOnlySet<CheckType> Critical => CriticalChecks is null
+        ? new HashSet<CheckType> { CheckType.Dp, CheckType.Hook }
+        : QuietHoursRule.ParseChecks(CriticalChecks);
+
     /// <summary>The deployment's Mattermost defaults.</summary>
     public MattermostDefaults Mattermost { get; set; } = new();
 
@@ -129,9 +146,40 @@ public sealed class NotificationOptions : IValidatableObject
             yield return new ValidationResult("must not be shorter than AmoHub:Notifications:RetryInitial.", [nameof(RetryMax)]);
         }
 
-        foreach (var result in Mattermost.Validate().Concat(Smtp.Validate()).Concat(Telegram.Validate()))
+        foreach (var name in CriticalChecks ?? [])
+        {
+            if (!string.IsNullOrWhiteSpace(name) && !CheckTypes.TryParse(name.Trim(), out _))
+            {
+                yield return new ValidationResult($"'{name}' is not a check: use GET, POST, WEB, HOOK or DP.", [nameof(CriticalChecks)]);
+            }
+        }
+
+        foreach (var result in Mattermost.Validate().Concat(Smtp.Validate()).Concat(Telegram.Validate()).Concat(Slow.Validate()))
         {
             yield return result;
+        }
+    }
+}
+
+/// <summary>
+/// Settings under <c>AmoHub:Notifications:Slow</c>: whether slow-downs are alerted (an account's <c>slowAlerts</c>
+/// overrides it) and how long a slow-down must last first. The window the probes take the percentile over is
+/// <c>AmoHub:Probes:SlowWindow</c>.
+/// </summary>
+public sealed class SlowAlertSettings
+{
+    /// <summary>Whether slow-downs are alerted for accounts that do not choose.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How long a check must stay slow before its slow alert goes out; a shorter slow-down sends nothing.</summary>
+    public TimeSpan Delay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Checks the settings; member names are relative to <c>AmoHub:Notifications</c>.</summary>
+    public IEnumerable<ValidationResult> Validate()
+    {
+        if (Delay < TimeSpan.Zero || Delay > TimeSpan.FromDays(1))
+        {
+            yield return new ValidationResult("must be between 00:00:00 and 1.00:00:00.", ["Slow:Delay"]);
         }
     }
 }

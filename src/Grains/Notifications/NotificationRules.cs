@@ -115,12 +115,18 @@ public static partial class NotificationRules
             ValidateTelegram(telegram, options, errors);
         }
 
+        if (settings.QuietHours is { } quiet)
+        {
+            QuietHoursRule.Validate(quiet, errors);
+        }
+
         return errors;
     }
 
     /// <summary>
     /// The settings as they are stored: values trimmed, blank ones left out (a blank Mattermost URL means the
-    /// deployment's default), the language in lower case, an email target without recipients dropped.
+    /// deployment's default), the language in lower case, an email target without recipients dropped, the quiet hours'
+    /// critical checks named by their wire names.
     /// </summary>
     public static NotificationSettings Normalize(NotificationSettings settings)
     {
@@ -136,7 +142,9 @@ public static partial class NotificationRules
             recipients.IsEmpty ? null : new EmailTarget(recipients),
             settings.Webhook is { } webhook ? new WebhookTarget(webhook.Url?.Trim() ?? "") : null,
             settings.Telegram is { } telegram ? new TelegramTarget(telegram.ChatId?.Trim() ?? "", telegram.TopicId) : null,
-            Blank(settings.TimeZone));
+            Blank(settings.TimeZone),
+            settings.QuietHours is { } quiet ? QuietHoursRule.Normalize(quiet) : null,
+            settings.SlowAlerts);
     }
 
     /// <summary>

@@ -158,12 +158,13 @@ public sealed class MattermostSender(IHttpClientFactory clients, IOptions<Notifi
 
 /// <summary>
 /// POSTs alerts as a JSON document to any URL. The document (camelCase) has <c>event</c> (<c>down</c>,
-/// <c>still_down</c>, <c>restored</c>, <c>flapping</c>, <c>test</c>, <c>outage_down</c>, <c>outage_update</c>,
-/// <c>outage_restored</c>, …), <c>account</c>, <c>check</c>, <c>incidentId</c> (an outage's id for the outage
-/// events), <c>startedAt</c>, <c>endedAt</c>, <c>durationSeconds</c>, <c>httpStatus</c>, <c>errorCode</c>,
-/// <c>error</c>, <c>count</c> (for an outage: the accounts down, at the most when restored), <c>total</c> and
-/// <c>accounts</c> (an outage's accounts monitored, and those down by name), <c>mutedUntil</c>, <c>title</c>,
-/// <c>text</c>, <c>language</c>, <c>deliveryId</c> and <c>sentAt</c>.
+/// <c>still_down</c>, <c>restored</c>, <c>flapping</c>, <c>slow</c>, <c>slow_recovered</c>, <c>test</c>,
+/// <c>outage_down</c>, <c>outage_update</c>, <c>outage_restored</c>, …), <c>account</c>, <c>check</c>,
+/// <c>incidentId</c> (an outage's id for the outage events), <c>startedAt</c>, <c>endedAt</c>, <c>durationSeconds</c>,
+/// <c>httpStatus</c>, <c>errorCode</c>, <c>error</c>, <c>count</c> (for an outage: the accounts down, at the most
+/// when restored), <c>total</c> and <c>accounts</c> (an outage's accounts monitored, and those down by name),
+/// <c>mutedUntil</c>, <c>slow</c> (a slow-down's <c>p95Ms</c>, <c>warningMs</c> and <c>windowSeconds</c>),
+/// <c>title</c>, <c>text</c>, <c>language</c>, <c>deliveryId</c> and <c>sentAt</c>.
 /// </summary>
 public sealed class WebhookSender(IHttpClientFactory clients, IOptions<NotificationOptions> options, TimeProvider time) : INotificationSender
 {
@@ -184,7 +185,7 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<Notificat
             alert.CheckType?.ToWireName(),
             alert.IncidentId,
             alert.StartedAt,
-            alert.Kind is AlertKind.Restored or AlertKind.GroupRestored ? alert.At : null,
+            alert.Kind is AlertKind.Restored or AlertKind.GroupRestored or AlertKind.SlowRecovered ? alert.At : null,
             (long)alert.Duration.TotalSeconds,
             alert.HttpStatus,
             alert.ErrorCode,
@@ -194,6 +195,7 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<Notificat
             alert.Total > 0 ? alert.Total : null,
             alert.Accounts,
             alert.MutedUntil,
+            alert.Slow is { } slow ? new SlowDocument(slow.P95Ms, slow.WarningMs, (long)slow.Window.TotalSeconds) : null,
             message.Title,
             message.Text,
             target.Language == NotificationLanguage.En ? "en" : "ru",
@@ -218,11 +220,14 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<Notificat
         int? Total,
         IReadOnlyList<string>? Accounts,
         DateTimeOffset? MutedUntil,
+        SlowDocument? Slow,
         string Title,
         string Text,
         string Language,
         string DeliveryId,
         DateTimeOffset SentAt);
+
+    private sealed record SlowDocument(int P95Ms, int WarningMs, long WindowSeconds);
 }
 
 /// <summary>Sends alerts as plain-text email through the deployment's SMTP server, one message to all recipients.</summary>

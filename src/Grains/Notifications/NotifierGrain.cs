@@ -160,7 +160,7 @@ public sealed partial class NotifierGrain(
             .Where(pair => pair.Value.MutedUntil > now)
             .Select(pair => new MutedCheck(pair.Key, pair.Value.MutedUntil!.Value));
         return Task.FromResult(new NotifierStatus(
-            _account, Kept.Incidents.Values.Count(incident => incident.EndedAt is null), [.. muted], [.. channels]));
+            _account, Kept.Incidents.Values.Count(incident => incident.EndedAt is null), [.. muted], [.. channels], QuietUntil(now), Kept.Held.Count));
     }
 
     /// <inheritdoc />
@@ -334,6 +334,8 @@ public sealed partial class NotifierGrain(
     {
         var now = time.GetUtcNow();
         changed |= await RaiseDueAlertsAsync(now);
+        changed |= RaiseDueSlowAlerts(now);
+        changed |= ReleaseHeld(now);
         changed |= DropUndeliverable(now);
         changed |= Prune(now);
         if (changed)
@@ -418,12 +420,23 @@ public sealed partial class NotifierGrain(
     }
 
     /// <summary>
-    /// Writes a message to the outbox of every channel configured now. Every alert is raised once (an incident keeps
-    /// the alerts raised for it, a flapping check its mute), so no message is queued twice.
+    /// Writes a message to the outbox of every channel configured now, unless the account's quiet hours hold it. Every
+    /// alert is raised once (an incident keeps the alerts raised for it, a flapping check its mute, a slow-down its
+    /// episode), so no message is queued twice.
     /// </summary>
     private void Raise(Alert alert, DateTimeOffset now) => Raise(alert, Targets(), now);
 
     private void Raise(Alert alert, IReadOnlyCollection<ChannelTarget> targets, DateTimeOffset now)
+    {
+        if (!HoldInQuietHours(alert, now))
+        {
+            Enqueue(alert, targets, now);
+        }
+    }
+
+    private void Enqueue(Alert alert, DateTimeOffset now) => Enqueue(alert, Targets(), now);
+
+    private void Enqueue(Alert alert, IReadOnlyCollection<ChannelTarget> targets, DateTimeOffset now)
     {
         foreach (var target in targets)
         {
@@ -524,7 +537,7 @@ public sealed partial class NotifierGrain(
 
     private async Task ScheduleAsync(DateTimeOffset now)
     {
-        if (NextDue() is not { } next)
+        if (NextDue(now) is not { } next)
         {
             _timer?.Dispose();
             _timer = null;
@@ -562,10 +575,10 @@ public sealed partial class NotifierGrain(
         }
     }
 
-    /// <summary>When something is next due: an alert, a retry, or a report overdue; null when nothing is pending.</summary>
-    private DateTimeOffset? NextDue()
+    /// <summary>When something is next due: an alert, a retry, a report overdue, or the end of quiet hours holding alerts; null when nothing is pending.</summary>
+    private DateTimeOffset? NextDue(DateTimeOffset now)
     {
-        DateTimeOffset? next = null;
+        var next = NextSlowOrQuietDue(now);
         foreach (var incident in Kept.Incidents.Values.Where(incident => incident.EndedAt is null))
         {
             if (DueAt(incident) is { } due)

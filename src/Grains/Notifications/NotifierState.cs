@@ -6,7 +6,8 @@ namespace AmoHub.Grains.Notifications;
 /// <summary>
 /// What a notifier keeps: the account's settings (webhook URLs sealed), the incidents it has heard of with the
 /// alerts already raised for each (so a repeated notice or a restart never raises one twice), the outbox of messages
-/// not yet delivered, flapping history and per-channel counters. Written before anything is sent.
+/// not yet delivered, flapping history, per-channel counters, slow-downs under way and the alerts quiet hours hold.
+/// Written before anything is sent.
 /// </summary>
 [GenerateSerializer, Alias("amohub.NotifierState")]
 public sealed class NotifierState
@@ -40,6 +41,14 @@ public sealed class NotifierState
     /// </summary>
     [Id(5)]
     public Dictionary<string, DateTimeOffset> Announcements { get; set; } = [];
+
+    /// <summary>The slow-downs under way, by check (see <see cref="SlowEpisodes"/>).</summary>
+    [Id(6)]
+    public Dictionary<CheckType, SlowEpisode> SlowEpisodes { get; set; } = [];
+
+    /// <summary>Alerts the account's quiet hours hold, oldest first, until they end (see <see cref="HeldAlerts"/>).</summary>
+    [Id(7)]
+    public List<Alert> Held { get; set; } = [];
 
     /// <summary>
     /// The messages raised about outages of many accounts, by delivery id (<c>outage:GET:…:down/telegram</c>), for a

@@ -46,6 +46,7 @@ public sealed partial class ProbeGrain(
     private DateTimeOffset _slot;
     private CancellationTokenSource _stopping = new();
     private Task _running = Task.CompletedTask;
+    private SlowWindow? _slowWindow;
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -225,8 +226,10 @@ public sealed partial class ProbeGrain(
             return null;
         }
 
-        var result = ProbeEvaluation.Classify(measured, schedule.Value.For(_checkType));
+        var thresholds = schedule.Value.For(_checkType);
+        var result = ProbeEvaluation.Classify(measured, thresholds);
         _lastResult = result;
+        ObserveSpeed(result, thresholds.Warning);
         healthChecks.Append(new HealthCheckRecord(_account, _checkType, result));
         ProbeMetrics.RecordResult(_account, _checkType, result);
 
@@ -351,6 +354,23 @@ public sealed partial class ProbeGrain(
             incident.Details, incident.HttpStatus, incident.ErrorCode, incident.Maintenance)).Ignore();
 
     /// <summary>
+    /// Adds the result to the slow-down window and tells the notifier, one-way, when the check turned slow or fast
+    /// again (or its first state since activation: the window lives in memory and starts empty after a restart).
+    /// </summary>
+    private void ObserveSpeed(CheckResult result, TimeSpan warning)
+    {
+        var window = _slowWindow ??= new SlowWindow(schedule.Value.SlowWindow, schedule.Value.SlowMinSamples);
+        if (window.Observe(result, warning) is not { } slow)
+        {
+            return;
+        }
+
+        LogSpeedChanged(logger, _account, _checkType, slow, window.P95!.Value, window.Window);
+        GrainFactory.GetGrain<INotifierGrain>(GrainKeys.Notifier(_account)).NotifySlowAsync(new SlowNotice(
+            _account, _checkType, slow, result.Timestamp, window.P95.Value, (int)warning.TotalMilliseconds, window.Window)).Ignore();
+    }
+
+    /// <summary>
     /// Whether a maintenance window covers the account at <paramref name="at"/>. Asked once per incident; when the
     /// windows cannot be read the incident is taken as a real one, so an outage is never silenced by mistake.
     /// </summary>
@@ -397,6 +417,9 @@ public sealed partial class ProbeGrain(
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "The incident of {Account}/{CheckType} could not be recorded; retrying with the next result")]
     private static partial void LogIncidentNotRecorded(ILogger logger, Exception exception, string account, CheckType checkType);
+
+    [LoggerMessage(EventId = 7110, Level = LogLevel.Information, Message = "{Account}/{CheckType} slow: {Slow} (p95 {P95Ms} ms over {Window})")]
+    private static partial void LogSpeedChanged(ILogger logger, string account, CheckType checkType, bool slow, int p95Ms, TimeSpan window);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "A Digital Pipeline marker of {Account} came back after its check had ended")]
     private static partial void LogStaleMarker(ILogger logger, string account);

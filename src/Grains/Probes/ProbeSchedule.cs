@@ -35,6 +35,17 @@ public sealed class ProbeSchedule : IValidatableObject
     [Range(1, 1000)]
     public int RecoverAfter { get; set; } = 2;
 
+    /// <summary>
+    /// How far back a probe looks for slow-downs: the 95th percentile of the response times over this window, at or
+    /// over the check's warning threshold, is a slow-down the account's notifier hears of.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan SlowWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The fewest answers within <see cref="SlowWindow"/> for the percentile to count (fewer: no change).</summary>
+    [Range(1, 1000)]
+    public int SlowMinSamples { get; set; } = 5;
+
     /// <summary>Latency thresholds per check type (<c>AmoHub:Probes:Thresholds:Get:Warning</c> and so on).</summary>
     public ProbeThresholds Thresholds { get; set; } = new();
 

@@ -7,10 +7,18 @@ namespace AmoHub.WebApi.Notifications;
 /// <summary>
 /// An account's notification settings as the API reads and writes them. Webhook URLs come back masked
 /// (<c>https://host/***</c>); writing a masked URL back keeps the stored one. <see cref="TimeZone"/> is the
-/// account's IANA time zone (<c>Europe/Moscow</c>; left out: the deployment's).
+/// account's IANA time zone (<c>Europe/Moscow</c>; left out: the deployment's), <see cref="QuietHours"/> its quiet
+/// hours on that clock, and <see cref="SlowAlerts"/> turns slow-down alerts on or off (left out: the deployment's).
 /// </summary>
 public sealed record NotificationSettingsBody(
-    string? Language, MattermostBody? Mattermost, EmailBody? Email, WebhookBody? Webhook, TelegramBody? Telegram = null, string? TimeZone = null)
+    string? Language,
+    MattermostBody? Mattermost,
+    EmailBody? Email,
+    WebhookBody? Webhook,
+    TelegramBody? Telegram = null,
+    string? TimeZone = null,
+    QuietHoursBody? QuietHours = null,
+    bool? SlowAlerts = null)
 {
     /// <summary>The settings for the notifier grain.</summary>
     public NotificationSettings ToSettings() => new(
@@ -19,7 +27,9 @@ public sealed record NotificationSettingsBody(
         Email is { } email ? new EmailTarget([.. email.Recipients ?? []]) : null,
         Webhook is { } webhook ? new WebhookTarget(webhook.Url ?? "") : null,
         Telegram is { } telegram ? new TelegramTarget(telegram.ChatId ?? "", telegram.TopicId) : null,
-        TimeZone);
+        TimeZone,
+        QuietHours is { } quiet ? new QuietHours(quiet.From ?? "", quiet.To ?? "", quiet.Critical is { } critical ? [.. critical] : null) : null,
+        SlowAlerts);
 
     /// <summary>The body for the notifier's (masked) settings.</summary>
     public static NotificationSettingsBody From(NotificationSettings settings)
@@ -31,9 +41,17 @@ public sealed record NotificationSettingsBody(
             settings.Email is { } email ? new EmailBody([.. email.Recipients]) : null,
             settings.Webhook is { } webhook ? new WebhookBody(webhook.Url) : null,
             settings.Telegram is { } telegram ? new TelegramBody(telegram.ChatId, telegram.TopicId) : null,
-            settings.TimeZone);
+            settings.TimeZone,
+            settings.QuietHours is { } quiet ? new QuietHoursBody(quiet.From, quiet.To, quiet.Critical is { } critical ? [.. critical] : null) : null,
+            settings.SlowAlerts);
     }
 }
+
+/// <summary>
+/// Quiet hours: from and to (<c>HH:mm</c> on the account's clock, may cross midnight), and the checks that alert
+/// anyway (left out: the deployment's <c>AmoHub:Notifications:CriticalChecks</c>).
+/// </summary>
+public sealed record QuietHoursBody(string? From, string? To, IReadOnlyList<string>? Critical = null);
 
 /// <summary>
 /// Mattermost: an incoming webhook URL (left out: the deployment's default), a channel (left out: the webhook's own),
@@ -53,14 +71,20 @@ public sealed record WebhookBody(string? Url);
 /// </summary>
 public sealed record TelegramBody(string? ChatId, int? TopicId);
 
-/// <summary>The notifier's state: open incidents, muted checks, and each channel's queue, counters and last error.</summary>
+/// <summary>
+/// The notifier's state: open incidents, muted checks, and each channel's queue, counters and last error;
+/// <see cref="QuietUntil"/> is the end of the account's quiet hours while they are on, and <see cref="Held"/> the
+/// alerts they hold until then.
+/// </summary>
 public sealed record NotificationStatusResponse(
     string Account,
     int OpenIncidents,
     int Pending,
     long Sent,
     IReadOnlyList<MutedCheckResponse> Muted,
-    IReadOnlyList<ChannelStatusResponse> Channels)
+    IReadOnlyList<ChannelStatusResponse> Channels,
+    DateTimeOffset? QuietUntil,
+    int Held)
 {
     /// <summary>The response for a notifier's status.</summary>
     public static NotificationStatusResponse From(NotifierStatus status)
@@ -82,7 +106,9 @@ public sealed record NotificationStatusResponse(
                 channel.LastError,
                 channel.LastErrorAt,
                 channel.NextAttemptAt,
-                channel.Failing)).ToList());
+                channel.Failing)).ToList(),
+            status.QuietUntil,
+            status.Held);
     }
 }
 

@@ -12,6 +12,7 @@ public sealed class NotificationsApiTests(NotificationsFixture fixture) : IClass
     private const string Settings = "/api/accounts/sandbox/notifications";
     private static readonly string[] Ops = ["ops@example.test"];
     private static readonly string[] TestEndpointRecipients = ["test-endpoint@example.test"];
+    private static readonly string[] DpOnly = ["dp"];
 
     [Fact]
     public async Task Settings_read_back_have_their_webhook_URLs_masked_and_a_masked_URL_written_back_keeps_the_secret()
@@ -73,6 +74,9 @@ public sealed class NotificationsApiTests(NotificationsFixture fixture) : IClass
     [InlineData("""{"telegram": {"chatId": "sales team"}}""", "telegram.chatId")]
     [InlineData("""{"telegram": {"topicId": 42}}""", "telegram.chatId")]
     [InlineData("""{"telegram": {"chatId": "-1001234567890", "topicId": 0}}""", "telegram.topicId")]
+    [InlineData("""{"quietHours": {"from": "10pm", "to": "08:00"}}""", "quietHours.from")]
+    [InlineData("""{"quietHours": {"from": "22:00", "to": "22:00"}}""", "quietHours.to")]
+    [InlineData("""{"quietHours": {"from": "22:00", "to": "08:00", "critical": ["DP", "LEADS"]}}""", "quietHours.critical[1]")]
     public async Task A_bad_setting_is_a_400_problem_naming_the_field_and_nothing_is_stored(string json, string field)
     {
         using var good = await fixture.Hub.Http.PutAsJsonAsync(Settings, new { language = "en", webhook = new { url = fixture.Webhooks.Url("api-kept") } });
@@ -130,6 +134,32 @@ public sealed class NotificationsApiTests(NotificationsFixture fixture) : IClass
         Assert.Equal(HttpStatusCode.OK, none.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, test.StatusCode);
     }
+
+    [Fact]
+    public async Task Quiet_hours_and_the_slow_alerts_switch_read_back_as_written_and_the_status_says_until_when_alerts_are_held()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (from, to) = (Clock(now.AddHours(-2)), Clock(now.AddHours(2)));
+        using var put = await fixture.Hub.Http.PutAsJsonAsync(Settings, new
+        {
+            timeZone = "UTC",
+            slowAlerts = false,
+            quietHours = new { from, to, critical = DpOnly },
+            webhook = new { url = fixture.Webhooks.Url($"api-quiet-{Guid.NewGuid():N}") },
+        });
+        var read = JsonDocument.Parse(await fixture.Hub.Http.GetStringAsync(Settings)).RootElement;
+        var status = await fixture.Hub.Http.GetFromJsonAsync<JsonElement>($"{Settings}/status");
+        using var off = await fixture.Hub.Http.PutAsJsonAsync(Settings, new { webhook = new { url = fixture.Webhooks.Url("api-kept") } });
+        var after = await fixture.Hub.Http.GetFromJsonAsync<JsonElement>($"{Settings}/status");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (put.StatusCode, off.StatusCode));
+        var quiet = read.GetProperty("quietHours");
+        Assert.Equal((from, to, "DP", false), (quiet.GetProperty("from").GetString(), quiet.GetProperty("to").GetString(), quiet.GetProperty("critical")[0].GetString(), read.GetProperty("slowAlerts").GetBoolean()));
+        Assert.InRange(status.GetProperty("quietUntil").GetDateTimeOffset() - now, TimeSpan.FromMinutes(118), TimeSpan.FromMinutes(121));
+        Assert.Equal(JsonValueKind.Null, after.GetProperty("quietUntil").ValueKind);
+    }
+
+    private static string Clock(DateTimeOffset at) => at.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task The_status_endpoint_names_each_channel_and_whether_the_account_configured_it()

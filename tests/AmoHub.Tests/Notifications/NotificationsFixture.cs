@@ -47,12 +47,13 @@ public sealed class NotificationsFixture : IAsyncLifetime
     public TelegramStandIn Telegram => _telegram!;
 
     /// <summary>
-    /// Short notification settings: alerts after 4 s, re-alerts every 3 s, more than 2 incidents in a minute is
+    /// Short notification settings: alerts (DOWN and slow) after 4 s, re-alerts every 3 s, more than 2 incidents in a minute is
     /// flapping (muted 6 s), retries from 0.5 s up to 2 s, deliveries time out after 3 s, reminders every 2 s.
     /// </summary>
     public static Dictionary<string, string> Settings(SmtpStandIn smtp) => new()
     {
         ["AmoHub:Notifications:Delay"] = Delay.ToString("c", CultureInfo.InvariantCulture),
+        ["AmoHub:Notifications:Slow:Delay"] = Delay.ToString("c", CultureInfo.InvariantCulture),
         ["AmoHub:Notifications:RealertInterval"] = "00:00:03",
         ["AmoHub:Notifications:FlapWindow"] = "00:01:00",
         ["AmoHub:Notifications:FlapThreshold"] = "2",

@@ -54,6 +54,46 @@ public sealed class NotifierRestartTests
     }
 
     [Fact]
+    public async Task Alerts_held_by_quiet_hours_and_a_slow_down_waiting_for_its_delay_survive_a_restart_and_go_out_once()
+    {
+        using var database = await TestDatabase.CreateAsync(StorageProvider.Sqlite);
+        await using var webhooks = await MattermostStandIn.StartAsync();
+        await using var smtp = SmtpStandIn.Start();
+        var settings = Settings(smtp);
+        settings["AmoHub:Notifications:RealertInterval"] = "00:00:00";
+        settings["AmoHub:Notifications:Slow:Delay"] = AlertDelay.ToString("c", CultureInfo.InvariantCulture);
+        var account = NewAccount();
+        var now = DateTimeOffset.UtcNow;
+        var opened = Notices.Opened(Notices.NewId(), account, CheckType.Get, now - TimeSpan.FromMinutes(1));
+        var slow = new SlowNotice(account, CheckType.Post, true, now, 4200, 3000, TimeSpan.FromMinutes(10));
+
+        await using (var first = await InProcessAmoHub.StartOnAsync(database, settings))
+        {
+            await ConfigureAsync(first, account, webhooks.Url(account), new QuietHours(Clock(now.AddHours(-1)), Clock(now.AddHours(1))));
+            await Notifier(first, account).NotifyAsync(opened);
+            await Notifier(first, account).NotifySlowAsync(slow);
+            await Eventually.MatchAsync(
+                () => Notifier(first, account).GetStatusAsync(), status => status.Held == 1, TimeSpan.FromSeconds(10), "the DOWN alert to be held");
+        }
+
+        await using var second = await InProcessAmoHub.StartOnAsync(database, settings);
+        await ConfigureAsync(second, account, webhooks.Url(account), null);
+        var delivered = await webhooks.WaitForAsync(account, 2, TimeSpan.FromSeconds(60));
+        await Eventually.MatchAsync(
+            () => Notifier(second, account).GetStatusAsync(), found => found.Pending == 0, TimeSpan.FromSeconds(10), "the outbox to empty");
+
+        Assert.Equal(
+            [$"incident:{opened.IncidentId}:down/webhook", $"slow:POST:{now.ToUnixTimeMilliseconds()}:slow/webhook"],
+            webhooks.Accepted(account).Select(post => post.DeliveryId));
+        Assert.True(delivered[1].At >= now + AlertDelay, "the slow alert still waited for its delay");
+    }
+
+    private static async Task ConfigureAsync(InProcessAmoHub hub, string account, Uri webhook, QuietHours? quiet) => Assert.Empty((await Notifier(hub, account).ConfigureAsync(
+        new NotificationSettings(null, null, null, new WebhookTarget(webhook.AbsoluteUri), QuietHours: quiet))).Errors);
+
+    private static string Clock(DateTimeOffset at) => at.ToString("HH:mm", CultureInfo.InvariantCulture);
+
+    [Fact]
     public async Task A_message_for_a_channel_gone_from_the_configuration_is_dropped_and_counted_when_the_notifier_comes_back()
     {
         using var database = await TestDatabase.CreateAsync(StorageProvider.Sqlite);

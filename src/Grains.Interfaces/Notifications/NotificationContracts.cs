@@ -65,7 +65,8 @@ public sealed record TelegramTarget(
 /// <summary>
 /// An account's notification settings. <see cref="Language"/> is <c>ru</c> or <c>en</c> (null: the deployment's
 /// default); <see cref="TimeZone"/> is the IANA zone the account's people live in (null: the deployment's), for the
-/// times in its alerts and for whatever follows the account's clock. Webhook URLs carry their token in the path, so the notifier stores them protected and hands them back
+/// times in its alerts and for whatever follows the account's clock. <see cref="Digest"/> is its weekly digest (null:
+/// the deployment's default). Webhook URLs carry their token in the path, so the notifier stores them protected and hands them back
 /// masked (<c>https://host/***</c>); writing a masked URL back keeps the stored one.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.NotificationSettings")]
@@ -75,7 +76,17 @@ public sealed record NotificationSettings(
     [property: Id(2)] EmailTarget? Email,
     [property: Id(3)] WebhookTarget? Webhook,
     [property: Id(4)] TelegramTarget? Telegram = null,
-    [property: Id(5)] string? TimeZone = null);
+    [property: Id(5)] string? TimeZone = null,
+    [property: Id(8)] DigestSettings? Digest = null);
+
+/// <summary>
+/// An account's weekly digest: whether it is sent, and when, as a five-field cron expression read in the account's
+/// time zone (null: the deployment's <c>AmoHub:Notifications:Digest:Cron</c>).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("amohub.DigestSettings")]
+public sealed record DigestSettings(
+    [property: Id(0)] bool Enabled,
+    [property: Id(1)] string? Cron);
 
 /// <summary>
 /// The answer to a settings change: the stored settings (masked), or the problems with the request by field

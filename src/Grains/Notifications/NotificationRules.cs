@@ -115,12 +115,18 @@ public static partial class NotificationRules
             ValidateTelegram(telegram, options, errors);
         }
 
+        if (settings.Digest is { Cron: { } cron } && !DigestSchedule.TryParse(cron, out _))
+        {
+            errors["digest.cron"] = [DigestSchedule.CronRule];
+        }
+
         return errors;
     }
 
     /// <summary>
     /// The settings as they are stored: values trimmed, blank ones left out (a blank Mattermost URL means the
-    /// deployment's default), the language in lower case, an email target without recipients dropped.
+    /// deployment's default; a blank digest cron, the deployment's cron), the language in lower case, an email target
+    /// without recipients dropped.
     /// </summary>
     public static NotificationSettings Normalize(NotificationSettings settings)
     {
@@ -136,7 +142,8 @@ public static partial class NotificationRules
             recipients.IsEmpty ? null : new EmailTarget(recipients),
             settings.Webhook is { } webhook ? new WebhookTarget(webhook.Url?.Trim() ?? "") : null,
             settings.Telegram is { } telegram ? new TelegramTarget(telegram.ChatId?.Trim() ?? "", telegram.TopicId) : null,
-            Blank(settings.TimeZone));
+            Blank(settings.TimeZone),
+            settings.Digest is { } digest ? new DigestSettings(digest.Enabled, Blank(digest.Cron)) : null);
     }
 
     /// <summary>

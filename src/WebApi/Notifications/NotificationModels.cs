@@ -7,10 +7,17 @@ namespace AmoHub.WebApi.Notifications;
 /// <summary>
 /// An account's notification settings as the API reads and writes them. Webhook URLs come back masked
 /// (<c>https://host/***</c>); writing a masked URL back keeps the stored one. <see cref="TimeZone"/> is the
-/// account's IANA time zone (<c>Europe/Moscow</c>; left out: the deployment's).
+/// account's IANA time zone (<c>Europe/Moscow</c>; left out: the deployment's); <see cref="Digest"/> its weekly digest
+/// (left out: the deployment's <c>AmoHub:Notifications:Digest</c>).
 /// </summary>
 public sealed record NotificationSettingsBody(
-    string? Language, MattermostBody? Mattermost, EmailBody? Email, WebhookBody? Webhook, TelegramBody? Telegram = null, string? TimeZone = null)
+    string? Language,
+    MattermostBody? Mattermost,
+    EmailBody? Email,
+    WebhookBody? Webhook,
+    TelegramBody? Telegram = null,
+    string? TimeZone = null,
+    DigestBody? Digest = null)
 {
     /// <summary>The settings for the notifier grain.</summary>
     public NotificationSettings ToSettings() => new(
@@ -19,7 +26,8 @@ public sealed record NotificationSettingsBody(
         Email is { } email ? new EmailTarget([.. email.Recipients ?? []]) : null,
         Webhook is { } webhook ? new WebhookTarget(webhook.Url ?? "") : null,
         Telegram is { } telegram ? new TelegramTarget(telegram.ChatId ?? "", telegram.TopicId) : null,
-        TimeZone);
+        TimeZone,
+        Digest is { } digest ? new DigestSettings(digest.Enabled, digest.Cron) : null);
 
     /// <summary>The body for the notifier's (masked) settings.</summary>
     public static NotificationSettingsBody From(NotificationSettings settings)
@@ -31,9 +39,16 @@ public sealed record NotificationSettingsBody(
             settings.Email is { } email ? new EmailBody([.. email.Recipients]) : null,
             settings.Webhook is { } webhook ? new WebhookBody(webhook.Url) : null,
             settings.Telegram is { } telegram ? new TelegramBody(telegram.ChatId, telegram.TopicId) : null,
-            settings.TimeZone);
+            settings.TimeZone,
+            settings.Digest is { } digest ? new DigestBody(digest.Enabled, digest.Cron) : null);
     }
 }
+
+/// <summary>
+/// The weekly digest: <c>enabled: false</c> turns it off for the account; <see cref="Cron"/> is when it goes out, a
+/// five-field cron expression read in the account's time zone (left out: the deployment's, Mondays at 09:00 by default).
+/// </summary>
+public sealed record DigestBody(bool Enabled = true, string? Cron = null);
 
 /// <summary>
 /// Mattermost: an incoming webhook URL (left out: the deployment's default), a channel (left out: the webhook's own),
@@ -110,3 +125,4 @@ public sealed record NotificationTestResponse(IReadOnlyList<ChannelTestResponse>
 
 /// <summary>The outcome on one channel; <see cref="Error"/> says what went wrong, without URLs or passwords.</summary>
 public sealed record ChannelTestResponse(string Channel, bool Delivered, string? Error);
+

@@ -32,6 +32,7 @@ public sealed class NotificationSettingsTests
     [InlineData("AmoHub:Notifications:Smtp:Host", "smtp.example", "AmoHub:Notifications:Smtp:From")]
     [InlineData("AmoHub:Notifications:Telegram:BotToken", "abc123", "AmoHub:Notifications:Telegram:BotToken")]
     [InlineData("AmoHub:Notifications:Telegram:ApiBaseUrl", "api.telegram.org", "AmoHub:Notifications:Telegram:ApiBaseUrl")]
+    [InlineData("AmoHub:Notifications:Digest:Cron", "0 9 * * MONDAY", "AmoHub:Notifications:Digest:Cron")]
     public void A_bad_notification_setting_stops_start_up_naming_the_key(string key, string value, string named)
     {
         var folder = Directory.CreateTempSubdirectory("amohub-settings-").FullName;

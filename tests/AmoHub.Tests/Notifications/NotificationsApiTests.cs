@@ -73,6 +73,7 @@ public sealed class NotificationsApiTests(NotificationsFixture fixture) : IClass
     [InlineData("""{"telegram": {"chatId": "sales team"}}""", "telegram.chatId")]
     [InlineData("""{"telegram": {"topicId": 42}}""", "telegram.chatId")]
     [InlineData("""{"telegram": {"chatId": "-1001234567890", "topicId": 0}}""", "telegram.topicId")]
+    [InlineData("""{"digest": {"enabled": true, "cron": "every monday"}}""", "digest.cron")]
     public async Task A_bad_setting_is_a_400_problem_naming_the_field_and_nothing_is_stored(string json, string field)
     {
         using var good = await fixture.Hub.Http.PutAsJsonAsync(Settings, new { language = "en", webhook = new { url = fixture.Webhooks.Url("api-kept") } });

@@ -53,6 +53,9 @@ public static partial class GrainKeys
     /// <summary>Key of an account's notifier: <c>{subdomain}/notifier</c>.</summary>
     public static string Notifier(string account) => $"{AccountName.Normalize(account)}/notifier";
 
+    /// <summary>Key of an account's weekly digest: <c>{subdomain}/digest</c>.</summary>
+    public static string Digest(string account) => $"{AccountName.Normalize(account)}/digest";
+
     /// <summary>The amoCRM id at the end of a contact or lead key (<c>acme/contact:42</c> → 42).</summary>
     public static long AmoCrmIdOf(string key) =>
         long.Parse(key.AsSpan(key.LastIndexOf(':') + 1), NumberStyles.None, CultureInfo.InvariantCulture);

@@ -28,6 +28,9 @@ public enum AlertKind
 
     /// <summary>A maintenance period covering the account ended: alerts are back.</summary>
     MaintenanceEnded,
+
+    /// <summary>The account's weekly digest: each check's uptime, p95, incidents, downtime and MTTR over the week.</summary>
+    Digest = 12,
 }
 
 /// <summary>
@@ -35,7 +38,8 @@ public enum AlertKind
 /// it was raised (for a restored alert, when the incident closed), so a message delivered late still tells the
 /// outage as it was. <see cref="Count"/> is the re-alert's number or the flapping check's incident count. A
 /// maintenance announcement has the period's start in <see cref="StartedAt"/>, its end in <see cref="MutedUntil"/>,
-/// its reason in <see cref="Error"/> and its window in <see cref="WindowId"/>.
+/// its reason in <see cref="Error"/> and its window in <see cref="WindowId"/>. A digest has its week in
+/// <see cref="StartedAt"/> and <see cref="At"/>, and its numbers in <see cref="Digest"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.Alert")]
 public sealed record Alert(
@@ -50,14 +54,16 @@ public sealed record Alert(
     [property: Id(8)] string? Error = null,
     [property: Id(9)] int Count = 0,
     [property: Id(10)] DateTimeOffset? MutedUntil = null,
-    [property: Id(11)] string? WindowId = null)
+    [property: Id(11)] string? WindowId = null,
+    [property: Id(16)] DigestReport? Digest = null)
 {
     /// <summary>How long the outage had lasted when the alert was raised.</summary>
     public TimeSpan Duration => At > StartedAt ? At - StartedAt : TimeSpan.Zero;
 
     /// <summary>
     /// The message's identity, the same however often it is raised: one message per incident and kind
-    /// (<c>incident:42:down</c>), per re-alert, per flapping episode, per test, per maintenance period and edge.
+    /// (<c>incident:42:down</c>), per re-alert, per flapping episode, per test, per maintenance period and edge, per
+    /// scheduled digest's week (<c>digest:{end}</c>) and per digest asked for (<c>digest-now:{end}</c>).
     /// </summary>
     public string Key => Kind switch
     {
@@ -67,6 +73,7 @@ public sealed record Alert(
         AlertKind.Flapping => Invariant($"flapping:{CheckType?.ToWireName()}:{At.ToUnixTimeMilliseconds()}"),
         AlertKind.MaintenanceStarted => Invariant($"maintenance:{WindowId}:{StartedAt.ToUnixTimeMilliseconds()}:start"),
         AlertKind.MaintenanceEnded => Invariant($"maintenance:{WindowId}:{StartedAt.ToUnixTimeMilliseconds()}:end"),
+        AlertKind.Digest => Invariant($"{(Digest is { Scheduled: true } ? "digest" : "digest-now")}:{At.ToUnixTimeMilliseconds()}"),
         _ => Invariant($"test:{At.ToUnixTimeMilliseconds()}"),
     };
 
@@ -79,6 +86,7 @@ public sealed record Alert(
         AlertKind.Flapping => "flapping",
         AlertKind.MaintenanceStarted => "maintenance_started",
         AlertKind.MaintenanceEnded => "maintenance_ended",
+        AlertKind.Digest => "digest",
         _ => "test",
     };
 

@@ -29,7 +29,8 @@ public sealed record AlertMessage(string Title, string Text, string Color, IRead
 }
 
 /// <summary>
-/// Writes alerts in Russian (the default) or English: red for down, green for restored, orange for flapping. Times
+/// Writes alerts in Russian (the default) or English: red for down, green for restored, orange for flapping. A digest
+/// has one fact a check: its uptime (cut, not rounded, to two decimals), p95, incidents, downtime and MTTR. Times
 /// are shown in the deployment's time zone, durations in the two largest units (<c>2 мин 30 с</c>). A down alert
 /// whose reason calls for someone to act in amoCRM (<see cref="CheckErrorCodes.Reauthorize"/>,
 /// <see cref="CheckErrorCodes.PaymentRequired"/>, <see cref="CheckErrorCodes.WebhookMissing"/>,
@@ -63,14 +64,19 @@ public static class AlertText
             words.Time(alert.StartedAt, zone),
             words.Duration(alert.Duration),
             alert.MutedUntil is { } until ? words.Time(until, zone) : "",
-            alert.Count);
+            alert.Count,
+            words.Time(alert.At, zone));
         var fields = new List<AlertField> { new(words.AccountLabel, alert.Account, true) };
         if (alert.CheckType is not null)
         {
             fields.Add(new(words.CheckLabel, $"{check} — {checkName}", true));
         }
 
-        if (alert.Kind is AlertKind.MaintenanceStarted or AlertKind.MaintenanceEnded)
+        if (alert.Digest is { } digest)
+        {
+            fields.AddRange(digest.Checks.Select(row => new AlertField($"{row.CheckType.ToWireName()} — {words.CheckName(row.CheckType)}", words.DigestLine(row), false)));
+        }
+        else if (alert.Kind is AlertKind.MaintenanceStarted or AlertKind.MaintenanceEnded)
         {
             fields.Add(new(words.SinceLabel, facts.Since, true));
             fields.Add(new(words.MutedUntilLabel, facts.MutedUntil, true));
@@ -130,10 +136,12 @@ public static class AlertText
     }
 
     /// <summary>What the sentences of an alert are made of, already written in the alert's language.</summary>
-    private sealed record Facts(string Account, string CheckName, string Since, string Duration, string MutedUntil, int Count);
+    private sealed record Facts(string Account, string CheckName, string Since, string Duration, string MutedUntil, int Count, string Until);
 
     private abstract class Phrasebook
     {
+        private const string NoFigure = "—";
+
         public abstract string AccountLabel { get; }
 
         public abstract string CheckLabel { get; }
@@ -152,6 +160,10 @@ public static class AlertText
 
         protected abstract string DatePattern { get; }
 
+        protected abstract string DecimalSeparator { get; }
+
+        protected abstract (string Uptime, string PercentSign, string Milliseconds, string Incidents, string Downtime) DigestWords { get; }
+
         protected abstract (string Day, string Hour, string Minute, string Second) Units { get; }
 
         public abstract string CheckName(CheckType checkType);
@@ -162,6 +174,24 @@ public static class AlertText
 
         /// <summary>What a down check's reason asks of people, for the reasons that ask something; null for the rest.</summary>
         public abstract string? Cause(string? errorCode);
+
+        /// <summary>
+        /// One check's line of a digest: uptime (cut rather than rounded to two decimals: 99.996 % is not 100 %), p95,
+        /// incidents, downtime and MTTR; a figure there is none of (no results, no closed incident) is a dash.
+        /// </summary>
+        public string DigestLine(DigestCheck check)
+        {
+            ArgumentNullException.ThrowIfNull(check);
+            var (uptime, percentSign, milliseconds, incidents, downtime) = DigestWords;
+            var percent = check.Uptime is { } value
+                ? (Math.Floor(value * 100) / 100).ToString("0.##", CultureInfo.InvariantCulture).Replace(".", DecimalSeparator, StringComparison.Ordinal) + percentSign
+                : NoFigure;
+            var p95 = check.P95 is { } ms ? string.Create(CultureInfo.InvariantCulture, $"{ms} {milliseconds}") : NoFigure;
+            var mttr = check.Mttr is { } recovery ? Duration(recovery) : NoFigure;
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"{uptime} {percent}, p95 {p95}, {incidents}: {check.Incidents}, {downtime} {Duration(check.Downtime)}, MTTR {mttr}");
+        }
 
         public string Time(DateTimeOffset at, TimeZoneInfo zone)
         {
@@ -207,6 +237,11 @@ public static class AlertText
 
         protected override string DatePattern => "dd.MM.yyyy HH:mm:ss";
 
+        protected override string DecimalSeparator => ",";
+
+        protected override (string Uptime, string PercentSign, string Milliseconds, string Incidents, string Downtime) DigestWords =>
+            ("доступность", " %", "мс", "сбоев", "простой");
+
         protected override (string Day, string Hour, string Minute, string Second) Units => ("д", "ч", "мин", "с");
 
         public override string CheckName(CheckType checkType) => checkType switch
@@ -226,6 +261,7 @@ public static class AlertText
             AlertKind.Flapping => $"🟠 {account}: {check} работает нестабильно",
             AlertKind.MaintenanceStarted => $"🔧 {account}: начались плановые работы",
             AlertKind.MaintenanceEnded => $"🔧 {account}: плановые работы закончились",
+            AlertKind.Digest => $"📊 {account}: отчёт за неделю",
             _ => $"🔵 {account}: тестовое сообщение AmoHub",
         };
 
@@ -240,6 +276,8 @@ public static class AlertText
             AlertKind.MaintenanceStarted =>
                 $"С {facts.Since} до {facts.MutedUntil} у аккаунта amoCRM {facts.Account} плановые работы: проверки идут, но о сбоях никто не оповещается.",
             AlertKind.MaintenanceEnded => $"Плановые работы аккаунта amoCRM {facts.Account} закончились: оповещения о сбоях снова включены.",
+            AlertKind.Digest =>
+                $"Как работал аккаунт amoCRM {facts.Account} с {facts.Since} по {facts.Until}: доступность, время ответа (p95), сбои, простой и среднее время восстановления (MTTR) каждой проверки. Плановые работы не учитываются.",
             _ => $"Этот канал получает оповещения AmoHub об аккаунте amoCRM {facts.Account}.",
         };
 
@@ -251,6 +289,7 @@ public static class AlertText
             CheckErrorCodes.WebhookDisabled => "amoCRM отключил вебхук AmoHub после множества неудачных доставок: изменения не приходят. AmoHub подписывается заново сам, если это не выключено.",
             _ => null,
         };
+
 
         private static string Incidents(int count) => (count % 10, count % 100) switch
         {
@@ -280,6 +319,11 @@ public static class AlertText
 
         protected override string DatePattern => "yyyy-MM-dd HH:mm:ss";
 
+        protected override string DecimalSeparator => ".";
+
+        protected override (string Uptime, string PercentSign, string Milliseconds, string Incidents, string Downtime) DigestWords =>
+            ("uptime", "%", "ms", "incidents", "downtime");
+
         protected override (string Day, string Hour, string Minute, string Second) Units => ("d", "h", "min", "s");
 
         public override string CheckName(CheckType checkType) => checkType switch
@@ -299,6 +343,7 @@ public static class AlertText
             AlertKind.Flapping => $"🟠 {account}: {check} is flapping",
             AlertKind.MaintenanceStarted => $"🔧 {account}: maintenance started",
             AlertKind.MaintenanceEnded => $"🔧 {account}: maintenance ended",
+            AlertKind.Digest => $"📊 {account}: weekly report",
             _ => $"🔵 {account}: AmoHub test message",
         };
 
@@ -313,6 +358,8 @@ public static class AlertText
             AlertKind.MaintenanceStarted =>
                 $"amoCRM account {facts.Account} is under maintenance from {facts.Since} until {facts.MutedUntil}: checks go on, but failures alert nobody.",
             AlertKind.MaintenanceEnded => $"The maintenance of amoCRM account {facts.Account} is over: failures are alerted again.",
+            AlertKind.Digest =>
+                $"How amoCRM account {facts.Account} did from {facts.Since} to {facts.Until}: each check's uptime, response time (p95), incidents, downtime and mean time to recovery (MTTR). Maintenance is left out.",
             _ => $"This channel receives AmoHub alerts for amoCRM account {facts.Account}.",
         };
 
@@ -324,5 +371,6 @@ public static class AlertText
             CheckErrorCodes.WebhookDisabled => "amoCRM switched AmoHub's webhook off after many failed deliveries: changes do not arrive. AmoHub subscribes again by itself unless that is turned off.",
             _ => null,
         };
+
     }
 }

@@ -150,7 +150,10 @@ public sealed class MattermostSender(IHttpClientFactory clients, IOptions<Notifi
 /// <c>still_down</c>, <c>restored</c>, <c>flapping</c>, <c>test</c>), <c>account</c>, <c>check</c>,
 /// <c>incidentId</c>, <c>startedAt</c>, <c>endedAt</c>, <c>durationSeconds</c>, <c>httpStatus</c>,
 /// <c>errorCode</c>, <c>error</c>, <c>count</c>, <c>mutedUntil</c>, <c>title</c>, <c>text</c>, <c>language</c>,
-/// <c>deliveryId</c> and <c>sentAt</c>.
+/// <c>deliveryId</c> and <c>sentAt</c>. A digest (<c>event</c> <c>digest</c>) has its figures in <c>digest</c>:
+/// <c>from</c>, <c>to</c>, <c>timeZone</c>, <c>excludesMaintenance</c> and <c>checks</c>, one per check with
+/// <c>check</c>, <c>totalChecks</c>, <c>uptime</c> (%), <c>p95</c> (ms), <c>incidents</c>, <c>downtimeSeconds</c> and
+/// <c>mttrSeconds</c>; other events have no <c>digest</c>.
 /// </summary>
 public sealed class WebhookSender(IHttpClientFactory clients, IOptions<NotificationOptions> options, TimeProvider time) : INotificationSender
 {
@@ -164,7 +167,8 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<Notificat
     {
         ArgumentNullException.ThrowIfNull(alert);
         ArgumentNullException.ThrowIfNull(target);
-        var message = AlertText.Render(alert, target.Language, target.Zone ?? options.Value.Zone);
+        var zone = target.Zone ?? options.Value.Zone;
+        var message = AlertText.Render(alert, target.Language, zone);
         var payload = new WebhookDocument(
             alert.Event,
             alert.Account,
@@ -183,7 +187,8 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<Notificat
             message.Text,
             target.Language == NotificationLanguage.En ? "en" : "ru",
             deliveryId,
-            time.GetUtcNow());
+            time.GetUtcNow(),
+            alert.Digest is { } digest ? DigestDocument.Of(digest, zone) : null);
         return WebhookPost.SendAsync(clients, target.Url!, payload, Json, deliveryId, cancellationToken);
     }
 
@@ -205,7 +210,29 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<Notificat
         string Text,
         string Language,
         string DeliveryId,
-        DateTimeOffset SentAt);
+        DateTimeOffset SentAt,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DigestDocument? Digest);
+
+    private sealed record DigestDocument(
+        DateTimeOffset From, DateTimeOffset To, string TimeZone, bool ExcludesMaintenance, IReadOnlyList<DigestCheckDocument> Checks)
+    {
+        public static DigestDocument Of(DigestReport digest, TimeZoneInfo zone) => new(
+            digest.From,
+            digest.To,
+            zone.Id,
+            true,
+            digest.Checks.Select(check => new DigestCheckDocument(
+                check.CheckType.ToWireName(),
+                check.TotalChecks,
+                check.Uptime,
+                check.P95,
+                check.Incidents,
+                (long)check.Downtime.TotalSeconds,
+                check.Mttr is { } mttr ? (long)mttr.TotalSeconds : null)).ToList());
+    }
+
+    private sealed record DigestCheckDocument(
+        string Check, long TotalChecks, double? Uptime, int? P95, int Incidents, long DowntimeSeconds, long? MttrSeconds);
 }
 
 /// <summary>Sends alerts as plain-text email through the deployment's SMTP server, one message to all recipients.</summary>

@@ -40,6 +40,10 @@ public sealed class NotifierState
     /// </summary>
     [Id(5)]
     public Dictionary<string, DateTimeOffset> Announcements { get; set; } = [];
+
+    /// <summary>The end of the week of the last scheduled digest queued: a week is queued once, however often it is handed over.</summary>
+    [Id(10)]
+    public DateTimeOffset? LastDigest { get; set; }
 }
 
 /// <summary>An incident as the notifier follows it, with the alerts raised for it so far.</summary>

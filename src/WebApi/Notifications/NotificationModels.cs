@@ -126,3 +126,36 @@ public sealed record NotificationTestResponse(IReadOnlyList<ChannelTestResponse>
 /// <summary>The outcome on one channel; <see cref="Error"/> says what went wrong, without URLs or passwords.</summary>
 public sealed record ChannelTestResponse(string Channel, bool Delivered, string? Error);
 
+/// <summary>
+/// A digest queued now: its week (<see cref="From"/> to <see cref="To"/>, maintenance left out), the channels it was
+/// queued on, and each check's figures.
+/// </summary>
+public sealed record DigestResponse(
+    DateTimeOffset From, DateTimeOffset To, bool ExcludesMaintenance, IReadOnlyList<string> Channels, IReadOnlyList<DigestCheckResponse> Checks)
+{
+    /// <summary>The response for a digest handed to the notifier.</summary>
+    public static DigestResponse Of(DigestSent sent)
+    {
+        ArgumentNullException.ThrowIfNull(sent);
+        var report = sent.Report;
+        return new(
+            report.From,
+            report.To,
+            true,
+            sent.Channels.Select(channel => channel.ToWireName()).ToList(),
+            report.Checks.Select(check => new DigestCheckResponse(
+                check.CheckType.ToWireName(),
+                check.TotalChecks,
+                check.Uptime,
+                check.P95,
+                check.Incidents,
+                (long)check.Downtime.TotalMilliseconds,
+                check.Mttr is { } mttr ? (long)mttr.TotalMilliseconds : null)).ToList());
+    }
+}
+
+/// <summary>
+/// One check of a digest, as in <c>/api/stats</c>: uptime (%), p95 (ms), incidents, total downtime (ms) and MTTR (ms, null
+/// when no incident closed).
+/// </summary>
+public sealed record DigestCheckResponse(string CheckType, long TotalChecks, double? Uptime, int? P95, int IncidentCount, long TotalDowntime, long? Mttr);

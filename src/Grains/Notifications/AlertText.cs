@@ -183,8 +183,9 @@ public static class AlertText
         {
             ArgumentNullException.ThrowIfNull(check);
             var (uptime, percentSign, milliseconds, incidents, downtime) = DigestWords;
+            // The millionth of a hundredth keeps a value such as 99.29, stored a hair below, from reading 99.28.
             var percent = check.Uptime is { } value
-                ? (Math.Floor(value * 100) / 100).ToString("0.##", CultureInfo.InvariantCulture).Replace(".", DecimalSeparator, StringComparison.Ordinal) + percentSign
+                ? (Math.Floor((value * 100) + 1e-6) / 100).ToString("0.##", CultureInfo.InvariantCulture).Replace(".", DecimalSeparator, StringComparison.Ordinal) + percentSign
                 : NoFigure;
             var p95 = check.P95 is { } ms ? string.Create(CultureInfo.InvariantCulture, $"{ms} {milliseconds}") : NoFigure;
             var mttr = check.Mttr is { } recovery ? Duration(recovery) : NoFigure;
@@ -289,7 +290,6 @@ public static class AlertText
             CheckErrorCodes.WebhookDisabled => "amoCRM отключил вебхук AmoHub после множества неудачных доставок: изменения не приходят. AmoHub подписывается заново сам, если это не выключено.",
             _ => null,
         };
-
 
         private static string Incidents(int count) => (count % 10, count % 100) switch
         {

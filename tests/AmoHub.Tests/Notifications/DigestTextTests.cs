@@ -16,6 +16,7 @@ public sealed class DigestTextTests
             To,
             [
                 new DigestCheck(CheckType.Get, 20_160, 99.996, 420, 2, TimeSpan.FromMinutes(40), TimeSpan.FromMinutes(20)),
+                new DigestCheck(CheckType.Hook, 100, 0.29, 30_000, 1, TimeSpan.FromDays(6) + TimeSpan.FromHours(23), null),
                 new DigestCheck(CheckType.Dp, 0, null, null, 0, TimeSpan.Zero, null),
             ],
             Scheduled: true));
@@ -32,6 +33,7 @@ public sealed class DigestTextTests
             [
                 ("Аккаунт", "acme"),
                 ("GET — чтение через API", "доступность 99,99 %, p95 420 мс, сбоев: 2, простой 40 мин, MTTR 20 мин"),
+                ("HOOK — API вебхуков", "доступность 0,29 %, p95 30000 мс, сбоев: 1, простой 6 д 23 ч, MTTR —"),
                 ("DP — Digital Pipeline", "доступность —, p95 —, сбоев: 0, простой 0 с, MTTR —"),
             ],
             message.Fields.Select(field => (field.Title, field.Value)));

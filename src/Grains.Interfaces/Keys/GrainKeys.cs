@@ -55,6 +55,8 @@ public static partial class GrainKeys
 
     /// <summary>Key of the tracker of one check's outages across accounts: <c>platform/outage:{check}</c>.</summary>
     public static string Outage(CheckType checkType) => $"platform/outage:{checkType.ToWireName()}";
+    /// <summary>Key of an account's weekly digest: <c>{subdomain}/digest</c>.</summary>
+    public static string Digest(string account) => $"{AccountName.Normalize(account)}/digest";
 
     /// <summary>The amoCRM id at the end of a contact or lead key (<c>acme/contact:42</c> → 42).</summary>
     public static long AmoCrmIdOf(string key) =>

@@ -85,6 +85,12 @@ public interface INotifierGrain : IGrainWithStringKey
     [OneWay]
     Task AnnounceMaintenanceAsync(MaintenancePeriod period, bool ended);
 
+    /// <summary>
+    /// Queues <paramref name="report"/> as a digest message on every configured channel and answers the channels; a
+    /// scheduled digest whose week was queued already queues nothing, however often it is handed over.
+    /// </summary>
+    Task<ImmutableArray<NotificationChannel>> RaiseDigestAsync(DigestReport report);
+
     /// <summary>The account was removed: drops what waits to be sent, stops retrying and forgets its settings.</summary>
     Task StopAsync();
 }

@@ -77,8 +77,9 @@ public sealed record QuietHours(
 /// <summary>
 /// An account's notification settings. <see cref="Language"/> is <c>ru</c> or <c>en</c> (null: the deployment's
 /// default); <see cref="TimeZone"/> is the IANA zone the account's people live in (null: the deployment's), for the
-/// times in its alerts and for whatever follows the account's clock (its <see cref="QuietHours"/>);
-/// <see cref="SlowAlerts"/> turns slow-down alerts on or off for the account (null: the deployment's default). Webhook URLs carry their token in the path, so the notifier stores them protected and hands them back
+/// times in its alerts and for whatever follows the account's clock (its <see cref="QuietHours"/> and
+/// <see cref="Digest"/>, its weekly digest; null: the deployment's default); <see cref="SlowAlerts"/> turns slow-down
+/// alerts on or off for the account (null: the deployment's default). Webhook URLs carry their token in the path, so the notifier stores them protected and hands them back
 /// masked (<c>https://host/***</c>); writing a masked URL back keeps the stored one.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.NotificationSettings")]
@@ -90,7 +91,17 @@ public sealed record NotificationSettings(
     [property: Id(4)] TelegramTarget? Telegram = null,
     [property: Id(5)] string? TimeZone = null,
     [property: Id(6)] QuietHours? QuietHours = null,
-    [property: Id(7)] bool? SlowAlerts = null);
+    [property: Id(7)] bool? SlowAlerts = null,
+    [property: Id(8)] DigestSettings? Digest = null);
+
+/// <summary>
+/// An account's weekly digest: whether it is sent, and when, as a five-field cron expression read in the account's
+/// time zone (null: the deployment's <c>AmoHub:Notifications:Digest:Cron</c>).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("amohub.DigestSettings")]
+public sealed record DigestSettings(
+    [property: Id(0)] bool Enabled,
+    [property: Id(1)] string? Cron);
 
 /// <summary>
 /// The answer to a settings change: the stored settings (masked), or the problems with the request by field

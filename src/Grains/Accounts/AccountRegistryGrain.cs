@@ -10,7 +10,8 @@ using Microsoft.Extensions.Options;
 namespace AmoHub.Grains.Accounts;
 
 /// <summary>
-/// Keeps the list of accounts and starts the probes that have a runner for each of them. The accounts live in the
+/// Keeps the list of accounts and starts the probes that have a runner for each of them, and the schedule of each
+/// one's weekly digest. The accounts live in the
 /// <c>accounts</c> table (<see cref="AccountRegistryStore"/>), a row each, and in memory while the grain is active;
 /// a deployment that kept them in this grain's state (<see cref="AccountRegistryState"/>) has them moved to the
 /// table on the first activation, and the state emptied.
@@ -65,6 +66,7 @@ public sealed partial class AccountRegistryGrain(
         }
 
         await StartProbesAsync([account]);
+        await StartDigestsAsync([account]);
         _started.Add(subdomain);
     }
 
@@ -95,6 +97,7 @@ public sealed partial class AccountRegistryGrain(
         await Task.WhenAll(CheckTypes.All.Select(checkType =>
             GrainFactory.GetGrain<IProbeGrain>(GrainKeys.Probe(subdomain, checkType)).StopAsync()));
         await GrainFactory.GetGrain<INotifierGrain>(GrainKeys.Notifier(subdomain)).StopAsync();
+        await GrainFactory.GetGrain<IDigestGrain>(GrainKeys.Digest(subdomain)).StopAsync();
         return true;
     }
 
@@ -139,6 +142,7 @@ public sealed partial class AccountRegistryGrain(
             try
             {
                 await StartProbesAsync(batch);
+                await StartDigestsAsync(batch);
                 _started.UnionWith(batch.Select(account => account.Subdomain));
             }
             catch (Exception exception) when (exception is TimeoutException or OrleansException)
@@ -164,6 +168,10 @@ public sealed partial class AccountRegistryGrain(
                     .StartAsync(schedule.Value.SettingsFor(pair.check.CheckType, pair.account.BaseUrl))));
         }
     }
+
+    /// <summary>Starts (idempotently) the digest schedule of each of the accounts, whether probes run or not.</summary>
+    private Task StartDigestsAsync(IReadOnlyList<AccountDefinition> accounts) =>
+        Task.WhenAll(accounts.Select(account => GrainFactory.GetGrain<IDigestGrain>(GrainKeys.Digest(account.Subdomain)).StartAsync()));
 
     [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "Starting the probes of {Count} stored accounts failed; their reminders or the next start bring them back")]
     private static partial void LogResumeFailed(ILogger logger, Exception exception, int count);

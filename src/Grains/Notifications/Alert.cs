@@ -34,6 +34,7 @@ public enum AlertKind
 
     /// <summary>A check that was alerted slow is fast again.</summary>
     SlowRecovered = 8,
+
     /// <summary>A check is down on many accounts at once: one message for the outage, told by one account per channel.</summary>
     GroupDown = 9,
 
@@ -42,6 +43,9 @@ public enum AlertKind
 
     /// <summary>The last account of an outage recovered.</summary>
     GroupRestored = 11,
+
+    /// <summary>The account's weekly digest: each check's uptime, p95, incidents, downtime and MTTR over the week.</summary>
+    Digest = 12,
 }
 
 /// <summary>
@@ -62,7 +66,8 @@ public sealed record SlowMeasure(
 /// its reason in <see cref="Error"/> and its window in <see cref="WindowId"/>. An outage's alert has the outage's id
 /// in <see cref="IncidentId"/>, the accounts down in <see cref="Count"/> (at the most, when restored) of
 /// <see cref="Total"/>, and the first of them by name in <see cref="Accounts"/>. A slow-down alert has the episode's
-/// start in <see cref="StartedAt"/> and its numbers in <see cref="Slow"/>.
+/// start in <see cref="StartedAt"/> and its numbers in <see cref="Slow"/>. A digest has its week in
+/// <see cref="StartedAt"/> and <see cref="At"/>, and its numbers in <see cref="Digest"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("amohub.Alert")]
 public sealed record Alert(
@@ -80,7 +85,8 @@ public sealed record Alert(
     [property: Id(11)] string? WindowId = null,
     [property: Id(12)] int Total = 0,
     [property: Id(13)] IReadOnlyList<string>? Accounts = null,
-    [property: Id(14)] SlowMeasure? Slow = null)
+    [property: Id(14)] SlowMeasure? Slow = null,
+    [property: Id(16)] DigestReport? Digest = null)
 {
     /// <summary>How long the outage had lasted when the alert was raised.</summary>
     public TimeSpan Duration => At > StartedAt ? At - StartedAt : TimeSpan.Zero;
@@ -88,7 +94,8 @@ public sealed record Alert(
     /// <summary>
     /// The message's identity, the same however often it is raised: one message per incident and kind
     /// (<c>incident:42:down</c>), per re-alert, per flapping episode, per test, per maintenance period and edge, per
-    /// outage and kind (and update), per slow-down episode and kind (<c>slow:GET:1714564800000:slow</c>).
+    /// outage and kind (and update), per slow-down episode and kind (<c>slow:GET:1714564800000:slow</c>), per
+    /// scheduled digest's week (<c>digest:{end}</c>) and per digest asked for (<c>digest-now:{end}</c>).
     /// </summary>
     public string Key => Kind switch
     {
@@ -103,6 +110,7 @@ public sealed record Alert(
         AlertKind.GroupRestored => Invariant($"outage:{CheckType?.ToWireName()}:{IncidentId}:restored"),
         AlertKind.Slow => Invariant($"slow:{CheckType?.ToWireName()}:{StartedAt.ToUnixTimeMilliseconds()}:slow"),
         AlertKind.SlowRecovered => Invariant($"slow:{CheckType?.ToWireName()}:{StartedAt.ToUnixTimeMilliseconds()}:recovered"),
+        AlertKind.Digest => Invariant($"{(Digest is { Scheduled: true } ? "digest" : "digest-now")}:{At.ToUnixTimeMilliseconds()}"),
         _ => Invariant($"test:{At.ToUnixTimeMilliseconds()}"),
     };
 
@@ -120,6 +128,7 @@ public sealed record Alert(
         AlertKind.GroupRestored => "outage_restored",
         AlertKind.Slow => "slow",
         AlertKind.SlowRecovered => "slow_recovered",
+        AlertKind.Digest => "digest",
         _ => "test",
     };
 

@@ -30,7 +30,8 @@ public sealed record AlertMessage(string Title, string Text, string Color, IRead
 
 /// <summary>
 /// Writes alerts in Russian (the default) or English: red for down, green for restored and fast again, orange for
-/// flapping, yellow for slow (with the 95th percentile, the window and the warning threshold in its title). Times
+/// flapping, yellow for slow (with the 95th percentile, the window and the warning threshold in its title). A digest
+/// has one fact a check: its uptime (cut, not rounded, to two decimals), p95, incidents, downtime and MTTR. Times
 /// are shown in the deployment's time zone, durations in the two largest units (<c>2 мин 30 с</c>). A down alert
 /// whose reason calls for someone to act in amoCRM (<see cref="CheckErrorCodes.Reauthorize"/>,
 /// <see cref="CheckErrorCodes.PaymentRequired"/>, <see cref="CheckErrorCodes.WebhookMissing"/>,
@@ -71,7 +72,8 @@ public static class AlertText
             alert.Total,
             alert.Slow is { } measure ? words.Seconds(measure.P95Ms) : "",
             alert.Slow is { } window ? words.Duration(window.Window) : "",
-            alert.Slow is { } threshold ? words.Seconds(threshold.WarningMs) : "");
+            alert.Slow is { } threshold ? words.Seconds(threshold.WarningMs) : "",
+            words.Time(alert.At, zone));
         var outage = alert.Kind is AlertKind.GroupDown or AlertKind.GroupUpdate or AlertKind.GroupRestored;
         var fields = outage ? [] : new List<AlertField> { new(words.AccountLabel, alert.Account, true) };
         if (alert.CheckType is not null)
@@ -79,7 +81,11 @@ public static class AlertText
             fields.Add(new(words.CheckLabel, $"{check} — {checkName}", true));
         }
 
-        if (alert.Kind is AlertKind.MaintenanceStarted or AlertKind.MaintenanceEnded)
+        if (alert.Digest is { } digest)
+        {
+            fields.AddRange(digest.Checks.Select(row => new AlertField($"{row.CheckType.ToWireName()} — {words.CheckName(row.CheckType)}", words.DigestLine(row), false)));
+        }
+        else if (alert.Kind is AlertKind.MaintenanceStarted or AlertKind.MaintenanceEnded)
         {
             fields.Add(new(words.SinceLabel, facts.Since, true));
             fields.Add(new(words.MutedUntilLabel, facts.MutedUntil, true));
@@ -154,10 +160,12 @@ public static class AlertText
 
     /// <summary>What the sentences of an alert are made of, already written in the alert's language.</summary>
     private sealed record Facts(
-        string Account, string CheckName, string Since, string Duration, string MutedUntil, int Count, int Total, string P95, string Window, string Warning);
+        string Account, string CheckName, string Since, string Duration, string MutedUntil, int Count, int Total, string P95, string Window, string Warning, string Until);
 
     private abstract class Phrasebook
     {
+        private const string NoFigure = "—";
+
         public abstract string AccountLabel { get; }
 
         public abstract string CheckLabel { get; }
@@ -181,6 +189,8 @@ public static class AlertText
 
         protected abstract string DecimalSeparator { get; }
 
+        protected abstract (string Uptime, string PercentSign, string Milliseconds, string Incidents, string Downtime) DigestWords { get; }
+
         protected abstract (string Day, string Hour, string Minute, string Second) Units { get; }
 
         public abstract string CheckName(CheckType checkType);
@@ -200,6 +210,25 @@ public static class AlertText
 
         /// <summary>What a down check's reason asks of people, for the reasons that ask something; null for the rest.</summary>
         public abstract string? Cause(string? errorCode);
+
+        /// <summary>
+        /// One check's line of a digest: uptime (cut rather than rounded to two decimals: 99.996 % is not 100 %), p95,
+        /// incidents, downtime and MTTR; a figure there is none of (no results, no closed incident) is a dash.
+        /// </summary>
+        public string DigestLine(DigestCheck check)
+        {
+            ArgumentNullException.ThrowIfNull(check);
+            var (uptime, percentSign, milliseconds, incidents, downtime) = DigestWords;
+            // The millionth of a hundredth keeps a value such as 99.29, stored a hair below, from reading 99.28.
+            var percent = check.Uptime is { } value
+                ? (Math.Floor((value * 100) + 1e-6) / 100).ToString("0.##", CultureInfo.InvariantCulture).Replace(".", DecimalSeparator, StringComparison.Ordinal) + percentSign
+                : NoFigure;
+            var p95 = check.P95 is { } ms ? string.Create(CultureInfo.InvariantCulture, $"{ms} {milliseconds}") : NoFigure;
+            var mttr = check.Mttr is { } recovery ? Duration(recovery) : NoFigure;
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"{uptime} {percent}, p95 {p95}, {incidents}: {check.Incidents}, {downtime} {Duration(check.Downtime)}, MTTR {mttr}");
+        }
 
         public string Time(DateTimeOffset at, TimeZoneInfo zone)
         {
@@ -253,6 +282,9 @@ public static class AlertText
 
         protected override string DecimalSeparator => ",";
 
+        protected override (string Uptime, string PercentSign, string Milliseconds, string Incidents, string Downtime) DigestWords =>
+            ("доступность", " %", "мс", "сбоев", "простой");
+
         protected override (string Day, string Hour, string Minute, string Second) Units => ("д", "ч", "мин", "с");
 
         public override string CheckName(CheckType checkType) => checkType switch
@@ -278,6 +310,7 @@ public static class AlertText
             AlertKind.MaintenanceEnded => $"🔧 {account}: плановые работы закончились",
             AlertKind.Slow => $"🟡 {account}: {check} работает медленно",
             AlertKind.SlowRecovered => $"🟢 {account}: {check} снова работает быстро",
+            AlertKind.Digest => $"📊 {account}: отчёт за неделю",
             _ => $"🔵 {account}: тестовое сообщение AmoHub",
         };
 
@@ -303,6 +336,8 @@ public static class AlertText
             AlertKind.SlowRecovered =>
                 $"Проверка «{facts.CheckName}» аккаунта amoCRM {facts.Account} снова отвечает быстро: 95-й перцентиль за последние {facts.Window} — {facts.P95}. " +
                 $"Замедление длилось {facts.Duration}.",
+            AlertKind.Digest =>
+                $"Как работал аккаунт amoCRM {facts.Account} с {facts.Since} по {facts.Until}: доступность, время ответа (p95), сбои, простой и среднее время восстановления (MTTR) каждой проверки. Плановые работы не учитываются.",
             _ => $"Этот канал получает оповещения AmoHub об аккаунте amoCRM {facts.Account}.",
         };
 
@@ -356,6 +391,9 @@ public static class AlertText
 
         protected override string DecimalSeparator => ".";
 
+        protected override (string Uptime, string PercentSign, string Milliseconds, string Incidents, string Downtime) DigestWords =>
+            ("uptime", "%", "ms", "incidents", "downtime");
+
         protected override (string Day, string Hour, string Minute, string Second) Units => ("d", "h", "min", "s");
 
         public override string CheckName(CheckType checkType) => checkType switch
@@ -381,6 +419,7 @@ public static class AlertText
             AlertKind.MaintenanceEnded => $"🔧 {account}: maintenance ended",
             AlertKind.Slow => $"🟡 {account}: {check} is slow",
             AlertKind.SlowRecovered => $"🟢 {account}: {check} is fast again",
+            AlertKind.Digest => $"📊 {account}: weekly report",
             _ => $"🔵 {account}: AmoHub test message",
         };
 
@@ -406,6 +445,8 @@ public static class AlertText
             AlertKind.SlowRecovered =>
                 $"The {facts.CheckName} check of amoCRM account {facts.Account} answers quickly again: its 95th percentile over the last {facts.Window} is {facts.P95}. " +
                 $"The slow-down lasted {facts.Duration}.",
+            AlertKind.Digest =>
+                $"How amoCRM account {facts.Account} did from {facts.Since} to {facts.Until}: each check's uptime, response time (p95), incidents, downtime and mean time to recovery (MTTR). Maintenance is left out.",
             _ => $"This channel receives AmoHub alerts for amoCRM account {facts.Account}.",
         };
 

@@ -120,6 +120,9 @@ public sealed class NotificationOptions : IValidatableObject
     /// <summary>The Telegram bot alerts go through.</summary>
     public TelegramSettings Telegram { get; set; } = new();
 
+    /// <summary>The weekly digest of accounts that do not set their own.</summary>
+    public DigestDefaults Digest { get; set; } = new();
+
     /// <summary>The resolved <see cref="TimeZone"/>, looked up once (start-up validation has checked the id).</summary>
     public TimeZoneInfo Zone => _zone ??= TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 
@@ -154,7 +157,7 @@ public sealed class NotificationOptions : IValidatableObject
             }
         }
 
-        foreach (var result in Mattermost.Validate().Concat(Smtp.Validate()).Concat(Telegram.Validate()).Concat(Slow.Validate()))
+        foreach (var result in Mattermost.Validate().Concat(Smtp.Validate()).Concat(Telegram.Validate()).Concat(Slow.Validate()).Concat(Digest.Validate()))
         {
             yield return result;
         }
@@ -220,6 +223,32 @@ public sealed class MattermostDefaults
         if (IconUrl is not null && !NotificationRules.IsHttpUrl(IconUrl))
         {
             yield return new ValidationResult("must be an absolute http(s) URL.", ["Mattermost:IconUrl"]);
+        }
+    }
+}
+
+/// <summary>
+/// Settings under <c>AmoHub:Notifications:Digest</c>: whether accounts that leave <c>digest</c> out of their settings
+/// get the weekly digest, and when (a five-field cron expression read in each account's time zone; Monday 09:00 by
+/// default).
+/// </summary>
+public sealed class DigestDefaults
+{
+    /// <summary>The default cron expression: Mondays at 09:00.</summary>
+    public const string DefaultCron = "0 9 * * MON";
+
+    /// <summary>Whether accounts get the digest unless they turn it off.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>When the digest goes out, read in the account's time zone.</summary>
+    public string Cron { get; set; } = DefaultCron;
+
+    /// <summary>Checks the settings; member names are relative to <c>AmoHub:Notifications</c>.</summary>
+    public IEnumerable<ValidationResult> Validate()
+    {
+        if (!DigestSchedule.TryParse(Cron, out _))
+        {
+            yield return new ValidationResult(DigestSchedule.CronRule, ["Digest:Cron"]);
         }
     }
 }

@@ -120,13 +120,18 @@ public static partial class NotificationRules
             QuietHoursRule.Validate(quiet, errors);
         }
 
+        if (settings.Digest is { Cron: { } cron } && !DigestSchedule.TryParse(cron, out _))
+        {
+            errors["digest.cron"] = [DigestSchedule.CronRule];
+        }
+
         return errors;
     }
 
     /// <summary>
     /// The settings as they are stored: values trimmed, blank ones left out (a blank Mattermost URL means the
-    /// deployment's default), the language in lower case, an email target without recipients dropped, the quiet hours'
-    /// critical checks named by their wire names.
+    /// deployment's default; a blank digest cron, the deployment's cron), the language in lower case, an email target
+    /// without recipients dropped, the quiet hours' critical checks named by their wire names.
     /// </summary>
     public static NotificationSettings Normalize(NotificationSettings settings)
     {
@@ -144,7 +149,8 @@ public static partial class NotificationRules
             settings.Telegram is { } telegram ? new TelegramTarget(telegram.ChatId?.Trim() ?? "", telegram.TopicId) : null,
             Blank(settings.TimeZone),
             settings.QuietHours is { } quiet ? QuietHoursRule.Normalize(quiet) : null,
-            settings.SlowAlerts);
+            settings.SlowAlerts,
+            settings.Digest is { } digest ? new DigestSettings(digest.Enabled, Blank(digest.Cron)) : null);
     }
 
     /// <summary>

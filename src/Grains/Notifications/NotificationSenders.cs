@@ -159,12 +159,15 @@ public sealed class MattermostSender(IHttpClientFactory clients, IOptions<Notifi
 /// <summary>
 /// POSTs alerts as a JSON document to any URL. The document (camelCase) has <c>event</c> (<c>down</c>,
 /// <c>still_down</c>, <c>restored</c>, <c>flapping</c>, <c>slow</c>, <c>slow_recovered</c>, <c>test</c>,
-/// <c>outage_down</c>, <c>outage_update</c>, <c>outage_restored</c>, …), <c>account</c>, <c>check</c>,
+/// <c>outage_down</c>, <c>outage_update</c>, <c>outage_restored</c>, <c>digest</c>), <c>account</c>, <c>check</c>,
 /// <c>incidentId</c> (an outage's id for the outage events), <c>startedAt</c>, <c>endedAt</c>, <c>durationSeconds</c>,
 /// <c>httpStatus</c>, <c>errorCode</c>, <c>error</c>, <c>count</c> (for an outage: the accounts down, at the most
 /// when restored), <c>total</c> and <c>accounts</c> (an outage's accounts monitored, and those down by name),
 /// <c>mutedUntil</c>, <c>slow</c> (a slow-down's <c>p95Ms</c>, <c>warningMs</c> and <c>windowSeconds</c>),
-/// <c>title</c>, <c>text</c>, <c>language</c>, <c>deliveryId</c> and <c>sentAt</c>.
+/// <c>title</c>, <c>text</c>, <c>language</c>, <c>deliveryId</c> and <c>sentAt</c>. A digest has its figures in
+/// <c>digest</c>: <c>from</c>, <c>to</c>, <c>timeZone</c>, <c>excludesMaintenance</c> and <c>checks</c>, one per
+/// check with <c>check</c>, <c>totalChecks</c>, <c>uptime</c> (%), <c>p95</c> (ms), <c>incidents</c>,
+/// <c>downtimeSeconds</c> and <c>mttrSeconds</c>; other events have no <c>digest</c>.
 /// </summary>
 public sealed class WebhookSender(IHttpClientFactory clients, IOptions<NotificationOptions> options, TimeProvider time) : INotificationSender
 {
@@ -178,7 +181,8 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<Notificat
     {
         ArgumentNullException.ThrowIfNull(alert);
         ArgumentNullException.ThrowIfNull(target);
-        var message = AlertText.Render(alert, target.Language, target.Zone ?? options.Value.Zone);
+        var zone = target.Zone ?? options.Value.Zone;
+        var message = AlertText.Render(alert, target.Language, zone);
         var payload = new WebhookDocument(
             alert.Event,
             alert.Account,
@@ -200,7 +204,8 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<Notificat
             message.Text,
             target.Language == NotificationLanguage.En ? "en" : "ru",
             deliveryId,
-            time.GetUtcNow());
+            time.GetUtcNow(),
+            alert.Digest is { } digest ? DigestDocument.Of(digest, zone) : null);
         return WebhookPost.SendAsync(clients, target.Url!, payload, Json, deliveryId, cancellationToken);
     }
 
@@ -225,7 +230,29 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<Notificat
         string Text,
         string Language,
         string DeliveryId,
-        DateTimeOffset SentAt);
+        DateTimeOffset SentAt,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DigestDocument? Digest);
+
+    private sealed record DigestDocument(
+        DateTimeOffset From, DateTimeOffset To, string TimeZone, bool ExcludesMaintenance, IReadOnlyList<DigestCheckDocument> Checks)
+    {
+        public static DigestDocument Of(DigestReport digest, TimeZoneInfo zone) => new(
+            digest.From,
+            digest.To,
+            zone.Id,
+            true,
+            digest.Checks.Select(check => new DigestCheckDocument(
+                check.CheckType.ToWireName(),
+                check.TotalChecks,
+                check.Uptime,
+                check.P95,
+                check.Incidents,
+                (long)check.Downtime.TotalSeconds,
+                check.Mttr is { } mttr ? (long)mttr.TotalSeconds : null)).ToList());
+    }
+
+    private sealed record DigestCheckDocument(
+        string Check, long TotalChecks, double? Uptime, int? P95, int Incidents, long DowntimeSeconds, long? MttrSeconds);
 
     private sealed record SlowDocument(int P95Ms, int WarningMs, long WindowSeconds);
 }

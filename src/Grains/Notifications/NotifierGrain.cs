@@ -28,6 +28,8 @@ namespace AmoHub.Grains.Notifications;
 /// nothing; a reminder brings the notifier back while work is pending;</item>
 /// <item>an incident that opened during a maintenance window is tracked but raises nothing, and each maintenance
 /// period's start and end are announced once (the announcements made are kept in state);</item>
+/// <item>a weekly digest composed by the account's <see cref="DigestGrain"/> is queued like any alert, each scheduled
+/// week once (the last week queued is kept in state);</item>
 /// <item>each channel delivers its messages in order, one at a time, retrying with capped exponential back-off; a
 /// channel that fails or hangs holds back only itself;</item>
 /// <item>when a check fails on many accounts at once (<see cref="OutageGrain"/> decides), an incident's DOWN alert
@@ -187,6 +189,26 @@ public sealed partial class NotifierGrain(
 
         Raise(alert, now);
         return AdvanceAsync(changed: true);
+    }
+
+    /// <inheritdoc />
+    public async Task<ImmutableArray<NotificationChannel>> RaiseDigestAsync(DigestReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (report.Scheduled && Kept.LastDigest >= report.To)
+        {
+            return [];
+        }
+
+        var channels = Targets().Select(target => target.Channel).ToImmutableArray();
+        Raise(new Alert(AlertKind.Digest, _account, null, null, report.From, report.To, Digest: report), time.GetUtcNow());
+        if (report.Scheduled)
+        {
+            Kept.LastDigest = report.To;
+        }
+
+        await AdvanceAsync(changed: true);
+        return channels;
     }
 
     /// <inheritdoc />

@@ -56,6 +56,10 @@ public sealed class NotifierState
     /// </summary>
     [Id(8)]
     public Dictionary<string, OutageMessage> OutageMessages { get; set; } = [];
+
+    /// <summary>The end of the week of the last scheduled digest queued: a week is queued once, however often it is handed over.</summary>
+    [Id(10)]
+    public DateTimeOffset? LastDigest { get; set; }
 }
 
 /// <summary>A message about an outage: when it was raised, and the receiver's id for it once delivered (Telegram).</summary>

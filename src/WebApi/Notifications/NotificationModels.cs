@@ -8,7 +8,8 @@ namespace AmoHub.WebApi.Notifications;
 /// An account's notification settings as the API reads and writes them. Webhook URLs come back masked
 /// (<c>https://host/***</c>); writing a masked URL back keeps the stored one. <see cref="TimeZone"/> is the
 /// account's IANA time zone (<c>Europe/Moscow</c>; left out: the deployment's), <see cref="QuietHours"/> its quiet
-/// hours on that clock, and <see cref="SlowAlerts"/> turns slow-down alerts on or off (left out: the deployment's).
+/// hours on that clock, <see cref="SlowAlerts"/> turns slow-down alerts on or off (left out: the deployment's), and
+/// <see cref="Digest"/> is its weekly digest (left out: the deployment's <c>AmoHub:Notifications:Digest</c>).
 /// </summary>
 public sealed record NotificationSettingsBody(
     string? Language,
@@ -18,7 +19,8 @@ public sealed record NotificationSettingsBody(
     TelegramBody? Telegram = null,
     string? TimeZone = null,
     QuietHoursBody? QuietHours = null,
-    bool? SlowAlerts = null)
+    bool? SlowAlerts = null,
+    DigestBody? Digest = null)
 {
     /// <summary>The settings for the notifier grain.</summary>
     public NotificationSettings ToSettings() => new(
@@ -29,7 +31,8 @@ public sealed record NotificationSettingsBody(
         Telegram is { } telegram ? new TelegramTarget(telegram.ChatId ?? "", telegram.TopicId) : null,
         TimeZone,
         QuietHours is { } quiet ? new QuietHours(quiet.From ?? "", quiet.To ?? "", quiet.Critical is { } critical ? [.. critical] : null) : null,
-        SlowAlerts);
+        SlowAlerts,
+        Digest is { } digest ? new DigestSettings(digest.Enabled, digest.Cron) : null);
 
     /// <summary>The body for the notifier's (masked) settings.</summary>
     public static NotificationSettingsBody From(NotificationSettings settings)
@@ -43,7 +46,8 @@ public sealed record NotificationSettingsBody(
             settings.Telegram is { } telegram ? new TelegramBody(telegram.ChatId, telegram.TopicId) : null,
             settings.TimeZone,
             settings.QuietHours is { } quiet ? new QuietHoursBody(quiet.From, quiet.To, quiet.Critical is { } critical ? [.. critical] : null) : null,
-            settings.SlowAlerts);
+            settings.SlowAlerts,
+            settings.Digest is { } digest ? new DigestBody(digest.Enabled, digest.Cron) : null);
     }
 }
 
@@ -52,6 +56,12 @@ public sealed record NotificationSettingsBody(
 /// anyway (left out: the deployment's <c>AmoHub:Notifications:CriticalChecks</c>).
 /// </summary>
 public sealed record QuietHoursBody(string? From, string? To, IReadOnlyList<string>? Critical = null);
+
+/// <summary>
+/// The weekly digest: <c>enabled: false</c> turns it off for the account; <see cref="Cron"/> is when it goes out, a
+/// five-field cron expression read in the account's time zone (left out: the deployment's, Mondays at 09:00 by default).
+/// </summary>
+public sealed record DigestBody(bool Enabled = true, string? Cron = null);
 
 /// <summary>
 /// Mattermost: an incoming webhook URL (left out: the deployment's default), a channel (left out: the webhook's own),
@@ -136,3 +146,37 @@ public sealed record NotificationTestResponse(IReadOnlyList<ChannelTestResponse>
 
 /// <summary>The outcome on one channel; <see cref="Error"/> says what went wrong, without URLs or passwords.</summary>
 public sealed record ChannelTestResponse(string Channel, bool Delivered, string? Error);
+
+/// <summary>
+/// A digest queued now: its week (<see cref="From"/> to <see cref="To"/>, maintenance left out), the channels it was
+/// queued on, and each check's figures.
+/// </summary>
+public sealed record DigestResponse(
+    DateTimeOffset From, DateTimeOffset To, bool ExcludesMaintenance, IReadOnlyList<string> Channels, IReadOnlyList<DigestCheckResponse> Checks)
+{
+    /// <summary>The response for a digest handed to the notifier.</summary>
+    public static DigestResponse Of(DigestSent sent)
+    {
+        ArgumentNullException.ThrowIfNull(sent);
+        var report = sent.Report;
+        return new(
+            report.From,
+            report.To,
+            true,
+            sent.Channels.Select(channel => channel.ToWireName()).ToList(),
+            report.Checks.Select(check => new DigestCheckResponse(
+                check.CheckType.ToWireName(),
+                check.TotalChecks,
+                check.Uptime,
+                check.P95,
+                check.Incidents,
+                (long)check.Downtime.TotalMilliseconds,
+                check.Mttr is { } mttr ? (long)mttr.TotalMilliseconds : null)).ToList());
+    }
+}
+
+/// <summary>
+/// One check of a digest, as in <c>/api/stats</c>: uptime (%), p95 (ms), incidents, total downtime (ms) and MTTR (ms, null
+/// when no incident closed).
+/// </summary>
+public sealed record DigestCheckResponse(string CheckType, long TotalChecks, double? Uptime, int? P95, int IncidentCount, long TotalDowntime, long? Mttr);

@@ -11,7 +11,7 @@ namespace AmoHub.WebApi.Notifications;
 
 /// <summary>
 /// <c>/api/accounts/{account}/notifications</c>: an account's alert channels (read masked, replaced whole), the
-/// notifier's status, and a test message on every channel.
+/// notifier's status, a test message on every channel, and the weekly digest on demand.
 /// </summary>
 public static class NotificationsApi
 {
@@ -31,6 +31,10 @@ public static class NotificationsApi
         group.MapPost("/test", TestAsync).WithName("TestNotifications")
             .WithSummary("Send a test alert")
             .WithDescription("Sends a test message on every configured channel and says how each went; 409 when none is configured.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/digest", DigestAsync).WithName("SendNotificationDigest")
+            .WithSummary("Send the digest of the last 7 days now")
+            .WithDescription("Computes the account's digest of the last 7 days (maintenance left out) and queues it on every configured channel, whatever its schedule; answers the figures and the channels. 409 when no channel is configured.")
             .ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
@@ -69,15 +73,26 @@ public static class NotificationsApi
         var results = await Notifier(client, account.Definition).SendTestAsync();
         if (results.IsEmpty)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: "No notification channel is configured",
-                detail: $"Account '{account.Subdomain}' has no Mattermost webhook, email recipients, webhook or Telegram chat to test.");
+            return NoChannel(account, "to test");
         }
 
         return TypedResults.Ok(new NotificationTestResponse(
             results.Select(result => new ChannelTestResponse(result.Channel.ToWireName(), result.Delivered, result.Error)).ToList()));
     }
+
+    /// <summary>Queues the digest of the last 7 days on every configured channel and answers it; 409 when none is configured.</summary>
+    private static async Task<Results<Ok<DigestResponse>, ProblemHttpResult>> DigestAsync(RequestAccount account, IClusterClient client)
+    {
+        var sent = await client.GetGrain<IDigestGrain>(GrainKeys.Digest(account.Definition.Subdomain)).SendNowAsync();
+        return sent.Channels.IsEmpty
+            ? NoChannel(account, "to send the digest on")
+            : TypedResults.Ok(DigestResponse.Of(sent));
+    }
+
+    private static ProblemHttpResult NoChannel(RequestAccount account, string purpose) => TypedResults.Problem(
+        statusCode: StatusCodes.Status409Conflict,
+        title: "No notification channel is configured",
+        detail: $"Account '{account.Subdomain}' has no Mattermost webhook, email recipients, webhook or Telegram chat {purpose}.");
 
     private static INotifierGrain Notifier(IClusterClient client, AccountDefinition account) =>
         client.GetGrain<INotifierGrain>(GrainKeys.Notifier(account.Subdomain));

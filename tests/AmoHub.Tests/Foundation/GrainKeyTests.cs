@@ -22,7 +22,7 @@ public sealed class GrainKeyTests
         string[] keys =
         [
             GrainKeys.Account(account), .. CheckTypes.All.Select(check => GrainKeys.Probe(account, check)),
-            GrainKeys.Phone(account, "+79031234567"), GrainKeys.Email(account, "ACE@BEEF.CAFE"),
+            GrainKeys.Phone(account, "+79031234567"), GrainKeys.Email(account, "ACE@BEEF.CAFE"), GrainKeys.Digest(account),
         ];
 
         foreach (var key in keys)

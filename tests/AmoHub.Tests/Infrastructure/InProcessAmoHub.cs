@@ -71,6 +71,9 @@ public sealed class InProcessAmoHub : IAsyncDisposable
             // Probes write to amoCRM (the POST probe's test lead): tests that count amoCRM's entities turn them on
             // only when they look at probes.
             ["AmoHub:Probes:Enabled"] = "false",
+            // A hub that happens to run across Monday 09:00 UTC would otherwise post the sandbox's weekly digest into a
+            // test's channels: tests of the digest turn it on for their accounts.
+            ["AmoHub:Notifications:Digest:Enabled"] = "false",
             // Tests receive callbacks on loopback.
             ["AmoHub:Operations:AllowPrivateCallbacks"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",

@@ -35,6 +35,7 @@ public sealed class NotificationSettingsTests
     [InlineData("AmoHub:Notifications:CriticalChecks:0", "LEADS", "AmoHub:Notifications:CriticalChecks")]
     [InlineData("AmoHub:Notifications:Slow:Delay", "2.00:00:00", "AmoHub:Notifications:Slow:Delay")]
     [InlineData("AmoHub:Probes:SlowMinSamples", "0", "AmoHub:Probes:SlowMinSamples")]
+    [InlineData("AmoHub:Notifications:Digest:Cron", "0 9 * * MONDAY", "AmoHub:Notifications:Digest:Cron")]
     public void A_bad_notification_setting_stops_start_up_naming_the_key(string key, string value, string named)
     {
         var folder = Directory.CreateTempSubdirectory("amohub-settings-").FullName;

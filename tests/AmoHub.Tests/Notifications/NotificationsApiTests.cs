@@ -77,6 +77,7 @@ public sealed class NotificationsApiTests(NotificationsFixture fixture) : IClass
     [InlineData("""{"quietHours": {"from": "10pm", "to": "08:00"}}""", "quietHours.from")]
     [InlineData("""{"quietHours": {"from": "22:00", "to": "22:00"}}""", "quietHours.to")]
     [InlineData("""{"quietHours": {"from": "22:00", "to": "08:00", "critical": ["DP", "LEADS"]}}""", "quietHours.critical[1]")]
+    [InlineData("""{"digest": {"enabled": true, "cron": "every monday"}}""", "digest.cron")]
     public async Task A_bad_setting_is_a_400_problem_naming_the_field_and_nothing_is_stored(string json, string field)
     {
         using var good = await fixture.Hub.Http.PutAsJsonAsync(Settings, new { language = "en", webhook = new { url = fixture.Webhooks.Url("api-kept") } });

@@ -108,9 +108,17 @@ public static class Submissions
         }
     }
 
-    /// <summary>Whether a grain call failed because the silo it went to was lost, not because of the call itself.</summary>
-    public static bool IsSiloLoss(Exception exception) =>
-        exception is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException;
+    /// <summary>
+    /// Whether a grain call failed because a silo it reached was lost, not because of the call itself: the loss may come
+    /// wrapped, when the grain called was itself calling a grain on the lost silo.
+    /// </summary>
+    public static bool IsSiloLoss(Exception? exception) => exception switch
+    {
+        null => false,
+        SiloUnavailableException or OrleansMessageRejectionException or TimeoutException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(IsSiloLoss),
+        _ => IsSiloLoss(exception.InnerException),
+    };
 
     /// <summary>Where an operation is read: <c>/api/operations/{id}?account=…</c>.</summary>
     public static string Location(string id, string account) => $"/api/operations/{id}?account={account}";

@@ -42,6 +42,7 @@ public static class SiloHost
 
         var amoCrm = ValidatedSettings.Get<AmoCrmSettings>(configuration, AmoCrmSettings.Section);
         var notifications = ValidatedSettings.Get<NotificationOptions>(configuration, NotificationOptions.Section);
+        var orleansDashboard = ValidatedSettings.Get<OrleansDashboardSettings>(configuration, OrleansDashboardSettings.Section);
 
         var runSandbox = hosting.Role == SiloRole.AllInOne && (sandbox.Enabled ?? accounts.Count == 0);
         if (runSandbox)
@@ -80,13 +81,18 @@ public static class SiloHost
         // How fast a silo that stopped answering is declared dead (AmoHub:Cluster:Membership:ProbeTimeout,
         // NumMissedProbesLimit, … as in Orleans' ClusterMembershipOptions).
         builder.Services.Configure<Orleans.Configuration.ClusterMembershipOptions>(configuration.GetSection(ClusterSettings.Section + ":Membership"));
-        builder.UseOrleans(silo => silo
-            .AddActivityPropagation()
-            .AddDashboard()
-            .UseAmoHubStorage(database, cluster, probes)
-            .AddAmoHubGrains(probes, amoCrm, accounts)
-            .AddAmoHubMonitoring(monitoring)
-            .AddAmoHubNotifications(notifications));
+        builder.UseOrleans(silo =>
+        {
+            silo.AddActivityPropagation()
+                .UseAmoHubStorage(database, cluster, probes)
+                .AddAmoHubGrains(probes, amoCrm, accounts)
+                .AddAmoHubMonitoring(monitoring)
+                .AddAmoHubNotifications(notifications);
+            if (orleansDashboard.Enabled)
+            {
+                silo.AddDashboard(options => options.CounterUpdateIntervalMs = orleansDashboard.CounterUpdateIntervalMs);
+            }
+        });
 
         if (hosting.Role == SiloRole.AllInOne)
         {

@@ -14,11 +14,16 @@ try
     var builder = WebApplication.CreateBuilder(args);
     var database = builder.AddAmoHubDefaults();
     var cluster = ValidatedSettings.Get<ClusterSettings>(builder.Configuration, ClusterSettings.Section);
+    var orleansDashboard = ValidatedSettings.Get<OrleansDashboardSettings>(builder.Configuration, OrleansDashboardSettings.Section);
     builder.Services.AddSingleton(new PhoneNormalizer(ValidatedSettings.Get<PhoneSettings>(builder.Configuration, PhoneSettings.Section)));
     builder.UseOrleansClient(client =>
     {
         client.AddActivityPropagation();
-        client.AddDashboard();
+        if (orleansDashboard.Enabled)
+        {
+            client.AddDashboard(options => options.CounterUpdateIntervalMs = orleansDashboard.CounterUpdateIntervalMs);
+        }
+
         client.Configure<ClusterOptions>(options =>
         {
             options.ClusterId = cluster.ClusterId;

@@ -83,7 +83,11 @@ public static class WebApiExtensions
                 .OpenApiRoutePattern = OpenApiPattern)
             .RequireAuthorization(AccessPolicies.Read)
             .OfferBrowserLogin();
-        app.MapOrleansDashboard(OrleansDashboardPath).RequireAuthorization(AccessPolicies.Admin).OfferBrowserLogin().ExcludeFromDescription();
+        if (ValidatedSettings.Get<OrleansDashboardSettings>(app.Configuration, OrleansDashboardSettings.Section).Enabled)
+        {
+            app.MapOrleansDashboard(OrleansDashboardPath).RequireAuthorization(AccessPolicies.Admin).OfferBrowserLogin().ExcludeFromDescription();
+        }
+
         app.MapStatusApi();
         app.MapIncidentsApi();
         app.MapStreamApi();

@@ -15,6 +15,7 @@ public sealed class ConfigurationTests
     [InlineData("AmoHub__Probes__Interval", "soon", "AmoHub:Probes:Interval")]
     [InlineData("AmoHub__Accounts__0__Subdomain", "not a subdomain!", "AmoHub:Accounts:0:Subdomain")]
     [InlineData("AmoHub__Accounts__0__DefaultPipelineId", "0", "AmoHub:Accounts:0:DefaultPipelineId")]
+    [InlineData("AmoHub__OrleansDashboard__CounterUpdateInterval", "00:00:00.100", "AmoHub:OrleansDashboard:CounterUpdateInterval")]
     [InlineData("DB_PORT", "abc", "DB_PORT")]
     public async Task A_bad_setting_stops_start_up_with_a_message_naming_the_key(string variable, string value, string key)
     {

@@ -1,5 +1,6 @@
 using AmoHub.Grains.Interfaces.Maintenance;
 using AmoHub.Grains.Maintenance;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AmoHub.Tests.Maintenance;
 
@@ -22,6 +23,29 @@ public sealed class MaintenanceScheduleTests
         Assert.Equal((At("2026-03-29T23:30:00Z"), At("2026-03-30T00:30:00Z")), (afterChange!.Start, afterChange.End));
         Assert.Null(anHourLate);
         Assert.Equal(At("2026-03-29T23:30:00Z"), next);
+    }
+
+    [Fact]
+    public void Followed_edge_to_edge_on_a_fake_clock_a_nightly_window_opens_at_01_30_Berlin_time_every_night_across_the_change()
+    {
+        // As the maintenance grain does: sleep until the next edge, wake, look at what covers now.
+        var window = Recurring("30 1 * * *", "Europe/Berlin", TimeSpan.FromHours(1));
+        var clock = new FakeTimeProvider(At("2026-03-27T12:00:00Z"));
+        var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        var opened = new List<DateTimeOffset>();
+        while (clock.GetUtcNow() < At("2026-03-31T12:00:00Z"))
+        {
+            clock.SetUtcNow(MaintenanceSchedule.NextEdge(window, clock.GetUtcNow())!.Value);
+            if (MaintenanceSchedule.Covering(window, clock.GetUtcNow()) is { } period && period.Start == clock.GetUtcNow())
+            {
+                opened.Add(period.Start);
+            }
+        }
+
+        Assert.Equal(
+            [At("2026-03-28T00:30:00Z"), At("2026-03-29T00:30:00Z"), At("2026-03-29T23:30:00Z"), At("2026-03-30T23:30:00Z"), At("2026-03-31T23:30:00Z")],
+            opened);
+        Assert.All(opened, start => Assert.Equal(new TimeSpan(1, 30, 0), TimeZoneInfo.ConvertTime(start, berlin).TimeOfDay));
     }
 
     [Fact]

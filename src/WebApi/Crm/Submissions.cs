@@ -21,12 +21,6 @@ public static class Submissions
     /// <summary>The longest key taken.</summary>
     public const int MaxKeyLength = 255;
 
-    /// <summary>
-    /// How long a request is handed again while its silo is lost: longer than a cluster takes to declare a killed silo
-    /// dead with the default membership settings, shorter than a browser waits for an answer.
-    /// </summary>
-    public static readonly TimeSpan SiloLossPatience = TimeSpan.FromSeconds(60);
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>
@@ -78,7 +72,7 @@ public static class Submissions
     /// <summary>
     /// Hands a checked request to the account's operations and answers as they say. When the silo the operations live
     /// on is lost under the call (killed, or gone before the cluster has noticed), the request is handed again, to the
-    /// silo that takes them over, for up to <see cref="SiloLossPatience"/>: handing it twice is safe, a key answers its
+    /// silo that takes them over, for up to <see cref="SiloLoss.Patience"/>: handing it twice is safe, a key answers its
     /// first answer and without one the dedup locks make nothing twice.
     /// </summary>
     public static async Task<IResult> SubmitAsync(
@@ -92,33 +86,8 @@ public static class Submissions
             JsonSerializer.Serialize(new { kind, contact, lead, options.Callback }, Json))));
         var submission = new Submission(kind, contact, lead, options.Key, fingerprint, options.RespondAsync, options.Callback);
         var operations = client.GetGrain<IOperationsGrain>(GrainKeys.Operations(account.Subdomain));
-        var started = time.GetTimestamp();
-        var pause = TimeSpan.FromMilliseconds(250);
-        while (true)
-        {
-            try
-            {
-                return Answer(await operations.SubmitAsync(submission), account.Subdomain);
-            }
-            catch (Exception exception) when (IsSiloLoss(exception) && time.GetElapsedTime(started) + pause < SiloLossPatience)
-            {
-                await Task.Delay(pause, time);
-                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
-            }
-        }
+        return Answer(await SiloLoss.RetryAsync(() => operations.SubmitAsync(submission), time), account.Subdomain);
     }
-
-    /// <summary>
-    /// Whether a grain call failed because a silo it reached was lost, not because of the call itself: the loss may come
-    /// wrapped, when the grain called was itself calling a grain on the lost silo.
-    /// </summary>
-    public static bool IsSiloLoss(Exception? exception) => exception switch
-    {
-        null => false,
-        SiloUnavailableException or OrleansMessageRejectionException or TimeoutException => true,
-        AggregateException aggregate => aggregate.InnerExceptions.Any(IsSiloLoss),
-        _ => IsSiloLoss(exception.InnerException),
-    };
 
     /// <summary>Where an operation is read: <c>/api/operations/{id}?account=…</c>.</summary>
     public static string Location(string id, string account) => $"/api/operations/{id}?account={account}";

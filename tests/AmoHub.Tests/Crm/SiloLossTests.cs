@@ -1,4 +1,4 @@
-using AmoHub.WebApi.Crm;
+using AmoHub.WebApi.Hosting;
 
 namespace AmoHub.Tests.Crm;
 
@@ -19,5 +19,5 @@ public sealed class SiloLossTests
     [Theory]
     [MemberData(nameof(Failures))]
     public void A_lost_silo_is_recognised_even_wrapped_and_nothing_else_is(Exception failure, bool lost) =>
-        Assert.Equal(lost, Submissions.IsSiloLoss(failure));
+        Assert.Equal(lost, SiloLoss.Is(failure));
 }

@@ -35,8 +35,7 @@ public static class DigestSchedule
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(options);
         _ = TryParse(settings.Digest?.Cron ?? options.Digest.Cron, out var cron);
-        var zone = settings.TimeZone is { } id ? TimeZoneInfo.FindSystemTimeZoneById(id) : options.Zone;
-        return (settings.Digest?.Enabled ?? options.Digest.Enabled, cron!, zone);
+        return (settings.Digest?.Enabled ?? options.Digest.Enabled, cron!, options.ZoneOf(settings));
     }
 
     /// <summary>

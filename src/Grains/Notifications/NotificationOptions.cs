@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
+using AmoHub.Grains.Interfaces.Notifications;
 using AmoHub.Grains.Interfaces.Probes;
 
 namespace AmoHub.Grains.Notifications;
@@ -125,6 +126,13 @@ public sealed class NotificationOptions : IValidatableObject
 
     /// <summary>The resolved <see cref="TimeZone"/>, looked up once (start-up validation has checked the id).</summary>
     public TimeZoneInfo Zone => _zone ??= TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+
+    /// <summary>The time zone an account's people live in: its own (validated when stored), else <see cref="Zone"/>.</summary>
+    public TimeZoneInfo ZoneOf(NotificationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.TimeZone is { } id ? TimeZoneInfo.FindSystemTimeZoneById(id) : Zone;
+    }
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -88,7 +88,7 @@ public sealed partial class NotifierGrain
 
     /// <summary>The end of the account's quiet hours under way on its clock, if they are on.</summary>
     private DateTimeOffset? QuietUntil(DateTimeOffset now) => QuietHoursRule.Until(
-        _settings.QuietHours, _settings.TimeZone is { } id ? TimeZoneInfo.FindSystemTimeZoneById(id) : Options.Zone, now);
+        _settings.QuietHours, Options.ZoneOf(_settings), now);
 
     private IReadOnlySet<CheckType> CriticalChecks() =>
         _settings.QuietHours?.Critical is { } critical ? QuietHoursRule.ParseChecks(critical) : Options.Critical;

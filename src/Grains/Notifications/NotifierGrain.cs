@@ -723,7 +723,7 @@ public sealed partial class NotifierGrain(
     {
         // Both were validated: the account's before it was stored, the deployment's at start-up.
         _ = NotificationRules.TryParseLanguage(_settings.Language ?? Options.Language, out var language);
-        var zone = _settings.TimeZone is { } id ? TimeZoneInfo.FindSystemTimeZoneById(id) : null;
+        var zone = Options.ZoneOf(_settings);
         switch (channel)
         {
             case NotificationChannel.Mattermost:

@@ -17,7 +17,7 @@ public sealed class StorageUnavailableExceptionHandler(IProblemDetailsService pr
         ArgumentNullException.ThrowIfNull(httpContext);
         var (title, detail) = Causes(exception).Any(IsDatabaseFailure)
             ? ("AmoHub's database is not available right now", "The request was not completed; try again shortly.")
-            : Causes(exception).Any(cause => cause is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException)
+            : SiloLoss.Is(exception)
                 ? ("AmoHub is busy", "The request did not complete in time; try again shortly. Repeating it is safe: contacts and leads are never created twice.")
                 : (null, null);
         if (title is null)

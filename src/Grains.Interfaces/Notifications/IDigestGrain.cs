@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using AmoHub.Grains.Interfaces.Keys;
 using AmoHub.Grains.Interfaces.Probes;
+using Orleans.Concurrency;
 
 namespace AmoHub.Grains.Interfaces.Notifications;
 
@@ -40,8 +41,8 @@ public sealed record DigestSent(
 
 /// <summary>
 /// Sends an account's weekly digest to its notification channels when its cron expression, read in the account's time
-/// zone, comes due; a reminder brings it back after a restart, and the last week sent is kept, so each week goes once.
-/// Key: <see cref="GrainKeys.Digest"/>, <c>{subdomain}/digest</c>.
+/// zone, comes due; a reminder set for the next occurrence wakes it then, and the last week sent is kept, so each week
+/// goes once. Key: <see cref="GrainKeys.Digest"/>, <c>{subdomain}/digest</c>.
 /// </summary>
 public interface IDigestGrain : IGrainWithStringKey
 {
@@ -53,4 +54,12 @@ public interface IDigestGrain : IGrainWithStringKey
 
     /// <summary>The account was removed: stops the schedule and forgets what was sent.</summary>
     Task StopAsync();
+
+    /// <summary>
+    /// The account's notification settings changed (their digest schedule or time zone may have): sets the reminder for
+    /// the next occurrence under the new settings. One-way, so the notifier that tells it is not waited on while the
+    /// digest reads the settings back from it.
+    /// </summary>
+    [OneWay]
+    Task SettingsChangedAsync();
 }

@@ -57,6 +57,13 @@ public static class DigestSchedule
         return due == default ? null : due;
     }
 
+    /// <summary>The first occurrence after <paramref name="after"/>; null when the expression has none (it always has, in practice).</summary>
+    public static DateTimeOffset? Next(CronExpression cron, TimeZoneInfo zone, DateTimeOffset after)
+    {
+        ArgumentNullException.ThrowIfNull(cron);
+        return cron.GetNextOccurrence(after, zone);
+    }
+
     /// <summary>
     /// The start of the week a digest ending at <paramref name="to"/> covers: the same local time <see cref="Days"/>
     /// days before in <paramref name="zone"/> (a week across a daylight-saving change is an hour shorter or longer);

@@ -132,6 +132,7 @@ public sealed partial class NotifierGrain(
         var (mattermost, email, webhook) = (Target(NotificationChannel.Mattermost) is not null, Target(NotificationChannel.Email) is not null, Target(NotificationChannel.Webhook) is not null);
         LogConfigured(logger, _account, mattermost, email, webhook, Target(NotificationChannel.Telegram) is not null);
         await AdvanceAsync(changed: true);
+        await GrainFactory.GetGrain<IDigestGrain>(GrainKeys.Digest(_account)).SettingsChangedAsync();
         return new NotificationUpdate(Masked(), new Dictionary<string, string[]>());
     }
 

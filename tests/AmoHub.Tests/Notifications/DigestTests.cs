@@ -91,6 +91,39 @@ public sealed class DigestTests(NotificationsFixture fixture) : IClassFixture<No
     }
 
     [Fact]
+    public async Task A_digest_schedule_sleeps_until_its_next_occurrence_and_follows_a_change_of_its_settings()
+    {
+        var account = NewAccount();
+        var webhook = new WebhookTarget(fixture.Webhooks.Url(HookToken(account)).AbsoluteUri);
+        var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        var factory = fixture.Hub.Services.GetRequiredService<IGrainFactory>();
+        var schedule = factory.GetGrain<IDigestGrain>(GrainKeys.Digest(account));
+        var reminders = fixture.Hub.Services.GetRequiredService<IReminderTable>();
+        async Task<ReminderEntry?> Reminder() => await reminders.ReadRow(schedule.GetGrainId(), "digest");
+        Task<NotificationUpdate> Configure(DigestSettings digest) =>
+            fixture.Notifier(account).ConfigureAsync(new NotificationSettings("en", null, null, webhook, TimeZone: "Europe/Berlin", Digest: digest));
+
+        Assert.Empty((await Configure(new DigestSettings(true, "0 9 * * MON"))).Errors);
+        var started = DateTime.UtcNow;
+        await schedule.StartAsync();
+        var monday = await Reminder();
+
+        Assert.NotNull(monday);
+        var local = TimeZoneInfo.ConvertTimeFromUtc(monday.StartAt, berlin);
+        Assert.Equal((DayOfWeek.Monday, 9, 0, TimeSpan.FromHours(1)), (local.DayOfWeek, local.Hour, local.Minute, monday.Period));
+        Assert.InRange(monday.StartAt, started, started.AddDays(7));
+
+        Assert.Empty((await Configure(new DigestSettings(true, "30 18 * * FRI"))).Errors);
+        var friday = await Eventually.MatchAsync(Reminder, entry => entry?.StartAt != monday.StartAt, TimeSpan.FromSeconds(10), "the reminder moved to Friday");
+        local = TimeZoneInfo.ConvertTimeFromUtc(friday!.StartAt, berlin);
+        Assert.Equal((DayOfWeek.Friday, 18, 30), (local.DayOfWeek, local.Hour, local.Minute));
+
+        Assert.Empty((await Configure(new DigestSettings(false, null))).Errors);
+        await Eventually.MatchAsync(Reminder, entry => entry is null, TimeSpan.FromSeconds(10), "the reminder removed with digests off");
+        await schedule.StopAsync();
+    }
+
+    [Fact]
     public async Task A_scheduled_week_handed_to_the_notifier_twice_is_queued_once_and_a_digest_asked_for_of_it_still_goes()
     {
         var account = NewAccount();

@@ -3,6 +3,7 @@ using AmoHub.Grains.Interfaces.Accounts;
 using AmoHub.Grains.Interfaces.Keys;
 using AmoHub.Grains.Interfaces.Notifications;
 using AmoHub.Grains.Interfaces.Probes;
+using AmoHub.Grains.Monitoring.Incidents;
 using AmoHub.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,16 +18,20 @@ namespace AmoHub.Grains.Notifications;
 /// or recover, every telling account hears of it: Telegram edits its message at once, the other channels post a
 /// follow-up at most every <see cref="NotificationOptions.GroupFollowUpInterval"/>; when the last account recovers,
 /// they all post one RESTORED. The tracker only decides and tells; the notifiers' outboxes deliver, so a message is
-/// never lost or sent twice.
+/// never lost or sent twice. A closing whose message was lost (a notifier's call that failed) would keep its account a
+/// member, and an outage would never end: every <see cref="NotificationOptions.GroupFollowUpInterval"/> while it has
+/// members, the tracker looks their incidents up and lets go of those that have closed.
 /// </summary>
 public sealed partial class OutageGrain(
     [PersistentState("outage", StorageNames.Default)] IPersistentState<OutageState> state,
+    IncidentStore incidents,
     TimeProvider time,
     IOptions<NotificationOptions> options,
     ILogger<OutageGrain> logger) : Grain, IOutageGrain
 {
     private CheckType _check;
     private IGrainTimer? _followUp;
+    private IGrainTimer? _sweep;
 
     private OutageState Kept => state.State;
 
@@ -38,6 +43,7 @@ public sealed partial class OutageGrain(
         var key = this.GetPrimaryKeyString();
         _ = CheckTypes.TryParse(key[(key.IndexOf(':', StringComparison.Ordinal) + 1)..], out _check);
         ScheduleFollowUp();
+        ScheduleSweep();
         return Task.CompletedTask;
     }
 
@@ -49,6 +55,7 @@ public sealed partial class OutageGrain(
         {
             await state.WriteStateAsync();
             Changed();
+            ScheduleSweep();
         }
     }
 
@@ -58,6 +65,7 @@ public sealed partial class OutageGrain(
         ArgumentNullException.ThrowIfNull(claim);
         var member = claim.Member;
         var joined = Add(member);
+        ScheduleSweep();
         var now = time.GetUtcNow();
         if (Kept.OutageId is null)
         {
@@ -94,12 +102,23 @@ public sealed partial class OutageGrain(
     public async Task LeaveAsync(OutageMember member, DateTimeOffset endedAt)
     {
         ArgumentNullException.ThrowIfNull(member);
-        if (!Kept.Members.TryGetValue(member.Account, out var kept) || kept.IncidentId != member.IncidentId)
+        if (Kept.Members.TryGetValue(member.Account, out var kept) && kept.IncidentId == member.IncidentId)
         {
-            return;
+            await RemoveAsync([member.Account], endedAt);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<PlatformOutage?> GetAsync() => Task.FromResult(Kept.OutageId is null ? null : Snapshot(endedAt: null));
+
+    /// <summary>The accounts' incidents closed, the last at <paramref name="endedAt"/>: one write, and the outage ends when none is left.</summary>
+    private async Task RemoveAsync(IReadOnlyCollection<string> accounts, DateTimeOffset endedAt)
+    {
+        foreach (var account in accounts)
+        {
+            Kept.Members.Remove(account);
         }
 
-        Kept.Members.Remove(member.Account);
         if (Kept.OutageId is not null && Kept.Members.Count == 0)
         {
             var ended = Snapshot(endedAt);
@@ -112,8 +131,36 @@ public sealed partial class OutageGrain(
         Changed();
     }
 
-    /// <inheritdoc />
-    public Task<PlatformOutage?> GetAsync() => Task.FromResult(Kept.OutageId is null ? null : Snapshot(endedAt: null));
+    private void ScheduleSweep()
+    {
+        if (_sweep is not null || Kept.Members.Count == 0)
+        {
+            return;
+        }
+
+        _sweep = this.RegisterGrainTimer(
+            static (grain, _) => grain.SweepAsync(),
+            this,
+            new GrainTimerCreationOptions { DueTime = Options.GroupFollowUpInterval, Period = Options.GroupFollowUpInterval, Interleave = false });
+    }
+
+    /// <summary>Lets go of members whose incident has closed without the tracker hearing of it; stops when none is left.</summary>
+    private async Task SweepAsync()
+    {
+        var members = Kept.Members.Where(pair => pair.Value.IncidentId > 0).ToDictionary(pair => pair.Value.IncidentId, pair => pair.Key);
+        var ended = await incidents.EndedAsync(members.Keys);
+        if (ended.Count > 0)
+        {
+            LogSwept(logger, _check, ended.Count);
+            await RemoveAsync([.. ended.Keys.Select(id => members[id])], ended.Values.Max());
+        }
+
+        if (Kept.Members.Count == 0)
+        {
+            _sweep?.Dispose();
+            _sweep = null;
+        }
+    }
 
     private bool Add(OutageMember member)
     {
@@ -198,6 +245,9 @@ public sealed partial class OutageGrain(
 
     [LoggerMessage(EventId = 7100, Level = LogLevel.Warning, Message = "{CheckType} is down on {Affected} of {Total} accounts at once: an outage of amoCRM itself, alerted once per channel")]
     private static partial void LogDeclared(ILogger logger, CheckType checkType, int affected, int total);
+
+    [LoggerMessage(EventId = 7151, Level = LogLevel.Warning, Message = "{Count} accounts' {CheckType} incidents closed without the outage tracker hearing of it; they no longer count as down")]
+    private static partial void LogSwept(ILogger logger, CheckType checkType, int count);
 
     [LoggerMessage(EventId = 7102, Level = LogLevel.Information, Message = "The {CheckType} outage is over: at most {Peak} accounts were down, for {Duration}")]
     private static partial void LogEnded(ILogger logger, CheckType checkType, int peak, TimeSpan duration);

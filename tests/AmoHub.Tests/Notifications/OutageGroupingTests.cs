@@ -1,9 +1,12 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using AmoHub.Grains.Interfaces.Keys;
 using AmoHub.Grains.Interfaces.Notifications;
 using AmoHub.Grains.Interfaces.Probes;
 using AmoHub.ServiceDefaults.Storage;
+using AmoHub.Grains.Monitoring.Incidents;
 using AmoHub.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using static AmoHub.Tests.Notifications.NotificationsFixture;
 
 namespace AmoHub.Tests.Notifications;
@@ -98,6 +101,35 @@ public sealed class OutageGroupingTests : IAsyncLifetime
             Assert.DoesNotContain("down", events);
             Assert.DoesNotContain("restored", events);
         }
+    }
+
+    [Fact]
+    public async Task An_account_whose_recovery_never_reached_the_tracker_is_let_go_once_its_incident_closed_and_the_outage_then_ends()
+    {
+        var incidents = _hub.Services.GetRequiredService<IncidentStore>();
+        var tracker = _hub.Services.GetRequiredService<IGrainFactory>().GetGrain<IOutageGrain>(GrainKeys.Outage(CheckType.Hook));
+        var startedAt = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var members = new List<OutageMember>();
+        foreach (var account in Enumerable.Range(0, 3).Select(_ => NewAccount()))
+        {
+            members.Add(new OutageMember(account, await incidents.OpenAsync(account, CheckType.Hook, startedAt, "down", null, null), startedAt));
+        }
+
+        await tracker.JoinAsync(members[0]);
+        await tracker.JoinAsync(members[1]);
+        Assert.Equal(3, (await tracker.ClaimAsync(new OutageClaim(members[2], []))).Outage?.Affected);
+
+        // The first account recovers, but the tracker is never told.
+        await incidents.CloseAsync(members[0].Account, CheckType.Hook, startedAt, startedAt.AddMinutes(1));
+        var outage = await Eventually.MatchAsync(tracker.GetAsync, found => found?.Affected != 3, TimeSpan.FromSeconds(30), "the recovered account let go");
+
+        Assert.Equal([members[1].Account, members[2].Account], outage!.Accounts.Order(StringComparer.Ordinal).ToArray());
+        foreach (var member in members.Skip(1))
+        {
+            await incidents.CloseAsync(member.Account, CheckType.Hook, startedAt, startedAt.AddMinutes(2));
+        }
+
+        await Eventually.MatchAsync(tracker.GetAsync, found => found is null, TimeSpan.FromSeconds(30), "the outage ended");
     }
 
     /// <inheritdoc />

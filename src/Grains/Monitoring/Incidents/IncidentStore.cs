@@ -69,6 +69,36 @@ public sealed class IncidentStore(AmoHubDatabase database, TimeProvider time)
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// When each of the incidents <paramref name="ids"/> that closed ended; ids of open incidents and of rows that do not
+    /// exist are left out.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, DateTimeOffset>> EndedAsync(IReadOnlyCollection<long> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var ended = new Dictionary<long, DateTimeOffset>();
+        if (ids.Count == 0)
+        {
+            return ended;
+        }
+
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT id, end_time FROM incidents WHERE end_time IS NOT NULL AND id IN ({string.Join(',', ids.Select((_, i) => $"@id{i}"))})";
+        foreach (var (id, i) in ids.Select((id, i) => (id, i)))
+        {
+            command.With($"@id{i}", id);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ended[reader.GetInt64(0)] = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1));
+        }
+
+        return ended;
+    }
+
     /// <summary>An account's incidents, newest first.</summary>
     public async Task<IReadOnlyList<IncidentView>> ListAsync(string account, int limit, long? beforeId, CheckType? checkType, bool openOnly)
     {

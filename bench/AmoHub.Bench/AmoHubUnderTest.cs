@@ -88,19 +88,33 @@ public sealed class AmoHubUnderTest : IAsyncDisposable
     }
 
     /// <summary>
-    /// Kills AmoHub with SIGKILL, as a crash or an evicted pod ends it, and starts it again on the same database and
-    /// ports; waits until it is ready. CPU time and peak memory go on counting over both processes.
+    /// Stops AmoHub, with SIGKILL as a crash or an evicted pod ends it (<paramref name="kill"/>) or with SIGTERM as
+    /// Kubernetes stops a pod, and starts it again on the same database and ports; waits until it is ready. Returns
+    /// the seconds the process took to exit and the seconds from the new start to ready. CPU time and peak memory go
+    /// on counting over both processes.
     /// </summary>
-    public async Task KillAndRestartAsync()
+    public async Task<(double StopSeconds, double ReadySeconds)> RestartAsync(bool kill)
     {
-        // Read just before the kill: a process that exited has no figures left to read.
+        // Read just before the stop: a process that exited has no figures left to read.
         _earlierPeakRssMiB = PeakRssMiB;
         _earlierCpuSeconds = CpuSeconds;
-        _process.Kill(entireProcessTree: true);
+        var stopping = Stopwatch.StartNew();
+        if (kill)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        else
+        {
+            await RunAsync("kill", string.Create(CultureInfo.InvariantCulture, $"-TERM {_process.Id}"));
+        }
+
         await _process.WaitForExitAsync();
+        var stopSeconds = stopping.Elapsed.TotalSeconds;
         _process.Dispose();
+        var starting = Stopwatch.StartNew();
         _process = Launch(_start);
         await WaitUntilReadyAsync();
+        return (stopSeconds, starting.Elapsed.TotalSeconds);
     }
 
     private static Process Launch(ProcessStartInfo start)
@@ -116,7 +130,7 @@ public sealed class AmoHubUnderTest : IAsyncDisposable
     private async Task WaitUntilReadyAsync()
     {
         using var http = new HttpClient();
-        for (var i = 0; i < 240; i++)
+        for (var i = 0; i < 720; i++)
         {
             try
             {
@@ -133,7 +147,7 @@ public sealed class AmoHubUnderTest : IAsyncDisposable
             await Task.Delay(250);
         }
 
-        throw new TimeoutException("AmoHub did not become ready in 60 s.");
+        throw new TimeoutException("AmoHub did not become ready in 180 s.");
     }
 
     /// <summary>CPU seconds (user + system) the AmoHub processes have used so far.</summary>

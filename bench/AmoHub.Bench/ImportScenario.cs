@@ -79,7 +79,7 @@ public static class ImportScenario
             {
                 var pagesBefore = sandbox.Sandbox.GetStats(Account).ContactPages;
                 var down = Stopwatch.StartNew();
-                await hub.KillAndRestartAsync();
+                await hub.RestartAsync(kill: true);
                 restart = new Restart(last.Read, pagesBefore, down.Elapsed.TotalSeconds);
             }
         }

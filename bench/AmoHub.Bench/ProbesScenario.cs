@@ -22,15 +22,15 @@ public static class ProbesScenario
 {
     private const int SetupConnections = 8;
 
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
+    internal static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
 
     /// <summary>A check this little before its slot (a timer firing early, a timestamp cut to the millisecond) is on time.</summary>
-    private static readonly TimeSpan EarlyTolerance = TimeSpan.FromSeconds(1);
+    internal static readonly TimeSpan EarlyTolerance = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a check may run after it went out (the Digital Pipeline probe's timeout) before its row is written.</summary>
-    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(65);
+    internal static readonly TimeSpan Settle = TimeSpan.FromSeconds(65);
 
-    private static readonly string[] CheckTypes = ["GET", "POST", "WEB", "HOOK", "DP"];
+    internal static readonly string[] CheckTypes = ["GET", "POST", "WEB", "HOOK", "DP"];
 
     /// <summary>
     /// Runs the scenario with <paramref name="probes"/> probes: adds the accounts, waits <paramref name="warmup"/> after
@@ -138,7 +138,7 @@ public static class ProbesScenario
     /// Makes the account's test lead and contact in the sandbox, adds the account to AmoHub (which starts its five
     /// probes) and subscribes its webhooks to AmoHub, as an operator would.
     /// </summary>
-    private static async Task AddAccountAsync(HttpClient http, SandboxServer sandbox, Uri hub, string subdomain, CancellationToken cancellationToken)
+    internal static async Task AddAccountAsync(HttpClient http, SandboxServer sandbox, Uri hub, string subdomain, CancellationToken cancellationToken)
     {
         var lead = sandbox.Sandbox.CreateLeadAsUser(subdomain, "AmoHub bench (POST probe)");
         var contact = sandbox.Sandbox.CreateContactAsUser(subdomain, "AmoHub bench (DP probe)");
@@ -161,7 +161,7 @@ public static class ProbesScenario
     /// of its grain key, little-endian, modulo the interval, and its slots sit at that phase in every interval of
     /// UTC ticks, as <c>ProbeGrain</c> schedules them.
     /// </summary>
-    private static TimeSpan Lateness(StoredCheck check)
+    internal static TimeSpan Lateness(StoredCheck check)
     {
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes($"{check.Account}/probe:{check.CheckType}"));
         var phase = (long)(BinaryPrimitives.ReadUInt64LittleEndian(digest) % (ulong)Interval.Ticks);
@@ -251,7 +251,7 @@ public static class ProbesScenario
         }
     }
 
-    private static async Task<List<StoredCheck>> ChecksAsync(AmoHubDatabase database, DateTimeOffset from, DateTimeOffset to)
+    internal static async Task<List<StoredCheck>> ChecksAsync(AmoHubDatabase database, DateTimeOffset from, DateTimeOffset to)
     {
         await using var connection = await database.OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
@@ -309,7 +309,7 @@ public static class ProbesScenario
         await command.ExecuteNonQueryAsync();
     }
 
-    private static void Parameter(DbCommand command, string name, object value)
+    internal static void Parameter(DbCommand command, string name, object value)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
@@ -318,7 +318,7 @@ public static class ProbesScenario
     }
 
     /// <summary>One row of <c>health_checks</c>: whose check, of which type, when its request went out, its status and why.</summary>
-    private sealed record StoredCheck(string Account, string CheckType, DateTimeOffset WentOut, string Status, string? ErrorCode);
+    internal sealed record StoredCheck(string Account, string CheckType, DateTimeOffset WentOut, string Status, string? ErrorCode);
 
     /// <summary>
     /// The counters at one moment: AmoHub's and this process's (the sandbox's) CPU seconds; the rows of

@@ -11,6 +11,7 @@ using AmoHub.ServiceDefaults.Storage;
 // dotnet run -c Release --project bench/AmoHub.Bench -- webhooks [--count EVENTS] [--warmup-events W] [--connections C] [--mysql "<connection string>"]
 // dotnet run -c Release --project bench/AmoHub.Bench -- import [--contacts N] [--share S] [--restart-at F] [--mysql "<connection string>"]
 // dotnet run -c Release --project bench/AmoHub.Bench -- drain [--count FORMS] [--connections C] [--mysql "<connection string>"]
+// dotnet run -c Release --project bench/AmoHub.Bench -- restart [--accounts N] [--failing F] [--signal term|kill] [--silos 1|2] [--mysql "<connection string>"]
 var scenario = args.FirstOrDefault() ?? "";
 var count = Option("--count", scenario switch { "contacts-dedup" => 40_000, "stats" => 1_000, _ => 2_000 });
 
@@ -27,13 +28,14 @@ var connections = Option("--connections", 32);
 var rate = Option("--rate", 0);
 var mySql = args.SkipWhile(a => a != "--mysql").Skip(1).FirstOrDefault();
 var repository = FindRepository();
-if (scenario is not ("contacts-new" or "contacts-dedup" or "stats" or "probes" or "webhooks" or "import" or "drain"))
+if (scenario is not ("contacts-new" or "contacts-dedup" or "stats" or "probes" or "webhooks" or "import" or "drain" or "restart"))
 {
     await Console.Error.WriteLineAsync("usage: AmoHub.Bench <contacts-new|contacts-dedup|stats> [--count N] [--warmup-requests W] [--connections C] [--rate R] [--accounts A] [--mysql \"<connection string>\"]");
     await Console.Error.WriteLineAsync("       AmoHub.Bench probes [--probes N] [--minutes M] [--warmup S] [--mysql \"<connection string>\"]");
     await Console.Error.WriteLineAsync("       AmoHub.Bench webhooks [--count EVENTS] [--warmup-events W] [--connections C] [--mysql \"<connection string>\"]");
     await Console.Error.WriteLineAsync("       AmoHub.Bench import [--contacts N] [--share S] [--restart-at F] [--mysql \"<connection string>\"]");
     await Console.Error.WriteLineAsync("       AmoHub.Bench drain [--count FORMS] [--connections C] [--mysql \"<connection string>\"]");
+    await Console.Error.WriteLineAsync("       AmoHub.Bench restart [--accounts N] [--failing F] [--signal term|kill] [--silos 1|2] [--mysql \"<connection string>\"]");
     return 2;
 }
 
@@ -51,6 +53,12 @@ if (scenario == "webhooks")
 if (scenario == "drain")
 {
     return await ReportAsync(await DrainScenario.RunAsync(repository, Option("--count", 10_000), connections, mySql));
+}
+
+if (scenario == "restart")
+{
+    return await ReportAsync(await RestartScenario.RunAsync(
+        repository, Option("--accounts", 2_000), Option("--failing", 20), Option("--signal", "term") == "kill", Option("--silos", 1), mySql));
 }
 
 if (scenario == "import")

@@ -7,6 +7,7 @@ using AmoHub.Grains.Interfaces.Keys;
 using AmoHub.Grains.Monitoring;
 using AmoHub.Grains.Notifications;
 using AmoHub.Grains.Probes;
+using AmoHub.Grains.Probes.DigitalPipeline;
 using AmoHub.Grains.Security;
 using AmoHub.Grains.Storage;
 using AmoHub.Sandbox;
@@ -103,6 +104,7 @@ public static class SiloHost
         if (hosting.Role == SiloRole.AllInOne)
         {
             app.MapAmoHubWebApi();
+            app.Services.GetRequiredService<DigitalPipelineWaiters>().HoldUntil(app.Lifetime.ApplicationStarted);
         }
         else
         {

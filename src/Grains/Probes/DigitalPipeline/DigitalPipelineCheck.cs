@@ -9,7 +9,9 @@ namespace AmoHub.Grains.Probes.DigitalPipeline;
 /// DP: a round trip through amoCRM's automation. The account grain renames the account's test contact to carry a
 /// fresh marker (inside the account's request budget); the check then waits for amoCRM's webhook about that change,
 /// which reaches the probe through the authenticated webhook receiver and the inbox. The response time is the
-/// write's own time plus the wait for the webhook, never the wait for the budget.
+/// write's own time plus the wait for the webhook, never the wait for the budget. No write goes out before this
+/// process's webhook receiver listens (<see cref="DigitalPipelineWaiters.Receiving"/>): after a restart the probes
+/// start before the web server does, and amoCRM would send the webhook of such a write into the void.
 /// </summary>
 public sealed class DigitalPipelineCheck(IGrainFactory grains, DigitalPipelineWaiters waiters) : IProbeCheck
 {
@@ -20,6 +22,7 @@ public sealed class DigitalPipelineCheck(IGrainFactory grains, DigitalPipelineWa
     public async Task<CheckOutcome> RunAsync(string account, ProbeSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        await waiters.Receiving.WaitAsync(cancellationToken);
         var marker = DigitalPipelineMarkers.NewMarker();
         var arrival = waiters.Register(marker);
         try

@@ -34,6 +34,25 @@ public static class DigitalPipelineMarkers
 public sealed class DigitalPipelineWaiters
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiting = new(StringComparer.Ordinal);
+    private Task _receiving = Task.CompletedTask;
+
+    /// <summary>
+    /// Completes once webhooks can reach this process: at once, unless <see cref="HoldUntil"/> made it wait. A check
+    /// waits for it before its write, since amoCRM answers a change with one webhook and does not send it again for
+    /// minutes: a write made while the receiver is not listening yet would fail the check for nothing.
+    /// </summary>
+    public Task Receiving => Volatile.Read(ref _receiving);
+
+    /// <summary>
+    /// Holds <see cref="Receiving"/> until <paramref name="listening"/> fires: the all-in-one's silo, and with it its
+    /// probes, starts before its web server listens (the application's <c>ApplicationStarted</c>).
+    /// </summary>
+    public void HoldUntil(CancellationToken listening)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        listening.Register(() => started.TrySetResult());
+        Volatile.Write(ref _receiving, started.Task);
+    }
 
     /// <summary>Starts waiting for <paramref name="marker"/>.</summary>
     public Task Register(string marker) =>

@@ -8,7 +8,7 @@ using AmoHub.ServiceDefaults.Storage;
 
 // dotnet run -c Release --project bench/AmoHub.Bench -- <contacts-new|contacts-dedup|stats> [--count N] [--warmup-requests W] [--connections C] [--rate R] [--accounts A] [--mysql "<connection string>"]
 // dotnet run -c Release --project bench/AmoHub.Bench -- probes [--probes N] [--minutes M] [--warmup S] [--mysql "<connection string>"]
-// dotnet run -c Release --project bench/AmoHub.Bench -- webhooks [--count EVENTS] [--warmup-events W] [--connections C] [--mysql "<connection string>"]
+// dotnet run -c Release --project bench/AmoHub.Bench -- webhooks [--count EVENTS] [--warmup-events W] [--connections C] [--rate EVENTS_PER_S] [--mysql "<connection string>"]
 // dotnet run -c Release --project bench/AmoHub.Bench -- import [--contacts N] [--share S] [--restart-at F] [--mysql "<connection string>"]
 // dotnet run -c Release --project bench/AmoHub.Bench -- drain [--count FORMS] [--connections C] [--mysql "<connection string>"]
 var scenario = args.FirstOrDefault() ?? "";
@@ -31,7 +31,7 @@ if (scenario is not ("contacts-new" or "contacts-dedup" or "stats" or "probes" o
 {
     await Console.Error.WriteLineAsync("usage: AmoHub.Bench <contacts-new|contacts-dedup|stats> [--count N] [--warmup-requests W] [--connections C] [--rate R] [--accounts A] [--mysql \"<connection string>\"]");
     await Console.Error.WriteLineAsync("       AmoHub.Bench probes [--probes N] [--minutes M] [--warmup S] [--mysql \"<connection string>\"]");
-    await Console.Error.WriteLineAsync("       AmoHub.Bench webhooks [--count EVENTS] [--warmup-events W] [--connections C] [--mysql \"<connection string>\"]");
+    await Console.Error.WriteLineAsync("       AmoHub.Bench webhooks [--count EVENTS] [--warmup-events W] [--connections C] [--rate EVENTS_PER_S] [--mysql \"<connection string>\"]");
     await Console.Error.WriteLineAsync("       AmoHub.Bench import [--contacts N] [--share S] [--restart-at F] [--mysql \"<connection string>\"]");
     await Console.Error.WriteLineAsync("       AmoHub.Bench drain [--count FORMS] [--connections C] [--mysql \"<connection string>\"]");
     return 2;
@@ -45,7 +45,7 @@ if (scenario == "probes")
 
 if (scenario == "webhooks")
 {
-    return await ReportAsync(await WebhooksScenario.RunAsync(repository, Option("--count", 100_000), Option("--warmup-events", 5_000), connections, mySql));
+    return await ReportAsync(await WebhooksScenario.RunAsync(repository, Option("--count", 100_000), Option("--warmup-events", 5_000), connections, rate, mySql));
 }
 
 if (scenario == "drain")

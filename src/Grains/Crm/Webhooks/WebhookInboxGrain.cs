@@ -26,6 +26,7 @@ public sealed partial class WebhookInboxGrain(
 
     /// <summary>Entities of a batch applied at the same time (their grains' writes then share commits).</summary>
     private const int EntitiesAtOnce = 64;
+
     private const int PurgeBatch = 5_000;
 
     /// <summary>Applied deliveries are kept this long, for tracing what amoCRM sent.</summary>

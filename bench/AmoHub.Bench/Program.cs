@@ -8,7 +8,7 @@ using AmoHub.ServiceDefaults.Storage;
 
 // dotnet run -c Release --project bench/AmoHub.Bench -- <contacts-new|contacts-dedup|stats> [--count N] [--warmup-requests W] [--connections C] [--rate R] [--accounts A] [--mysql "<connection string>"]
 // dotnet run -c Release --project bench/AmoHub.Bench -- probes [--probes N] [--minutes M] [--warmup S] [--mysql "<connection string>"]
-// dotnet run -c Release --project bench/AmoHub.Bench -- webhooks [--count EVENTS] [--warmup-events W] [--connections C] [--mysql "<connection string>"]
+// dotnet run -c Release --project bench/AmoHub.Bench -- webhooks [--count EVENTS] [--warmup-events W] [--connections C] [--rate EVENTS_PER_S] [--mysql "<connection string>"]
 // dotnet run -c Release --project bench/AmoHub.Bench -- import [--contacts N] [--share S] [--restart-at F] [--mysql "<connection string>"]
 // dotnet run -c Release --project bench/AmoHub.Bench -- drain [--count FORMS] [--connections C] [--mysql "<connection string>"]
 // dotnet run -c Release --project bench/AmoHub.Bench -- restart [--accounts N] [--failing F] [--signal term|kill] [--silos 1|2] [--mysql "<connection string>"]
@@ -32,7 +32,7 @@ if (scenario is not ("contacts-new" or "contacts-dedup" or "stats" or "probes" o
 {
     await Console.Error.WriteLineAsync("usage: AmoHub.Bench <contacts-new|contacts-dedup|stats> [--count N] [--warmup-requests W] [--connections C] [--rate R] [--accounts A] [--mysql \"<connection string>\"]");
     await Console.Error.WriteLineAsync("       AmoHub.Bench probes [--probes N] [--minutes M] [--warmup S] [--mysql \"<connection string>\"]");
-    await Console.Error.WriteLineAsync("       AmoHub.Bench webhooks [--count EVENTS] [--warmup-events W] [--connections C] [--mysql \"<connection string>\"]");
+    await Console.Error.WriteLineAsync("       AmoHub.Bench webhooks [--count EVENTS] [--warmup-events W] [--connections C] [--rate EVENTS_PER_S] [--mysql \"<connection string>\"]");
     await Console.Error.WriteLineAsync("       AmoHub.Bench import [--contacts N] [--share S] [--restart-at F] [--mysql \"<connection string>\"]");
     await Console.Error.WriteLineAsync("       AmoHub.Bench drain [--count FORMS] [--connections C] [--mysql \"<connection string>\"]");
     await Console.Error.WriteLineAsync("       AmoHub.Bench restart [--accounts N] [--failing F] [--signal term|kill] [--silos 1|2] [--mysql \"<connection string>\"]");
@@ -47,7 +47,7 @@ if (scenario == "probes")
 
 if (scenario == "webhooks")
 {
-    return await ReportAsync(await WebhooksScenario.RunAsync(repository, Option("--count", 100_000), Option("--warmup-events", 5_000), connections, mySql));
+    return await ReportAsync(await WebhooksScenario.RunAsync(repository, Option("--count", 100_000), Option("--warmup-events", 5_000), connections, rate, mySql));
 }
 
 if (scenario == "drain")

@@ -11,7 +11,10 @@ namespace AmoHub.Bench;
 /// <c>webhooks</c>: amoCRM's form-encoded deliveries of 1 to 50 events each (contact updates with a phone, lead
 /// status changes), posted to the destination AmoHub subscribed in its built-in sandbox, from this process over
 /// <c>--connections</c> connections. A 200 means the delivery is in the webhook inbox; the lag is each delivery's
-/// <c>applied_at - received_at</c> as the inbox records it, read once everything has been applied.
+/// <c>applied_at - received_at</c> as the inbox records it, read once everything has been applied. With
+/// <c>--rate</c>, the deliveries go out on a fixed schedule of that many events a second instead of as fast as
+/// the connections allow, and each one's <c>updated_at</c> is the second it is due, so an entity's later events are
+/// real changes rather than ties that the grains ignore.
 /// </summary>
 public static class WebhooksScenario
 {
@@ -25,9 +28,10 @@ public static class WebhooksScenario
 
     /// <summary>
     /// Runs the scenario: <paramref name="warmupEvents"/> events unmeasured and applied, then <paramref name="events"/>
-    /// events, in deliveries of a seeded random size.
+    /// events, in deliveries of a seeded random size; sent as fast as possible, or at <paramref name="rate"/> events
+    /// a second when it is above 0.
     /// </summary>
-    public static async Task<LoadResult> RunAsync(string repository, int events, int warmupEvents, int connections, string? mySqlConnectionString)
+    public static async Task<LoadResult> RunAsync(string repository, int events, int warmupEvents, int connections, int rate, string? mySqlConnectionString)
     {
         await using var hub = await AmoHubUnderTest.StartAsync(repository, mySqlConnectionString, new Dictionary<string, string>
         {
@@ -42,7 +46,7 @@ public static class WebhooksScenario
 
         // Unmeasured first: the first delivery on each connection met a cold AmoHub (JIT, the inbox's activation and
         // reminder, new connections) and took 340-390 ms, which alone made the p99 of a 2,000-delivery run.
-        var warmup = await SendAsync(http, destination, Deliveries(warmupEvents, seed: 11), connections);
+        var warmup = await SendAsync(http, destination, Deliveries(warmupEvents, seed: 11, rate: 0), connections);
         await WaitUntilAppliedAsync(hub);
         long lastWarmupId;
         await using (var connection = await hub.Database.OpenAsync(CancellationToken.None))
@@ -50,10 +54,12 @@ public static class WebhooksScenario
             lastWarmupId = await ProbesScenario.ScalarAsync(connection, "SELECT COALESCE(MAX(id), 0) FROM webhook_inbox");
         }
 
-        var deliveries = Deliveries(events, seed: 7);
+        var deliveries = Deliveries(events, seed: 7, rate);
         var storageBefore = await StorageBytesAsync(hub);
         var cpu = hub.CpuSeconds;
-        var (latencies, accepted, statuses, seconds) = await SendAsync(http, destination, deliveries, connections);
+        var (latencies, accepted, statuses, seconds) = rate > 0
+            ? await SendAtRateAsync(http, destination, deliveries, rate)
+            : await SendAsync(http, destination, deliveries, connections);
         var cpuWhileDriving = hub.CpuSeconds - cpu;
         var drain = Stopwatch.StartNew();
         await WaitUntilAppliedAsync(hub);
@@ -67,7 +73,7 @@ public static class WebhooksScenario
         var failed = deliveries.Count - accepted.Count(a => a);
         var (p50, p95, p99) = LoadResult.Percentiles(latencies);
         var settings = string.Create(CultureInfo.InvariantCulture,
-            $"{(mySqlConnectionString is null ? "SQLite" : "MariaDB")}, {deliveries.Count} deliveries of 1-{MaxEvents} events (contact updates with a phone, lead status changes, over {Entities} ids each) after {warmupEvents} unmeasured events, {connections} connections; throughput in events/s accepted");
+            $"{(mySqlConnectionString is null ? "SQLite" : "MariaDB")}, {deliveries.Count} deliveries of 1-{MaxEvents} events (contact updates with a phone, lead status changes, over {Entities} ids each) after {warmupEvents} unmeasured events, {(rate > 0 ? $"sent at {rate} events/s with updated_at advancing" : $"{connections} connections")}; throughput in events/s accepted");
         var extra = new Dictionary<string, double>
         {
             ["events accepted"] = acceptedEvents,
@@ -134,6 +140,54 @@ public static class WebhooksScenario
         return (latencies, accepted, statuses, total.Elapsed.TotalSeconds);
     }
 
+    /// <summary>
+    /// Posts each delivery when it is due, <paramref name="rate"/> events a second (a delivery is due once the
+    /// events before it have had their time), whatever the answers before it; its answer time counts from when it was due.
+    /// </summary>
+    private static async Task<(double[] Latencies, bool[] Accepted, Dictionary<int, int> Statuses, double Seconds)> SendAtRateAsync(
+        HttpClient http, Uri destination, List<(string Body, int Events)> deliveries, int rate)
+    {
+        var latencies = new double[deliveries.Count];
+        var accepted = new bool[deliveries.Count];
+        var statuses = new Dictionary<int, int>();
+        var dueAfter = new long[deliveries.Count];
+        for (int i = 0, before = 0; i < deliveries.Count; before += deliveries[i].Events, i++)
+        {
+            dueAfter[i] = (long)((double)before * Stopwatch.Frequency / rate);
+        }
+
+        var sends = new List<Task>(deliveries.Count);
+        var start = Stopwatch.GetTimestamp();
+
+        // A thread of its own paces the sends, as the contacts scenarios' --rate does: a timer would wait for a pool thread too.
+        var pacer = new Thread(() =>
+        {
+            for (var sent = 0; sent < deliveries.Count; Thread.Sleep(1))
+            {
+                for (var now = Stopwatch.GetTimestamp(); sent < deliveries.Count && start + dueAfter[sent] <= now; sent++)
+                {
+                    sends.Add(PostAsync(sent));
+                }
+            }
+        }) { IsBackground = true, Priority = ThreadPriority.Highest };
+        pacer.Start();
+        await Task.Run(pacer.Join);
+        await Task.WhenAll(sends);
+        return (latencies, accepted, statuses, Stopwatch.GetElapsedTime(start).TotalSeconds);
+
+        async Task PostAsync(int i)
+        {
+            using var content = new StringContent(deliveries[i].Body, Encoding.UTF8, "application/x-www-form-urlencoded");
+            using var response = await http.PostAsync(destination, content);
+            latencies[i] = Stopwatch.GetElapsedTime(start + dueAfter[i]).TotalMilliseconds;
+            accepted[i] = response.IsSuccessStatusCode;
+            lock (statuses)
+            {
+                statuses[(int)response.StatusCode] = statuses.GetValueOrDefault((int)response.StatusCode) + 1;
+            }
+        }
+    }
+
     /// <summary>Subscribes AmoHub's destination in its built-in sandbox, as an operator would, and reads it back.</summary>
     private static async Task<Uri> SubscribeAsync(HttpClient http, AmoHubUnderTest hub)
     {
@@ -145,16 +199,19 @@ public static class WebhooksScenario
 
     /// <summary>
     /// Deliveries carrying <paramref name="events"/> events in all, 1 to 50 each (seeded, so every run sends the
-    /// same bodies); every other delivery is about contacts, the rest about leads, as amoCRM sends them.
+    /// same bodies); every other delivery is about contacts, the rest about leads, as amoCRM sends them. At a
+    /// <paramref name="rate"/> above 0 a delivery's <c>updated_at</c> is the second it will be sent in; otherwise all
+    /// share one.
     /// </summary>
-    private static List<(string Body, int Events)> Deliveries(int events, int seed)
+    private static List<(string Body, int Events)> Deliveries(int events, int seed, int rate)
     {
         var random = new Random(seed);
-        var updatedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var start = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var deliveries = new List<(string, int)>();
         for (var sent = 0; sent < events;)
         {
             var size = Math.Min(random.Next(1, MaxEvents + 1), events - sent);
+            var updatedAt = rate > 0 ? start + (sent / rate) : start;
             var body = new StringBuilder();
             for (var k = 0; k < size; k++)
             {

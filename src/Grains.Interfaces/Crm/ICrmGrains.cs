@@ -106,6 +106,13 @@ public interface IContactGrain : IGrainWithStringKey
     /// <param name="readFromAmoCrm">True for a snapshot just read from amoCRM's API; false for a webhook event.</param>
     Task<bool> ApplyAsync(ContactSnapshot snapshot, bool readFromAmoCrm);
 
+    /// <summary>
+    /// Applies webhook events about this contact (each with its <c>UpdatedAt</c> set), in the order amoCRM sent them, with one
+    /// write for all: they end as applying them one by one would. True when they changed something.
+    /// </summary>
+    /// <param name="changes">The events, oldest first.</param>
+    Task<bool> ApplyWebhookEventsAsync(ImmutableArray<WebhookEvent> changes);
+
     /// <summary>Marks the contact deleted (amoCRM deleted it); later older snapshots are ignored.</summary>
     Task DeleteAsync(DateTimeOffset at);
 
@@ -158,6 +165,13 @@ public interface ILeadGrain : IGrainWithStringKey
     /// <param name="snapshot">The lead as amoCRM described it.</param>
     /// <param name="readFromAmoCrm">True for a snapshot just read from amoCRM's API; false for a webhook event.</param>
     Task<bool> ApplyAsync(LeadSnapshot snapshot, bool readFromAmoCrm);
+
+    /// <summary>
+    /// Applies webhook events about this lead (each with its <c>UpdatedAt</c> set), in the order amoCRM sent them, with one
+    /// write for all: they end as applying them one by one would. True when they changed something.
+    /// </summary>
+    /// <param name="changes">The events, oldest first.</param>
+    Task<bool> ApplyWebhookEventsAsync(ImmutableArray<WebhookEvent> changes);
 
     /// <summary>Marks the lead deleted.</summary>
     Task DeleteAsync(DateTimeOffset at);

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using AmoHub.Grains.Interfaces.Crm;
 using AmoHub.Grains.Interfaces.Keys;
 
 namespace AmoHub.Grains.Crm;
@@ -88,6 +90,65 @@ public abstract class AmoCrmEntityGrain<TSnapshot>(IPersistentState<EntityState<
         await WriteStateAsync();
     }
 
+    /// <summary>
+    /// Applies webhook events about this entity in the order given, each as <see cref="ApplyAsync"/> (for a webhook
+    /// event) or <see cref="DeleteAsync"/> would, with one read-model write and one state write for all of them: what
+    /// they end with is what applying them one by one ends with. Each event's <c>UpdatedAt</c> must be set. True when
+    /// they changed something.
+    /// </summary>
+    public async Task<bool> ApplyWebhookEventsAsync(ImmutableArray<WebhookEvent> changes)
+    {
+        var snapshot = state.State.Snapshot;
+        var deletedAt = state.State.DeletedAt;
+        var changed = false;
+        foreach (var change in changes)
+        {
+            var at = change.UpdatedAt ?? throw new ArgumentException("Every event needs its updated_at.", nameof(changes));
+            if (change.Action == WebhookAction.Delete)
+            {
+                at = clock.IsAhead(at, Account, AmoCrmId) ? clock.Now : at;
+                if (deletedAt is null || deletedAt < at)
+                {
+                    deletedAt = at;
+                    changed = true;
+                }
+
+                continue;
+            }
+
+            if (deletedAt is not null || clock.IsAhead(at, Account, AmoCrmId))
+            {
+                continue;
+            }
+
+            var incoming = FromWebhook(change, snapshot);
+            if (snapshot is null || (!Loses(at, UpdatedAtOf(snapshot), readFromAmoCrm: false) && !SameContent(snapshot, incoming)))
+            {
+                snapshot = incoming;
+                changed = true;
+            }
+        }
+
+        if (!changed)
+        {
+            return false;
+        }
+
+        if (deletedAt is null)
+        {
+            await WriteReadModelAsync(snapshot!);
+        }
+        else
+        {
+            await DeleteFromReadModelAsync();
+        }
+
+        state.State.Snapshot = snapshot;
+        state.State.DeletedAt = deletedAt;
+        await WriteStateAsync();
+        return true;
+    }
+
     /// <summary>The entity, or null when unknown or deleted.</summary>
     public Task<TSnapshot?> GetAsync() =>
         Task.FromResult(state.State.DeletedAt is null ? state.State.Snapshot : null);
@@ -100,6 +161,12 @@ public abstract class AmoCrmEntityGrain<TSnapshot>(IPersistentState<EntityState<
 
     /// <summary>Whether two snapshots say the same thing (applying one over the other changes nothing).</summary>
     protected abstract bool SameContent(TSnapshot kept, TSnapshot incoming);
+
+    /// <summary>
+    /// The snapshot a webhook event (its <c>UpdatedAt</c> set) describes: what the event does not say is taken from
+    /// <paramref name="known"/>, the snapshot kept before it.
+    /// </summary>
+    protected abstract TSnapshot FromWebhook(WebhookEvent change, TSnapshot? known);
 
     /// <summary>Upserts the entity's read-model rows.</summary>
     protected abstract Task WriteReadModelAsync(TSnapshot snapshot);

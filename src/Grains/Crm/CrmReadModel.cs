@@ -18,8 +18,11 @@ public sealed class CrmReadModel(AmoHubDatabase database)
     private static readonly string[] ContactColumns = ["account", "amocrm_id", "name", "name_key", "phone", "created_at", "updated_at"];
     private static readonly string[] LeadColumns = ["account", "amocrm_id", "name", "name_key", "status_id", "pipeline_id", "contact_amocrm_id", "contact_id", "created_at", "updated_at"];
 
-    private readonly string _upsertContact = Sql.Upsert(database.Provider, "contacts", ContactColumns, ["account", "amocrm_id"], ["name", "name_key", "phone", "created_at", "updated_at"]);
-    private readonly string _upsertLead = Sql.Upsert(database.Provider, "leads", LeadColumns, ["account", "amocrm_id"], ["name", "name_key", "status_id", "pipeline_id", "contact_amocrm_id", "contact_id", "created_at", "updated_at"]);
+    /// <summary>Most rows one multi-row statement carries.</summary>
+    private const int RowsPerStatement = 100;
+
+    private readonly GroupedWrites<(string Account, ContactSnapshot Contact)> _contactWrites = new(contacts => UpsertContactsAsync(database, contacts));
+    private readonly GroupedWrites<(string Account, LeadSnapshot Lead)> _leadWrites = new(leads => UpsertLeadsAsync(database, leads));
 
     /// <summary>Longest name the read model keeps; the grain keeps the whole name.</summary>
     public const int NameLength = 1000;
@@ -31,34 +34,48 @@ public sealed class CrmReadModel(AmoHubDatabase database)
     /// <summary>The <c>name_key</c> of a name: <see cref="NameKeys"/>' key, cut to the column.</summary>
     public static string NameKeyOf(string name) => Sql.Fit(NameKeys.Normalize(name), KeyLength);
 
-    /// <summary>Writes a contact and replaces its phones and emails, in one transaction; links leads waiting for it.</summary>
+    /// <summary>
+    /// Writes a contact and replaces its phones and emails; links leads waiting for it. Contacts written at the same
+    /// time by different grains go together: one transaction, a few multi-row statements (<see cref="GroupedWrites{T}"/>).
+    /// </summary>
     public Task UpsertContactAsync(string account, ContactSnapshot contact)
     {
         ArgumentNullException.ThrowIfNull(contact);
-        return RetryingAsync(() => UpsertContactOnceAsync(account, contact));
+        return RetryingAsync(() => _contactWrites.WriteAsync((account, contact)));
     }
 
-    private async Task UpsertContactOnceAsync(string account, ContactSnapshot contact)
+    private static async Task UpsertContactsAsync(AmoHubDatabase database, IReadOnlyList<(string Account, ContactSnapshot Contact)> contacts)
     {
+        var upsert = UpsertRows(database.Provider, "contacts", ContactColumns, ["name", "name_key", "phone", "created_at", "updated_at"]);
         await using var write = await database.OpenWriteAsync(CancellationToken.None);
         var connection = write.Connection;
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted);
-        await ExecuteAsync(connection, transaction, _upsertContact, command => command
-            .With("@account", account)
-            .With("@amocrm_id", contact.AmoCrmId)
-            .With("@name", Sql.Fit(contact.Name, NameLength))
-            .With("@name_key", NameKeyOf(contact.Name))
-            .With("@phone", contact.Phones.IsDefaultOrEmpty ? null : Sql.Fit(contact.Phones[0], PhoneLength))
-            .With("@created_at", contact.CreatedAt.ToUnixTimeMilliseconds())
-            .With("@updated_at", contact.UpdatedAt.ToUnixTimeMilliseconds()));
-        await ReplaceValuesAsync(connection, transaction, "contact_phones", "phone", account, contact.AmoCrmId,
-            contact.Phones.IsDefault ? [] : contact.Phones.Select(p => Sql.Fit(p, PhoneLength)));
-        await ReplaceValuesAsync(connection, transaction, "contact_emails", "email", account, contact.AmoCrmId,
-            contact.Emails.Select(e => Sql.Fit(e, EmailAddresses.MaxLength)));
+        foreach (var byAccount in contacts.GroupBy(c => c.Account, StringComparer.Ordinal))
+        {
+            var account = byAccount.Key;
+            foreach (var chunk in byAccount.Select(c => c.Contact).Chunk(RowsPerStatement))
+            {
+                await InsertRowsAsync(connection, transaction, upsert, chunk.Select(contact => new object?[]
+                {
+                    account,
+                    contact.AmoCrmId,
+                    Sql.Fit(contact.Name, NameLength),
+                    NameKeyOf(contact.Name),
+                    contact.Phones.IsDefaultOrEmpty ? null : Sql.Fit(contact.Phones[0], PhoneLength),
+                    contact.CreatedAt.ToUnixTimeMilliseconds(),
+                    contact.UpdatedAt.ToUnixTimeMilliseconds(),
+                }).ToList());
+                var ids = chunk.Select(c => c.AmoCrmId).ToList();
+                await ReplaceValuesAsync(connection, transaction, "contact_phones", "phone", account, ids,
+                    chunk.SelectMany(c => (c.Phones.IsDefault ? [] : c.Phones).Select(p => Sql.Fit(p, PhoneLength)).Distinct(StringComparer.Ordinal).Select(p => (c.AmoCrmId, p))));
+                await ReplaceValuesAsync(connection, transaction, "contact_emails", "email", account, ids,
+                    chunk.SelectMany(c => c.Emails.Select(e => Sql.Fit(e, EmailAddresses.MaxLength)).Distinct(StringComparer.Ordinal).Select(e => (c.AmoCrmId, e))));
+                await ExecuteAsync(connection, transaction,
+                    $"UPDATE leads SET contact_id = (SELECT c.id FROM contacts c WHERE c.account = leads.account AND c.amocrm_id = leads.contact_amocrm_id) WHERE account = @account AND contact_amocrm_id IN ({Placeholders("@id", ids.Count)}) AND contact_id IS NULL",
+                    command => BindIds(command.With("@account", account), ids));
+            }
+        }
 
-        await ExecuteAsync(connection, transaction,
-            "UPDATE leads SET contact_id = (SELECT id FROM contacts WHERE account = @account AND amocrm_id = @amocrm_id) WHERE account = @account AND contact_amocrm_id = @amocrm_id AND contact_id IS NULL",
-            command => command.With("@account", account).With("@amocrm_id", contact.AmoCrmId));
         await transaction.CommitAsync();
     }
 
@@ -84,38 +101,64 @@ public sealed class CrmReadModel(AmoHubDatabase database)
         await transaction.CommitAsync();
     }
 
-    /// <summary>Writes a lead, linked to its main contact's row when we have it.</summary>
+    /// <summary>Writes a lead, linked to its main contact's row when we have it; leads written at the same time go together.</summary>
     public Task UpsertLeadAsync(string account, LeadSnapshot lead)
     {
         ArgumentNullException.ThrowIfNull(lead);
-        return RetryingAsync(() => UpsertLeadOnceAsync(account, lead));
+        return RetryingAsync(() => _leadWrites.WriteAsync((account, lead)));
     }
 
-    private async Task UpsertLeadOnceAsync(string account, LeadSnapshot lead)
+    private static async Task UpsertLeadsAsync(AmoHubDatabase database, IReadOnlyList<(string Account, LeadSnapshot Lead)> leads)
     {
+        var upsert = UpsertRows(database.Provider, "leads", LeadColumns, ["name", "name_key", "status_id", "pipeline_id", "contact_amocrm_id", "contact_id", "created_at", "updated_at"]);
         await using var write = await database.OpenWriteAsync(CancellationToken.None);
         var connection = write.Connection;
-        long? contactRow = null;
-        if (lead.MainContactId is { } contactId)
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted);
+        foreach (var byAccount in leads.GroupBy(l => l.Account, StringComparer.Ordinal))
         {
-            await using var find = connection.CreateCommand();
-            find.CommandText = "SELECT id FROM contacts WHERE account = @account AND amocrm_id = @amocrm_id";
-            find.With("@account", account).With("@amocrm_id", contactId);
-            var found = await find.ExecuteScalarAsync();
-            contactRow = found is null or DBNull ? null : Convert.ToInt64(found, System.Globalization.CultureInfo.InvariantCulture);
+            var account = byAccount.Key;
+            foreach (var chunk in byAccount.Select(l => l.Lead).Chunk(RowsPerStatement))
+            {
+                var contactRows = await ContactRowsAsync(connection, transaction, account, chunk.Select(l => l.MainContactId).OfType<long>().Distinct().ToList());
+                await InsertRowsAsync(connection, transaction, upsert, chunk.Select(lead => new object?[]
+                {
+                    account,
+                    lead.AmoCrmId,
+                    Sql.Fit(lead.Name, NameLength),
+                    NameKeyOf(lead.Name),
+                    lead.StatusId,
+                    lead.PipelineId,
+                    lead.MainContactId,
+                    lead.MainContactId is { } contactId && contactRows.TryGetValue(contactId, out var row) ? row : null,
+                    lead.CreatedAt.ToUnixTimeMilliseconds(),
+                    lead.UpdatedAt.ToUnixTimeMilliseconds(),
+                }).ToList());
+            }
         }
 
-        await ExecuteAsync(connection, null, _upsertLead, command => command
-            .With("@account", account)
-            .With("@amocrm_id", lead.AmoCrmId)
-            .With("@name", Sql.Fit(lead.Name, NameLength))
-            .With("@name_key", NameKeyOf(lead.Name))
-            .With("@status_id", lead.StatusId)
-            .With("@pipeline_id", lead.PipelineId)
-            .With("@contact_amocrm_id", lead.MainContactId)
-            .With("@contact_id", contactRow)
-            .With("@created_at", lead.CreatedAt.ToUnixTimeMilliseconds())
-            .With("@updated_at", lead.UpdatedAt.ToUnixTimeMilliseconds()));
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>The row ids of these contacts (by amoCRM id) that the read model holds.</summary>
+    private static async Task<Dictionary<long, long>> ContactRowsAsync(DbConnection connection, DbTransaction transaction, string account, List<long> amoCrmIds)
+    {
+        var rows = new Dictionary<long, long>();
+        if (amoCrmIds.Count == 0)
+        {
+            return rows;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT amocrm_id, id FROM contacts WHERE account = @account AND amocrm_id IN ({Placeholders("@id", amoCrmIds.Count)})";
+        BindIds(command.With("@account", account), amoCrmIds);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows[reader.GetLong(0)] = reader.GetLong(1);
+        }
+
+        return rows;
     }
 
     /// <summary>Removes a lead.</summary>
@@ -351,20 +394,54 @@ public sealed class CrmReadModel(AmoHubDatabase database)
         return (contacts, leads);
     }
 
-    /// <summary>Replaces a contact's rows of <paramref name="table"/> (its phones or emails) with <paramref name="values"/>, once each.</summary>
+    /// <summary>Replaces the rows of <paramref name="table"/> (phones or emails) of the contacts <paramref name="ids"/> with <paramref name="values"/>.</summary>
     private static async Task ReplaceValuesAsync(
-        DbConnection connection, DbTransaction transaction, string table, string column, string account, long amoCrmId, IEnumerable<string> values)
+        DbConnection connection, DbTransaction transaction, string table, string column, string account, List<long> ids, IEnumerable<(long AmoCrmId, string Value)> values)
     {
-        await ExecuteAsync(connection, transaction, $"DELETE FROM {table} WHERE account = @account AND amocrm_id = @amocrm_id", command => command
-            .With("@account", account)
-            .With("@amocrm_id", amoCrmId));
-        foreach (var value in values.Distinct(StringComparer.Ordinal))
+        await ExecuteAsync(connection, transaction, $"DELETE FROM {table} WHERE account = @account AND amocrm_id IN ({Placeholders("@id", ids.Count)})",
+            command => BindIds(command.With("@account", account), ids));
+        foreach (var chunk in values.Chunk(RowsPerStatement))
         {
-            await ExecuteAsync(connection, transaction, $"INSERT INTO {table} (account, {column}, amocrm_id) VALUES (@account, @value, @amocrm_id)", command => command
-                .With("@account", account)
-                .With("@value", value)
-                .With("@amocrm_id", amoCrmId));
+            await InsertRowsAsync(connection, transaction, $"INSERT INTO {table} (account, {column}, amocrm_id) VALUES {{0}}",
+                chunk.Select(v => new object?[] { account, v.Value, v.AmoCrmId }).ToList());
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/>, an INSERT whose <c>{0}</c> stands for its VALUES lists, with one list for each row
+    /// of <paramref name="rows"/>.
+    /// </summary>
+    private static async Task InsertRowsAsync(DbConnection connection, DbTransaction transaction, string sql, List<object?[]> rows)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = string.Format(System.Globalization.CultureInfo.InvariantCulture, sql,
+            string.Join(", ", rows.Select((row, r) => $"({string.Join(", ", row.Select((_, c) => $"@p{r}_{c}"))})")));
+        for (var r = 0; r < rows.Count; r++)
+        {
+            for (var c = 0; c < rows[r].Length; c++)
+            {
+                command.With($"@p{r}_{c}", rows[r][c]);
+            }
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>A multi-row upsert for <see cref="InsertRowsAsync"/>, keyed on <c>(account, amocrm_id)</c>.</summary>
+    private static string UpsertRows(StorageProvider provider, string table, string[] columns, string[] update) =>
+        $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES {{0}} {Sql.OnConflictUpdate(provider, ["account", "amocrm_id"], update).Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal)}";
+
+    private static string Placeholders(string prefix, int count) => string.Join(", ", Enumerable.Range(0, count).Select(i => $"{prefix}{i}"));
+
+    private static DbCommand BindIds(DbCommand command, List<long> ids)
+    {
+        for (var i = 0; i < ids.Count; i++)
+        {
+            command.With($"@id{i}", ids[i]);
+        }
+
+        return command;
     }
 
     /// <summary>The values of <paramref name="table"/> (phones or emails) of these contacts, by contact, in value order.</summary>

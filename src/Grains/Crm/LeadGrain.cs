@@ -19,6 +19,21 @@ public sealed class LeadGrain(
     protected override bool SameContent(LeadSnapshot kept, LeadSnapshot incoming) => kept == incoming;
 
     /// <inheritdoc />
+    protected override LeadSnapshot FromWebhook(WebhookEvent change, LeadSnapshot? known)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var updatedAt = change.UpdatedAt!.Value;
+        return new LeadSnapshot(
+            change.Id,
+            change.Name ?? known?.Name ?? "",
+            change.StatusId ?? known?.StatusId,
+            change.PipelineId ?? known?.PipelineId,
+            known?.MainContactId,
+            change.CreatedAt ?? known?.CreatedAt ?? updatedAt,
+            updatedAt);
+    }
+
+    /// <inheritdoc />
     protected override Task WriteReadModelAsync(LeadSnapshot snapshot) => readModel.UpsertLeadAsync(Account, snapshot);
 
     /// <inheritdoc />

@@ -8,20 +8,25 @@ using Microsoft.Extensions.Logging;
 namespace AmoHub.Grains.Crm.Webhooks;
 
 /// <summary>
-/// Takes an account's webhook deliveries: stores each one before answering, then applies them in arrival order
-/// to the contact and lead grains, and asks the account grain for one (coalesced) sync of what they touched. An
-/// event that fails for a reason of its own is set aside (<see cref="CrmDeadLetters"/>) and the rest go on.
+/// Takes an account's webhook deliveries: stores each one before answering, then applies them a batch at a time to
+/// the contact and lead grains (each entity's events in arrival order, in one call; different entities at once),
+/// marks a delivery applied once all it changed is stored, and asks the account grain for one (coalesced) sync of
+/// what they touched. An entity that fails for a reason of its own is set aside (<see cref="CrmDeadLetters"/>) and
+/// the rest go on.
 /// A reminder brings the inbox back after a restart to finish what was stored but not yet applied.
 /// </summary>
 public sealed partial class WebhookInboxGrain(
     WebhookInboxStore store,
     CrmDeadLetters deadLetters,
-    PhoneNormalizer phones,
     TimeProvider time,
     ILogger<WebhookInboxGrain> logger) : Grain, IWebhookInboxGrain, IRemindable
 {
     private const string ReminderName = "drain";
     private const int BatchSize = 100;
+
+    /// <summary>Entities of a batch applied at the same time (their grains' writes then share commits).</summary>
+    private const int EntitiesAtOnce = 64;
+
     private const int PurgeBatch = 5_000;
 
     /// <summary>Applied deliveries are kept this long, for tracing what amoCRM sent.</summary>
@@ -131,27 +136,18 @@ public sealed partial class WebhookInboxGrain(
                     break;
                 }
 
-                var done = new List<long>(entries.Count);
-                foreach (var entry in entries)
-                {
-                    foreach (var change in entry.Events)
-                    {
-                        if (!await deadLetters.ApplyOrSetAsideAsync(Account, "webhook", change.Entity, change.Id, () => ApplyAsync(change, entry.ReceivedAt)))
-                        {
-                            // Kept for another try: what is done so far is marked, the rest waits behind it in order.
-                            await MarkAppliedAsync(done, entries);
-                            RetryLater(exception: null);
-                            return;
-                        }
-
-                        contactsTouched |= change.Entity == WebhookEntity.Contact;
-                        leadsTouched |= change.Entity == WebhookEntity.Lead;
-                    }
-
-                    done.Add(entry.Id);
-                }
-
+                var kept = await ApplyBatchAsync(entries);
+                var done = entries.Where(e => !e.Events.Any(change => kept.Contains((change.Entity, change.Id)))).Select(e => e.Id).ToList();
                 await MarkAppliedAsync(done, entries);
+                contactsTouched |= entries.Any(e => e.Events.Any(change => change.Entity == WebhookEntity.Contact));
+                leadsTouched |= entries.Any(e => e.Events.Any(change => change.Entity == WebhookEntity.Lead));
+                if (kept.Count > 0)
+                {
+                    // Kept for another try: the deliveries with an event of those entities wait in the inbox, and
+                    // the entities' later events wait behind them (the next pass starts from the oldest pending).
+                    RetryLater(exception: null);
+                    return;
+                }
             }
 
             _backoff?.Succeeded();
@@ -204,60 +200,58 @@ public sealed partial class WebhookInboxGrain(
         (_backoff ??= new RetryBackoff(this, StartDraining)).Failed();
     }
 
-    /// <summary>Applies one event to its contact or lead grain.</summary>
-    private async Task ApplyAsync(WebhookEvent change, DateTimeOffset receivedAt)
+    /// <summary>
+    /// Applies a batch of deliveries: each entity's events, in arrival order, in one call of its grain (which writes
+    /// once for all of them), different entities at the same time. Returns the entities kept for another try, whose
+    /// deliveries must not be marked applied; a failure of the moment is thrown and leaves the whole batch pending.
+    /// </summary>
+    private async Task<HashSet<(WebhookEntity Entity, long Id)>> ApplyBatchAsync(IReadOnlyList<InboxEntry> entries)
     {
-        var updatedAt = change.UpdatedAt ?? receivedAt;
-        if (change.Entity == WebhookEntity.Contact)
+        var byEntity = new Dictionary<(WebhookEntity Entity, long Id), ImmutableArray<WebhookEvent>.Builder>();
+        foreach (var entry in entries)
         {
-            var contact = GrainFactory.GetGrain<IContactGrain>(GrainKeys.Contact(Account, change.Id));
-            if (change.Action == WebhookAction.Delete)
+            foreach (var change in entry.Events)
             {
-                await contact.DeleteAsync(change.UpdatedAt ?? receivedAt);
-                return;
-            }
+                var key = (change.Entity, change.Id);
+                if (!byEntity.TryGetValue(key, out var changes))
+                {
+                    byEntity[key] = changes = ImmutableArray.CreateBuilder<WebhookEvent>();
+                }
 
-            if (DigitalPipelineMarkers.TryParse(change.Name, out var marker))
+                changes.Add(change with { UpdatedAt = change.UpdatedAt ?? entry.ReceivedAt });
+            }
+        }
+
+        var kept = new HashSet<(WebhookEntity Entity, long Id)>();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = EntitiesAtOnce, TaskScheduler = TaskScheduler.Current };
+        await Parallel.ForEachAsync(byEntity, options, async (entity, _) =>
+        {
+            var changes = entity.Value.ToImmutable();
+            if (!await deadLetters.ApplyOrSetAsideAsync(Account, "webhook", entity.Key.Entity, entity.Key.Id, () => ApplyAsync(entity.Key.Entity, entity.Key.Id, changes)))
+            {
+                kept.Add(entity.Key);
+            }
+        });
+        return kept;
+    }
+
+    /// <summary>Applies one entity's events to its contact or lead grain.</summary>
+    private Task ApplyAsync(WebhookEntity entity, long id, ImmutableArray<WebhookEvent> changes)
+    {
+        if (entity == WebhookEntity.Lead)
+        {
+            return GrainFactory.GetGrain<ILeadGrain>(GrainKeys.Lead(Account, id)).ApplyWebhookEventsAsync(changes);
+        }
+
+        foreach (var change in changes)
+        {
+            if (change.Action != WebhookAction.Delete && DigitalPipelineMarkers.TryParse(change.Name, out var marker))
             {
                 GrainFactory.GetGrain<IProbeGrain>(GrainKeys.Probe(Account, CheckType.Dp)).DigitalPipelineEchoAsync(marker).Ignore();
             }
-
-            // An event without a PHONE (EMAIL) field says nothing of the phones (emails): the known ones stay.
-            var known = await contact.GetAsync();
-            var contactPhones = change.HasPhoneField || known is null
-                ? change.Phones.Select(p => phones.TryNormalize(p, out var e164) ? e164 : null).OfType<string>().Distinct(StringComparer.Ordinal).ToImmutableArray()
-                : known.Phones;
-            var contactEmails = change.HasEmailField || known is null
-                ? change.Emails.Select(e => EmailAddresses.TryNormalize(e, out var email) ? email : null).OfType<string>().Distinct(StringComparer.Ordinal).ToImmutableArray()
-                : known.Emails;
-            await contact.ApplyAsync(new ContactSnapshot(
-                change.Id,
-                change.Name ?? known?.Name ?? "",
-                contactPhones,
-                change.CreatedAt ?? known?.CreatedAt ?? updatedAt,
-                updatedAt,
-                contactEmails),
-                readFromAmoCrm: false);
-            return;
         }
 
-        var lead = GrainFactory.GetGrain<ILeadGrain>(GrainKeys.Lead(Account, change.Id));
-        if (change.Action == WebhookAction.Delete)
-        {
-            await lead.DeleteAsync(change.UpdatedAt ?? receivedAt);
-            return;
-        }
-
-        var kept = await lead.GetAsync();
-        await lead.ApplyAsync(new LeadSnapshot(
-            change.Id,
-            change.Name ?? kept?.Name ?? "",
-            change.StatusId ?? kept?.StatusId,
-            change.PipelineId ?? kept?.PipelineId,
-            kept?.MainContactId,
-            change.CreatedAt ?? kept?.CreatedAt ?? updatedAt,
-            updatedAt),
-            readFromAmoCrm: false);
+        return GrainFactory.GetGrain<IContactGrain>(GrainKeys.Contact(Account, id)).ApplyWebhookEventsAsync(changes);
     }
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Applying webhook deliveries of {Account} failed; they stay in the inbox and are retried")]

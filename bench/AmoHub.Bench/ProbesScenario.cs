@@ -288,7 +288,7 @@ public static class ProbesScenario
     }
 
     /// <summary>The sandbox's failed webhook deliveries, by their error and the entity they were about, with when they happened.</summary>
-    private static IEnumerable<string> FailedDeliveries(SandboxServer sandbox, List<string> accounts) =>
+    internal static IEnumerable<string> FailedDeliveries(SandboxServer sandbox, List<string> accounts) =>
         accounts.SelectMany(sandbox.Sandbox.GetDeliveries)
             .Where(delivery => !delivery.Succeeded)
             .GroupBy(delivery => (delivery.Error, Entity: delivery.Form[0].Key.Split('[')[0]))

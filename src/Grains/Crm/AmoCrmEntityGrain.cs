@@ -26,6 +26,14 @@ public sealed class EntityState<TSnapshot>
 /// event, whatever its time (amoCRM's clock and AmoHub's need not agree, and a deleted entity changes no more): only
 /// amoCRM's API, reading the entity live and newer than the deletion, brings it back.
 /// <para>
+/// An entity AmoHub creates is kept from the create's answer, stamped by AmoHub's clock (amoCRM answers a create with
+/// ids only). amoCRM's own record of that first version (its <c>updated_at</c> equal to its <c>created_at</c>) comes
+/// back with the next sync and the creation's webhook event; with the same fields it is the version already kept, and
+/// is not written again: only its times differ. Ordering does not suffer: every other version of the entity is newer
+/// than its first, amoCRM stamps none of them before the creation, and AmoHub's stamp, a second before the create
+/// answered, is no later than amoCRM's while the two clocks agree: a change that wins over amoCRM's stamp wins over it.
+/// </para>
+/// <para>
 /// The read model is written before the state, and both before the caller gets its answer. A change the state
 /// holds is a no-op when it comes again, so the state must never get ahead of the read model: a silo killed between
 /// the two writes, or a state write that fails, leaves the state behind, and the retry of the change (the inbox
@@ -60,7 +68,8 @@ public abstract class AmoCrmEntityGrain<TSnapshot>(IPersistentState<EntityState<
         }
 
         if ((current.DeletedAt is { } deletedAt && (!readFromAmoCrm || updatedAt <= deletedAt))
-            || (current.Snapshot is { } kept && (Loses(updatedAt, UpdatedAtOf(kept), readFromAmoCrm) || SameContent(kept, snapshot))))
+            || (current.Snapshot is { } kept
+                && (Loses(updatedAt, UpdatedAtOf(kept), readFromAmoCrm) || SameContent(kept, snapshot) || SameFirstVersion(kept, snapshot))))
         {
             return false;
         }
@@ -159,8 +168,11 @@ public abstract class AmoCrmEntityGrain<TSnapshot>(IPersistentState<EntityState<
     /// <summary>The snapshot with another <c>updated_at</c>.</summary>
     protected abstract TSnapshot WithUpdatedAt(TSnapshot snapshot, DateTimeOffset updatedAt);
 
-    /// <summary>Whether two snapshots say the same thing (applying one over the other changes nothing).</summary>
-    protected abstract bool SameContent(TSnapshot kept, TSnapshot incoming);
+    /// <summary>The snapshot's <c>created_at</c>.</summary>
+    protected abstract DateTimeOffset CreatedAtOf(TSnapshot snapshot);
+
+    /// <summary>Whether two snapshots hold the same fields, their times aside.</summary>
+    protected abstract bool SameFields(TSnapshot kept, TSnapshot incoming);
 
     /// <summary>
     /// The snapshot a webhook event (its <c>UpdatedAt</c> set) describes: what the event does not say is taken from
@@ -186,6 +198,19 @@ public abstract class AmoCrmEntityGrain<TSnapshot>(IPersistentState<EntityState<
             throw;
         }
     }
+
+    /// <summary>Whether two snapshots say the same thing (applying one over the other changes nothing).</summary>
+    private bool SameContent(TSnapshot kept, TSnapshot incoming) =>
+        UpdatedAtOf(kept) == UpdatedAtOf(incoming) && CreatedAtOf(kept) == CreatedAtOf(incoming) && SameFields(kept, incoming);
+
+    /// <summary>
+    /// Whether both are the entity's first version with the same fields, whoever stamped them: the one AmoHub kept from
+    /// its create and amoCRM's record of it.
+    /// </summary>
+    private bool SameFirstVersion(TSnapshot kept, TSnapshot incoming) =>
+        IsFirstVersion(kept) && IsFirstVersion(incoming) && SameFields(kept, incoming);
+
+    private bool IsFirstVersion(TSnapshot snapshot) => UpdatedAtOf(snapshot) == CreatedAtOf(snapshot);
 
     private static bool Loses(DateTimeOffset incoming, DateTimeOffset kept, bool readFromAmoCrm) =>
         readFromAmoCrm ? incoming < kept : incoming <= kept;

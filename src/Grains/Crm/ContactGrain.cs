@@ -17,9 +17,11 @@ public sealed class ContactGrain(
     protected override ContactSnapshot WithUpdatedAt(ContactSnapshot snapshot, DateTimeOffset updatedAt) => snapshot with { UpdatedAt = updatedAt };
 
     /// <inheritdoc />
-    protected override bool SameContent(ContactSnapshot kept, ContactSnapshot incoming) =>
-        kept.UpdatedAt == incoming.UpdatedAt && kept.Name == incoming.Name && kept.CreatedAt == incoming.CreatedAt
-        && kept.Phones.SequenceEqual(incoming.Phones) && kept.Emails.SequenceEqual(incoming.Emails);
+    protected override DateTimeOffset CreatedAtOf(ContactSnapshot snapshot) => snapshot.CreatedAt;
+
+    /// <inheritdoc />
+    protected override bool SameFields(ContactSnapshot kept, ContactSnapshot incoming) =>
+        kept.Name == incoming.Name && kept.Phones.SequenceEqual(incoming.Phones) && kept.Emails.SequenceEqual(incoming.Emails);
 
     /// <inheritdoc />
     /// <remarks>An event without a PHONE (EMAIL) field says nothing of the phones (emails): the known ones stay.</remarks>

@@ -16,7 +16,11 @@ public sealed class LeadGrain(
     protected override LeadSnapshot WithUpdatedAt(LeadSnapshot snapshot, DateTimeOffset updatedAt) => snapshot with { UpdatedAt = updatedAt };
 
     /// <inheritdoc />
-    protected override bool SameContent(LeadSnapshot kept, LeadSnapshot incoming) => kept == incoming;
+    protected override DateTimeOffset CreatedAtOf(LeadSnapshot snapshot) => snapshot.CreatedAt;
+
+    /// <inheritdoc />
+    protected override bool SameFields(LeadSnapshot kept, LeadSnapshot incoming) =>
+        kept == incoming with { CreatedAt = kept.CreatedAt, UpdatedAt = kept.UpdatedAt };
 
     /// <inheritdoc />
     protected override LeadSnapshot FromWebhook(WebhookEvent change, LeadSnapshot? known)

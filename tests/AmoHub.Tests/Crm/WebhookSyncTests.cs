@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using AmoHub.Grains.Interfaces.Crm;
+using AmoHub.Grains.Interfaces.Keys;
 using AmoHub.ServiceDefaults.Storage;
 using AmoHub.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -345,6 +346,132 @@ public sealed class WebhookSyncTests
         Assert.Equal(0, await hub.Database.ScalarAsync("SELECT COUNT(*) FROM webhook_inbox"));
         Assert.Equal(0, await hub.Database.ScalarAsync("SELECT COUNT(*) FROM contacts WHERE amocrm_id = 777"));
     }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task A_contact_made_through_AmoHub_is_written_once_through_the_next_sync_and_its_webhook_and_a_later_change_still_arrives(StorageProvider engine)
+    {
+        await using var hub = await StartCountingWritesAsync(engine);
+
+        using var created = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = "Однажды", phone = "+7 903 900-00-01" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("amocrmId").GetInt64();
+
+        // amoCRM's own record of the new contact comes with its add_contact event and the sync after it, and again
+        // with the sync the next create starts with.
+        await SettleAndSyncAsync(hub, "+7 903 900-00-02");
+        var idText = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains(hub.Sandbox.Sandbox.GetDeliveries(Account), d => d.Succeeded
+            && d.Form.Any(field => field.Key.StartsWith("contacts[add]", StringComparison.Ordinal) && field.Key.EndsWith("[id]", StringComparison.Ordinal) && field.Value == idText));
+        Assert.Equal(1, await PhoneWritesAsync(hub, id));
+        Assert.Equal(1, await StateWritesAsync(hub, $"contact:{id}"));
+
+        hub.Sandbox.Sandbox.EditContactAsUser(Account, id, name: "Однажды (изменён)");
+        await WaitUntilSettledAsync(hub);
+
+        await Eventually.MatchAsync(
+            () => hub.Http.GetFromJsonAsync<JsonElement>($"/api/contacts/{id}"),
+            contact => contact.GetProperty("name").GetString() == "Однажды (изменён)",
+            TimeSpan.FromSeconds(30),
+            "the change made in amoCRM to reach our copy");
+        await AssertReadModelMatchesAsync(hub);
+        Assert.Equal(2, await StateWritesAsync(hub, $"contact:{id}"));
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task A_contact_made_with_a_web_form_lead_in_one_complex_add_is_written_once(StorageProvider engine)
+    {
+        await using var hub = await StartCountingWritesAsync(engine);
+
+        using (var form = await hub.Http.PostAsJsonAsync("/api/leads", new { name = "Заявка с сайта: один раз", contact = new { name = "Ирина", phone = "+7 903 900-00-11" } }))
+        {
+            Assert.Equal(HttpStatusCode.Created, form.StatusCode);
+        }
+
+        await SettleAndSyncAsync(hub, "+7 903 900-00-12");
+        var lead = Assert.Single(hub.Sandbox.Sandbox.GetLeads(Account), lead => lead.Name == "Заявка с сайта: один раз");
+        var contactId = Assert.Single(lead.Contacts).Id;
+        Assert.Equal(1, hub.Sandbox.Sandbox.GetStats(Account).ComplexAdds);
+        await AssertReadModelMatchesAsync(hub);
+        Assert.Equal(1, await PhoneWritesAsync(hub, contactId));
+        Assert.Equal(1, await StateWritesAsync(hub, $"contact:{contactId}"));
+    }
+
+    [Fact]
+    public async Task AmoCRMs_record_of_a_contacts_first_version_is_not_written_over_ours_and_later_versions_keep_their_order()
+    {
+        await using var hub = await InProcessAmoHub.StartAsync(StorageProvider.Sqlite);
+        const long id = 990_001;
+        var contact = hub.Services.GetRequiredService<IGrainFactory>().GetGrain<IContactGrain>(GrainKeys.Contact(Account, id));
+        var created = DateTimeOffset.UtcNow.AddMinutes(-10);
+        var ours = created.AddSeconds(-1);
+        ContactSnapshot Snapshot(string name, DateTimeOffset createdAt, DateTimeOffset updatedAt) =>
+            new(id, name, ["+79039000021"], createdAt, updatedAt);
+
+        // The create's answer, kept with AmoHub's stamp; then amoCRM's first version, from a sync and from a webhook.
+        Assert.True(await contact.ApplyAsync(Snapshot("Первый", ours, ours), readFromAmoCrm: false));
+        Assert.False(await contact.ApplyAsync(Snapshot("Первый", created, created), readFromAmoCrm: true));
+        Assert.False(await contact.ApplyAsync(Snapshot("Первый", created, created), readFromAmoCrm: false));
+        Assert.Equal(1, await StateWritesAsync(hub, $"contact:{id}"));
+
+        // The contact was renamed and renamed back: the sync reads the newest version, equal to the first in all but
+        // its time, and keeps it, so the rename's late webhook event is older than what is kept.
+        Assert.True(await contact.ApplyAsync(Snapshot("Первый", created, created.AddSeconds(20)), readFromAmoCrm: true));
+        Assert.False(await contact.ApplyAsync(Snapshot("Второй", created, created.AddSeconds(10)), readFromAmoCrm: false));
+        Assert.Equal("Первый", (await contact.GetAsync())!.Name);
+
+        // A first version with other fields than ours is not ours: amoCRM's is taken.
+        var other = hub.Services.GetRequiredService<IGrainFactory>().GetGrain<IContactGrain>(GrainKeys.Contact(Account, id + 1));
+        Assert.True(await other.ApplyAsync(Snapshot("Первый", ours, ours) with { AmoCrmId = id + 1 }, readFromAmoCrm: false));
+        Assert.True(await other.ApplyAsync(Snapshot("Первый в amoCRM", created, created) with { AmoCrmId = id + 1 }, readFromAmoCrm: true));
+        Assert.Equal("Первый в amoCRM", (await other.GetAsync())!.Name);
+    }
+
+    /// <summary>
+    /// AmoHub subscribed to the sandbox's webhooks, counting the rows written to <c>contact_phones</c> by contact: every
+    /// write of a contact's read model writes its phones afresh.
+    /// </summary>
+    private static async Task<InProcessAmoHub> StartCountingWritesAsync(StorageProvider engine)
+    {
+        var hub = await InProcessAmoHub.StartAsync(engine);
+        try
+        {
+            await SubscribeAsync(hub);
+            await hub.Database.ExecuteAsync("CREATE TABLE test_phone_writes (amocrm_id BIGINT NOT NULL)");
+            await hub.Database.ExecuteAsync(engine == StorageProvider.Sqlite
+                ? "CREATE TRIGGER count_phone_writes AFTER INSERT ON contact_phones BEGIN INSERT INTO test_phone_writes (amocrm_id) VALUES (NEW.amocrm_id); END"
+                : "CREATE TRIGGER count_phone_writes AFTER INSERT ON contact_phones FOR EACH ROW INSERT INTO test_phone_writes (amocrm_id) VALUES (NEW.amocrm_id)");
+            return hub;
+        }
+        catch
+        {
+            await hub.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Lets the webhook events so far be applied, then makes a contact of <paramref name="phone"/>, whose create starts
+    /// with a sync, and lets its events be applied too.
+    /// </summary>
+    private static async Task SettleAndSyncAsync(InProcessAmoHub hub, string phone)
+    {
+        await WaitUntilSettledAsync(hub);
+        using (var next = await hub.Http.PostAsJsonAsync("/api/contacts", new { name = "Следующий", phone }))
+        {
+            Assert.Equal(HttpStatusCode.Created, next.StatusCode);
+        }
+
+        await WaitUntilSettledAsync(hub);
+    }
+
+    private static Task<long> PhoneWritesAsync(InProcessAmoHub hub, long contactId) =>
+        hub.Database.ScalarAsync($"SELECT COUNT(*) FROM test_phone_writes WHERE amocrm_id = {contactId}");
+
+    /// <summary>The writes of a grain's state (<c>contact:{id}</c>, <c>lead:{id}</c>): every write adds one to its row's version.</summary>
+    private static Task<long> StateWritesAsync(InProcessAmoHub hub, string grain) =>
+        hub.Database.ScalarAsync($"SELECT COALESCE(MAX(Version), 0) FROM OrleansGrainState WHERE GrainIdExtensionString = '{Account}/{grain}'");
 
     /// <summary>A trigger that refuses inserts into <paramref name="table"/> of rows matching <paramref name="condition"/>, on either engine.</summary>
     private static Task RefuseInsertsAsync(InProcessAmoHub hub, StorageProvider engine, string name, string table, string condition, string what) =>

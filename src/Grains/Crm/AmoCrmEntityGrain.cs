@@ -131,7 +131,8 @@ public abstract class AmoCrmEntityGrain<TSnapshot>(IPersistentState<EntityState<
             }
 
             var incoming = FromWebhook(change, snapshot);
-            if (snapshot is null || (!Loses(at, UpdatedAtOf(snapshot), readFromAmoCrm: false) && !SameContent(snapshot, incoming)))
+            if (snapshot is null
+                || (!Loses(at, UpdatedAtOf(snapshot), readFromAmoCrm: false) && !SameContent(snapshot, incoming) && !SameFirstVersion(snapshot, incoming)))
             {
                 snapshot = incoming;
                 changed = true;

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using AmoHub.Grains.Interfaces.Probes;
 using AmoHub.Grains.Monitoring.Rollups;
 using AmoHub.Grains.Storage;
 using AmoHub.ServiceDefaults.Storage;
@@ -14,13 +15,17 @@ public sealed record PurgeCounts(long RawResults, long MinuteRollups, long HourR
 /// <summary>
 /// Deletes monitoring data past its retention (<see cref="MonitoringSettings"/>): raw results, minute, hour and day
 /// rollups, and incidents that closed before the day rollups' horizon. Each DELETE takes at most
-/// <see cref="MonitoringSettings.PurgeBatchSize"/> of the oldest rows through the time index, with a pause after
-/// it, so the result writer never waits long for the table. Every silo runs it; two passes at once only find less
+/// <see cref="MonitoringSettings.PurgeBatchSize"/> rows, with a pause after a full one, so the result writer never
+/// waits long for the table: raw results along their (account, check, time) key, a hundred accounts at a time, the
+/// others the oldest first through their time index. Every silo runs it; two passes at once only find less
 /// to delete (a failed pass is logged and the next one goes on).
 /// </summary>
 public sealed partial class RetentionPurge(
     AmoHubDatabase database, IOptions<MonitoringSettings> options, TimeProvider time, ILogger<RetentionPurge> logger) : BackgroundService
 {
+    /// <summary>Accounts whose raw results one DELETE takes.</summary>
+    private const int AccountsPerDelete = 100;
+
     private readonly MonitoringSettings _settings = options.Value;
 
     /// <summary>One pass: deletes everything past its retention, a bounded batch at a time.</summary>
@@ -29,13 +34,17 @@ public sealed partial class RetentionPurge(
         var now = time.GetUtcNow();
         long Before(TimeSpan retention) => (now - retention).ToUnixTimeMilliseconds();
 
-        var raw = await DeleteAllAsync(
-            Bounded("health_checks", "id", "timestamp < @before", "timestamp"), null, Before(_settings.RawRetention), null, cancellationToken);
+        var raw = 0L;
+        foreach (var accounts in (await CheckAccountsAsync(cancellationToken)).Chunk(AccountsPerDelete))
+        {
+            raw += await DeleteAllAsync(RawResults(accounts.Length), null, Before(_settings.RawRetention), null, cancellationToken, accounts);
+        }
+
         var rollups = new long[RollupResolutions.All.Count];
         foreach (var resolution in RollupResolutions.All)
         {
             rollups[(int)resolution] = await DeleteAllAsync(
-                Bounded("health_rollups", "rowid", "resolution = @resolution AND bucket_start < @before", "bucket_start"),
+                Bounded("health_rollups", "account, check_type, resolution, bucket_start", "resolution = @resolution AND bucket_start < @before", "bucket_start"),
                 null, Before(_settings.RetentionOf(resolution)), resolution.Code(), cancellationToken);
         }
 
@@ -76,13 +85,46 @@ public sealed partial class RetentionPurge(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>A DELETE of at most <c>@limit</c> rows matching <paramref name="where"/>, the first by <paramref name="order"/>.</summary>
+    /// <summary>The ids of the accounts that have raw results (or had).</summary>
+    private async Task<List<long>> CheckAccountsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id FROM check_accounts ORDER BY id";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<long>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetLong(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>
+    /// A DELETE of at most <c>@limit</c> raw results before <c>@before</c> of the accounts <c>@a0</c>… (<paramref name="accounts"/>
+    /// of them), found along the (account, check, time) key: every check type is named so the key's time part narrows it.
+    /// </summary>
+    private string RawResults(int accounts)
+    {
+        var where = $"account_id IN ({string.Join(", ", Enumerable.Range(0, accounts).Select(i => $"@a{i}"))}) " +
+            $"AND check_type IN ({string.Join(", ", CheckTypes.All.Select(checkType => (int)checkType))}) AND timestamp < @before";
+        return database.Provider == StorageProvider.MySql
+            ? $"DELETE FROM check_results WHERE {where} LIMIT @limit"
+            : $"DELETE FROM check_results WHERE (account_id, check_type, timestamp, id) IN (SELECT account_id, check_type, timestamp, id FROM check_results WHERE {where} LIMIT @limit)";
+    }
+
+    /// <summary>
+    /// A DELETE of at most <c>@limit</c> rows matching <paramref name="where"/>, the first by <paramref name="order"/>;
+    /// on SQLite the rows are found by their <paramref name="rowKey"/> (the columns of the primary key).
+    /// </summary>
     private string Bounded(string table, string rowKey, string where, string order) =>
         database.Provider == StorageProvider.MySql
             ? $"DELETE FROM {table} WHERE {where} ORDER BY {order} LIMIT @limit"
-            : $"DELETE FROM {table} WHERE {rowKey} IN (SELECT {rowKey} FROM {table} WHERE {where} ORDER BY {order} LIMIT @limit)";
+            : $"DELETE FROM {table} WHERE ({rowKey}) IN (SELECT {rowKey} FROM {table} WHERE {where} ORDER BY {order} LIMIT @limit)";
 
-    private async Task<long> DeleteAllAsync(string delete, string? deleteFirst, long before, string? resolution, CancellationToken cancellationToken)
+    private async Task<long> DeleteAllAsync(
+        string delete, string? deleteFirst, long before, string? resolution, CancellationToken cancellationToken, IReadOnlyList<long>? accounts = null)
     {
         var total = 0L;
         while (true)
@@ -94,10 +136,10 @@ public sealed partial class RetentionPurge(
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 if (deleteFirst is not null)
                 {
-                    await ExecuteAsync(connection, transaction, deleteFirst, before, resolution, cancellationToken);
+                    await ExecuteAsync(connection, transaction, deleteFirst, before, resolution, null, cancellationToken);
                 }
 
-                deleted = await ExecuteAsync(connection, transaction, delete, before, resolution, cancellationToken);
+                deleted = await ExecuteAsync(connection, transaction, delete, before, resolution, accounts, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }
 
@@ -112,7 +154,8 @@ public sealed partial class RetentionPurge(
     }
 
     private async Task<int> ExecuteAsync(
-        DbConnection connection, DbTransaction transaction, string sql, long before, string? resolution, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, string sql, long before, string? resolution, IReadOnlyList<long>? accounts,
+        CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -121,6 +164,14 @@ public sealed partial class RetentionPurge(
         if (resolution is not null)
         {
             command.With("@resolution", resolution);
+        }
+
+        if (accounts is not null)
+        {
+            for (var i = 0; i < accounts.Count; i++)
+            {
+                command.With($"@a{i}", accounts[i]);
+            }
         }
 
         return await command.ExecuteNonQueryAsync(cancellationToken);

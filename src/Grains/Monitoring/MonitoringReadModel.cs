@@ -68,10 +68,8 @@ public sealed class MonitoringReadModel(AmoHubDatabase database)
         await using var connection = await database.OpenAsync(CancellationToken.None);
         const string where = "account = @account AND check_type IN ({0}) AND resolution = @resolution AND bucket_start >= @from AND bucket_start < @to";
         var total = await CountAsync(connection, "health_rollups", where, account, checkTypes, from, to, resolution);
-        // "+ 0": ordered by the bare column, SQLite walks the retention purge's (resolution, bucket_start) index, which
-        // gives that order but holds every account's buckets, instead of the primary key's few rows of this account.
         await using var command = Command(connection,
-            $"SELECT check_type, bucket_start, {HealthRollupStore.CellColumns} FROM health_rollups WHERE {where} ORDER BY bucket_start + 0 DESC, check_type LIMIT @limit OFFSET @offset",
+            $"SELECT check_type, bucket_start, {HealthRollupStore.CellColumns} FROM health_rollups WHERE {where} ORDER BY bucket_start DESC, check_type LIMIT @limit OFFSET @offset",
             account, checkTypes, from, to);
         command.With("@resolution", resolution.Code()).With("@limit", limit).With("@offset", offset);
         await using var reader = await command.ExecuteReaderAsync();

@@ -16,15 +16,21 @@ public sealed record PurgeCounts(long RawResults, long MinuteRollups, long HourR
 /// Deletes monitoring data past its retention (<see cref="MonitoringSettings"/>): raw results, minute, hour and day
 /// rollups, and incidents that closed before the day rollups' horizon. Each DELETE takes at most
 /// <see cref="MonitoringSettings.PurgeBatchSize"/> rows, with a pause after a full one, so the result writer never
-/// waits long for the table: raw results along their (account, check, time) key, a hundred accounts at a time, the
-/// others the oldest first through their time index. Every silo runs it; two passes at once only find less
-/// to delete (a failed pass is logged and the next one goes on).
+/// waits long for the table: raw results and rollups along their (account, check, …, time) keys, a hundred accounts
+/// of <c>check_accounts</c> at a time, so neither needs an index by time; incidents the oldest first through their
+/// time index. Every silo runs it; two passes at once only find less to delete (a failed pass is logged and the next
+/// one goes on).
 /// </summary>
 public sealed partial class RetentionPurge(
     AmoHubDatabase database, IOptions<MonitoringSettings> options, TimeProvider time, ILogger<RetentionPurge> logger) : BackgroundService
 {
-    /// <summary>Accounts whose raw results one DELETE takes.</summary>
+    /// <summary>Accounts whose raw results or rollups one DELETE takes.</summary>
     private const int AccountsPerDelete = 100;
+
+    /// <summary>Every check type as <c>check_results</c> stores it, and as <c>health_rollups</c> does.</summary>
+    private static readonly string CheckCodes = string.Join(", ", CheckTypes.All.Select(checkType => (int)checkType));
+
+    private static readonly string CheckNames = string.Join(", ", CheckTypes.All.Select(checkType => $"'{checkType.ToWireName()}'"));
 
     private readonly MonitoringSettings _settings = options.Value;
 
@@ -35,17 +41,19 @@ public sealed partial class RetentionPurge(
         long Before(TimeSpan retention) => (now - retention).ToUnixTimeMilliseconds();
 
         var raw = 0L;
+        var rollups = new long[RollupResolutions.All.Count];
         foreach (var accounts in (await CheckAccountsAsync(cancellationToken)).Chunk(AccountsPerDelete))
         {
-            raw += await DeleteAllAsync(RawResults(accounts.Length), null, Before(_settings.RawRetention), null, cancellationToken, accounts);
-        }
-
-        var rollups = new long[RollupResolutions.All.Count];
-        foreach (var resolution in RollupResolutions.All)
-        {
-            rollups[(int)resolution] = await DeleteAllAsync(
-                Bounded("health_rollups", "account, check_type, resolution, bucket_start", "resolution = @resolution AND bucket_start < @before", "bucket_start"),
-                null, Before(_settings.RetentionOf(resolution)), resolution.Code(), cancellationToken);
+            raw += await DeleteAllAsync(
+                AlongKey("check_results", "account_id, check_type, timestamp, id", $"{Accounts("account_id", accounts.Length)} AND check_type IN ({CheckCodes}) AND timestamp < @before"),
+                null, Before(_settings.RawRetention), null, cancellationToken, [.. accounts.Select(account => (object)account.Id)]);
+            foreach (var resolution in RollupResolutions.All)
+            {
+                rollups[(int)resolution] += await DeleteAllAsync(
+                    AlongKey("health_rollups", "account, check_type, resolution, bucket_start",
+                        $"{Accounts("account", accounts.Length)} AND check_type IN ({CheckNames}) AND resolution = @resolution AND bucket_start < @before"),
+                    null, Before(_settings.RetentionOf(resolution)), resolution.Code(), cancellationToken, [.. accounts.Select(account => (object)account.Name)]);
+            }
         }
 
         // SQLite does not enforce the notes' ON DELETE CASCADE unless a connection asks for it: delete them first.
@@ -85,46 +93,43 @@ public sealed partial class RetentionPurge(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>The ids of the accounts that have raw results (or had).</summary>
-    private async Task<List<long>> CheckAccountsAsync(CancellationToken cancellationToken)
+    /// <summary>The accounts that have results or rollups (or had), by id and name.</summary>
+    private async Task<List<(long Id, string Name)>> CheckAccountsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id FROM check_accounts ORDER BY id";
+        command.CommandText = "SELECT id, account FROM check_accounts ORDER BY id";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var ids = new List<long>();
+        var accounts = new List<(long, string)>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            ids.Add(reader.GetLong(0));
+            accounts.Add((reader.GetLong(0), reader.GetString(1)));
         }
 
-        return ids;
+        return accounts;
     }
 
     /// <summary>
-    /// A DELETE of at most <c>@limit</c> raw results before <c>@before</c> of the accounts <c>@a0</c>… (<paramref name="accounts"/>
-    /// of them), found along the (account, check, time) key: every check type is named so the key's time part narrows it.
+    /// A DELETE of at most <c>@limit</c> rows matching <paramref name="where"/>, found along the table's primary key
+    /// (<paramref name="key"/>, which <paramref name="where"/> narrows from its first column on).
     /// </summary>
-    private string RawResults(int accounts)
-    {
-        var where = $"account_id IN ({string.Join(", ", Enumerable.Range(0, accounts).Select(i => $"@a{i}"))}) " +
-            $"AND check_type IN ({string.Join(", ", CheckTypes.All.Select(checkType => (int)checkType))}) AND timestamp < @before";
-        return database.Provider == StorageProvider.MySql
-            ? $"DELETE FROM check_results WHERE {where} LIMIT @limit"
-            : $"DELETE FROM check_results WHERE (account_id, check_type, timestamp, id) IN (SELECT account_id, check_type, timestamp, id FROM check_results WHERE {where} LIMIT @limit)";
-    }
+    private string AlongKey(string table, string key, string where) =>
+        database.Provider == StorageProvider.MySql
+            ? $"DELETE FROM {table} WHERE {where} LIMIT @limit"
+            : $"DELETE FROM {table} WHERE ({key}) IN (SELECT {key} FROM {table} WHERE {where} LIMIT @limit)";
 
-    /// <summary>
-    /// A DELETE of at most <c>@limit</c> rows matching <paramref name="where"/>, the first by <paramref name="order"/>;
-    /// on SQLite the rows are found by their <paramref name="rowKey"/> (the columns of the primary key).
-    /// </summary>
+    /// <summary>The condition on the first column of a key: one of the accounts <c>@a0</c>….</summary>
+    private static string Accounts(string column, int count) =>
+        $"{column} IN ({string.Join(", ", Enumerable.Range(0, count).Select(i => $"@a{i}"))})";
+
+    /// <summary>A DELETE of at most <c>@limit</c> rows matching <paramref name="where"/>, the first by <paramref name="order"/>.</summary>
     private string Bounded(string table, string rowKey, string where, string order) =>
         database.Provider == StorageProvider.MySql
             ? $"DELETE FROM {table} WHERE {where} ORDER BY {order} LIMIT @limit"
-            : $"DELETE FROM {table} WHERE ({rowKey}) IN (SELECT {rowKey} FROM {table} WHERE {where} ORDER BY {order} LIMIT @limit)";
+            : $"DELETE FROM {table} WHERE {rowKey} IN (SELECT {rowKey} FROM {table} WHERE {where} ORDER BY {order} LIMIT @limit)";
 
     private async Task<long> DeleteAllAsync(
-        string delete, string? deleteFirst, long before, string? resolution, CancellationToken cancellationToken, IReadOnlyList<long>? accounts = null)
+        string delete, string? deleteFirst, long before, string? resolution, CancellationToken cancellationToken, IReadOnlyList<object>? accounts = null)
     {
         var total = 0L;
         while (true)
@@ -154,7 +159,7 @@ public sealed partial class RetentionPurge(
     }
 
     private async Task<int> ExecuteAsync(
-        DbConnection connection, DbTransaction transaction, string sql, long before, string? resolution, IReadOnlyList<long>? accounts,
+        DbConnection connection, DbTransaction transaction, string sql, long before, string? resolution, IReadOnlyList<object>? accounts,
         CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();

@@ -9,6 +9,7 @@ using AmoHub.ServiceDefaults.Storage;
 using AmoHub.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace AmoHub.Tests.Monitoring;
 
@@ -64,7 +65,7 @@ public sealed class HealthCheckLogTests
 
     [Theory]
     [ClassData(typeof(Engines))]
-    public async Task Results_stored_before_the_compact_table_read_back_the_same_after_it_and_new_ids_follow_theirs(StorageProvider engine)
+    public async Task Results_stored_before_the_compact_table_read_back_the_same_after_it_new_ids_follow_theirs_and_old_rollups_are_still_purged(StorageProvider engine)
     {
         using var database = await TestDatabase.CreateAsync(engine);
         var migrator = new SchemaMigrator(database.Database, NullLogger<SchemaMigrator>.Instance, [NameKeyRekey.Step]);
@@ -82,6 +83,10 @@ public sealed class HealthCheckLogTests
             ('other', 'GET', {at}, 'up', 90, 200, NULL, NULL),
             ('other', 'GET', {at}, 'down', 5000, 502, 'Bad gateway', 'server_error')
             """));
+        // An account whose raw results are gone and whose day rollup is past every retention.
+        await database.ExecuteAsync(
+            "INSERT INTO health_rollups (account, check_type, resolution, bucket_start, total, up, warning, down, response_time_sum, response_time_min, response_time_max, histogram) " +
+            "VALUES ('rollups-only', 'GET', 'd', 0, 1, 1, 0, 0, 100, 100, 100, X'00')");
         const string everything = "SELECT id, account, check_type, timestamp, status, response_time, http_status, error_message, error_code FROM health_checks ORDER BY id";
         var before = await RowsAsync(database, everything);
         var lastId = await database.ScalarAsync("SELECT MAX(id) FROM health_checks");
@@ -103,6 +108,11 @@ public sealed class HealthCheckLogTests
             CancellationToken.None);
         var third = await reads.ResultsAfterAsync("other", "GET", at, at, new ExportCursor(at, other[^1].Id), 10);
         Assert.Equal(lastId + 1, Assert.Single(third).Id);
+
+        var purged = await new RetentionPurge(database.Database, Options.Create(new MonitoringSettings()), TimeProvider.System, NullLogger<RetentionPurge>.Instance)
+            .PurgeAsync(CancellationToken.None);
+        Assert.Equal(1, purged.DayRollups);
+        Assert.Equal(0, await database.ScalarAsync("SELECT COUNT(*) FROM health_rollups WHERE account = 'rollups-only'"));
     }
 
     private static string Describe(StoredCheckResult result) => string.Join('|',

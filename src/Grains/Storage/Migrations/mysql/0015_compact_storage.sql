@@ -4,7 +4,7 @@
 -- check, time, id) so that no separate index is needed: the reads of one check's range and the purge walk that key.
 -- The id, unique and increasing, is handed out from check_result_ids by the writer; it keeps the ids the results
 -- had and makes two results of one check in one millisecond two rows. health_checks becomes a view of the same
--- columns as before.
+-- columns as before. check_accounts also lists the accounts that have rollups only: the retention purge walks it.
 
 CREATE TABLE check_accounts (
     id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
@@ -12,7 +12,7 @@ CREATE TABLE check_accounts (
     CONSTRAINT ux_check_accounts_account UNIQUE (account)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
 GO
-INSERT INTO check_accounts (account) SELECT DISTINCT account FROM health_checks ORDER BY account
+INSERT INTO check_accounts (account) SELECT account FROM health_checks UNION SELECT account FROM health_rollups ORDER BY account
 GO
 CREATE TABLE check_results (
     account_id INT NOT NULL,
@@ -52,4 +52,8 @@ SELECT r.id AS id, a.account AS account,
     CASE r.status WHEN 1 THEN 'up' WHEN 2 THEN 'warning' WHEN 3 THEN 'down' ELSE 'unknown' END AS status,
     r.response_time AS response_time, r.http_status AS http_status, r.error_message AS error_message, r.error_code AS error_code
 FROM check_results r JOIN check_accounts a ON a.id = r.account_id
+GO
+
+-- The retention purge walks the rollups' key account by account: their (resolution, bucket_start) index goes.
+DROP INDEX ix_health_rollups_resolution_bucket ON health_rollups
 GO

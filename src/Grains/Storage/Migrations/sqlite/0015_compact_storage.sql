@@ -4,6 +4,7 @@
 -- no separate index is needed: the reads of one check's range and the purge walk that key. The id, unique and
 -- increasing, is handed out from check_result_ids by the writer; it keeps the ids the results had and makes two
 -- results of one check in one millisecond two rows. health_checks becomes a view of the same columns as before.
+-- check_accounts also lists the accounts that have rollups only: the retention purge walks it.
 
 CREATE TABLE check_accounts (
     id INTEGER PRIMARY KEY,
@@ -11,7 +12,7 @@ CREATE TABLE check_accounts (
     CONSTRAINT ux_check_accounts_account UNIQUE (account)
 )
 GO
-INSERT INTO check_accounts (account) SELECT DISTINCT account FROM health_checks ORDER BY account
+INSERT INTO check_accounts (account) SELECT account FROM health_checks UNION SELECT account FROM health_rollups ORDER BY account
 GO
 CREATE TABLE check_results (
     account_id INT NOT NULL,
@@ -54,7 +55,7 @@ FROM check_results r JOIN check_accounts a ON a.id = r.account_id
 GO
 
 -- Rollups keyed by their primary key alone (WITHOUT ROWID): the rowid table kept that key twice, in the rows and in
--- the key's own index.
+-- the key's own index. The (resolution, bucket_start) index goes: the retention purge walks the key account by account.
 CREATE TABLE health_rollups_by_key (
     account VARCHAR(63) NOT NULL,
     check_type VARCHAR(8) NOT NULL,
@@ -78,8 +79,6 @@ GO
 DROP TABLE health_rollups
 GO
 ALTER TABLE health_rollups_by_key RENAME TO health_rollups
-GO
-CREATE INDEX ix_health_rollups_resolution_bucket ON health_rollups (resolution, bucket_start)
 GO
 
 -- The webhook inbox's pending index holds only the deliveries that wait: applied ones (kept for 7 days) left it.

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using AmoHub.Grains.Interfaces.Crm;
 using AmoHub.Grains.Storage;
 using AmoHub.ServiceDefaults.Storage;
@@ -15,12 +13,6 @@ public sealed record InboxEntry(long Id, DateTimeOffset ReceivedAt, IReadOnlyLis
 /// </summary>
 public sealed class WebhookInboxStore(AmoHubDatabase database)
 {
-    /// <summary>
-    /// Events are stored without their fields that hold the default (no status, no time, no phone field…): about a
-    /// third fewer bytes a delivery. A missing field reads back as that default, so deliveries stored whole read the same.
-    /// </summary>
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault };
-
     /// <summary>Most deliveries one INSERT carries; larger groups are written as several INSERTs in one transaction.</summary>
     private const int RowsPerInsert = 100;
 
@@ -43,7 +35,7 @@ public sealed class WebhookInboxStore(AmoHubDatabase database)
             for (var i = 0; i < chunk.Length; i++)
             {
                 command.With($"@received_at{i}", chunk[i].ReceivedAt.ToUnixTimeMilliseconds())
-                    .With($"@events{i}", JsonSerializer.Serialize(chunk[i].Events, Json))
+                    .With($"@events{i}", StoredWebhookEvents.Write(chunk[i].Events))
                     .With($"@event_count{i}", chunk[i].Events.Length);
             }
 
@@ -67,7 +59,7 @@ public sealed class WebhookInboxStore(AmoHubDatabase database)
             entries.Add(new InboxEntry(
                 reader.GetLong(0),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetLong(1)),
-                JsonSerializer.Deserialize<List<WebhookEvent>>(reader.GetString(2), Json) ?? []));
+                StoredWebhookEvents.Read(reader.GetString(2))));
         }
 
         return entries;

@@ -16,7 +16,7 @@ namespace AmoHub.Bench;
 /// checks stay inside the sandbox's 7 requests/s per account, the test lead and contact are made in the sandbox
 /// first, and the webhooks are subscribed so the Digital Pipeline round trip works as it would in production.
 /// After one interval of warm-up, the checks that went out in the measured minutes are read back from
-/// <c>health_checks</c>.
+/// <c>health_checks</c> (the view of <c>check_results</c> by names).
 /// </summary>
 public static class ProbesScenario
 {
@@ -110,10 +110,7 @@ public static class ProbesScenario
             ["setup s"] = setupSeconds,
             ["load avg 5 min"] = load,
         };
-        if (after.DatabaseBytes is { } databaseBytes && before.DatabaseBytes is { } databaseBytesBefore)
-        {
-            extra["DB bytes/check"] = (databaseBytes - databaseBytesBefore) / (double)rowsAdded;
-        }
+        extra["DB bytes/check"] = (after.DatabaseBytes - before.DatabaseBytes) / (double)rowsAdded;
 
         var engine = mySqlConnectionString is null ? "SQLite" : "MariaDB";
         return new LoadResult(
@@ -172,27 +169,17 @@ public static class ProbesScenario
     private static async Task<Sample> SampleAsync(AmoHubUnderTest hub, SandboxServer sandbox, List<string> accounts)
     {
         var stats = accounts.Select(sandbox.Sandbox.GetStats).ToList();
+        var databaseBytes = await WebhooksScenario.StorageBytesAsync(hub);
         await using var connection = await hub.Database.OpenAsync(CancellationToken.None);
-        long? tableBytes = null;
-        long? databaseBytes = null;
-        if (hub.Database.Provider == StorageProvider.Sqlite)
-        {
-            databaseBytes = await ScalarAsync(connection,
-                "SELECT (page_count - freelist_count) * page_size FROM pragma_page_count(), pragma_freelist_count(), pragma_page_size()");
-        }
-        else
-        {
-            // InnoDB's table sizes in information_schema are statistics, refreshed here rather than whenever it likes.
-            await ExecuteAsync(connection, "ANALYZE TABLE health_checks");
-            tableBytes = await ScalarAsync(connection,
-                "SELECT data_length + index_length FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'health_checks'");
-        }
-
+        long? tableBytes = hub.Database.Provider == StorageProvider.Sqlite
+            ? null
+            : await ScalarAsync(connection,
+                "SELECT data_length + index_length FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'check_results'");
         return new Sample(
             hub.CpuSeconds,
             Environment.CpuUsage.TotalTime.TotalSeconds,
-            await ScalarAsync(connection, "SELECT COUNT(*) FROM health_checks"),
-            await ScalarAsync(connection, "SELECT COALESCE(MAX(id), 0) FROM health_checks"),
+            await ScalarAsync(connection, "SELECT COUNT(*) FROM check_results"),
+            await ScalarAsync(connection, "SELECT COALESCE(MAX(id), 0) FROM check_results"),
             tableBytes,
             databaseBytes,
             stats.Sum(account => account.Requests),
@@ -201,7 +188,7 @@ public static class ProbesScenario
     }
 
     /// <summary>
-    /// The bytes <c>health_checks</c> (table and indexes) spends per row on SQLite, whose bundled build has no
+    /// The bytes <c>check_results</c> (the raw results) spends per row on SQLite, whose bundled build has no
     /// <c>dbstat</c> to size one table: the rows after <paramref name="afterId"/> up to <paramref name="lastId"/> are
     /// copied, in the order AmoHub inserted them, into an empty table with the same schema in a file of its own, and
     /// that file's growth is divided by their number.
@@ -223,7 +210,7 @@ public static class ProbesScenario
             var schema = new List<string>();
             await using (var read = connection.CreateCommand())
             {
-                read.CommandText = "SELECT sql FROM live.sqlite_schema WHERE tbl_name = 'health_checks' AND sql IS NOT NULL ORDER BY type DESC";
+                read.CommandText = "SELECT sql FROM live.sqlite_schema WHERE tbl_name = 'check_results' AND sql IS NOT NULL ORDER BY type DESC";
                 await using var reader = await read.ExecuteReaderAsync();
                 while (await reader.ReadAsync())
                 {
@@ -239,7 +226,7 @@ public static class ProbesScenario
             const string Size = "SELECT page_count * page_size FROM pragma_page_count('main'), pragma_page_size('main')";
             var empty = await ScalarAsync(connection, Size);
             await using var insert = connection.CreateCommand();
-            insert.CommandText = "INSERT INTO main.health_checks SELECT * FROM live.health_checks WHERE id > @after AND id <= @last ORDER BY id";
+            insert.CommandText = "INSERT INTO main.check_results SELECT * FROM live.check_results WHERE id > @after AND id <= @last ORDER BY id";
             Parameter(insert, "@after", afterId);
             Parameter(insert, "@last", lastId);
             var rows = await insert.ExecuteNonQueryAsync();
@@ -322,9 +309,9 @@ public static class ProbesScenario
 
     /// <summary>
     /// The counters at one moment: AmoHub's and this process's (the sandbox's) CPU seconds; the rows of
-    /// <c>health_checks</c> and its last id; on MySQL its bytes (table and indexes), on SQLite the live bytes of the
-    /// whole database (pages in use, whether still in the WAL or not); the sandbox's request, 429 and
-    /// failed-delivery counts.
+    /// <c>check_results</c> and its last id; on MySQL its bytes and those of every table (data and indexes), on SQLite
+    /// the live bytes of the whole database (pages in use, whether still in the WAL or not); the sandbox's request, 429
+    /// and failed-delivery counts.
     /// </summary>
     private sealed record Sample(
         double HubCpu,
@@ -332,7 +319,7 @@ public static class ProbesScenario
         long Rows,
         long LastId,
         long? TableBytes,
-        long? DatabaseBytes,
+        long DatabaseBytes,
         long Requests,
         long TooManyRequests,
         long WebhookFailures);

@@ -2,7 +2,7 @@
 
 namespace AmoHub.Grains.Interfaces.Probes;
 
-/// <summary>The machine-readable reasons a check result is not up, as stored in <c>health_checks.error_code</c>.</summary>
+/// <summary>The machine-readable reasons a check result is not up, as stored in <c>check_results.error_code</c>.</summary>
 public static class CheckErrorCodes
 {
     /// <summary>No answer within the probe's timeout.</summary>

@@ -5,23 +5,26 @@
 
 namespace AmoHub.Grains.Interfaces.Probes;
 
-/// <summary>The five things AmoHub probes for every amoCRM account.</summary>
+/// <summary>
+/// The five things AmoHub probes for every amoCRM account. The values are stored (<c>check_results.check_type</c>):
+/// never renumber them.
+/// </summary>
 public enum CheckType
 {
     /// <summary>API read: a small list request.</summary>
-    Get,
+    Get = 0,
 
     /// <summary>API write: a PATCH of a field on a test lead.</summary>
-    Post,
+    Post = 1,
 
     /// <summary>The account's web UI.</summary>
-    Web,
+    Web = 2,
 
     /// <summary>The webhooks API.</summary>
-    Hook,
+    Hook = 3,
 
     /// <summary>Digital Pipeline: a change that must come back as a webhook.</summary>
-    Dp,
+    Dp = 4,
 }
 
 /// <summary>Wire names of <see cref="CheckType"/> as the reference monitor spells them (GET, POST, WEB, HOOK, DP).</summary>

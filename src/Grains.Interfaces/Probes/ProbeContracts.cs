@@ -5,20 +5,23 @@
 
 namespace AmoHub.Grains.Interfaces.Probes;
 
-/// <summary>Health of one check: the levels the dashboard colours.</summary>
+/// <summary>
+/// Health of one check: the levels the dashboard colours. The values are stored (<c>check_results.status</c>): never
+/// renumber them.
+/// </summary>
 public enum HealthStatus
 {
     /// <summary>No result yet.</summary>
-    Unknown,
+    Unknown = 0,
 
     /// <summary>Answered in time.</summary>
-    Up,
+    Up = 1,
 
     /// <summary>Answered, but slowly or with a client error worth a look.</summary>
-    Warning,
+    Warning = 2,
 
     /// <summary>Did not answer, answered with a server error, or too slowly.</summary>
-    Down,
+    Down = 3,
 }
 
 /// <summary>What a probe checks and how often.</summary>

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using AmoHub.Grains.Interfaces.Monitoring;
+using AmoHub.Grains.Interfaces.Probes;
 using AmoHub.Grains.Monitoring.Rollups;
 using AmoHub.Grains.Storage;
 using AmoHub.ServiceDefaults.Storage;
@@ -10,30 +11,35 @@ namespace AmoHub.Grains.Monitoring;
 public sealed record IncidentSpan(string CheckType, long Start, long? End);
 
 /// <summary>
-/// The monitoring tables' queries: <c>health_checks</c> (raw results), <c>health_rollups</c> and <c>incidents</c>.
-/// Every query names the account and its check types, so it runs on the (account, check_type, …) indexes. Times
-/// are unix milliseconds.
+/// The monitoring tables' queries: <c>check_results</c> (raw results), <c>health_rollups</c> and <c>incidents</c>.
+/// Every query names the account and its check types, so it runs on the (account, check_type, …) keys; raw results
+/// are keyed by the account's id in <c>check_accounts</c> and hold the check type and status as their enum values.
+/// Times are unix milliseconds.
 /// </summary>
 public sealed class MonitoringReadModel(AmoHubDatabase database)
 {
     private const string ResultColumns = "id, timestamp, check_type, status, response_time, http_status, error_code, error_message";
+
+    /// <summary>The raw results of <c>@account</c> whose check type is one of <c>{0}</c>.</summary>
+    private const string ResultsOfAccount = "account_id = (SELECT id FROM check_accounts WHERE account = @account) AND check_type IN ({0})";
 
     /// <summary>A page of the results in [<paramref name="from"/>, <paramref name="to"/>], newest first, and how many there are.</summary>
     public async Task<(long Total, IReadOnlyList<StoredCheckResult> Results)> PageResultsAsync(
         string account, IReadOnlyList<string> checkTypes, long from, long to, long offset, int limit)
     {
         await using var connection = await database.OpenAsync(CancellationToken.None);
-        const string where = "account = @account AND check_type IN ({0}) AND timestamp >= @from AND timestamp <= @to";
-        var total = await CountAsync(connection, "health_checks", where, account, checkTypes, from, to);
-        await using var command = Command(connection, $"SELECT {ResultColumns} FROM health_checks WHERE {where} ORDER BY timestamp DESC, id DESC LIMIT @limit OFFSET @offset",
-            account, checkTypes, from, to);
+        const string where = ResultsOfAccount + " AND timestamp >= @from AND timestamp <= @to";
+        var codes = Codes(checkTypes);
+        var total = await CountAsync(connection, "check_results", where, account, codes, from, to);
+        await using var command = Command(connection, $"SELECT {ResultColumns} FROM check_results WHERE {where} ORDER BY timestamp DESC, id DESC LIMIT @limit OFFSET @offset",
+            account, codes, from, to);
         command.With("@limit", limit).With("@offset", offset);
         return (total, await ReadResultsAsync(command));
     }
 
     /// <summary>
     /// Up to <paramref name="limit"/> results of one check in [<paramref name="from"/>, <paramref name="to"/>] after
-    /// the cursor, oldest first, in the order of the (account, check_type, timestamp) index.
+    /// the cursor, oldest first, in the order of the (account, check_type, timestamp, id) key.
     /// </summary>
     public async Task<IReadOnlyList<StoredCheckResult>> ResultsAfterAsync(
         string account, string checkType, long from, long to, ExportCursor? after, int limit)
@@ -41,8 +47,8 @@ public sealed class MonitoringReadModel(AmoHubDatabase database)
         await using var connection = await database.OpenAsync(CancellationToken.None);
         var afterClause = after is null ? "" : " AND timestamp >= @afterTimestamp AND (timestamp > @afterTimestamp OR id > @afterId)";
         await using var command = Command(connection,
-            $"SELECT {ResultColumns} FROM health_checks WHERE account = @account AND check_type IN ({{0}}) AND timestamp >= @from AND timestamp <= @to{afterClause} ORDER BY timestamp, id LIMIT @limit",
-            account, [checkType], from, to);
+            $"SELECT {ResultColumns} FROM check_results WHERE {ResultsOfAccount} AND timestamp >= @from AND timestamp <= @to{afterClause} ORDER BY timestamp, id LIMIT @limit",
+            account, Codes([checkType]), from, to);
         command.With("@limit", limit);
         if (after is not null)
         {
@@ -62,10 +68,8 @@ public sealed class MonitoringReadModel(AmoHubDatabase database)
         await using var connection = await database.OpenAsync(CancellationToken.None);
         const string where = "account = @account AND check_type IN ({0}) AND resolution = @resolution AND bucket_start >= @from AND bucket_start < @to";
         var total = await CountAsync(connection, "health_rollups", where, account, checkTypes, from, to, resolution);
-        // "+ 0": ordered by the bare column, SQLite walks the retention purge's (resolution, bucket_start) index, which
-        // gives that order but holds every account's buckets, instead of the primary key's few rows of this account.
         await using var command = Command(connection,
-            $"SELECT check_type, bucket_start, {HealthRollupStore.CellColumns} FROM health_rollups WHERE {where} ORDER BY bucket_start + 0 DESC, check_type LIMIT @limit OFFSET @offset",
+            $"SELECT check_type, bucket_start, {HealthRollupStore.CellColumns} FROM health_rollups WHERE {where} ORDER BY bucket_start DESC, check_type LIMIT @limit OFFSET @offset",
             account, checkTypes, from, to);
         command.With("@resolution", resolution.Code()).With("@limit", limit).With("@offset", offset);
         await using var reader = await command.ExecuteReaderAsync();
@@ -177,8 +181,14 @@ public sealed class MonitoringReadModel(AmoHubDatabase database)
         return incidents;
     }
 
+    /// <summary>The stored values (<see cref="CheckType"/>'s) of check types given by their wire names.</summary>
+    private static IReadOnlyList<object> Codes(IReadOnlyList<string> checkTypes) =>
+        checkTypes.Select(name => CheckTypes.TryParse(name, out var checkType)
+            ? (object)(int)checkType
+            : throw new ArgumentException($"'{name}' is not a check type.", nameof(checkTypes))).ToList();
+
     /// <summary>A command whose text has <c>{0}</c> replaced by the check types' parameters, with the account and range bound.</summary>
-    private static DbCommand Command(DbConnection connection, string sql, string account, IReadOnlyList<string> checkTypes, long? from, long? to)
+    private static DbCommand Command(DbConnection connection, string sql, string account, IReadOnlyList<object> checkTypes, long? from, long? to)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql.Replace("{0}", string.Join(", ", checkTypes.Select((_, i) => $"@k{i}")), StringComparison.Ordinal);
@@ -197,7 +207,7 @@ public sealed class MonitoringReadModel(AmoHubDatabase database)
     }
 
     private static async Task<long> CountAsync(
-        DbConnection connection, string table, string where, string account, IReadOnlyList<string> checkTypes, long from, long to,
+        DbConnection connection, string table, string where, string account, IReadOnlyList<object> checkTypes, long from, long to,
         RollupResolution? resolution = null)
     {
         await using var command = Command(connection, $"SELECT COUNT(*) FROM {table} WHERE {where}", account, checkTypes, from, to);
@@ -218,8 +228,8 @@ public sealed class MonitoringReadModel(AmoHubDatabase database)
             results.Add(new StoredCheckResult(
                 reader.GetLong(0),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetLong(1)),
-                reader.GetString(2),
-                reader.GetString(3),
+                ((CheckType)reader.GetLong(2)).ToWireName(),
+                ((HealthStatus)reader.GetLong(3)).ToWireName(),
                 (int)reader.GetLong(4),
                 (int?)reader.GetNullableLong(5),
                 reader.IsDBNull(6) ? null : reader.GetString(6),

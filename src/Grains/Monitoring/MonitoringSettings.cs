@@ -9,7 +9,7 @@ public sealed class MonitoringSettings : IValidatableObject
     /// <summary>The configuration section.</summary>
     public const string Section = "AmoHub:Monitoring";
 
-    /// <summary>How long raw results (<c>health_checks</c>) are kept.</summary>
+    /// <summary>How long raw results (<c>check_results</c>) are kept.</summary>
     [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
     public TimeSpan RawRetention { get; set; } = TimeSpan.FromDays(30);
 

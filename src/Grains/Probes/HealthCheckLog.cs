@@ -1,9 +1,8 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
-using AmoHub.Grains.Interfaces.Monitoring;
-using AmoHub.Grains.Interfaces.Notifications;
 using AmoHub.Grains.Interfaces.Probes;
 using AmoHub.Grains.Monitoring.Rollups;
 using AmoHub.Grains.Storage;
@@ -13,12 +12,13 @@ using Microsoft.Extensions.Logging;
 
 namespace AmoHub.Grains.Probes;
 
-/// <summary>One probe result on its way to <c>health_checks</c>.</summary>
+/// <summary>One probe result on its way to <c>check_results</c>.</summary>
 public sealed record HealthCheckRecord(string Account, CheckType CheckType, CheckResult Result);
 
 /// <summary>
-/// Appends probe results to <c>health_checks</c> in batches: a probe hands its result over and goes on, and
-/// one writer turns whatever has queued up into a single multi-row INSERT. The same transaction adds the batch
+/// Appends probe results to <c>check_results</c> in batches: a probe hands its result over and goes on, and
+/// one writer turns whatever has queued up into a single multi-row INSERT, each row keyed by the account's id in
+/// <c>check_accounts</c> and an id of its own from <c>check_result_ids</c>. The same transaction adds the batch
 /// to its minute, hour and day rows of <c>health_rollups</c> (see <see cref="HealthRollupStore"/>), so rollups
 /// always hold exactly the results that were written. A failed write is retried whole with back-off; results
 /// queue meanwhile, up to <c>capacity</c> (200,000: ten minutes of 20,000 checks a minute); past it the oldest
@@ -36,6 +36,7 @@ public sealed partial class HealthCheckLog : BackgroundService
     private readonly ILogger<HealthCheckLog> _logger;
     private readonly int _capacity;
     private readonly Channel<HealthCheckRecord> _queue;
+    private readonly ConcurrentDictionary<string, int> _accountIds = new(StringComparer.Ordinal);
     private long _dropped;
 
     /// <summary>Creates the log; <paramref name="capacity"/> results may wait for the database.</summary>
@@ -131,11 +132,14 @@ public sealed partial class HealthCheckLog : BackgroundService
     {
         await using var write = await _database.OpenWriteAsync(cancellationToken);
         var connection = write.Connection;
+        await RegisterAccountsAsync(connection, batch, cancellationToken);
 
-        // On SQLite the raw INSERT takes the database's write lock before the rollups are read, so the
-        // read-modify-write below runs alone; on MySQL the rollup rows are locked as they are read.
+        // On SQLite the id counter's UPDATE takes the database's write lock before the rollups are read, so the
+        // read-modify-write below runs alone; on MySQL the counter row and the rollup rows are locked as they are
+        // touched, the counter first in every writer.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await InsertAsync(connection, transaction, batch, cancellationToken);
+        var firstId = await TakeIdsAsync(connection, transaction, batch.Count, cancellationToken);
+        await InsertAsync(connection, transaction, batch, firstId, cancellationToken);
         var rollups = new RollupBatch();
         foreach (var record in batch)
         {
@@ -146,25 +150,75 @@ public sealed partial class HealthCheckLog : BackgroundService
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private static async Task InsertAsync(
-        DbConnection connection, DbTransaction transaction, IReadOnlyList<HealthCheckRecord> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Gives every account of the batch that this log has not seen yet its row in <c>check_accounts</c>, committed on
+    /// its own (an id, once given, stays), and remembers the ids.
+    /// </summary>
+    private async Task RegisterAccountsAsync(DbConnection connection, IReadOnlyList<HealthCheckRecord> batch, CancellationToken cancellationToken)
+    {
+        var missing = batch.Select(record => record.Account).Where(account => !_accountIds.ContainsKey(account)).Distinct().ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        var ignore = _database.Provider == StorageProvider.MySql ? "INSERT IGNORE" : "INSERT OR IGNORE";
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.CommandText = $"{ignore} INTO check_accounts (account) VALUES {string.Join(", ", missing.Select((_, i) => $"(@a{i})"))}";
+            for (var i = 0; i < missing.Count; i++)
+            {
+                insert.With($"@a{i}", missing[i]);
+            }
+
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var select = connection.CreateCommand();
+        select.CommandText = $"SELECT account, id FROM check_accounts WHERE account IN ({string.Join(", ", missing.Select((_, i) => $"@a{i}"))})";
+        for (var i = 0; i < missing.Count; i++)
+        {
+            select.With($"@a{i}", missing[i]);
+        }
+
+        // MySQL compares accounts without regard to case, as it did in health_checks: each name takes the row it matched.
+        var comparison = _database.Provider == StorageProvider.MySql ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var (stored, id) = (reader.GetString(0), (int)reader.GetLong(1));
+            foreach (var account in missing.Where(account => string.Equals(account, stored, comparison)))
+            {
+                _accountIds[account] = id;
+            }
+        }
+    }
+
+    /// <summary>Takes <paramref name="count"/> ids from <c>check_result_ids</c> in the caller's transaction; returns the first.</summary>
+    private static async Task<long> TakeIdsAsync(DbConnection connection, DbTransaction transaction, int count, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "UPDATE check_result_ids SET next_id = next_id + @count; SELECT next_id - @count FROM check_result_ids";
+        command.With("@count", count);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    private async Task InsertAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<HealthCheckRecord> batch, long firstId, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         var sql = new StringBuilder(
-            "INSERT INTO health_checks (account, check_type, timestamp, status, response_time, http_status, error_message, error_code) VALUES ");
+            "INSERT INTO check_results (account_id, check_type, timestamp, id, status, response_time, http_status, error_code, error_message) VALUES ");
         for (var i = 0; i < batch.Count; i++)
         {
             var (account, checkType, result) = batch[i];
-            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ",")}(@a{i},@c{i},@t{i},@s{i},@r{i},@h{i},@e{i},@x{i})");
-            command.With($"@a{i}", account);
-            command.With($"@c{i}", checkType.ToWireName());
-            command.With($"@t{i}", result.Timestamp.ToUnixTimeMilliseconds());
-            command.With($"@s{i}", result.Status.ToWireName());
-            command.With($"@r{i}", result.ResponseTimeMs);
+            sql.Append(CultureInfo.InvariantCulture,
+                $"{(i == 0 ? "" : ",")}({_accountIds[account]},{(int)checkType},{result.Timestamp.ToUnixTimeMilliseconds()},{firstId + i},{(int)result.Status},{result.ResponseTimeMs},@h{i},@x{i},@e{i})");
             command.With($"@h{i}", result.HttpStatus);
-            command.With($"@e{i}", Truncate(result.ErrorMessage, 500));
             command.With($"@x{i}", result.ErrorCode);
+            command.With($"@e{i}", Truncate(result.ErrorMessage, 500));
         }
 
         command.CommandText = sql.ToString();

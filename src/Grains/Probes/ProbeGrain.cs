@@ -21,7 +21,7 @@ namespace AmoHub.Grains.Probes;
 /// probe after a restart or on another silo after failover; while active, a grain timer runs the check at its
 /// interval. Each probe has a fixed phase inside the interval derived from its key, so thousands of probes
 /// spread out instead of firing in lockstep, and keep their phase across restarts.
-/// Every result goes to <c>health_checks</c> (batched) and to the live feed; the debounced status
+/// Every result goes to <c>check_results</c> (batched) and to the live feed; the debounced status
 /// (<see cref="ProbeEvaluation"/>) opens an incident when it turns down and closes it when it recovers, and the
 /// account's notifier hears of both.
 /// </summary>

@@ -53,7 +53,13 @@ public sealed partial class SchemaMigrator
     }
 
     /// <summary>Brings the database up to the newest version; returns the versions it applied.</summary>
-    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken) => MigrateAsync(int.MaxValue, cancellationToken);
+
+    /// <summary>
+    /// Brings the database up to <paramref name="version"/> and no further (as an older build left it); returns the
+    /// versions it applied.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> MigrateAsync(int version, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await PrepareAsync(connection, cancellationToken);
@@ -62,7 +68,7 @@ public sealed partial class SchemaMigrator
             await ExecuteAsync(connection, CreateHistoryTable, cancellationToken);
             var applied = await AppliedVersionsAsync(connection, cancellationToken);
             var done = new List<int>();
-            foreach (var migration in ScriptsFor(_database.Provider).Where(m => !applied.Contains(m.Version)))
+            foreach (var migration in ScriptsFor(_database.Provider).Where(m => !applied.Contains(m.Version) && m.Version <= version))
             {
                 await ApplyAsync(connection, migration, cancellationToken);
                 LogApplied(_logger, migration.Version, migration.Name, _database.Provider);

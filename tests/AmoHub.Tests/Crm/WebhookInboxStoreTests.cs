@@ -1,5 +1,7 @@
+using System.Text.Json;
 using AmoHub.Grains.Crm.Webhooks;
 using AmoHub.Grains.Interfaces.Crm;
+using AmoHub.Grains.Storage;
 using AmoHub.ServiceDefaults.Storage;
 using AmoHub.Tests.Infrastructure;
 
@@ -7,6 +9,9 @@ namespace AmoHub.Tests.Crm;
 
 public sealed class WebhookInboxStoreTests
 {
+    /// <summary>How the inbox serialized events before it left default fields out.</summary>
+    private static readonly JsonSerializerOptions WholeEvents = new(JsonSerializerDefaults.Web);
+
     [Theory]
     [ClassData(typeof(Engines))]
     public async Task Purging_removes_only_applied_deliveries_older_than_the_cutoff(StorageProvider engine)
@@ -46,4 +51,37 @@ public sealed class WebhookInboxStoreTests
         Assert.Equal(deliveries.Select(d => d.ReceivedAt), pending.Select(entry => entry.ReceivedAt));
     }
 
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Events_are_stored_as_arrays_of_their_fields_and_read_back_the_same_as_events_stored_as_objects_before(StorageProvider engine)
+    {
+        using var database = await TestDatabase.CreateMigratedAsync(engine);
+        var store = new WebhookInboxStore(database.Database);
+        var at = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        WebhookEvent[] events =
+        [
+            new(WebhookEntity.Contact, WebhookAction.Add, 1, "Алёна", null, null, null, at, [], false),
+            new(WebhookEntity.Lead, WebhookAction.Status, 2, null, 142, 7, at.AddMilliseconds(1500), null, ["+79001234567", "+79007654321"], true, ["a@example.com"], true),
+        ];
+        // As the builds before stored them: one object per event, every field named.
+        var objects = JsonSerializer.Serialize(events, WholeEvents);
+        await using var connection = await database.Database.OpenAsync(CancellationToken.None);
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.CommandText = "INSERT INTO webhook_inbox (account, received_at, events, event_count) VALUES ('acme', 0, @events, 2)";
+            insert.With("@events", objects);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await store.AppendAsync("acme", [new WebhookDelivery("acme", null, [.. events], at)]);
+
+        var pending = await store.PendingAsync("acme", 10);
+
+        Assert.Equal(2, pending.Count);
+        Assert.All(pending, entry => Assert.Equal(JsonSerializer.Serialize(events), JsonSerializer.Serialize(entry.Events)));
+        await using var read = connection.CreateCommand();
+        read.CommandText = $"SELECT events FROM webhook_inbox WHERE id = {pending[1].Id}";
+        var stored = (string)(await read.ExecuteScalarAsync())!;
+        Assert.StartsWith("[[0,0,1,\"Алёна\",null,null,null,1767225600000,[],0,[],0],", stored, StringComparison.Ordinal);
+    }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AmoHub.Grains.Interfaces.Crm;
 using AmoHub.Grains.Storage;
 using AmoHub.ServiceDefaults.Storage;
@@ -14,8 +13,6 @@ public sealed record InboxEntry(long Id, DateTimeOffset ReceivedAt, IReadOnlyLis
 /// </summary>
 public sealed class WebhookInboxStore(AmoHubDatabase database)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>Most deliveries one INSERT carries; larger groups are written as several INSERTs in one transaction.</summary>
     private const int RowsPerInsert = 100;
 
@@ -38,7 +35,7 @@ public sealed class WebhookInboxStore(AmoHubDatabase database)
             for (var i = 0; i < chunk.Length; i++)
             {
                 command.With($"@received_at{i}", chunk[i].ReceivedAt.ToUnixTimeMilliseconds())
-                    .With($"@events{i}", JsonSerializer.Serialize(chunk[i].Events, Json))
+                    .With($"@events{i}", StoredWebhookEvents.Write(chunk[i].Events))
                     .With($"@event_count{i}", chunk[i].Events.Length);
             }
 
@@ -62,7 +59,7 @@ public sealed class WebhookInboxStore(AmoHubDatabase database)
             entries.Add(new InboxEntry(
                 reader.GetLong(0),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetLong(1)),
-                JsonSerializer.Deserialize<List<WebhookEvent>>(reader.GetString(2), Json) ?? []));
+                StoredWebhookEvents.Read(reader.GetString(2))));
         }
 
         return entries;

@@ -39,7 +39,11 @@ public static class ProbeEvaluation
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(result);
-        state.WarningStreak = result.Status == HealthStatus.Warning ? state.WarningStreak + 1 : 0;
+        // A check the account has not configured (no test lead, no test contact) warns for as long as that lasts, but
+        // says nothing about amoCRM: it never escalates to down, which would open an incident and alert for a setting.
+        state.WarningStreak = result.Status == HealthStatus.Warning && result.ErrorCode != CheckErrorCodes.NotConfigured
+            ? state.WarningStreak + 1
+            : 0;
         var status = result.Status;
         var reason = result.ErrorCode;
         if (status == HealthStatus.Warning && state.WarningStreak >= escalateAfter)

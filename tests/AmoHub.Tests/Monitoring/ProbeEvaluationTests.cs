@@ -61,6 +61,17 @@ public sealed class ProbeEvaluationTests
     }
 
     [Fact]
+    public void A_check_the_account_has_not_configured_stays_a_warning_however_often_it_repeats()
+    {
+        var probe = new ProbeState { Status = HealthStatus.Up };
+        var unconfigured = Result(HealthStatus.Warning, 0, CheckErrorCodes.NotConfigured);
+
+        var steps = Enumerable.Range(0, 10).Select(_ => Step(probe, unconfigured)).ToList();
+
+        Assert.All(steps, step => Assert.Equal((HealthStatus.Warning, CheckErrorCodes.NotConfigured), step));
+    }
+
+    [Fact]
     public void A_check_that_is_down_needs_the_configured_number_of_good_results_to_recover()
     {
         var probe = new ProbeState { Status = HealthStatus.Up };

@@ -124,7 +124,8 @@ public sealed class OutageGroupingTests : IAsyncLifetime
         var outage = await Eventually.MatchAsync(
             tracker.GetAsync, found => found?.Accounts.Contains(members[0].Account) == false, TimeSpan.FromSeconds(30), "the recovered account let go");
 
-        Assert.Equal([members[1].Account, members[2].Account], outage!.Accounts.Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(
+            new[] { members[1].Account, members[2].Account }.Order(StringComparer.Ordinal), outage!.Accounts.Order(StringComparer.Ordinal));
         foreach (var member in members.Skip(1))
         {
             await incidents.CloseAsync(member.Account, CheckType.Hook, startedAt, startedAt.AddMinutes(2));

@@ -69,7 +69,7 @@ public abstract class AmoCrmEntityGrain<TSnapshot>(IPersistentState<EntityState<
 
         if ((current.DeletedAt is { } deletedAt && (!readFromAmoCrm || updatedAt <= deletedAt))
             || (current.Snapshot is { } kept
-                && (Loses(updatedAt, UpdatedAtOf(kept), readFromAmoCrm) || SameContent(kept, snapshot) || SameFirstVersion(kept, snapshot))))
+                && AlreadyHeld(kept, snapshot, updatedAt, readFromAmoCrm)))
         {
             return false;
         }
@@ -132,7 +132,7 @@ public abstract class AmoCrmEntityGrain<TSnapshot>(IPersistentState<EntityState<
 
             var incoming = FromWebhook(change, snapshot);
             if (snapshot is null
-                || (!Loses(at, UpdatedAtOf(snapshot), readFromAmoCrm: false) && !SameContent(snapshot, incoming) && !SameFirstVersion(snapshot, incoming)))
+                || !AlreadyHeld(snapshot, incoming, at, readFromAmoCrm: false))
             {
                 snapshot = incoming;
                 changed = true;
@@ -199,6 +199,14 @@ public abstract class AmoCrmEntityGrain<TSnapshot>(IPersistentState<EntityState<
             throw;
         }
     }
+
+    /// <summary>
+    /// Whether applying <paramref name="incoming"/> (of time <paramref name="updatedAt"/>) over <paramref name="kept"/>
+    /// would write nothing new: it is older, it says the same, or it is amoCRM's record of the first version kept. The
+    /// one rule of both the single apply and the webhook batch.
+    /// </summary>
+    private bool AlreadyHeld(TSnapshot kept, TSnapshot incoming, DateTimeOffset updatedAt, bool readFromAmoCrm) =>
+        Loses(updatedAt, UpdatedAtOf(kept), readFromAmoCrm) || SameContent(kept, incoming) || SameFirstVersion(kept, incoming);
 
     /// <summary>Whether two snapshots say the same thing (applying one over the other changes nothing).</summary>
     private bool SameContent(TSnapshot kept, TSnapshot incoming) =>
